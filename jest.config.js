@@ -1,0 +1,17 @@
+/**
+ * Jest runs TypeScript through SWC (transpile only); `tsc --noEmit` in `npm test` type-checks.
+ * The kubernetes-models schema packages are ESM-only: they are transformed to CommonJS too.
+ */
+const esmPackages = ['kubernetes-models', '@kubernetes-models', '@swc/helpers', 'is-cidr', 'cidr-regex', 'ip-regex'];
+module.exports = {
+  testEnvironment: 'node',
+  resolver: '<rootDir>/test/support/jest-resolver.js',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }],
+    '^.+\\.m?js$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'ecmascript' } }, module: { type: 'commonjs' } }],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
+  testTimeout: 60000,
+};

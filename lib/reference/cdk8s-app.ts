@@ -1,0 +1,20 @@
+import { App } from 'cdk8s';
+import { LayerChart } from '../synth/layers';
+import { EdgeDeploymentConfig } from './config';
+import { addController } from './controller';
+import { addCertificates } from './certificates';
+import { addApps } from './apps';
+import { addMonitoring } from './monitoring';
+
+/**
+ * Builds the cdk8s app of a deployment: one chart per `dist/` layer. Construct ids are part of the contract:
+ * they become object names, so keep them stable.
+ */
+export function buildEdgeApp(config: EdgeDeploymentConfig): App {
+  const app = new App();
+  addController(new LayerChart(app, 'controller', { layer: 'controller' }), config);
+  addCertificates(new LayerChart(app, 'certificates', { layer: 'certificates' }), config);
+  addApps(new LayerChart(app, 'apps', { layer: 'apps' }), config);
+  if (config.monitoring.enabled) addMonitoring(new LayerChart(app, 'monitoring', { layer: 'monitoring' }), config);
+  return app;
+}

@@ -1,0 +1,54 @@
+import { Chart, ChartProps } from 'cdk8s';
+import { Construct } from 'constructs';
+
+/**
+ * The layers of `dist/`, in apply order. Each layer is a folder with its own `kustomization.yaml`; the
+ * root `dist/kustomization.yaml` lists them in this order, every object carries the layer's
+ * `argocd.argoproj.io/sync-wave`, and the Flux Kustomizations depend on the previous layer.
+ */
+export const LAYERS = [
+  { id: 'cluster', folder: '00-cluster', syncWave: 0, description: 'namespaces and cluster-scoped objects (RBAC, IngressClass, admission webhook)' },
+  { id: 'controller', folder: '10-controller', syncWave: 10, description: 'the ingress-nginx controller with ModSecurity + OWASP CRS' },
+  { id: 'certificates', folder: '20-certificates', syncWave: 20, description: 'cert-manager issuers and certificates (server TLS, client CA, clients)' },
+  { id: 'apps', folder: '30-apps', syncWave: 30, description: 'applications and their mTLS ingresses' },
+  { id: 'monitoring', folder: '40-monitoring', syncWave: 40, description: 'ServiceMonitor, alerts, dashboards, alert routing' },
+] as const;
+
+export type LayerId = (typeof LAYERS)[number]['id'];
+export type Layer = (typeof LAYERS)[number];
+
+/**
+ * Cluster-scoped kinds that always go to the `cluster` layer whatever chart declares them, so that
+ * namespaces and RBAC exist before anything is applied into them. cert-manager's ClusterIssuer is
+ * cluster-scoped too but stays with the certificates it issues.
+ */
+export const CLUSTER_LAYER_KINDS: ReadonlySet<string> = new Set([
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'IngressClass',
+  'ValidatingWebhookConfiguration',
+  'PriorityClass',
+]);
+
+export function layerById(id: LayerId): Layer {
+  const layer = LAYERS.find((l) => l.id === id);
+  if (!layer) throw new Error(`unknown layer ${id}`);
+  return layer;
+}
+
+/** Props of a {@link LayerChart}. */
+export interface LayerChartProps extends ChartProps {
+  /** The `dist/` layer the chart's objects are written to (cluster-scoped kinds go to `cluster`). */
+  readonly layer: LayerId;
+}
+
+/** A cdk8s Chart whose objects are written to one layer folder of `dist/`. */
+export class LayerChart extends Chart {
+  public readonly layer: Layer;
+
+  constructor(scope: Construct, id: string, props: LayerChartProps) {
+    super(scope, id, props);
+    this.layer = layerById(props.layer);
+  }
+}

@@ -1,0 +1,83 @@
+import { App } from 'cdk8s';
+import { App as TerraformApp } from 'cdktf';
+import { assertNoPrivateKeys, renderObjects, renderTree, RenderedObject } from './render';
+import { replaceFolderAtomically, writeTree } from './write';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** What `synthesize` should produce. Leave a target out to skip it. */
+export interface SynthTargets {
+  /** Builds the cdk8s app (construct tree) to render into `outdir` (default `dist`). */
+  readonly cdk8s?: { readonly build: () => App; readonly outdir: string };
+  /** Builds the CDKTF app writing into the given folder (default `cdktf.out`). */
+  readonly cdktf?: { readonly build: (outdir: string) => TerraformApp; readonly outdir: string };
+}
+
+export interface SynthSummary {
+  readonly dist?: { readonly outdir: string; readonly files: number; readonly bytes: number; readonly objectsByKind: Record<string, number>; readonly objectsByLayer: Record<string, number> };
+  readonly cdktf?: { readonly outdir: string; readonly stacks: string[] };
+}
+
+/**
+ * Synthesizes both apps. Everything is built and validated in memory or in scratch folders first; `dist/` and
+ * `cdktf.out/` are swapped in only when both succeeded, so a failure leaves the previous output untouched.
+ */
+export function synthesize(targets: SynthTargets): SynthSummary {
+  let rendered: { objects: RenderedObject[]; tree: Map<string, string> } | undefined;
+  if (targets.cdk8s) {
+    const objects = renderObjects(targets.cdk8s.build());
+    const tree = renderTree(objects);
+    assertNoPrivateKeys(tree);
+    rendered = { objects, tree };
+  }
+
+  let cdktf: SynthSummary['cdktf'];
+  if (targets.cdktf) {
+    const { build, outdir } = targets.cdktf;
+    replaceFolderAtomically(outdir, (scratch) => build(scratch).synth());
+    cdktf = { outdir, stacks: listStacks(outdir) };
+  }
+
+  let dist: SynthSummary['dist'];
+  if (targets.cdk8s && rendered) {
+    const { tree, objects } = rendered;
+    let bytes = 0;
+    replaceFolderAtomically(targets.cdk8s.outdir, (scratch) => {
+      bytes = writeTree(scratch, tree);
+    });
+    dist = { outdir: targets.cdk8s.outdir, files: tree.size, bytes, objectsByKind: countBy(objects, (o) => o.manifest.kind), objectsByLayer: countBy(objects, (o) => o.layer.folder) };
+  }
+  return { dist, cdktf };
+}
+
+function listStacks(outdir: string): string[] {
+  const stacksDir = join(outdir, 'stacks');
+  try {
+    return readdirSync(stacksDir).filter((s) => statSync(join(stacksDir, s)).isDirectory());
+  } catch {
+    return [];
+  }
+}
+
+function countBy<T>(items: readonly T[], key: (t: T) => string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** A short human summary for the terminal. */
+export function formatSummary(summary: SynthSummary, millis: number): string {
+  const lines: string[] = [];
+  if (summary.dist) {
+    const d = summary.dist;
+    const objects = Object.values(d.objectsByKind).reduce((a, b) => a + b, 0);
+    lines.push(`${d.outdir}/: ${d.files} files, ${objects} objects, ${(d.bytes / 1024).toFixed(1)} KiB`);
+    lines.push(`  layers: ${Object.entries(d.objectsByLayer).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    lines.push(`  kinds:  ${Object.entries(d.objectsByKind).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  }
+  if (summary.cdktf) {
+    lines.push(`${summary.cdktf.outdir}/: stacks ${summary.cdktf.stacks.map((s) => `${s} (stacks/${s}/cdk.tf.json)`).join(', ') || '(none)'}`);
+  }
+  lines.push(`synthesized in ${(millis / 1000).toFixed(2)} s`);
+  return lines.join('\n');
+}

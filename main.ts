@@ -1,0 +1,60 @@
+/**
+ * Synthesizes the reference deployment: the cdk8s app into dist/ and the CDKTF app into cdktf.out/.
+ *
+ *   npm run synth                      both
+ *   npm run synth -- --only cdk8s      dist/ only
+ *   npm run synth -- --only cdktf      cdktf.out/ only (also what `cdktf synth` runs, into $CDKTF_OUTDIR)
+ *   npm run synth -- --dist DIR --cdktf-out DIR
+ */
+import { REFERENCE_DEPLOYMENT } from './lib/reference/config';
+import { buildEdgeApp } from './lib/reference/cdk8s-app';
+import { buildAzureApp } from './lib/reference/cdktf-app';
+import { formatSummary, synthesize } from './lib/synth/pipeline';
+import { ValidationError } from './lib/core/validation';
+
+interface Options {
+  readonly only?: 'cdk8s' | 'cdktf';
+  readonly dist: string;
+  readonly cdktfOut: string;
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  let only: Options['only'];
+  let dist = 'dist';
+  let cdktfOut = process.env.CDKTF_OUTDIR ?? 'cdktf.out';
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = argv[i + 1];
+    if (arg === '--only' && (value === 'cdk8s' || value === 'cdktf')) { only = value; i++; }
+    else if (arg === '--dist' && value) { dist = value; i++; }
+    else if (arg === '--cdktf-out' && value) { cdktfOut = value; i++; }
+    else throw new UsageError(`unknown or incomplete argument "${arg}". Usage: main.ts [--only cdk8s|cdktf] [--dist DIR] [--cdktf-out DIR]`);
+  }
+  return { only, dist, cdktfOut };
+}
+
+class UsageError extends Error {}
+
+function main(): number {
+  const started = performance.now();
+  try {
+    const options = parseArgs(process.argv.slice(2));
+    const config = REFERENCE_DEPLOYMENT;
+    const summary = synthesize({
+      cdk8s: options.only === 'cdktf' ? undefined : { build: () => buildEdgeApp(config), outdir: options.dist },
+      cdktf: options.only === 'cdk8s' ? undefined : { build: (outdir) => buildAzureApp(config, outdir), outdir: options.cdktfOut },
+    });
+    console.log(formatSummary(summary, performance.now() - started));
+    return 0;
+  } catch (err) {
+    if (err instanceof ValidationError || err instanceof UsageError) {
+      console.error(`synth failed, nothing written: ${err.message}`);
+      return 1;
+    }
+    console.error('synth failed, nothing written:');
+    console.error(err);
+    return 1;
+  }
+}
+
+process.exitCode = main();

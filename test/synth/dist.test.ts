@@ -1,0 +1,54 @@
+import { execFileSync } from 'node:child_process';
+import { DIST, distObjects, readTree, renderReferenceTree } from '../support/dist';
+import { validateManifest } from '../support/schema';
+import { LAYERS } from '../../lib/synth/layers';
+
+describe('committed dist/', () => {
+  const committed = readTree(DIST);
+  const fresh = renderReferenceTree();
+
+  test('is up to date with the code (run `npm run synth` and commit dist/ when this fails)', () => {
+    expect([...committed.keys()].sort()).toEqual([...fresh.keys()].sort());
+    for (const [path, content] of fresh) {
+      expect({ path, content: committed.get(path) }).toEqual({ path, content });
+    }
+  });
+
+  test.each([...fresh.keys()].sort())('snapshot of dist/%s', (path) => {
+    expect(fresh.get(path)).toMatchSnapshot();
+  });
+
+  test('every object validates against its Kubernetes or CRD schema', () => {
+    const objects = distObjects();
+    expect(objects.length).toBeGreaterThan(0);
+    for (const { file, manifest } of objects) {
+      try {
+        validateManifest(manifest);
+      } catch (err) {
+        throw new Error(`dist/${file}: ${(err as Error).message}`);
+      }
+    }
+  });
+
+  test('every object carries the sync wave of its layer folder', () => {
+    for (const { file, manifest } of distObjects()) {
+      const layer = LAYERS.find((l) => file.startsWith(`${l.folder}/`));
+      expect({ file, wave: manifest.metadata.annotations?.['argocd.argoproj.io/sync-wave'] }).toEqual({ file, wave: String(layer?.syncWave) });
+    }
+  });
+
+  test('root kustomization lists the layer folders in apply order', () => {
+    const folders = LAYERS.map((l) => l.folder).filter((f) => [...committed.keys()].some((k) => k.startsWith(`${f}/`)));
+    expect(committed.get('kustomization.yaml')).toContain(`resources:\n${folders.map((f) => `  - ${f}`).join('\n')}\n`);
+  });
+
+  test('kubectl kustomize dist builds every object', () => {
+    const out = execFileSync('kubectl', ['kustomize', DIST], { encoding: 'utf8' });
+    const built = out.split(/^---$/m).filter((d) => d.trim()).length;
+    expect(built).toBe(distObjects().length);
+  });
+
+  test('no file in dist/ holds a private key', () => {
+    for (const [path, content] of committed) expect({ path, hasKey: /PRIVATE KEY-----/.test(content) }).toEqual({ path, hasKey: false });
+  });
+});
