@@ -14,6 +14,19 @@ export const LAYERS = [
   { id: 'monitoring', folder: '40-monitoring', syncWave: 40, description: 'ServiceMonitor, alerts, dashboards, alert routing' },
 ] as const;
 
+/**
+ * Folders of `dist/` that hold GitOps delivery manifests (Argo CD Applications, Flux Kustomizations). They are
+ * applied once by an operator to bootstrap delivery, never by the layers they reference: the root
+ * kustomization does not list them and no sync wave is stamped on their objects.
+ */
+export const DELIVERY_FOLDERS = [
+  { id: 'delivery-argocd', folder: 'delivery/argocd', description: 'Argo CD Applications that sync the layers in order' },
+  { id: 'delivery-flux', folder: 'delivery/flux', description: 'Flux GitRepository and Kustomizations that apply the layers in order' },
+] as const;
+
+export type DeliveryFolderId = (typeof DELIVERY_FOLDERS)[number]['id'];
+export type DeliveryFolder = (typeof DELIVERY_FOLDERS)[number];
+
 export type LayerId = (typeof LAYERS)[number]['id'];
 export type Layer = (typeof LAYERS)[number];
 
@@ -50,5 +63,23 @@ export class LayerChart extends Chart {
   constructor(scope: Construct, id: string, props: LayerChartProps) {
     super(scope, id, props);
     this.layer = layerById(props.layer);
+  }
+}
+
+/** Props of a {@link DeliveryChart}. */
+export interface DeliveryChartProps extends ChartProps {
+  /** The delivery folder of `dist/` the chart's objects are written to. */
+  readonly folder: DeliveryFolderId;
+}
+
+/** A cdk8s Chart whose objects (GitOps delivery manifests) are written to a delivery folder of `dist/`. */
+export class DeliveryChart extends Chart {
+  public readonly delivery: DeliveryFolder;
+
+  constructor(scope: Construct, id: string, props: DeliveryChartProps) {
+    super(scope, id, props);
+    const folder = DELIVERY_FOLDERS.find((f) => f.id === props.folder);
+    if (!folder) throw new Error(`unknown delivery folder ${props.folder}`);
+    this.delivery = folder;
   }
 }
