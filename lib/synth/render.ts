@@ -1,5 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import { stringify } from 'yaml';
+import { synthesizeCharts } from './synth-charts';
 import { CLUSTER_LAYER_KINDS, DELIVERY_FOLDERS, DeliveryChart, DeliveryFolder, LAYERS, Layer, LayerChart, layerById } from './layers';
 
 /** One Kubernetes object as it will be written to `dist/`: in an applied layer, or in a delivery folder. */
@@ -29,9 +30,9 @@ export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 export function renderObjects(app: App): RenderedObject[] {
   const objects: RenderedObject[] = [];
   const seen = new Map<string, string>();
-  for (const chart of app.charts) {
+  for (const { chart, manifests } of synthesizeCharts(app)) {
     const chartLayer = chartLayerOf(chart);
-    for (const raw of chart.toJson() as KubeManifest[]) {
+    for (const raw of manifests as KubeManifest[]) {
       const manifest = raw;
       const { kind, metadata } = manifest;
       if (!kind || !metadata?.name) throw new Error(`chart ${chart.node.path}: an object without kind or metadata.name: ${JSON.stringify(raw).slice(0, 200)}`);
