@@ -1,9 +1,52 @@
-import { App } from 'cdktf';
+import { App, LocalBackend } from 'cdktf';
+import { AksStack } from '../azure/aks-stack';
+import { AksStackProps } from '../azure/props';
 import { EdgeDeploymentConfig } from './config';
+import { ingressHosts } from './hosts';
 
-/** Builds the CDKTF app of a deployment (the AKS cluster and its Azure side), writing into `outdir`. */
+/** Name of the CDKTF stack of a deployment: `cdktf.out/stacks/<name>/cdk.tf.json`. */
+export function azureStackName(config: EdgeDeploymentConfig): string {
+  return config.name;
+}
+
+/**
+ * The AksStack props of a deployment. The shared values come from the other sections: the controller namespace
+ * (the alert's query), the hosts (DNS records), and the IP name and resource group the controller Service
+ * annotations use too.
+ */
+export function aksStackProps(config: EdgeDeploymentConfig): AksStackProps {
+  const azure = config.azure;
+  const stack = azure.stack ?? {};
+  return {
+    ...stack,
+    location: azure.location,
+    resourceGroupName: azure.resourceGroupName,
+    clusterName: azure.clusterName,
+    apiServerAuthorizedIpRanges: azure.apiServerAuthorizedIpRanges,
+    ingress: {
+      publicIpName: azure.ingressPublicIpName,
+      dns: azure.dnsZoneName ? { zoneName: azure.dnsZoneName, hosts: ingressHosts(config) } : undefined,
+    },
+    alerting: {
+      ...stack.alerting,
+      controllerNamespace: stack.alerting?.controllerNamespace ?? config.controller.namespace,
+      emailReceivers: stack.alerting?.emailReceivers ?? (azure.alertEmails ?? []).map((address, i) => ({ name: `email-${i + 1}`, address })),
+    },
+    tags: { deployment: config.name, ...stack.tags },
+  };
+}
+
+/**
+ * Builds the CDKTF app of a deployment (the AKS cluster and its Azure side), writing into `outdir`.
+ *
+ * Terraform state stays in the project root (`terraform.<stack>.tfstate`, git-ignored), outside `cdktf.out/`,
+ * which every synth replaces. The path is relative to the stack folder Terraform runs in, so the output is the same
+ * on every machine. Use a remote backend (e.g. `AzurermBackend`) for a team.
+ */
 export function buildAzureApp(config: EdgeDeploymentConfig, outdir: string): App {
   const app = new App({ outdir, skipValidation: false });
-  void config;
+  const name = azureStackName(config);
+  const stack = new AksStack(app, name, aksStackProps(config));
+  new LocalBackend(stack, { path: `../../../terraform.${name}.tfstate` });
   return app;
 }

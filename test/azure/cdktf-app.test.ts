@@ -1,0 +1,68 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EdgeDeploymentConfig, REFERENCE_DEPLOYMENT } from '../../lib/reference/config';
+import { aksStackProps, azureStackName, buildAzureApp } from '../../lib/reference/cdktf-app';
+import { ingressHosts } from '../../lib/reference/hosts';
+import { ValidationError } from '../../lib/core/validation';
+
+describe('buildAzureApp (reference deployment)', () => {
+  const outdir = mkdtempSync(join(tmpdir(), 'cdktf-app-'));
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  test('writes cdktf.out/stacks/<stack>/cdk.tf.json with state kept outside cdktf.out', () => {
+    buildAzureApp(REFERENCE_DEPLOYMENT, outdir).synth();
+    const file = join(outdir, 'stacks', azureStackName(REFERENCE_DEPLOYMENT), 'cdk.tf.json');
+    expect(existsSync(file)).toBe(true);
+    const tf = JSON.parse(readFileSync(file, 'utf8'));
+    expect(tf.terraform.backend).toEqual({ local: { path: `../../../terraform.${REFERENCE_DEPLOYMENT.name}.tfstate` } });
+    expect(tf.terraform.required_providers.azurerm).toEqual({ source: 'azurerm', version: '4.55.0' });
+    expect(readFileSync(file, 'utf8')).not.toContain(process.cwd());
+  });
+
+  test('feeds the shared config: IP name and resource group (controller Service annotations), hosts, namespace', () => {
+    const props = aksStackProps(REFERENCE_DEPLOYMENT);
+    expect(props.resourceGroupName).toBe(REFERENCE_DEPLOYMENT.azure.resourceGroupName);
+    expect(props.ingress.publicIpName).toBe(REFERENCE_DEPLOYMENT.azure.ingressPublicIpName);
+    expect(props.ingress.dns).toEqual({ zoneName: REFERENCE_DEPLOYMENT.azure.dnsZoneName, hosts: ingressHosts(REFERENCE_DEPLOYMENT) });
+    expect(props.alerting?.controllerNamespace).toBe(REFERENCE_DEPLOYMENT.controller.namespace);
+    expect(props.tags).toEqual({ deployment: REFERENCE_DEPLOYMENT.name });
+  });
+
+  test('turns alert e-mails into receivers and honours stack overrides', () => {
+    const config: EdgeDeploymentConfig = {
+      ...REFERENCE_DEPLOYMENT,
+      azure: { ...REFERENCE_DEPLOYMENT.azure, alertEmails: ['secops@example.com'], stack: { skuTier: 'Free', tags: { env: 'dev' } } },
+    };
+    const props = aksStackProps(config);
+    expect(props.alerting?.emailReceivers).toEqual([{ name: 'email-1', address: 'secops@example.com' }]);
+    expect(props.skuTier).toBe('Free');
+    expect(props.tags).toEqual({ deployment: REFERENCE_DEPLOYMENT.name, env: 'dev' });
+  });
+
+  test('skips DNS when the config has no zone', () => {
+    const config: EdgeDeploymentConfig = { ...REFERENCE_DEPLOYMENT, azure: { ...REFERENCE_DEPLOYMENT.azure, dnsZoneName: undefined } };
+    expect(aksStackProps(config).ingress.dns).toBeUndefined();
+  });
+
+  test('rejects a config whose hosts lie outside the DNS zone', () => {
+    const config: EdgeDeploymentConfig = { ...REFERENCE_DEPLOYMENT, azure: { ...REFERENCE_DEPLOYMENT.azure, dnsZoneName: 'example.org' } };
+    expect(() => buildAzureApp(config, outdir)).toThrow(ValidationError);
+  });
+});
+
+describe('ingressHosts', () => {
+  const withApp = (app: unknown) => ({ ...REFERENCE_DEPLOYMENT, app } as unknown as EdgeDeploymentConfig);
+
+  test('reads a single host', () => {
+    expect(ingressHosts(withApp({ namespace: 'echo', name: 'echo', host: 'echo.example.com' }))).toEqual(['echo.example.com']);
+  });
+
+  test('reads a list of hosts (strings or { host } entries) and drops duplicates', () => {
+    expect(ingressHosts(withApp({ hosts: ['a.example.com', { host: 'b.example.com' }, 'a.example.com'] }))).toEqual(['a.example.com', 'b.example.com']);
+  });
+
+  test('returns the reference host', () => {
+    expect(ingressHosts(REFERENCE_DEPLOYMENT)).toContain('echo.example.com');
+  });
+});
