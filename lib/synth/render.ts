@@ -77,7 +77,9 @@ export function renderTree(objects: readonly RenderedObject[]): RenderedTree {
 }
 
 export function toYaml(manifest: unknown): string {
-  return stringify(manifest, { lineWidth: 0, aliasDuplicateObjects: false });
+  // YAML 1.1 output quotes strings that YAML 1.1 readers (kubectl/sigs.k8s.io/yaml, go-yaml v2) would take for
+  // booleans, e.g. the annotation value `on` of auth-tls-verify-client; unquoted it fails `kubectl apply`.
+  return stringify(manifest, { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' });
 }
 
 function kustomization(comment: string, resources: string[]): string {

@@ -1,0 +1,2 @@
+/** Applications served behind the edge. */
+export * from './echo-app';

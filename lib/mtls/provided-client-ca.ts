@@ -1,0 +1,80 @@
+import { KubeSecret } from 'cdk8s-plus-27/lib/imports/k8s';
+import { Construct } from 'constructs';
+import { standardLabels } from '../core/labels';
+import { checkDnsLabel, invalid } from '../core/validation';
+import { ClientIdentity, IClientCa, normalizeClient } from './client-ca';
+import { CaCertificateInfo, checkCaCertificates, checkCrl } from './pem';
+
+/** Props of a {@link ProvidedClientCa}. */
+export interface ProvidedClientCaProps {
+  /** Name of the CA; also the name of the CA-only Secret in each trusting namespace. */
+  readonly name: string;
+  /**
+   * PEM of the CA certificate(s) that issue client certificates (one or more `CERTIFICATE` blocks). Parsed at synth
+   * time: each must be a CA and valid now. A private key anywhere in it is rejected.
+   */
+  readonly caPem: string;
+  /**
+   * PEM certificate revocation list(s) (`X509 CRL` blocks), written as `ca.crl`. nginx then rejects revoked client
+   * certificates; an expired CRL makes nginx reject every client, so keep it fresh.
+   * @default no CRL
+   */
+  readonly crlPem?: string;
+  /**
+   * Clients the operator's CA issues to, as they may appear in an allow-list (name and common name).
+   * @default none (an Ingress trusting this CA then cannot use an allow-list)
+   */
+  readonly clients?: readonly ClientIdentity[];
+  /**
+   * The time certificates must be valid at.
+   * @default the time of synthesis
+   */
+  readonly now?: Date;
+}
+
+/**
+ * A client CA the operator brings: its certificate(s) are checked at synth time and rendered, without any key, as
+ * Secret `<name>` (`ca.crt`, optional `ca.crl`) in every namespace that trusts it.
+ */
+export class ProvidedClientCa extends Construct implements IClientCa {
+  /** Name of the CA (and of its Secret in trusting namespaces). */
+  public readonly caName: string;
+  /** The validated CA certificates. */
+  public readonly certificates: readonly CaCertificateInfo[];
+
+  private readonly caCrt: string;
+  private readonly caCrl?: string;
+  private readonly clients = new Map<string, ClientIdentity & { readonly commonName: string }>();
+  private readonly secrets = new Map<string, KubeSecret>();
+
+  constructor(scope: Construct, id: string, props: ProvidedClientCaProps) {
+    super(scope, id);
+    const field = `ProvidedClientCa[${props.name}]`;
+    this.caName = checkDnsLabel(`${field}.name`, props.name);
+    const checked = checkCaCertificates(`${field}.caPem`, props.caPem, props.now ?? new Date());
+    this.caCrt = checked.pem;
+    this.certificates = checked.certificates;
+    if (props.crlPem !== undefined) this.caCrl = checkCrl(`${field}.crlPem`, props.crlPem);
+    (props.clients ?? []).forEach((c, i) => {
+      const client = normalizeClient(`${field}.clients[${i}]`, c);
+      if (this.clients.has(client.name)) invalid(`${field}.clients[${i}].name`, client.name, 'appears more than once', 'list each client once');
+      this.clients.set(client.name, client);
+    });
+  }
+
+  public trustIn(namespace: string): string {
+    checkDnsLabel(`ProvidedClientCa[${this.caName}].trustIn`, namespace);
+    if (!this.secrets.has(namespace)) {
+      this.secrets.set(namespace, new KubeSecret(this, `secret-${namespace}`, {
+        metadata: { name: this.caName, namespace, labels: standardLabels(this.caName, 'client-ca') },
+        type: 'Opaque',
+        stringData: { 'ca.crt': this.caCrt, ...(this.caCrl ? { 'ca.crl': this.caCrl } : {}) },
+      }));
+    }
+    return this.caName;
+  }
+
+  public knownClients(): ReadonlyMap<string, ClientIdentity & { readonly commonName: string }> {
+    return this.clients;
+  }
+}
