@@ -5,6 +5,7 @@ import { addController } from './controller';
 import { addCertificates } from './certificates';
 import { addApps } from './apps';
 import { addMonitoring } from './monitoring';
+import { addDelivery } from './delivery';
 
 /**
  * Builds the cdk8s app of a deployment: one chart per `dist/` layer. Construct ids are part of the contract:
@@ -16,5 +17,6 @@ export function buildEdgeApp(config: EdgeDeploymentConfig): App {
   addCertificates(new LayerChart(app, 'certificates', { layer: 'certificates' }), config);
   addApps(new LayerChart(app, 'apps', { layer: 'apps' }), config);
   if (config.monitoring.enabled) addMonitoring(new LayerChart(app, 'monitoring', { layer: 'monitoring' }), config);
+  addDelivery(app, config);
   return app;
 }

@@ -1,8 +1,33 @@
 import { Chart } from 'cdk8s';
+import { EdgeMonitoring } from '../monitoring/edge-monitoring';
 import { EdgeDeploymentConfig } from './config';
 
-/** Adds the monitoring layer of the reference deployment. */
+/** The controller's metrics Service (created by the controller layer): name, labels and port name. */
+export const CONTROLLER_METRICS_SERVICE = {
+  name: 'ingress-nginx-controller-metrics',
+  labels: {
+    'app.kubernetes.io/name': 'ingress-nginx',
+    'app.kubernetes.io/instance': 'ingress-nginx',
+    'app.kubernetes.io/component': 'controller',
+  },
+  portName: 'metrics',
+} as const;
+
+/**
+ * Adds the monitoring layer of the reference deployment: ServiceMonitor, PrometheusRule, Grafana dashboard and
+ * Slack routing, all in the controller namespace (the Slack webhook Secret is created there by the operator).
+ */
 export function addMonitoring(chart: Chart, config: EdgeDeploymentConfig): void {
-  void chart;
-  void config;
+  const { monitoring } = config;
+  new EdgeMonitoring(chart, 'edge', {
+    name: config.name,
+    namespace: config.controller.namespace,
+    controllerNamespace: config.controller.namespace,
+    metricsService: CONTROLLER_METRICS_SERVICE,
+    prometheusSelectorLabels: monitoring.prometheusSelectorLabels,
+    mtlsHosts: [config.app.host],
+    slack: monitoring.slack,
+    logs: monitoring.lokiLogs ? { labels: { namespace: config.controller.namespace, container: 'controller' } } : undefined,
+    runbookUrl: monitoring.runbookUrl,
+  });
 }

@@ -1,0 +1,121 @@
+import { Construct } from 'constructs';
+import { Application } from '../../imports/argoproj.io';
+import { checkDnsLabel, checkDnsSubdomain, invalid } from '../core/validation';
+import { DeliveredLayer } from './layers';
+import { HelmPrerequisite, prerequisiteWaves } from './prerequisites';
+import { checkGitSource, GitSource } from './source';
+
+/** Annotation that orders the Applications within the sync of the root Application. */
+export const ARGO_SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
+/** Finalizer that makes deleting a layer Application delete (prune) its objects. */
+export const ARGO_RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
+
+/** Props of {@link ArgoCdDelivery}. */
+export interface ArgoCdDeliveryProps extends GitSource {
+  /** Prefix of the Application names: `<name>-delivery` (root) and `<name>-<layer>`. */
+  readonly name: string;
+  /** Layers of `dist/` to deliver, in apply order. */
+  readonly layers: readonly DeliveredLayer[];
+  /**
+   * Helm charts to install before the layers.
+   * @default []
+   */
+  readonly prerequisites?: readonly HelmPrerequisite[];
+  /**
+   * Namespace Argo CD runs in; the Applications live there.
+   * @default 'argocd'
+   */
+  readonly namespace?: string;
+  /**
+   * Argo CD project of the Applications.
+   * @default 'default'
+   */
+  readonly project?: string;
+  /**
+   * API server of the target cluster.
+   * @default 'https://kubernetes.default.svc' (the cluster Argo CD runs in)
+   */
+  readonly destinationServer?: string;
+  /**
+   * Folder of this construct's own manifests under the `dist/` path (what the root Application syncs).
+   * @default 'delivery/argocd'
+   */
+  readonly deliveryFolder?: string;
+}
+
+/**
+ * Argo CD delivery of `dist/` ("app of apps"): a root Application syncing the delivery folder, which holds one
+ * Application per prerequisite (Helm chart, negative sync waves) and one per layer (sync wave of the layer), each with
+ * automated sync, prune, self-heal, CreateNamespace and retries; layers with custom resources also get
+ * `SkipDryRunOnMissingResource`. The root Application applies the children wave by wave.
+ */
+export class ArgoCdDelivery extends Construct {
+  /** The root Application (apply it once; it manages the others, itself included). */
+  public readonly root: Application;
+  /** Application per layer id. */
+  public readonly layerApplications: ReadonlyMap<string, Application>;
+  /** Application per prerequisite name. */
+  public readonly prerequisiteApplications: ReadonlyMap<string, Application>;
+
+  constructor(scope: Construct, id: string, props: ArgoCdDeliveryProps) {
+    super(scope, id);
+    const source = checkGitSource(props);
+    checkDnsLabel('gitops.name', props.name);
+    const namespace = checkDnsLabel('gitops.argoCd.namespace', props.namespace ?? 'argocd');
+    const project = checkDnsSubdomain('gitops.argoCd.project', props.project ?? 'default');
+    const server = props.destinationServer ?? 'https://kubernetes.default.svc';
+    if (!/^https:\/\/\S+$/.test(server)) invalid('gitops.argoCd.destinationServer', server, 'is not an https URL of a Kubernetes API server', 'use https://kubernetes.default.svc for the cluster Argo CD runs in');
+    if (props.layers.length === 0) invalid('gitops.layers', props.layers, 'is empty', 'deliver at least one layer of dist/');
+    const deliveryFolder = props.deliveryFolder ?? 'delivery/argocd';
+    const prerequisites = props.prerequisites ?? [];
+    const waves = prerequisiteWaves(prerequisites);
+    const retry = { limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } };
+
+    this.root = new Application(this, 'Root', {
+      metadata: { name: `${props.name}-delivery`, namespace },
+      spec: {
+        project,
+        source: { repoUrl: source.repoUrl, targetRevision: source.revision, path: `${source.path}/${deliveryFolder}` },
+        destination: { server, namespace },
+        syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['CreateNamespace=true'], retry },
+      },
+    });
+
+    const prereqApps = new Map<string, Application>();
+    for (const p of prerequisites) {
+      prereqApps.set(p.name, new Application(this, `Prerequisite-${p.name}`, {
+        metadata: { name: p.name, namespace, annotations: { [ARGO_SYNC_WAVE]: String(waves.get(p.name)) } },
+        spec: {
+          project,
+          source: { repoUrl: p.repoUrl, chart: p.chart, targetRevision: p.version, helm: { releaseName: p.name, valuesObject: p.values } },
+          destination: { server, namespace: p.namespace },
+          syncPolicy: {
+            automated: { prune: true, selfHeal: true },
+            syncOptions: ['CreateNamespace=true', ...(p.serverSideApply ? ['ServerSideApply=true'] : [])],
+            retry,
+          },
+        },
+      }));
+    }
+    this.prerequisiteApplications = prereqApps;
+
+    const layerApps = new Map<string, Application>();
+    for (const layer of props.layers) {
+      if (!(layer.syncWave >= 0)) invalid(`gitops.layers.${layer.id}.syncWave`, layer.syncWave, 'is negative, so the layer would sync before the prerequisites', 'layers use waves 0 and above');
+      layerApps.set(layer.id, new Application(this, `Layer-${layer.id}`, {
+        metadata: { name: `${props.name}-${layer.id}`, namespace, annotations: { [ARGO_SYNC_WAVE]: String(layer.syncWave) }, finalizers: [ARGO_RESOURCES_FINALIZER] },
+        spec: {
+          project,
+          source: { repoUrl: source.repoUrl, targetRevision: source.revision, path: `${source.path}/${layer.folder}` },
+          destination: { server, ...(layer.namespaces[0] ? { namespace: layer.namespaces[0] } : {}) },
+          syncPolicy: {
+            automated: { prune: true, selfHeal: true },
+            syncOptions: ['CreateNamespace=true', ...(layer.customResources ? ['SkipDryRunOnMissingResource=true'] : [])],
+            retry,
+          },
+        },
+      }));
+    }
+    this.layerApplications = layerApps;
+  }
+}

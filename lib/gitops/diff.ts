@@ -1,0 +1,180 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+/**
+ * Object-by-object comparison of two rendered `dist/` trees (path → content): the review step of the
+ * rendered-manifests workflow (`npm run diff`). Objects are matched by API group, kind, namespace and name, so a
+ * version bump or a move between layers shows as a change of one object, not as a removal plus an addition.
+ */
+
+/** What happened to one object between two trees. */
+export interface ObjectChange {
+  /** `group/kind namespace/name`. */
+  readonly id: string;
+  readonly change: 'added' | 'removed' | 'changed' | 'moved' | 'unchanged';
+  /** File in the old tree. */
+  readonly before?: string;
+  /** File in the new tree. */
+  readonly after?: string;
+  /** Unified diff of the object's YAML (changed and moved objects). */
+  readonly diff?: string;
+}
+
+/** A non-object file (kustomization.yaml, ...) that differs. */
+export interface FileChange {
+  readonly path: string;
+  readonly change: 'added' | 'removed' | 'changed';
+  readonly diff: string;
+}
+
+/** Result of {@link diffTrees}. */
+export interface TreeDiff {
+  readonly objects: readonly ObjectChange[];
+  readonly files: readonly FileChange[];
+}
+
+interface Manifest {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string };
+}
+
+/** Reads a folder into path → content (paths relative to it, sorted). */
+export function readTreeFrom(root: string): Map<string, string> {
+  const tree = new Map<string, string>();
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir).sort()) {
+      const path = join(dir, entry);
+      if (statSync(path).isDirectory()) walk(path);
+      else tree.set(relative(root, path), readFileSync(path, 'utf8'));
+    }
+  };
+  walk(root);
+  return tree;
+}
+
+function isObjectFile(path: string): boolean {
+  return /\.ya?ml$/.test(path) && !/(^|\/)kustomization\.ya?ml$/.test(path);
+}
+
+function identity(m: Manifest): string {
+  const group = m.apiVersion?.includes('/') ? m.apiVersion.split('/')[0] : 'core';
+  return `${group}/${m.kind} ${m.metadata?.namespace ?? ''}/${m.metadata?.name}`.replace(' /', ' ');
+}
+
+function index(tree: ReadonlyMap<string, string>, parse: (content: string) => unknown[], stringify: (m: unknown) => string): Map<string, { file: string; yaml: string }> {
+  const out = new Map<string, { file: string; yaml: string }>();
+  for (const [file, content] of tree) {
+    if (!isObjectFile(file)) continue;
+    for (const doc of parse(content)) {
+      if (!doc || typeof doc !== 'object') continue;
+      out.set(identity(doc as Manifest), { file, yaml: stringify(doc) });
+    }
+  }
+  return out;
+}
+
+/** Compares two trees object by object; `parse` splits a YAML file into objects, `stringify` renders one canonically. */
+export function diffTrees(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>, parse: (content: string) => unknown[], stringify: (m: unknown) => string): TreeDiff {
+  const a = index(before, parse, stringify);
+  const b = index(after, parse, stringify);
+  const objects: ObjectChange[] = [];
+  for (const id of [...new Set([...a.keys(), ...b.keys()])].sort()) {
+    const x = a.get(id);
+    const y = b.get(id);
+    if (!x) objects.push({ id, change: 'added', after: y!.file, diff: unifiedDiff('/dev/null', y!.file, '', y!.yaml) });
+    else if (!y) objects.push({ id, change: 'removed', before: x.file, diff: unifiedDiff(x.file, '/dev/null', x.yaml, '') });
+    else if (x.yaml !== y.yaml) objects.push({ id, change: x.file === y.file ? 'changed' : 'moved', before: x.file, after: y.file, diff: unifiedDiff(x.file, y.file, x.yaml, y.yaml) });
+    else if (x.file !== y.file) objects.push({ id, change: 'moved', before: x.file, after: y.file });
+    else objects.push({ id, change: 'unchanged', before: x.file, after: y.file });
+  }
+  const files: FileChange[] = [];
+  for (const path of [...new Set([...before.keys(), ...after.keys()])].sort()) {
+    if (isObjectFile(path)) continue;
+    const x = before.get(path);
+    const y = after.get(path);
+    if (x === y) continue;
+    files.push({ path, change: x === undefined ? 'added' : y === undefined ? 'removed' : 'changed', diff: unifiedDiff(x === undefined ? '/dev/null' : path, y === undefined ? '/dev/null' : path, x ?? '', y ?? '') });
+  }
+  return { objects, files };
+}
+
+/** A unified diff (3 lines of context) of two texts, empty when they are equal. */
+export function unifiedDiff(fromName: string, toName: string, from: string, to: string, context = 3): string {
+  if (from === to) return '';
+  const x = from === '' ? [] : from.replace(/\n$/, '').split('\n');
+  const y = to === '' ? [] : to.replace(/\n$/, '').split('\n');
+  // Longest common subsequence table (objects are small: a few hundred lines).
+  const lcs: number[][] = Array.from({ length: x.length + 1 }, () => new Array<number>(y.length + 1).fill(0));
+  for (let i = x.length - 1; i >= 0; i--) for (let j = y.length - 1; j >= 0; j--) lcs[i][j] = x[i] === y[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+  const ops: { op: ' ' | '-' | '+'; line: string; i: number; j: number }[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < x.length || j < y.length) {
+    if (i < x.length && j < y.length && x[i] === y[j]) { ops.push({ op: ' ', line: x[i], i, j }); i++; j++; }
+    else if (i < x.length && (j >= y.length || lcs[i + 1][j] >= lcs[i][j + 1])) { ops.push({ op: '-', line: x[i], i, j }); i++; }
+    else { ops.push({ op: '+', line: y[j], i, j }); j++; }
+  }
+  const out = [`--- ${fromName}`, `+++ ${toName}`];
+  let k = 0;
+  while (k < ops.length) {
+    if (ops[k].op === ' ') { k++; continue; }
+    let start = Math.max(0, k - context);
+    let end = k;
+    // Extend the hunk while changes are less than 2*context lines apart.
+    for (;;) {
+      while (end < ops.length && ops[end].op !== ' ') end++;
+      let next = end;
+      while (next < ops.length && ops[next].op === ' ') next++;
+      if (next < ops.length && next - end <= 2 * context) { end = next; continue; }
+      end = Math.min(ops.length, end + context);
+      break;
+    }
+    const hunk = ops.slice(start, end);
+    const oldStart = hunk[0].i + 1;
+    const newStart = hunk[0].j + 1;
+    const oldLen = hunk.filter((o) => o.op !== '+').length;
+    const newLen = hunk.filter((o) => o.op !== '-').length;
+    out.push(`@@ -${oldLen === 0 ? oldStart - 1 : oldStart},${oldLen} +${newLen === 0 ? newStart - 1 : newStart},${newLen} @@`);
+    for (const o of hunk) out.push(`${o.op}${o.line}`);
+    k = end;
+    start = end;
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** Options of {@link formatTreeDiff}. */
+export interface FormatOptions {
+  /** Summary only, no unified diffs. */
+  readonly stat?: boolean;
+  /** ANSI colours. */
+  readonly color?: boolean;
+}
+
+/** Human-readable report: one line per changed object, then the diffs. */
+export function formatTreeDiff(d: TreeDiff, options: FormatOptions = {}): string {
+  const paint = (code: string, s: string): string => (options.color ? `\u001b[${code}m${s}\u001b[0m` : s);
+  const changed = d.objects.filter((o) => o.change !== 'unchanged');
+  const count = (c: ObjectChange['change']): number => d.objects.filter((o) => o.change === c).length;
+  const lines: string[] = [];
+  if (changed.length === 0 && d.files.length === 0) return `dist/ is up to date: ${d.objects.length} objects unchanged.`;
+  lines.push(`${count('added')} added, ${count('removed')} removed, ${count('changed')} changed, ${count('moved')} moved, ${count('unchanged')} unchanged objects; ${d.files.length} other files changed.`);
+  for (const o of changed) {
+    const where = o.change === 'moved' ? `${o.before} -> ${o.after}` : (o.after ?? o.before);
+    const mark = { added: paint('32', '+ added  '), removed: paint('31', '- removed'), changed: paint('33', '~ changed'), moved: paint('36', '> moved  '), unchanged: '' }[o.change];
+    lines.push(`  ${mark} ${o.id}  (${where})`);
+  }
+  for (const f of d.files) lines.push(`  ${paint('33', `~ ${f.change.padEnd(7)}`)} ${f.path}`);
+  if (!options.stat) {
+    for (const o of changed) {
+      if (!o.diff) continue;
+      lines.push('', paint('1', `# ${o.change}: ${o.id}`));
+      lines.push(...o.diff.replace(/\n$/, '').split('\n').map((l) => (l.startsWith('+') && !l.startsWith('+++') ? paint('32', l) : l.startsWith('-') && !l.startsWith('---') ? paint('31', l) : l)));
+    }
+    for (const f of d.files) {
+      lines.push('', paint('1', `# ${f.change}: ${f.path}`));
+      lines.push(...f.diff.replace(/\n$/, '').split('\n'));
+    }
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,7 @@
+/** GitOps delivery of dist/: Argo CD Applications and Flux Kustomizations/HelmReleases, in layer order. */
+export * from './source';
+export * from './layers';
+export * from './prerequisites';
+export * from './argocd';
+export * from './flux';
+export * from './diff';

@@ -1,0 +1,130 @@
+import { checkDnsLabel, checkUnique, invalid } from '../core/validation';
+
+/**
+ * A Helm chart the stack depends on, installed before the layers of `dist/` (as an Argo CD Application or a Flux
+ * HelmRelease), pinned to one chart version so that a new cluster converges to a known state.
+ */
+export interface HelmPrerequisite {
+  /** Helm release name (also the Argo CD Application and Flux HelmRelease name). */
+  readonly name: string;
+  /** Chart name in the repository. */
+  readonly chart: string;
+  /** Name of the Flux HelmRepository of `repoUrl`. */
+  readonly repoName: string;
+  /** HTTPS Helm repository URL. */
+  readonly repoUrl: string;
+  /** Exact chart version. */
+  readonly version: string;
+  /** Namespace the release is installed into (created when missing). */
+  readonly namespace: string;
+  /** Helm values. */
+  readonly values: Readonly<Record<string, unknown>>;
+  /** Names of prerequisites that must be ready first. */
+  readonly dependsOn: readonly string[];
+  /** Apply with server-side apply (charts whose CRDs exceed the client-side `last-applied` annotation limit). */
+  readonly serverSideApply: boolean;
+  /** One line: what the stack needs it for. */
+  readonly doc: string;
+}
+
+/** Versions pinned for the prerequisites (checked against the upstream repositories, August 2026). */
+export const PREREQUISITE_VERSIONS = {
+  /** cert-manager v1.21 line (CRDs in ../shared/crds are from it). */
+  certManager: 'v1.21.1',
+  /** trust-manager, latest release. */
+  trustManager: 'v0.24.0',
+  /** kube-prometheus-stack bundling prometheus-operator v0.93.1 (the CRD version the monitoring layer is validated against). */
+  kubePrometheusStack: '88.5.3',
+} as const;
+
+const JETSTACK = { repoName: 'jetstack', repoUrl: 'https://charts.jetstack.io' } as const;
+const PROMETHEUS_COMMUNITY = { repoName: 'prometheus-community', repoUrl: 'https://prometheus-community.github.io/helm-charts' } as const;
+
+/** cert-manager with its CRDs (issues the server certificates and the client CA chain). */
+export function certManagerPrerequisite(): HelmPrerequisite {
+  return {
+    name: 'cert-manager', chart: 'cert-manager', ...JETSTACK, version: PREREQUISITE_VERSIONS.certManager, namespace: 'cert-manager',
+    values: { crds: { enabled: true, keep: true } }, dependsOn: [], serverSideApply: false,
+    doc: 'issues the Let\'s Encrypt server certificates and the client CA and client certificates',
+  };
+}
+
+/** Props of {@link trustManagerPrerequisite}. */
+export interface TrustManagerPrerequisiteProps {
+  /**
+   * Names of the Secrets trust-manager may write Bundles to (a Bundle's target Secret has the Bundle's name).
+   * @default []
+   */
+  readonly authorizedSecrets?: readonly string[];
+  /**
+   * Namespace trust-manager reads Bundle sources from.
+   * @default 'cert-manager'
+   */
+  readonly trustNamespace?: string;
+}
+
+/** trust-manager with Secret targets enabled (publishes the client CA certificate, without its key, to the controller). */
+export function trustManagerPrerequisite(props: TrustManagerPrerequisiteProps = {}): HelmPrerequisite {
+  const authorizedSecrets = [...(props.authorizedSecrets ?? [])].sort();
+  authorizedSecrets.forEach((s, i) => checkDnsLabel(`gitops.prerequisites.trustManager.authorizedSecrets[${i}]`, s));
+  const trustNamespace = checkDnsLabel('gitops.prerequisites.trustManager.trustNamespace', props.trustNamespace ?? 'cert-manager');
+  return {
+    name: 'trust-manager', chart: 'trust-manager', ...JETSTACK, version: PREREQUISITE_VERSIONS.trustManager, namespace: 'cert-manager',
+    values: { app: { trust: { namespace: trustNamespace } }, secretTargets: { enabled: true, authorizedSecrets } },
+    dependsOn: ['cert-manager'], serverSideApply: false,
+    doc: 'publishes the client CA certificate (never its key) into a Secret the controller reads as auth-tls-secret',
+  };
+}
+
+/** Props of {@link kubePrometheusStackPrerequisite}. */
+export interface KubePrometheusStackPrerequisiteProps {
+  /**
+   * Namespace of the monitoring stack.
+   * @default 'monitoring'
+   */
+  readonly namespace?: string;
+}
+
+/** Helm release name of kube-prometheus-stack; its Prometheus selects ServiceMonitors and PrometheusRules labelled `release: <this>`. */
+export const KUBE_PROMETHEUS_STACK_RELEASE = 'kube-prometheus-stack';
+
+/** kube-prometheus-stack: prometheus-operator CRDs, Prometheus, Alertmanager and Grafana with the dashboard sidecar. */
+export function kubePrometheusStackPrerequisite(props: KubePrometheusStackPrerequisiteProps = {}): HelmPrerequisite {
+  const namespace = checkDnsLabel('gitops.prerequisites.kubePrometheusStack.namespace', props.namespace ?? 'monitoring');
+  return {
+    name: KUBE_PROMETHEUS_STACK_RELEASE, chart: 'kube-prometheus-stack', ...PROMETHEUS_COMMUNITY, version: PREREQUISITE_VERSIONS.kubePrometheusStack, namespace,
+    values: {
+      crds: { enabled: true },
+      prometheus: { prometheusSpec: { serviceMonitorSelectorNilUsesHelmValues: true, ruleSelectorNilUsesHelmValues: true } },
+      grafana: { sidecar: { dashboards: { enabled: true, label: 'grafana_dashboard', labelValue: '1', searchNamespace: 'ALL' } } },
+    },
+    dependsOn: [], serverSideApply: true,
+    doc: 'prometheus-operator (ServiceMonitor, PrometheusRule, AlertmanagerConfig), Prometheus, Alertmanager, Grafana',
+  };
+}
+
+/**
+ * Checks a set of prerequisites (unique names, known and acyclic dependencies) and returns the Argo CD sync wave of
+ * each: negative, before the first layer (wave 0), deeper dependencies later, so waves follow `dependsOn`.
+ */
+export function prerequisiteWaves(prerequisites: readonly HelmPrerequisite[]): Map<string, number> {
+  checkUnique('gitops.prerequisites', prerequisites, (p) => p.name);
+  const byName = new Map(prerequisites.map((p) => [p.name, p]));
+  const depth = new Map<string, number>();
+  const visit = (p: HelmPrerequisite, path: string[]): number => {
+    const known = depth.get(p.name);
+    if (known !== undefined) return known;
+    if (path.includes(p.name)) invalid('gitops.prerequisites', [...path, p.name].join(' -> '), 'is a dependency cycle', 'remove one of the dependsOn entries');
+    let d = 0;
+    for (const dep of p.dependsOn) {
+      const target = byName.get(dep);
+      if (!target) invalid(`gitops.prerequisites.${p.name}.dependsOn`, dep, 'is not one of the installed prerequisites', `install ${dep} too, or drop the dependency`);
+      d = Math.max(d, visit(target, [...path, p.name]) + 1);
+    }
+    depth.set(p.name, d);
+    return d;
+  };
+  prerequisites.forEach((p) => visit(p, []));
+  const levels = Math.max(-1, ...depth.values()) + 1;
+  return new Map([...depth].map(([name, d]) => [name, -10 * (levels - d)]));
+}

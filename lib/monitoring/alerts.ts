@@ -1,0 +1,294 @@
+import { Construct } from 'constructs';
+import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/monitoring.coreos.com';
+import { checkDnsLabel, checkDnsSubdomain, checkHostname, checkIntegerInRange, checkUnique, invalid } from '../core/validation';
+import { anyOf, checkDuration, durationSeconds, eq, LabelMatcher, ne, PromDuration, re, series, sumBy } from './promql';
+
+/** When a rate counts as a spike: `factor` times its own average over the preceding `baseline`, and at least `minimumPerMinute`. */
+export interface SpikeThreshold {
+  /**
+   * How many times the baseline rate the current rate must reach.
+   * @default 3
+   */
+  readonly factor?: number;
+  /**
+   * Window of the current rate.
+   * @default '5m'
+   */
+  readonly window?: PromDuration;
+  /**
+   * Window of the baseline, ending where the current window starts.
+   * @default '1h'
+   */
+  readonly baseline?: PromDuration;
+  /**
+   * Minimum events per minute before the alert fires at all (keeps a quiet host from alerting on 2 events).
+   * @default 10
+   */
+  readonly minimumPerMinute?: number;
+}
+
+/** The alerts of the edge, with the anchor of their runbook section in docs/monitoring.md. */
+export const EDGE_ALERTS = {
+  wafBlockSpike: { alert: 'EdgeWafBlockSpike', anchor: 'edgewafblockspike' },
+  mtlsFailureSpike: { alert: 'EdgeMtlsFailureSpike', anchor: 'edgemtlsfailurespike' },
+  configReloadFailed: { alert: 'EdgeConfigReloadFailed', anchor: 'edgeconfigreloadfailed' },
+  certificateExpiringSoon: { alert: 'EdgeCertificateExpiringSoon', anchor: 'edgecertificateexpiringsoon' },
+  controllerDown: { alert: 'EdgeControllerDown', anchor: 'edgecontrollerdown' },
+} as const;
+
+/** Props of {@link EdgeAlertRules}. */
+export interface EdgeAlertRulesProps {
+  /** Name of the PrometheusRule. */
+  readonly name: string;
+  /** Namespace of the PrometheusRule; also the `namespace` label of every alert (AlertmanagerConfig routes by it). */
+  readonly namespace: string;
+  /**
+   * Labels on the PrometheusRule so that Prometheus selects it (kube-prometheus-stack: `release: <release>`).
+   * @default {}
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Namespace of the ingress-nginx controller (the `controller_namespace` label of its metrics). */
+  readonly controllerNamespace: string;
+  /** `job` label of the controller's scrape target: the metrics Service name (ServiceMonitor default). */
+  readonly scrapeJob: string;
+  /**
+   * Hosts whose 403s count as WAF blocks.
+   * @default - every host the controller serves
+   */
+  readonly wafHosts?: readonly string[];
+  /** Hosts behind mutual TLS (named in the alert description; the metric itself cannot tell hosts apart). */
+  readonly mtlsHosts: readonly string[];
+  /**
+   * Spike of WAF blocks (HTTP 403 on the WAF hosts).
+   * @default { factor: 3, window: '5m', baseline: '1h', minimumPerMinute: 10 }
+   */
+  readonly wafBlockSpike?: SpikeThreshold;
+  /**
+   * Spike of requests nginx rejected before any Ingress location (failed client-certificate verification).
+   * @default { factor: 3, window: '5m', baseline: '1h', minimumPerMinute: 10 }
+   */
+  readonly mtlsFailureSpike?: SpikeThreshold;
+  /**
+   * Alert when a server certificate expires within this many days.
+   * @default 14
+   */
+  readonly certificateExpiryDays?: number;
+  /**
+   * Labels added to every alert (an AlertmanagerConfig matches on them).
+   * @default {}
+   */
+  readonly alertLabels?: Readonly<Record<string, string>>;
+  /**
+   * URL of the runbook document; each alert links to `<runbookUrl>#<alert name in lower case>`.
+   * @default - no runbook_url annotation
+   */
+  readonly runbookUrl?: string;
+}
+
+interface ResolvedSpike {
+  readonly factor: number;
+  readonly window: PromDuration;
+  readonly baseline: PromDuration;
+  readonly minimumPerMinute: number;
+}
+
+interface AlertRule {
+  readonly alert: string;
+  readonly anchor: string;
+  readonly expr: string;
+  readonly for: PromDuration;
+  readonly severity: 'warning' | 'critical';
+  readonly summary: string;
+  readonly description: string;
+}
+
+/**
+ * A prometheus-operator PrometheusRule with the alerts a WAF operator needs: WAF block spike, mTLS failure spike,
+ * configuration reload failure, server certificate expiry, controller down. Expressions are built from the
+ * ingress-nginx v1.15.1 metric table and fail synth when a metric or label does not exist.
+ */
+export class EdgeAlertRules extends Construct {
+  /** The emitted PrometheusRule. */
+  public readonly rule: PrometheusRule;
+  /** The alerts, in the order they are emitted (name → PromQL expression). */
+  public readonly expressions: ReadonlyMap<string, string>;
+
+  constructor(scope: Construct, id: string, props: EdgeAlertRulesProps) {
+    super(scope, id);
+    checkDnsSubdomain('monitoring.alerts.name', props.name);
+    checkDnsLabel('monitoring.alerts.namespace', props.namespace);
+    checkDnsLabel('monitoring.alerts.controllerNamespace', props.controllerNamespace);
+    checkDnsLabel('monitoring.alerts.scrapeJob', props.scrapeJob);
+    (props.wafHosts ?? []).forEach((h, i) => checkHostname(`monitoring.alerts.wafHosts[${i}]`, h, true));
+    checkUnique('monitoring.alerts.wafHosts', props.wafHosts ?? []);
+    if (props.wafHosts && props.wafHosts.length === 0) invalid('monitoring.alerts.wafHosts', props.wafHosts, 'is empty, so no 403 would ever count as a WAF block', 'list the WAF-protected hosts, or leave wafHosts out to watch every host');
+    props.mtlsHosts.forEach((h, i) => checkHostname(`monitoring.alerts.mtlsHosts[${i}]`, h));
+    const certificateExpiryDays = checkIntegerInRange('monitoring.alerts.certificateExpiryDays', props.certificateExpiryDays ?? 14, 1, 60, 'use a number of days from 1 to 60 (Let\'s Encrypt certificates last 90 days and renew 30 days before expiry)');
+    if (props.runbookUrl !== undefined && !/^https?:\/\/\S+$/.test(props.runbookUrl)) invalid('monitoring.alerts.runbookUrl', props.runbookUrl, 'is not an http(s) URL', 'give the URL of docs/monitoring.md in your repository, e.g. https://github.com/org/repo/blob/main/docs/monitoring.md');
+    for (const key of Object.keys(props.alertLabels ?? {})) {
+      if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(key)) invalid(`monitoring.alerts.alertLabels.${key}`, key, 'is not a valid Prometheus label name', 'use letters, digits and "_", not starting with a digit');
+      if (['severity', 'namespace', 'alertname'].includes(key)) invalid(`monitoring.alerts.alertLabels.${key}`, key, 'is set by the alerts themselves', 'pick another label name');
+    }
+    const waf = resolveSpike('monitoring.alerts.wafBlockSpike', props.wafBlockSpike);
+    const mtls = resolveSpike('monitoring.alerts.mtlsFailureSpike', props.mtlsFailureSpike);
+
+    const rules = [
+      wafBlockSpike(props, waf),
+      mtlsFailureSpike(props, mtls),
+      configReloadFailed(props),
+      certificateExpiringSoon(props, certificateExpiryDays),
+      controllerDown(props),
+    ];
+    this.expressions = new Map(rules.map((r) => [r.alert, r.expr]));
+
+    this.rule = new PrometheusRule(this, 'Resource', {
+      metadata: { name: props.name, namespace: props.namespace, labels: { ...(props.labels ?? {}) } },
+      spec: {
+        groups: [{
+          name: 'edge-waf-mtls',
+          rules: rules.map((r) => ({
+            alert: r.alert,
+            expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr),
+            for: r.for,
+            labels: { severity: r.severity, namespace: props.namespace, ...(props.alertLabels ?? {}) },
+            annotations: {
+              summary: r.summary,
+              description: r.description,
+              ...(props.runbookUrl ? { runbook_url: `${props.runbookUrl}#${r.anchor}` } : {}),
+            },
+          })),
+        }],
+      },
+    });
+  }
+}
+
+function resolveSpike(field: string, spike: SpikeThreshold | undefined): ResolvedSpike {
+  const factor = spike?.factor ?? 3;
+  if (typeof factor !== 'number' || !(factor > 1) || factor > 100) invalid(`${field}.factor`, factor, 'is not a factor above 1', 'use a number such as 3 (three times the baseline rate)');
+  const window = checkDuration(`${field}.window`, spike?.window ?? '5m');
+  const baseline = checkDuration(`${field}.baseline`, spike?.baseline ?? '1h');
+  if (durationSeconds(baseline) < 2 * durationSeconds(window)) invalid(`${field}.baseline`, baseline, `is shorter than twice the window (${window}), so it is no baseline`, 'use a baseline of at least twice the window, e.g. window "5m" and baseline "1h"');
+  const minimumPerMinute = spike?.minimumPerMinute ?? 10;
+  if (typeof minimumPerMinute !== 'number' || !(minimumPerMinute > 0)) invalid(`${field}.minimumPerMinute`, minimumPerMinute, 'is not a positive number', 'use a number of events per minute such as 10');
+  return { factor, window, baseline, minimumPerMinute };
+}
+
+/**
+ * `current` above `factor` × its own rate over the preceding baseline (or present with no baseline at all), and
+ * above the minimum. `rate(window, offset)` renders the rate expression for a window ending `offset` ago.
+ */
+function spikeExpression(rate: (window: PromDuration, offset?: PromDuration) => string, by: readonly string[], spike: ResolvedSpike): string {
+  const current = rate(spike.window);
+  const baseline = rate(spike.baseline, spike.window);
+  const on = `on (${by.join(', ')})`;
+  return [
+    `(`,
+    `  (${current}) > ${spike.factor} * (${baseline})`,
+    `  or`,
+    `  (${current}) unless ${on} (${baseline})`,
+    `)`,
+    `and ${on}`,
+    `(${current}) * 60 > ${spike.minimumPerMinute}`,
+  ].join('\n');
+}
+
+function rangeSuffix(window: PromDuration, offset?: PromDuration): string {
+  return offset ? `[${window}] offset ${offset}` : `[${window}]`;
+}
+
+const REQUESTS = 'nginx_ingress_controller_requests';
+
+function wafBlockSpike(props: EdgeAlertRulesProps, spike: ResolvedSpike): AlertRule {
+  const matchers: LabelMatcher[] = [eq('status', '403')];
+  if (props.wafHosts) matchers.push(re('host', anyOf(props.wafHosts)));
+  const rate = (w: PromDuration, o?: PromDuration): string => sumBy(REQUESTS, ['host'], `rate(${series(REQUESTS, matchers)}${rangeSuffix(w, o)})`);
+  return {
+    ...EDGE_ALERTS.wafBlockSpike,
+    expr: spikeExpression(rate, ['host'], spike),
+    for: '2m',
+    severity: 'warning',
+    summary: 'WAF blocks on {{ $labels.host }} spiked to {{ $value | humanize }}/s',
+    description: [
+      `HTTP 403 responses on {{ $labels.host }} are above ${spike.factor}x their rate of the previous ${spike.baseline} (and above ${spike.minimumPerMinute}/min).`,
+      'Look first at the ModSecurity audit log of the controller: which rule ids fire and for which client IPs',
+      `(docs/monitoring.md, "List blocks by rule id and client"). An attack shows one or a few client IPs and CRS rule ids;`,
+      'a false positive after a deploy shows many clients hitting the same rule on the same path.',
+    ].join(' '),
+  };
+}
+
+function mtlsFailureSpike(props: EdgeAlertRulesProps, spike: ResolvedSpike): AlertRule {
+  // nginx rejects a missing or invalid client certificate (HTTP 400) while reading the request, before any
+  // location runs; ingress-nginx v1.15.1 counts requests only in its location log phase, so these rejections never
+  // reach nginx_ingress_controller_requests. They do reach nginx' own request counter (stub_status): the difference
+  // is the rate of requests rejected before an Ingress location.
+  const ns = eq('controller_namespace', props.controllerNamespace);
+  const TOTAL = 'nginx_ingress_controller_nginx_process_requests_total';
+  const rate = (w: PromDuration, o?: PromDuration): string => {
+    const total = sumBy(TOTAL, [], `rate(${series(TOTAL, [ns])}${rangeSuffix(w, o)})`);
+    const located = sumBy(REQUESTS, [], `rate(${series(REQUESTS, [ns])}${rangeSuffix(w, o)})`);
+    return `clamp_min(${total} - (${located} or vector(0)), 0)`;
+  };
+  return {
+    ...EDGE_ALERTS.mtlsFailureSpike,
+    expr: spikeExpression(rate, [], spike),
+    for: '2m',
+    severity: 'warning',
+    summary: 'Requests rejected before reaching an Ingress (client-certificate failures) spiked to {{ $value | humanize }}/s',
+    description: [
+      `nginx rejected requests before any Ingress location at ${spike.factor}x the rate of the previous ${spike.baseline}.`,
+      `On this edge that is mostly failed client-certificate verification (HTTP 400) on the mTLS hosts ${props.mtlsHosts.join(', ') || '(none)'}.`,
+      'Look first at the controller access log for status 400 on those hosts and their client IPs (docs/monitoring.md):',
+      'one IP without a certificate is a scanner; many known clients at once points to an expired or rotated client CA.',
+    ].join(' '),
+  };
+}
+
+function configReloadFailed(props: EdgeAlertRulesProps): AlertRule {
+  const name = 'nginx_ingress_controller_config_last_reload_successful';
+  return {
+    ...EDGE_ALERTS.configReloadFailed,
+    expr: `${`max by (controller_pod) (${series(name, [eq('controller_namespace', props.controllerNamespace)])})`} == 0`,
+    for: '2m',
+    severity: 'critical',
+    summary: 'ingress-nginx failed to reload its configuration on {{ $labels.controller_pod }}',
+    description: [
+      'The last nginx configuration reload failed, so changes since then (WAF rules, Ingresses, certificates) are not live on this pod;',
+      'it keeps serving the previous configuration. Look first at the controller log for "Error reloading NGINX" and the nginx -t',
+      'message it quotes, then at the Ingress or ConfigMap change that preceded it.',
+    ].join(' '),
+  };
+}
+
+function certificateExpiringSoon(props: EdgeAlertRulesProps, days: number): AlertRule {
+  const name = 'nginx_ingress_controller_ssl_expire_time_seconds';
+  const expiry = `min by (host, secret_name, exported_namespace) (${series(name, [eq('namespace', props.controllerNamespace), ne('host', '_')])})`;
+  return {
+    ...EDGE_ALERTS.certificateExpiringSoon,
+    expr: `${expiry} - time() < ${days} * 86400`,
+    for: '1h',
+    severity: 'warning',
+    summary: 'Server certificate of {{ $labels.host }} expires in {{ $value | humanizeDuration }}',
+    description: [
+      `The certificate in secret {{ $labels.exported_namespace }}/{{ $labels.secret_name }} served for {{ $labels.host }} expires within ${days} days;`,
+      'cert-manager renews 30 days before expiry, so renewal has been failing for a while. Look first at',
+      '`kubectl describe certificate` and the CertificateRequest/Order/Challenge in that namespace (ACME HTTP-01 needs port 80 reachable).',
+    ].join(' '),
+  };
+}
+
+function controllerDown(props: EdgeAlertRulesProps): AlertRule {
+  return {
+    ...EDGE_ALERTS.controllerDown,
+    expr: `absent(${series('up', [eq('job', props.scrapeJob), eq('namespace', props.controllerNamespace)])} == 1)`,
+    for: '5m',
+    severity: 'critical',
+    summary: `No ingress-nginx controller in ${props.controllerNamespace} is up`,
+    description: [
+      `Prometheus has no healthy scrape target for job ${props.scrapeJob} in namespace ${props.controllerNamespace}: every controller pod is down,`,
+      'or the metrics Service / ServiceMonitor is gone. Look first at `kubectl -n ' + props.controllerNamespace + ' get pods,endpoints`,',
+      'then at pod events (OOMKilled with OWASP CRS loaded, image pull, admission webhook) and the ServiceMonitor selector.',
+    ].join(' '),
+  };
+}

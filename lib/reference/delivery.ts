@@ -1,0 +1,47 @@
+import { App } from 'cdk8s';
+import { invalid } from '../core/validation';
+import { ArgoCdDelivery } from '../gitops/argocd';
+import { FluxDelivery } from '../gitops/flux';
+import { deliveredLayers } from '../gitops/layers';
+import { certManagerPrerequisite, HelmPrerequisite, KUBE_PROMETHEUS_STACK_RELEASE, kubePrometheusStackPrerequisite, trustManagerPrerequisite } from '../gitops/prerequisites';
+import { DeliveryChart } from '../synth/layers';
+import { renderObjects } from '../synth/render';
+import { EdgeDeploymentConfig } from './config';
+
+/**
+ * Adds the GitOps delivery manifests of the reference deployment (dist/delivery/argocd and dist/delivery/flux).
+ * Call it after every layer chart exists: it delivers exactly the layers that hold objects, skips the dry run only
+ * where a layer holds custom resources, and authorises trust-manager to write the Secrets that the layers' Bundles
+ * target.
+ */
+export function addDelivery(app: App, config: EdgeDeploymentConfig): void {
+  const { gitops, monitoring } = config;
+  const objects = renderObjects(app);
+  const layers = deliveredLayers(objects);
+
+  const prerequisites: HelmPrerequisite[] = [];
+  if (gitops.prerequisites.certManager) prerequisites.push(certManagerPrerequisite());
+  if (gitops.prerequisites.trustManager) {
+    const bundleSecrets = objects
+      .filter((o) => o.manifest.apiVersion.startsWith('trust.cert-manager.io/') && o.manifest.kind === 'Bundle')
+      .filter((o) => (o.manifest.spec as { target?: { secret?: unknown } } | undefined)?.target?.secret !== undefined)
+      .map((o) => o.manifest.metadata.name);
+    // trust-manager reads Bundle sources only from its trust namespace: the managed client CA's namespace.
+    prerequisites.push(trustManagerPrerequisite({ authorizedSecrets: [...new Set(bundleSecrets)], trustNamespace: config.mtls.clientNamespace }));
+  }
+  if (gitops.prerequisites.kubePrometheusStack && monitoring.enabled) {
+    const release = monitoring.prometheusSelectorLabels.release;
+    if (release !== KUBE_PROMETHEUS_STACK_RELEASE) {
+      invalid('monitoring.prometheusSelectorLabels.release', release, `does not match the kube-prometheus-stack release installed as a prerequisite ("${KUBE_PROMETHEUS_STACK_RELEASE}"), so Prometheus would ignore the ServiceMonitor and alerts`, `set release: "${KUBE_PROMETHEUS_STACK_RELEASE}", or set gitops.prerequisites.kubePrometheusStack to false when you run your own`);
+    }
+    prerequisites.push(kubePrometheusStackPrerequisite());
+  }
+
+  const common = { name: config.name, repoUrl: gitops.repoUrl, revision: gitops.revision, path: gitops.path, layers, prerequisites };
+  if (gitops.argoCd.enabled) {
+    new ArgoCdDelivery(new DeliveryChart(app, 'delivery-argocd', { folder: 'delivery-argocd' }), 'argocd', { ...common, namespace: gitops.argoCd.namespace, project: gitops.argoCd.project });
+  }
+  if (gitops.flux.enabled) {
+    new FluxDelivery(new DeliveryChart(app, 'delivery-flux', { folder: 'delivery-flux' }), 'flux', { ...common, namespace: gitops.flux.namespace });
+  }
+}

@@ -1,0 +1,41 @@
+import { checkPromQL } from './promql-checker';
+import { INGRESS_NGINX_METRICS, scrapedLabelsOf, seriesNamesOf } from '../../lib/monitoring/metrics';
+
+describe('PromQL checker (test support)', () => {
+  test('accepts a correct expression over ingress-nginx metrics', () => {
+    expect(checkPromQL('sum by (host, exported_namespace) (rate(nginx_ingress_controller_requests{status="403", host=~"a\\\\.example\\\\.com"}[5m] offset 5m)) > 3')).toEqual([]);
+  });
+
+  test('rejects a metric ingress-nginx does not export', () => {
+    expect(checkPromQL('rate(nginx_ingress_controller_requests_total[5m])')).toEqual(['unknown series nginx_ingress_controller_requests_total']);
+  });
+
+  test('rejects grouping by a label no selected series has', () => {
+    expect(checkPromQL('sum by (rule_id) (rate(nginx_ingress_controller_requests[5m]))')).toEqual(['grouping label rule_id exists on none of nginx_ingress_controller_requests']);
+  });
+
+  test('rejects unbalanced brackets, unknown functions and bad ranges', () => {
+    expect(checkPromQL('sum(rate(up[5m])')).toContain('unclosed (');
+    expect(checkPromQL('ratez(up[5m])')).toContain('unknown function ratez');
+    expect(checkPromQL('rate(up[5 minutes])')).toContain('range [5 minutes] is not a duration');
+    expect(checkPromQL('up{job=~"x", bogus="y"}')).toContain('label bogus does not exist on up');
+  });
+});
+
+describe('ingress-nginx v1.15.1 metric table', () => {
+  test('holds the request metrics with the labels Prometheus sees when scraping', () => {
+    const labels = scrapedLabelsOf('nginx_ingress_controller_requests');
+    for (const l of ['status', 'host', 'ingress', 'exported_namespace', 'exported_service', 'method', 'path', 'controller_pod', 'namespace', 'job']) expect(labels?.has(l)).toBe(true);
+    expect(scrapedLabelsOf('nginx_ingress_controller_request_duration_seconds_bucket')?.has('le')).toBe(true);
+    expect(scrapedLabelsOf('nginx_ingress_controller_ssl_expire_time_seconds')?.has('exported_namespace')).toBe(true);
+  });
+
+  test('names the families the controller source declares', () => {
+    const names = INGRESS_NGINX_METRICS.flatMap(seriesNamesOf);
+    for (const n of ['nginx_ingress_controller_requests', 'nginx_ingress_controller_request_duration_seconds_bucket', 'nginx_ingress_controller_config_last_reload_successful',
+      'nginx_ingress_controller_ssl_expire_time_seconds', 'nginx_ingress_controller_success', 'nginx_ingress_controller_errors', 'nginx_ingress_controller_nginx_process_requests_total']) {
+      expect(names).toContain(n);
+    }
+    expect(new Set(names).size).toBe(names.length);
+  });
+});
