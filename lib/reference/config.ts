@@ -1,3 +1,6 @@
+import type { AksStackProps } from '../azure/props';
+import type { WafPolicyOptions } from '../waf/policy';
+
 /**
  * One configuration of the reference deployment. It feeds both the cdk8s app (dist/) and the CDKTF app
  * (cdktf.out/): the ingress IP name and resource group reach the controller Service annotations, the hosts reach
@@ -25,42 +28,72 @@ export interface ControllerSection {
   readonly ingressClassName: string;
   /** Controller replicas (at least 2 for availability). */
   readonly replicas: number;
+  /** Run the validating admission webhook (certificate from cert-manager); false on clusters without cert-manager. */
+  readonly admissionWebhook: boolean;
 }
 
-/** WAF policy of the edge (rendered into the controller ConfigMap `modsecurity-snippet`). */
-export interface WafSection {
-  readonly mode: 'On' | 'DetectionOnly' | 'Off';
-  readonly paranoiaLevel: number;
-  readonly denySourceIps: readonly string[];
-  readonly denyHeaders: readonly { readonly name: string; readonly values: readonly string[] }[];
-}
+/**
+ * WAF policy of the edge (rendered into the controller ConfigMap `modsecurity-snippet`): the props of `WafPolicy`
+ * except the served hosts, which the reference wiring takes from the app section.
+ */
+export type WafSection = WafPolicyOptions;
 
 export interface AppSection {
-  /** Namespace of the echo app. */
+  /** Namespace of the echo app (emitted, labelled for Pod Security "restricted"). */
   readonly namespace: string;
-  /** Name of the echo app's Deployment and Service. */
+  /** Name of the echo app's Deployment, Service and Ingress. */
   readonly name: string;
   /** Public host of the echo app behind mutual TLS. */
   readonly host: string;
+  /** Echo replicas (at least 2). @default 2 */
+  readonly replicas?: number;
 }
 
 export interface TlsSection {
-  /** Which Let's Encrypt environment issues the server certificates. */
+  /** Which Let's Encrypt environment issues the server certificates (both ClusterIssuers are always emitted). */
   readonly acmeEnvironment: 'staging' | 'production';
-  /** Contact e-mail for the ACME account; none by default (Let's Encrypt needs none). */
+  /** Contact e-mail for the ACME account; none by default (Let's Encrypt needs none and refuses example.com). */
   readonly acmeEmail?: string;
 }
 
 export interface MtlsSection {
-  /** Name of the client CA (a cert-manager CA chain). */
+  /** Name of the client CA; also the CA-only Secret the Ingress reads (`auth-tls-secret: <app ns>/<caName>`). */
   readonly caName: string;
-  /** Clients that get a certificate from the client CA and may call the app. */
+  /** Clients of the CA: managed mode issues one Certificate each; in both modes they are the allow-list vocabulary. */
   readonly clients: readonly string[];
+  /**
+   * Namespace of the client PKI (CA key, client certificates and keys). Must be trust-manager's trust namespace
+   * (managed mode only).
+   */
+  readonly clientNamespace: string;
+  /** Clients admitted by the Ingress (`auth-tls-match-cn`); others get 403. @default every client */
+  readonly allowedClients?: readonly string[];
+  /** Client chain depth (1-10). @default 1 */
+  readonly verifyDepth?: number;
+  /** Pass the client certificate PEM to the backend (`ssl-client-cert`). @default false */
+  readonly passCertificateToUpstream?: boolean;
+  /** Bring your own CA instead of the managed one: CA certificate PEM (no key) and optional CRL PEM. @default managed CA */
+  readonly providedCa?: { readonly caPem: string; readonly crlPem?: string };
 }
 
 export interface MonitoringSection {
   /** Emit ServiceMonitor, PrometheusRule, dashboard and alert routing (needs prometheus-operator). */
   readonly enabled: boolean;
+  /** Labels Prometheus selects ServiceMonitors and PrometheusRules by (kube-prometheus-stack: `release: <helm release>`). */
+  readonly prometheusSelectorLabels: Readonly<Record<string, string>>;
+  /** Route alerts to Slack; the webhook URL lives in a Secret the operator creates (docs/monitoring.md), never in dist/. */
+  readonly slack?: {
+    /** Secret in the controller namespace holding the webhook URL. */
+    readonly webhookSecretName: string;
+    /** Key of the URL in the Secret (default `url`). */
+    readonly webhookSecretKey?: string;
+    /** Channel, e.g. `#waf-alerts`. */
+    readonly channel: string;
+  };
+  /** Add dashboard panels over the ModSecurity audit log in Loki (controller logs labelled `namespace`, `container`). */
+  readonly lokiLogs: boolean;
+  /** URL of docs/monitoring.md in the repository; alerts link to their runbook section. */
+  readonly runbookUrl?: string;
 }
 
 export interface GitOpsSection {
@@ -70,8 +103,32 @@ export interface GitOpsSection {
   readonly revision: string;
   /** Path of `dist/` inside the repository. */
   readonly path: string;
+  /** Emit Argo CD Applications (dist/delivery/argocd). */
+  readonly argoCd: {
+    readonly enabled: boolean;
+    /** Namespace Argo CD runs in (its Applications live there). */
+    readonly namespace: string;
+    /** Argo CD project of the Applications. */
+    readonly project: string;
+  };
+  /** Emit Flux GitRepository, Kustomizations and HelmReleases (dist/delivery/flux). */
+  readonly flux: {
+    readonly enabled: boolean;
+    /** Namespace of the Flux controllers (`flux-system`). */
+    readonly namespace: string;
+  };
+  /** Install what the stack depends on, pinned (kube-prometheus-stack only when monitoring is enabled). */
+  readonly prerequisites: {
+    readonly certManager: boolean;
+    readonly trustManager: boolean;
+    readonly kubePrometheusStack: boolean;
+  };
 }
 
+/**
+ * The Azure side (CDKTF stack in cdktf.out/, see lib/azure). Settings not listed here take the secure defaults of
+ * `AksStackProps`; `stack` overrides any of them.
+ */
 export interface AzureSection {
   /** Azure region. */
   readonly location: string;
@@ -83,6 +140,12 @@ export interface AzureSection {
   readonly ingressPublicIpName: string;
   /** DNS zone holding the ingress hosts; no DNS records when undefined. */
   readonly dnsZoneName?: string;
+  /** Public IPv4 ranges allowed to reach the Kubernetes API server (admins, CI runners). */
+  readonly apiServerAuthorizedIpRanges: readonly string[];
+  /** E-mail addresses that receive the attack alert (besides the webhook from the sensitive `alert_webhook_url`). @default [] */
+  readonly alertEmails?: readonly string[];
+  /** Any other AksStackProps (node pools, network, upgrades, Entra admin groups...). */
+  readonly stack?: Partial<Omit<AksStackProps, 'location' | 'resourceGroupName' | 'clusterName' | 'apiServerAuthorizedIpRanges' | 'ingress'>>;
 }
 
 /** The reference deployment: the scenario of the original write-up with example hosts. */
@@ -92,12 +155,13 @@ export const REFERENCE_DEPLOYMENT: EdgeDeploymentConfig = {
     namespace: 'ingress-nginx',
     ingressClassName: 'nginx',
     replicas: 2,
+    admissionWebhook: true,
   },
   waf: {
     mode: 'On',
-    paranoiaLevel: 1,
-    denySourceIps: ['34.242.209.15'],
-    denyHeaders: [{ name: 'user', values: ['admin'] }],
+    blockingParanoiaLevel: 1,
+    denySourceIps: [{ sources: ['34.242.209.15'], description: 'scenario: known bad source' }],
+    denyRequestHeaders: [{ header: 'user', match: { exact: 'admin' }, description: 'scenario: user admin is not allowed' }],
   },
   app: {
     namespace: 'echo',
@@ -110,14 +174,25 @@ export const REFERENCE_DEPLOYMENT: EdgeDeploymentConfig = {
   mtls: {
     caName: 'hospital-client-ca',
     clients: ['hospital-a', 'hospital-b'],
+    clientNamespace: 'client-certificates',
+    allowedClients: ['hospital-a', 'hospital-b'],
+    verifyDepth: 1,
+    passCertificateToUpstream: true,
   },
   monitoring: {
     enabled: true,
+    prometheusSelectorLabels: { release: 'kube-prometheus-stack' },
+    slack: { webhookSecretName: 'edge-alerts-slack', channel: '#waf-alerts' },
+    lokiLogs: true,
+    runbookUrl: 'https://github.com/example/hospital-edge/blob/main/docs/monitoring.md',
   },
   gitops: {
     repoUrl: 'https://github.com/example/hospital-edge.git',
     revision: 'main',
     path: 'dist',
+    argoCd: { enabled: true, namespace: 'argocd', project: 'default' },
+    flux: { enabled: true, namespace: 'flux-system' },
+    prerequisites: { certManager: true, trustManager: true, kubePrometheusStack: true },
   },
   azure: {
     location: 'westeurope',
@@ -125,5 +200,8 @@ export const REFERENCE_DEPLOYMENT: EdgeDeploymentConfig = {
     clusterName: 'aks-hospital-edge',
     ingressPublicIpName: 'pip-hospital-edge-ingress',
     dnsZoneName: 'example.com',
+    // Documentation range (RFC 5737): replace with the public ranges of your admins and CI runners.
+    apiServerAuthorizedIpRanges: ['203.0.113.0/24'],
+    alertEmails: [],
   },
 };

@@ -1,8 +1,20 @@
 import { Chart } from 'cdk8s';
+import { ModSecurityController } from '../controller/controller';
+import { WafPolicy } from '../waf/policy';
 import { EdgeDeploymentConfig } from './config';
 
-/** Adds the controller layer of the reference deployment. */
+/**
+ * Adds the controller layer of the reference deployment: ingress-nginx with ModSecurity + CRS, driven by the `waf`
+ * section (served hosts: the app's host), with the static public IP of the `azure` section.
+ */
 export function addController(chart: Chart, config: EdgeDeploymentConfig): void {
-  void chart;
-  void config;
+  const waf = new WafPolicy({ ...config.waf, servedHosts: [config.app.host] });
+  new ModSecurityController(chart, 'IngressNginx', {
+    waf,
+    namespace: config.controller.namespace,
+    ingressClassName: config.controller.ingressClassName,
+    replicas: config.controller.replicas,
+    admissionWebhook: config.controller.admissionWebhook,
+    service: { azurePublicIpName: config.azure.ingressPublicIpName, azureResourceGroupName: config.azure.resourceGroupName },
+  });
 }

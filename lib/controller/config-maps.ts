@@ -1,0 +1,61 @@
+import { Construct } from 'constructs';
+import { KubeConfigMap } from 'cdk8s-plus-27/lib/imports/k8s';
+import {
+  ALLOW_SNIPPET_ANNOTATIONS, ENABLE_MODSECURITY, ENABLE_OWASP_MODSECURITY_CRS, MODSECURITY_SNIPPET, PROXY_SET_HEADERS, PROXY_SET_HEADER_ENTRY,
+} from '../ingress-nginx/configmap-keys';
+import { SettingDeclaration } from '../ingress-nginx/declaration';
+import { WafPolicy } from '../waf/policy';
+import { controllerLabels } from './labels';
+import { NAMES } from './upstream';
+
+/**
+ * Headers the controller adds to every proxied request by default. `ssl-client-fingerprint` carries nginx's
+ * `$ssl_client_fingerprint`: the SHA-1 of the client certificate (hex, no colons). A backend that wants SHA-256
+ * computes it from the PEM certificate passed in `ssl-client-cert` (`auth-tls-pass-certificate-to-upstream`).
+ */
+export const DEFAULT_PROXY_SET_HEADERS: Readonly<Record<string, string>> = {
+  'ssl-client-fingerprint': '$ssl_client_fingerprint',
+};
+
+/** Props of {@link ControllerConfigMaps}. */
+export interface ControllerConfigMapsProps {
+  /** Namespace of the controller. */
+  readonly namespace: string;
+  /** The WAF policy rendered into `modsecurity-snippet`. */
+  readonly waf: WafPolicy;
+  /** Headers for every upstream (`proxy-set-headers`). */
+  readonly proxySetHeaders: Readonly<Record<string, string>>;
+}
+
+/**
+ * The controller ConfigMap `ingress-nginx-controller` and the `proxy-set-headers` ConfigMap it references.
+ * ModSecurity is on globally with the policy's snippet, which loads CRS once; `enable-owasp-modsecurity-crs` stays
+ * false so nothing loads it a second time; snippet annotations stay off and the risk level stays at its default.
+ */
+export class ControllerConfigMaps extends Construct {
+  /** The data of the controller ConfigMap, as rendered. */
+  public readonly data: Readonly<Record<string, string>>;
+
+  constructor(scope: Construct, id: string, props: ControllerConfigMapsProps) {
+    super(scope, id);
+    const labels = controllerLabels();
+    const headers: Record<string, string> = {};
+    Object.entries(props.proxySetHeaders).forEach(([name, value]) => {
+      headers[name] = PROXY_SET_HEADER_ENTRY.render(`controller.proxySetHeaders.${name}`, { name, value });
+    });
+    new KubeConfigMap(this, 'ProxyHeaders', { metadata: { name: NAMES.proxyHeadersConfigMap, namespace: props.namespace, labels }, data: headers });
+
+    const data: Record<string, string> = {};
+    const set = <T>(declaration: SettingDeclaration<T>, value: T): void => {
+      data[declaration.name] = declaration.render(`controller.config["${declaration.name}"]`, value);
+    };
+    set(ALLOW_SNIPPET_ANNOTATIONS, false);
+    set(PROXY_SET_HEADERS, { namespace: props.namespace, name: NAMES.proxyHeadersConfigMap });
+    const wafOn = props.waf.mode !== 'Off';
+    set(ENABLE_MODSECURITY, wafOn);
+    set(ENABLE_OWASP_MODSECURITY_CRS, false);
+    if (wafOn) set(MODSECURITY_SNIPPET, props.waf.renderModSecurityConfig());
+    this.data = data;
+    new KubeConfigMap(this, 'Controller', { metadata: { name: NAMES.configMap, namespace: props.namespace, labels }, data });
+  }
+}

@@ -1,0 +1,112 @@
+import { Construct } from 'constructs';
+import { IntOrString, KubeDeployment, Quantity, ResourceRequirements, Volume, VolumeMount, ContainerPort } from 'cdk8s-plus-27/lib/imports/k8s';
+import { controllerLabels } from './labels';
+import { CONTROLLER_CLASS, CONTROLLER_SELECTOR_LABELS, NAMES, PORTS } from './upstream';
+
+/** Default resources: upstream's CPU request; more memory than upstream's 90Mi because every worker holds CRS. */
+export const DEFAULT_CONTROLLER_RESOURCES: ResourceRequirements = {
+  requests: { cpu: Quantity.fromString('100m'), memory: Quantity.fromString('256Mi') },
+};
+
+/** Props of {@link ControllerDeployment}. */
+export interface ControllerDeploymentProps {
+  readonly namespace: string;
+  readonly ingressClassName: string;
+  readonly replicas: number;
+  readonly image: string;
+  readonly resources: ResourceRequirements;
+  /** Secret with the webhook serving certificate; no webhook when undefined. */
+  readonly webhookSecretName?: string;
+}
+
+const PROBE = { httpGet: { path: '/healthz', port: IntOrString.fromNumber(PORTS.metrics), scheme: 'HTTP' }, initialDelaySeconds: 10, periodSeconds: 10, successThreshold: 1, timeoutSeconds: 1 };
+
+/**
+ * The controller Deployment, as upstream v1.15.1 (same flags, probes, ports, hardening, graceful shutdown) plus:
+ * metrics on (`--enable-metrics=true`, port `metrics` 10254), replicas spread over nodes and zones, and the
+ * webhook certificate from cert-manager's secret (`tls.crt`/`tls.key` mapped to the file names the flags expect).
+ */
+export class ControllerDeployment extends Construct {
+  constructor(scope: Construct, id: string, props: ControllerDeploymentProps) {
+    super(scope, id);
+    const labels = controllerLabels();
+    const webhook = props.webhookSecretName !== undefined;
+    const args = [
+      '/nginx-ingress-controller',
+      `--publish-service=$(POD_NAMESPACE)/${NAMES.service}`,
+      `--election-id=${NAMES.electionId}`,
+      `--controller-class=${CONTROLLER_CLASS}`,
+      `--ingress-class=${props.ingressClassName}`,
+      `--configmap=$(POD_NAMESPACE)/${NAMES.configMap}`,
+      ...(webhook ? [`--validating-webhook=:${PORTS.webhook}`, '--validating-webhook-certificate=/usr/local/certificates/cert', '--validating-webhook-key=/usr/local/certificates/key'] : []),
+      '--enable-metrics=true',
+    ];
+    const ports: ContainerPort[] = [
+      { name: 'http', containerPort: PORTS.http, protocol: 'TCP' },
+      { name: 'https', containerPort: PORTS.https, protocol: 'TCP' },
+      ...(webhook ? [{ name: 'webhook', containerPort: PORTS.webhook, protocol: 'TCP' }] : []),
+      { name: 'metrics', containerPort: PORTS.metrics, protocol: 'TCP' },
+    ];
+    const volumeMounts: VolumeMount[] = webhook ? [{ name: 'webhook-cert', mountPath: '/usr/local/certificates/', readOnly: true }] : [];
+    const volumes: Volume[] = webhook
+      ? [{ name: 'webhook-cert', secret: { secretName: props.webhookSecretName, items: [{ key: 'tls.crt', path: 'cert' }, { key: 'tls.key', path: 'key' }] } }]
+      : [];
+    const selector = { matchLabels: { ...CONTROLLER_SELECTOR_LABELS } };
+    new KubeDeployment(this, 'Resource', {
+      metadata: { name: NAMES.deployment, namespace: props.namespace, labels },
+      spec: {
+        replicas: props.replicas,
+        minReadySeconds: 0,
+        revisionHistoryLimit: 10,
+        selector,
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: IntOrString.fromNumber(1) } },
+        template: {
+          metadata: { labels },
+          spec: {
+            automountServiceAccountToken: true,
+            serviceAccountName: NAMES.serviceAccount,
+            dnsPolicy: 'ClusterFirst',
+            nodeSelector: { 'kubernetes.io/os': 'linux' },
+            terminationGracePeriodSeconds: 300,
+            topologySpreadConstraints: [
+              { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: selector },
+              { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector },
+            ],
+            affinity: {
+              podAntiAffinity: {
+                preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: selector } }],
+              },
+            },
+            containers: [{
+              name: 'controller',
+              image: props.image,
+              imagePullPolicy: 'IfNotPresent',
+              args,
+              env: [
+                { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+                { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+                { name: 'LD_PRELOAD', value: '/usr/local/lib/libmimalloc.so' },
+              ],
+              lifecycle: { preStop: { exec: { command: ['/wait-shutdown'] } } },
+              livenessProbe: { ...PROBE, failureThreshold: 5 },
+              readinessProbe: { ...PROBE, failureThreshold: 3 },
+              ports,
+              resources: props.resources,
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                capabilities: { add: ['NET_BIND_SERVICE'], drop: ['ALL'] },
+                readOnlyRootFilesystem: false,
+                runAsGroup: 82,
+                runAsNonRoot: true,
+                runAsUser: 101,
+                seccompProfile: { type: 'RuntimeDefault' },
+              },
+              volumeMounts,
+            }],
+            volumes,
+          },
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,7 @@
+/** The ingress-nginx v1.15.1 controller with ModSecurity + OWASP CRS, as native cdk8s objects. */
+export * from './controller';
+export * from './upstream';
+export { ControllerServiceOptions, AZURE_PIP_NAME_ANNOTATION, AZURE_LB_RESOURCE_GROUP_ANNOTATION, AZURE_HEALTH_PROBE_PATH_ANNOTATION } from './services';
+export { DEFAULT_PROXY_SET_HEADERS } from './config-maps';
+export { DEFAULT_CONTROLLER_RESOURCES } from './deployment';
+export { MODSECURITY_TRANSACTION_ID } from './transaction-id';

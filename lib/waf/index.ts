@@ -1,0 +1,11 @@
+/** Typed WAF policy for ModSecurity + OWASP CRS v4 (rendered into the controller's `modsecurity-snippet`). */
+export * from './policy';
+export * from './deny-source-ips';
+export * from './deny-request-header';
+export * from './allow-paths';
+export * from './exclusion';
+export * from './rule-ids';
+export * from './crs';
+export { escapeForNginxSingleQuotes } from './text';
+export { checkIpOrCidr } from './ip';
+export { RULE_TAG_PREFIX } from './rule-text';

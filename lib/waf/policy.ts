@@ -1,0 +1,306 @@
+import { checkHostname, checkIntegerInRange, checkUnique, invalid } from '../core/validation';
+import { AllowPathsRule, checkAllowPaths, renderAllowPaths } from './allow-paths';
+import { CRS_ROOT, CRS_RULES_GLOB, CRS_VERSION, MODSECURITY_BASE_CONFIG } from './crs';
+import { checkDenyRequestHeader, DenyRequestHeaderRule, renderDenyRequestHeader } from './deny-request-header';
+import { checkDenySourceIps, DenySourceIpsRule, renderDenySourceIps } from './deny-source-ips';
+import { checkExclusion, renderExclusion, RuleExclusion } from './exclusion';
+import { allocateRuleIds, SETTINGS_RULE_IDS } from './rule-ids';
+
+/**
+ * ModSecurity engine mode (`SecRuleEngine`): `On` blocks, `DetectionOnly` evaluates and logs but never blocks,
+ * `Off` takes ModSecurity out of the request path (the controller then runs without it).
+ */
+export type WafEngineMode = 'On' | 'DetectionOnly' | 'Off';
+
+/** The WAF settings and rules of an edge: everything of {@link WafPolicyProps} except the hosts it serves. */
+export interface WafPolicyOptions {
+  /**
+   * Engine mode. Roll out new rules in `DetectionOnly`, read the audit log, then switch to `On`.
+   * @default 'DetectionOnly'
+   */
+  readonly mode?: WafEngineMode;
+  /**
+   * CRS paranoia level that blocks (`tx.blocking_paranoia_level`), 1–4. Higher levels catch more and raise more
+   * false positives.
+   * @default 1
+   */
+  readonly blockingParanoiaLevel?: number;
+  /**
+   * CRS paranoia level that is evaluated and logged without adding to the blocking score
+   * (`tx.detection_paranoia_level`), from `blockingParanoiaLevel` to 4: a way to preview the next level.
+   * @default the blocking paranoia level
+   */
+  readonly detectionParanoiaLevel?: number;
+  /**
+   * Inbound anomaly score at which CRS blocks a request (`tx.inbound_anomaly_score_threshold`); one critical
+   * match scores 5.
+   * @default 5
+   */
+  readonly inboundAnomalyScoreThreshold?: number;
+  /**
+   * Outbound anomaly score at which CRS blocks a response (`tx.outbound_anomaly_score_threshold`).
+   * @default 4
+   */
+  readonly outboundAnomalyScoreThreshold?: number;
+  /**
+   * Largest request body ModSecurity accepts, in bytes (`SecRequestBodyLimit`; larger → 413). nginx's own
+   * `client_max_body_size` (ingress-nginx `proxy-body-size`, default 1 MiB) applies first.
+   * @default 13107200 (12.5 MiB, ModSecurity's recommended value)
+   */
+  readonly requestBodyLimitBytes?: number;
+  /**
+   * Largest request body without file uploads, in bytes (`SecRequestBodyNoFilesLimit`); at most
+   * `requestBodyLimitBytes`.
+   * @default 131072 (128 KiB, ModSecurity's recommended value)
+   */
+  readonly requestBodyNoFilesLimitBytes?: number;
+  /**
+   * Buffer and inspect response bodies (`SecResponseBodyAccess`), which CRS's data-leakage rules need. Costs
+   * memory and latency on every response, so it is off unless asked for.
+   * @default false
+   */
+  readonly inspectResponseBodies?: boolean;
+  /**
+   * HTTP methods CRS allows (`tx.allowed_methods`); others are scored as a policy violation.
+   * @default CRS's default: GET HEAD POST OPTIONS
+   */
+  readonly allowedMethods?: readonly string[];
+  /**
+   * Request content types CRS allows (`tx.allowed_request_content_type`), e.g. `application/json`.
+   * @default CRS's default list (form, multipart, XML, JSON and a few more)
+   */
+  readonly allowedRequestContentTypes?: readonly string[];
+  /**
+   * Audit-log parts (`SecAuditLogParts`). The default leaves out request and response bodies (parts C, I, J, E),
+   * which may hold personal data and make the log large; add `I` to see the request body of blocked requests.
+   * @default 'ABFHZ'
+   */
+  readonly auditLogParts?: string;
+  /**
+   * Deny requests from these sources.
+   * @default none
+   */
+  readonly denySourceIps?: readonly DenySourceIpsRule[];
+  /**
+   * Deny requests carrying these header values.
+   * @default none
+   */
+  readonly denyRequestHeaders?: readonly DenyRequestHeaderRule[];
+  /**
+   * Path allow-lists: on their host, deny every other path.
+   * @default none
+   */
+  readonly allowPaths?: readonly AllowPathsRule[];
+  /**
+   * Scoped CRS rule exclusions (false-positive fixes).
+   * @default none
+   */
+  readonly exclusions?: readonly RuleExclusion[];
+}
+
+/** Props of a {@link WafPolicy}. */
+export interface WafPolicyProps extends WafPolicyOptions {
+  /**
+   * Hosts the edge serves. Host-scoped rules and exclusions must name one of them (a typo would otherwise leave a
+   * rule that never matches). Wildcards (`*.example.com`) cover one label.
+   * @default none: host-scoped rules are rejected
+   */
+  readonly servedHosts?: readonly string[];
+}
+
+type CustomRule =
+  | { readonly kind: 'denySourceIps'; readonly field: string; readonly rule: DenySourceIpsRule }
+  | { readonly kind: 'denyRequestHeaders'; readonly field: string; readonly rule: DenyRequestHeaderRule }
+  | { readonly kind: 'allowPaths'; readonly field: string; readonly rule: AllowPathsRule }
+  | { readonly kind: 'exclusions'; readonly field: string; readonly rule: RuleExclusion };
+
+/** A custom rule with the id it was given, as rendered. */
+export interface AllocatedRule {
+  /** The rule's ModSecurity id (appears in the audit log). */
+  readonly id: number;
+  /** Which list of the policy it came from. */
+  readonly kind: CustomRule['kind'];
+  /** Its field path, e.g. `waf.denySourceIps[0]`. */
+  readonly field: string;
+}
+
+const FIELD = 'waf';
+const METHOD = /^[A-Z]{1,20}$/;
+const CONTENT_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$/;
+const AUDIT_PARTS = /^A[B-KZ]*Z$/;
+/** 1 GiB: ModSecurity's hard ceiling for request body limits. */
+const MAX_BODY_BYTES = 1073741824;
+
+/**
+ * A typed WAF policy for ModSecurity + OWASP CRS v4, rendered into the ModSecurity configuration the controller
+ * loads once, globally (ConfigMap key `modsecurity-snippet`). It is independent of the controller: the same policy
+ * can be rendered for another ModSecurity/Coraza data plane.
+ *
+ * Every input is validated when it is given (constructor or `addXxx()`); errors name the field, the value and the fix.
+ */
+export class WafPolicy {
+  /** Engine mode. */
+  public readonly mode: WafEngineMode;
+  /** CRS blocking paranoia level. */
+  public readonly blockingParanoiaLevel: number;
+  /** CRS detection paranoia level. */
+  public readonly detectionParanoiaLevel: number;
+  /** CRS inbound anomaly threshold. */
+  public readonly inboundAnomalyScoreThreshold: number;
+  /** CRS outbound anomaly threshold. */
+  public readonly outboundAnomalyScoreThreshold: number;
+  /** `SecRequestBodyLimit`. */
+  public readonly requestBodyLimitBytes: number;
+  /** `SecRequestBodyNoFilesLimit`. */
+  public readonly requestBodyNoFilesLimitBytes: number;
+  /** `SecResponseBodyAccess`. */
+  public readonly inspectResponseBodies: boolean;
+  /** `SecAuditLogParts`. */
+  public readonly auditLogParts: string;
+  /** Hosts host-scoped rules may name. */
+  public readonly servedHosts: readonly string[];
+  private readonly allowedMethods?: readonly string[];
+  private readonly allowedRequestContentTypes?: readonly string[];
+  private readonly rules: CustomRule[] = [];
+  private readonly counts: Record<CustomRule['kind'], number> = { denySourceIps: 0, denyRequestHeaders: 0, allowPaths: 0, exclusions: 0 };
+
+  constructor(props: WafPolicyProps = {}) {
+    this.mode = props.mode ?? 'DetectionOnly';
+    if (!['On', 'DetectionOnly', 'Off'].includes(this.mode)) invalid(`${FIELD}.mode`, this.mode, 'is not an engine mode', 'use "On", "DetectionOnly" or "Off"');
+    this.blockingParanoiaLevel = checkIntegerInRange(`${FIELD}.blockingParanoiaLevel`, props.blockingParanoiaLevel ?? 1, 1, 4, 'use a CRS paranoia level from 1 (fewest false positives) to 4');
+    this.detectionParanoiaLevel = checkIntegerInRange(`${FIELD}.detectionParanoiaLevel`, props.detectionParanoiaLevel ?? this.blockingParanoiaLevel, 1, 4, 'use a CRS paranoia level from 1 to 4');
+    if (this.detectionParanoiaLevel < this.blockingParanoiaLevel) {
+      invalid(`${FIELD}.detectionParanoiaLevel`, this.detectionParanoiaLevel, `is below blockingParanoiaLevel (${this.blockingParanoiaLevel})`, 'set it at or above the blocking level, or leave it out');
+    }
+    this.inboundAnomalyScoreThreshold = checkIntegerInRange(`${FIELD}.inboundAnomalyScoreThreshold`, props.inboundAnomalyScoreThreshold ?? 5, 1, 10000, 'use a positive whole number (CRS default 5: one critical match blocks)');
+    this.outboundAnomalyScoreThreshold = checkIntegerInRange(`${FIELD}.outboundAnomalyScoreThreshold`, props.outboundAnomalyScoreThreshold ?? 4, 1, 10000, 'use a positive whole number (CRS default 4)');
+    this.requestBodyLimitBytes = checkIntegerInRange(`${FIELD}.requestBodyLimitBytes`, props.requestBodyLimitBytes ?? 13107200, 1, MAX_BODY_BYTES, `use a positive number of bytes up to ${MAX_BODY_BYTES}`);
+    this.requestBodyNoFilesLimitBytes = checkIntegerInRange(`${FIELD}.requestBodyNoFilesLimitBytes`, props.requestBodyNoFilesLimitBytes ?? 131072, 1, MAX_BODY_BYTES, `use a positive number of bytes up to ${MAX_BODY_BYTES}`);
+    if (this.requestBodyNoFilesLimitBytes > this.requestBodyLimitBytes) {
+      invalid(`${FIELD}.requestBodyNoFilesLimitBytes`, this.requestBodyNoFilesLimitBytes, `is larger than requestBodyLimitBytes (${this.requestBodyLimitBytes})`, 'keep the no-files limit at or below the overall body limit');
+    }
+    this.inspectResponseBodies = props.inspectResponseBodies ?? false;
+    this.auditLogParts = props.auditLogParts ?? 'ABFHZ';
+    if (typeof this.auditLogParts !== 'string' || !AUDIT_PARTS.test(this.auditLogParts) || new Set(this.auditLogParts).size !== this.auditLogParts.length) {
+      invalid(`${FIELD}.auditLogParts`, this.auditLogParts, 'is not a list of audit-log parts', 'use letters from A–K, starting with A and ending with Z, each once (e.g. "ABFHZ")');
+    }
+    if (props.allowedMethods !== undefined) {
+      if (props.allowedMethods.length === 0) invalid(`${FIELD}.allowedMethods`, props.allowedMethods, 'is empty', 'list at least one method, or leave it out for CRS\'s default');
+      props.allowedMethods.forEach((m, i) => {
+        if (typeof m !== 'string' || !METHOD.test(m)) invalid(`${FIELD}.allowedMethods[${i}]`, m, 'is not an HTTP method', 'use upper-case method names such as "GET" or "POST"');
+      });
+      checkUnique(`${FIELD}.allowedMethods`, props.allowedMethods);
+      this.allowedMethods = props.allowedMethods;
+    }
+    if (props.allowedRequestContentTypes !== undefined) {
+      if (props.allowedRequestContentTypes.length === 0) invalid(`${FIELD}.allowedRequestContentTypes`, props.allowedRequestContentTypes, 'is empty', 'list at least one content type, or leave it out for CRS\'s default');
+      props.allowedRequestContentTypes.forEach((t, i) => {
+        if (typeof t !== 'string' || !CONTENT_TYPE.test(t)) invalid(`${FIELD}.allowedRequestContentTypes[${i}]`, t, 'is not a media type', 'use lower-case "type/subtype" without parameters, e.g. "application/json"');
+      });
+      checkUnique(`${FIELD}.allowedRequestContentTypes`, props.allowedRequestContentTypes);
+      this.allowedRequestContentTypes = props.allowedRequestContentTypes;
+    }
+    this.servedHosts = props.servedHosts ?? [];
+    this.servedHosts.forEach((h, i) => checkHostname(`${FIELD}.servedHosts[${i}]`, h, true));
+    checkUnique(`${FIELD}.servedHosts`, this.servedHosts);
+    (props.denySourceIps ?? []).forEach((r) => this.addDenySourceIps(r));
+    (props.denyRequestHeaders ?? []).forEach((r) => this.addDenyRequestHeader(r));
+    (props.allowPaths ?? []).forEach((r) => this.addAllowPaths(r));
+    (props.exclusions ?? []).forEach((r) => this.addExclusion(r));
+  }
+
+  /** Adds a rule that denies source addresses (field path `waf.denySourceIps[n]`). */
+  public addDenySourceIps(rule: DenySourceIpsRule): void {
+    const field = this.nextField('denySourceIps');
+    checkDenySourceIps(field, rule);
+    this.push({ kind: 'denySourceIps', field, rule });
+  }
+
+  /** Adds a rule that denies a request header value (field path `waf.denyRequestHeaders[n]`). */
+  public addDenyRequestHeader(rule: DenyRequestHeaderRule): void {
+    const field = this.nextField('denyRequestHeaders');
+    checkDenyRequestHeader(field, rule);
+    this.push({ kind: 'denyRequestHeaders', field, rule });
+  }
+
+  /** Adds a path allow-list (field path `waf.allowPaths[n]`). */
+  public addAllowPaths(rule: AllowPathsRule): void {
+    const field = this.nextField('allowPaths');
+    checkAllowPaths(field, rule, this.servedHosts);
+    this.push({ kind: 'allowPaths', field, rule });
+  }
+
+  /** Adds a scoped rule exclusion (field path `waf.exclusions[n]`). */
+  public addExclusion(rule: RuleExclusion): void {
+    const field = this.nextField('exclusions');
+    checkExclusion(field, rule, this.servedHosts);
+    this.push({ kind: 'exclusions', field, rule });
+  }
+
+  /** The custom rules with their ids, in render order. Throws when explicit ids collide. */
+  public allocatedRules(): AllocatedRule[] {
+    const ids = allocateRuleIds(this.rules.map((r) => ({ field: r.field, id: r.rule.id })));
+    return this.rules.map((r, i) => ({ id: ids[i], kind: r.kind, field: r.field }));
+  }
+
+  /**
+   * The complete ModSecurity configuration, as libmodsecurity reads it (not yet escaped for nginx): base config,
+   * engine and audit settings, CRS setup and variables, custom rules, then the CRS rules (loaded here, once).
+   */
+  public renderModSecurityConfig(): string {
+    const ids = allocateRuleIds(this.rules.map((r) => ({ field: r.field, id: r.rule.id })));
+    const lines: string[] = [
+      '# Rendered from a typed WafPolicy (aks-waf-mtls-edge): change the policy, not this text.',
+      `Include ${MODSECURITY_BASE_CONFIG}`,
+      `SecRuleEngine ${this.mode}`,
+      'SecRequestBodyAccess On',
+      `SecRequestBodyLimit ${this.requestBodyLimitBytes}`,
+      `SecRequestBodyNoFilesLimit ${this.requestBodyNoFilesLimitBytes}`,
+      'SecRequestBodyLimitAction Reject',
+      `SecResponseBodyAccess ${this.inspectResponseBodies ? 'On' : 'Off'}`,
+      'SecAuditEngine RelevantOnly',
+      'SecAuditLogRelevantStatus "^(?:5|4(?!04))"',
+      `SecAuditLogParts ${this.auditLogParts}`,
+      'SecAuditLogFormat JSON',
+      'SecAuditLogType Serial',
+      'SecAuditLog /dev/stdout',
+      `Include ${CRS_ROOT}/crs-setup.conf`,
+      secAction(SETTINGS_RULE_IDS.crsVariables, [
+        `setvar:tx.blocking_paranoia_level=${this.blockingParanoiaLevel}`,
+        `setvar:tx.detection_paranoia_level=${this.detectionParanoiaLevel}`,
+        `setvar:tx.inbound_anomaly_score_threshold=${this.inboundAnomalyScoreThreshold}`,
+        `setvar:tx.outbound_anomaly_score_threshold=${this.outboundAnomalyScoreThreshold}`,
+      ]),
+    ];
+    if (this.allowedMethods) lines.push(secAction(SETTINGS_RULE_IDS.allowedMethods, [`setvar:'tx.allowed_methods=${this.allowedMethods.join(' ')}'`]));
+    if (this.allowedRequestContentTypes) {
+      lines.push(secAction(SETTINGS_RULE_IDS.allowedContentTypes, [`setvar:'tx.allowed_request_content_type=${this.allowedRequestContentTypes.map((t) => `|${t}|`).join(' ')}'`]));
+    }
+    this.rules.forEach((r, i) => lines.push(...renderRule(r, ids[i])));
+    lines.push(`# OWASP CRS v${CRS_VERSION}, loaded once for the whole controller`, `Include ${CRS_RULES_GLOB}`);
+    return `${lines.join('\n')}\n`;
+  }
+
+  private nextField(kind: CustomRule['kind']): string {
+    return `${FIELD}.${kind}[${this.counts[kind]++}]`;
+  }
+
+  private push(rule: CustomRule): void {
+    this.rules.push(rule);
+    // Fail on colliding explicit ids as soon as the second rule is added, not only at render time.
+    allocateRuleIds(this.rules.map((r) => ({ field: r.field, id: r.rule.id })));
+  }
+}
+
+function secAction(id: number, setvars: readonly string[]): string {
+  return `SecAction "id:${id},phase:1,pass,nolog,t:none,${setvars.join(',')}"`;
+}
+
+function renderRule(r: CustomRule, id: number): string[] {
+  switch (r.kind) {
+    case 'denySourceIps': return renderDenySourceIps(r.rule, id);
+    case 'denyRequestHeaders': return renderDenyRequestHeader(r.rule, id);
+    case 'allowPaths': return renderAllowPaths(r.rule, id);
+    case 'exclusions': return renderExclusion(r.rule, id);
+  }
+}
