@@ -4,4 +4,3 @@ export * from './upstream';
 export { ControllerServiceOptions, AZURE_PIP_NAME_ANNOTATION, AZURE_LB_RESOURCE_GROUP_ANNOTATION, AZURE_HEALTH_PROBE_PATH_ANNOTATION } from './services';
 export { DEFAULT_PROXY_SET_HEADERS } from './config-maps';
 export { DEFAULT_CONTROLLER_RESOURCES } from './deployment';
-export { MODSECURITY_TRANSACTION_ID } from './transaction-id';

@@ -120,9 +120,27 @@ export const FORCE_SSL_REDIRECT = declare<boolean>({
   render: renderBoolean,
 });
 
+/**
+ * `modsecurity-transaction-id`: the ModSecurity transaction id of each request in this Ingress's locations (nginx
+ * `modsecurity_transaction_id`), so an audit-log entry joins the access log and the backend's `X-Request-ID`.
+ * ingress-nginx v1.15.1 has no ConfigMap key for it: every Ingress of this library carries it, set to `$request_id`.
+ * The controller validates it against `^[A-Za-z0-9\-\_\$\{\}]*$`. Risk High.
+ */
+export const MODSECURITY_TRANSACTION_ID = declare<string>({
+  name: 'modsecurity-transaction-id',
+  doc: 'ModSecurity transaction id of each request (an nginx variable such as $request_id), shown in the audit log.',
+  risk: 'High',
+  render: (field, value) => {
+    if (typeof value !== 'string' || !/^[A-Za-z0-9\-_${}]*$/.test(value)) {
+      invalid(field, value, 'has characters the controller rejects in modsecurity-transaction-id', 'use an nginx variable such as "$request_id" (letters, digits, "-", "_", "$", "{", "}")');
+    }
+    return value;
+  },
+});
+
 /** Every Ingress annotation declaration of this module, by name. */
 export const INGRESS_ANNOTATIONS: ReadonlyMap<string, SettingDeclaration<never>> = new Map(
-  [AUTH_TLS_SECRET, AUTH_TLS_VERIFY_CLIENT, AUTH_TLS_VERIFY_DEPTH, AUTH_TLS_PASS_CERTIFICATE_TO_UPSTREAM, AUTH_TLS_MATCH_CN, SSL_REDIRECT, FORCE_SSL_REDIRECT]
+  [AUTH_TLS_SECRET, AUTH_TLS_VERIFY_CLIENT, AUTH_TLS_VERIFY_DEPTH, AUTH_TLS_PASS_CERTIFICATE_TO_UPSTREAM, AUTH_TLS_MATCH_CN, SSL_REDIRECT, FORCE_SSL_REDIRECT, MODSECURITY_TRANSACTION_ID]
     .map((d) => [d.name, d as unknown as SettingDeclaration<never>]),
 );
 

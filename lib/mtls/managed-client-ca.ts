@@ -76,6 +76,8 @@ export class ManagedClientCa extends Construct implements IClientCa {
   public readonly issuerRef: CertificateSpecIssuerRef;
 
   private readonly clients = new Map<string, ClientIdentity & { readonly commonName: string }>();
+  /** Common names of {@link clients}, so that adding a client stays O(1) with thousands of clients. */
+  private readonly commonNames = new Set<string>();
   private readonly trustingNamespaces = new Set<string>();
   private readonly clientDuration: string;
   private readonly clientRenewBefore: string;
@@ -148,11 +150,12 @@ export class ManagedClientCa extends Construct implements IClientCa {
     const field = `ManagedClientCa[${this.caName}].clients[${this.clients.size}]`;
     const client = normalizeClient(field, { name, commonName: options.commonName });
     if (this.clients.has(client.name)) invalid(`${field}.name`, client.name, 'is already a client of this CA', 'list each client once');
-    if ([...this.clients.values()].some((c) => c.commonName === client.commonName)) {
+    if (this.commonNames.has(client.commonName)) {
       invalid(`${field}.commonName`, client.commonName, 'is already the common name of another client', 'give every client its own common name, or the allow-list cannot tell them apart');
     }
     if (client.name === this.caName) invalid(`${field}.name`, client.name, 'equals the CA name', 'give the client a name of its own');
     this.clients.set(client.name, client);
+    this.commonNames.add(client.commonName);
     return new Certificate(this, `client-${client.name}`, {
       metadata: { name: client.name, namespace: this.namespace, labels: standardLabels(client.name, 'client-certificate') },
       spec: {

@@ -1,5 +1,5 @@
 import { KubeIngress } from 'cdk8s-plus-27/lib/imports/k8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyRotationPolicy } from '../../imports/cert-manager.io';
 import { standardLabels } from '../core/labels';
 import { checkDnsLabel, checkDnsSubdomain, checkHostname, checkIntegerInRange, checkUnique, invalid } from '../core/validation';
@@ -11,6 +11,7 @@ import {
   AUTH_TLS_VERIFY_DEPTH,
   renderAnnotation,
   SSL_REDIRECT,
+  MODSECURITY_TRANSACTION_ID,
   VERIFY_DEPTH_MAX,
   VERIFY_DEPTH_MIN,
 } from '../ingress-nginx/annotations';
@@ -132,7 +133,16 @@ export interface MtlsIngressProps {
    * @default true
    */
   readonly httpsRedirect?: boolean;
+  /**
+   * ModSecurity transaction id of each request (annotation `modsecurity-transaction-id`), written into the JSON
+   * audit log so a block joins the access log and the backend's `X-Request-ID`.
+   * @default "$request_id"
+   */
+  readonly modsecurityTransactionId?: string;
 }
+
+/** Hosts served by the MtlsIngresses of each app (construct tree root), see `checkHostsUniqueInApp`. */
+const HOSTS_BY_APP = new WeakMap<IConstruct, Set<string>>();
 
 /** The controller's strict path validation (`inspector/rules.go` validPathType in v1.15.1). */
 const VALID_PATH = /^\/[A-Za-z0-9._\-/]*$/;
@@ -205,6 +215,7 @@ export class MtlsIngress extends Construct {
     const annotations: Record<string, string> = {};
     const put = (entry: [string, string]): void => { annotations[entry[0]] = entry[1]; };
     put(renderAnnotation(SSL_REDIRECT, `${field}.httpsRedirect`, props.httpsRedirect ?? true));
+    put(renderAnnotation(MODSECURITY_TRANSACTION_ID, `${field}.modsecurityTransactionId`, props.modsecurityTransactionId ?? '$request_id'));
     put(renderAnnotation(AUTH_TLS_SECRET, `${field}.clientAuth.ca`, { namespace: this.namespace, name: caSecret }));
     put(renderAnnotation(AUTH_TLS_VERIFY_CLIENT, `${field}.clientAuth.verifyClient`, verifyClient));
     put(renderAnnotation(AUTH_TLS_VERIFY_DEPTH, `${field}.clientAuth.verifyDepth`, verifyDepth));
@@ -277,6 +288,20 @@ export class MtlsIngress extends Construct {
 
   /** Rejects a host another MtlsIngress of the same app already serves (ingress-nginx would merge them silently). */
   private checkHostsUniqueInApp(field: string): void {
+    // Hosts served per app, indexed so that the check is O(hosts) instead of a walk over the whole construct tree per
+    // Ingress (which made building N tenants quadratic). Only when the index reports a clash is the tree walked, so
+    // the error names the same Ingress as before (the first one in tree order).
+    let served = HOSTS_BY_APP.get(this.node.root);
+    if (!served) {
+      served = new Set<string>();
+      HOSTS_BY_APP.set(this.node.root, served);
+    }
+    const index = served;
+    if (this.hosts.some((h) => index.has(h))) this.findHostClash(field);
+    for (const h of this.hosts) index.add(h);
+  }
+
+  private findHostClash(field: string): void {
     for (const other of this.node.root.node.findAll()) {
       if (other === this || !(other instanceof MtlsIngress)) continue;
       const clash = this.hosts.find((h) => other.hosts.includes(h));

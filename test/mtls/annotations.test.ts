@@ -7,6 +7,7 @@ import {
   AUTH_TLS_VERIFY_DEPTH,
   FORCE_SSL_REDIRECT,
   INGRESS_ANNOTATIONS,
+  MODSECURITY_TRANSACTION_ID,
   renderAnnotation,
   SSL_REDIRECT,
   VerifyClientMode,
@@ -71,5 +72,15 @@ describe('ingress-nginx annotation declarations (controller v1.15.1 validation)'
 
   test('documents every declaration in one line', () => {
     for (const d of INGRESS_ANNOTATIONS.values()) expect(d.doc).toMatch(/^[^\n]{10,}$/);
+  });
+
+  test('renders the ModSecurity transaction id as $request_id', () => {
+    expect(renderAnnotation(MODSECURITY_TRANSACTION_ID, 'f', '$request_id')).toEqual(['nginx.ingress.kubernetes.io/modsecurity-transaction-id', '$request_id']);
+    expect(MODSECURITY_TRANSACTION_ID.render('f', '${request_id}-edge')).toBe('${request_id}-edge');
+  });
+
+  test.each(['$request_id;', 'id with space', '"$request_id"', '$request_id\nmodsecurity off'])('rejects transaction id %j (the controller drops the Ingress)', (value) => {
+    expect(() => MODSECURITY_TRANSACTION_ID.render('ingress.modsecurityTransactionId', value)).toThrow(ValidationError);
+    expect(() => MODSECURITY_TRANSACTION_ID.render('ingress.modsecurityTransactionId', value)).toThrow(/ingress.modsecurityTransactionId: .* Fix: use an nginx variable/);
   });
 });

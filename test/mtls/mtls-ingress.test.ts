@@ -28,7 +28,7 @@ function ingressOf(chart: Chart): any { // eslint-disable-line @typescript-eslin
 }
 
 describe('MtlsIngress', () => {
-  test('defaults: client certificate required, depth 1, no PEM upstream, no allow-list, HTTPS redirect, ACME certificate', () => {
+  test('defaults: client certificate required, depth 1, no PEM upstream, no allow-list, HTTPS redirect, $request_id as ModSecurity transaction id, ACME certificate', () => {
     const { chart } = setup();
     const ing = ingressOf(chart);
     expect(ing.metadata.annotations).toEqual({
@@ -37,6 +37,7 @@ describe('MtlsIngress', () => {
       [`${P}auth-tls-verify-client`]: 'on',
       [`${P}auth-tls-verify-depth`]: '1',
       [`${P}auth-tls-pass-certificate-to-upstream`]: 'false',
+      [`${P}modsecurity-transaction-id`]: '$request_id',
     });
     expect(ing.spec.tls).toEqual([{ hosts: ['echo.example.com'], secretName: 'echo-tls' }]);
     expect(ing.spec.rules[0].http.paths).toEqual([{ path: '/', pathType: 'Prefix', backend: { service: { name: 'echo', port: { name: 'http' } } } }]);
