@@ -61,7 +61,7 @@ export interface ModSecurityControllerProps {
   readonly proxySetHeaders?: Readonly<Record<string, string>>;
   /**
    * Container resources.
-   * @default requests cpu 100m, memory 256Mi; no limits (as upstream)
+   * @default requests cpu 100m, memory 256Mi; limit memory 1Gi; no CPU limit
    */
   readonly resources?: ResourceRequirements;
   /**

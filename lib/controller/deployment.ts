@@ -3,9 +3,15 @@ import { IntOrString, KubeDeployment, Quantity, ResourceRequirements, Volume, Vo
 import { controllerLabels } from './labels';
 import { CONTROLLER_CLASS, CONTROLLER_SELECTOR_LABELS, NAMES, PORTS } from './upstream';
 
-/** Default resources: upstream's CPU request; more memory than upstream's 90Mi because every worker holds CRS. */
+/**
+ * Default resources: upstream's CPU request; more memory than upstream's 90Mi because every worker holds CRS; a
+ * memory limit (upstream sets none) so a runaway worker is restarted instead of starving the node. No CPU limit
+ * (throttling an edge proxy adds latency to every request). Raise the limit on nodes with many cores
+ * (`worker-processes` is `auto`: one worker, one CRS copy, per core).
+ */
 export const DEFAULT_CONTROLLER_RESOURCES: ResourceRequirements = {
   requests: { cpu: Quantity.fromString('100m'), memory: Quantity.fromString('256Mi') },
+  limits: { memory: Quantity.fromString('1Gi') },
 };
 
 /** Props of {@link ControllerDeployment}. */
