@@ -160,6 +160,8 @@ export const REFERENCE_DEPLOYMENT: EdgeDeploymentConfig = {
   waf: {
     mode: 'On',
     blockingParanoiaLevel: 1,
+    // The echo app is a REST API: allow its verbs (CRS 4 allows only GET HEAD POST OPTIONS by default).
+    allowedMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     denySourceIps: [{ sources: ['34.242.209.15'], description: 'scenario: known bad source' }],
     denyRequestHeaders: [{ header: 'user', match: { exact: 'admin' }, description: 'scenario: user admin is not allowed' }],
   },
