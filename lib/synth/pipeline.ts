@@ -1,5 +1,4 @@
 import { App } from 'cdk8s';
-import { App as TerraformApp } from 'cdktf';
 import { assertNoPrivateKeys, renderObjects, renderTree, RenderedObject } from './render';
 import { replaceFolderAtomically, writeTree } from './write';
 import { readdirSync, statSync } from 'node:fs';
@@ -9,8 +8,11 @@ import { join } from 'node:path';
 export interface SynthTargets {
   /** Builds the cdk8s app (construct tree) to render into `outdir` (default `dist`). */
   readonly cdk8s?: { readonly build: () => App; readonly outdir: string };
-  /** Builds the CDKTF app writing into the given folder (default `cdktf.out`). */
-  readonly cdktf?: { readonly build: (outdir: string) => TerraformApp; readonly outdir: string };
+  /**
+   * Builds the CDKTF app (a `cdktf` `App`) writing into the given folder (default `cdktf.out`). Typed by the one
+   * method used, so that the package's cdk8s entry never references `cdktf`, an optional peer dependency.
+   */
+  readonly cdktf?: { readonly build: (outdir: string) => { synth(): void }; readonly outdir: string };
 }
 
 export interface SynthSummary {
