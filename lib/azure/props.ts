@@ -19,21 +19,25 @@ export type DayOfWeek = 'Monday' | 'Tuesday' | 'Wednesday' | 'Thursday' | 'Frida
 
 /** A weekly maintenance window for cluster and node OS upgrades. */
 export interface AksMaintenanceWindowProps {
-  /** @default 'Sunday' */
+  /** Day on which the window opens. @default 'Sunday' */
   readonly dayOfWeek?: DayOfWeek;
   /** Start, `HH:MM` in `utcOffset`. @default '02:00' */
   readonly startTime?: string;
   /** Length in hours; AKS needs at least 4. @default 4 */
   readonly durationHours?: number;
-  /** @default '+00:00' */
+  /** Time zone of `startTime` as an offset from UTC, `+HH:MM` or `-HH:MM` (up to ±14:00). @default '+00:00' */
   readonly utcOffset?: string;
 }
 
 /** How the cluster keeps itself patched. */
 export interface AksUpgradeProps {
-  /** @default 'patch' (latest patch of the pinned minor version) */
+  /**
+   * Automatic Kubernetes upgrade channel. With `stable` or `rapid` leave `kubernetesVersion` unset (they move the
+   * minor version); with `node-image` the node OS channel must be `NodeImage`.
+   * @default 'patch' (latest patch of the pinned minor version)
+   */
   readonly channel?: AksUpgradeChannel;
-  /** @default 'NodeImage' (weekly node images with OS security fixes) */
+  /** How node operating systems get security updates. @default 'NodeImage' (weekly node images with OS security fixes) */
   readonly nodeOsChannel?: AksNodeOsUpgradeChannel;
   /** Window in which both channels may act. @default Sunday 02:00 UTC, 4 hours */
   readonly maintenanceWindow?: AksMaintenanceWindowProps;
@@ -55,7 +59,7 @@ export interface AksEntraProps {
 
 /** Cluster networking: Azure CNI overlay. */
 export interface AksNetworkProps {
-  /** @default 'cilium' */
+  /** Network policy engine that enforces Kubernetes NetworkPolicies. @default 'cilium' */
   readonly policy?: AksNetworkPolicy;
   /** Pod address space (overlay, not routed in any VNet). @default '10.244.0.0/16' */
   readonly podCidr?: string;
@@ -93,7 +97,7 @@ export interface AksDnsProps {
   readonly zoneName: string;
   /** Hosts served by the ingress; each gets an A record to the ingress IP and must lie inside `zoneName`. */
   readonly hosts: readonly string[];
-  /** @default 300 */
+  /** TTL of the A records in seconds (1 to 2147483647). @default 300 */
   readonly ttlSeconds?: number;
 }
 
@@ -159,15 +163,15 @@ export interface AksStackProps {
   readonly subscriptionId?: string;
   /** Kubernetes version, `MAJOR.MINOR`. @default the AKS default version at creation, then kept patched */
   readonly kubernetesVersion?: string;
-  /** @default 'Standard' */
+  /** AKS pricing tier of the control plane. @default 'Standard' */
   readonly skuTier?: AksSkuTier;
   /** Cluster DNS prefix. @default clusterName */
   readonly dnsPrefix?: string;
-  /** @default patch channel, NodeImage node OS channel, Sunday 02:00 UTC window */
+  /** Automatic upgrades of Kubernetes and the node OS, and their maintenance window. @default patch channel, NodeImage node OS channel, Sunday 02:00 UTC window */
   readonly upgrades?: AksUpgradeProps;
-  /** @default Entra integration with Azure RBAC, no admin groups, deployer granted cluster admin */
+  /** Microsoft Entra ID integration and who administers the cluster. @default Entra integration with Azure RBAC, no admin groups, deployer granted cluster admin */
   readonly entra?: AksEntraProps;
-  /** @default Azure CNI overlay with Cilium */
+  /** Pod and service address ranges and the network policy engine. @default Azure CNI overlay with Cilium */
   readonly network?: AksNetworkProps;
   /** Availability zones of both node pools and the ingress IP; [] in regions without zones. @default ['1', '2', '3'] */
   readonly zones?: readonly string[];
@@ -175,9 +179,9 @@ export interface AksStackProps {
   readonly systemNodePool?: AksNodePoolProps;
   /** The user pool running the ingress controller and apps. @default 'user', Standard_D4ds_v5, 2–6 nodes */
   readonly userNodePool?: AksNodePoolProps;
-  /** @default workspace `log-<clusterName>`, 30 days */
+  /** The Log Analytics workspace receiving Container Insights (and queried by the attack alert). @default workspace `log-<clusterName>`, 30 days */
   readonly logAnalytics?: AksLogAnalyticsProps;
-  /** @default webhook receiver from a sensitive variable, alert on every ModSecurity block, evaluated every 5 minutes */
+  /** The attack alert on ModSecurity blocks and its receivers. @default webhook receiver from a sensitive variable, alert on every ModSecurity block, evaluated every 5 minutes */
   readonly alerting?: AksAlertingProps;
   /** Tags on every resource (merged over `managed-by: cdktf`). @default {} */
   readonly tags?: Readonly<Record<string, string>>;

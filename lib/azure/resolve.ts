@@ -15,48 +15,132 @@ import {
 
 /** A node pool with every default applied (see {@link AksNodePoolProps}). */
 export interface ResolvedNodePool {
+  /** Pool name (at most 12 lower-case letters and digits); `system` or `user` unless set. */
   readonly name: string;
+  /** Azure VM size of the nodes, e.g. `Standard_D4ds_v5`. */
   readonly vmSize: string;
+  /** Autoscaler lower bound (node count). */
   readonly minCount: number;
+  /** Autoscaler upper bound (node count), at least `minCount`. */
   readonly maxCount: number;
 }
 
-/** {@link AksStackProps} validated, with every default applied; each field means what the prop of the same path means. */
+/**
+ * {@link AksStackProps} validated, with every default applied; each field means what the prop of the same path
+ * means. {@link AksStack} exposes it as `settings`, and {@link AksCluster} and {@link AttackAlert} take it (or its
+ * `alerting` part) when used on their own.
+ */
 export interface ResolvedAksProps {
+  /** Azure region, programmatic name (`westeurope`). */
   readonly location: string;
+  /** Resource group of the cluster and its Azure side (a Terraform reference inside {@link AksStack}). */
   readonly resourceGroupName: string;
+  /** AKS cluster name. */
   readonly clusterName: string;
+  /** Cluster DNS prefix (`dnsPrefix`, else the cluster name). */
   readonly dnsPrefix: string;
+  /** Subscription to deploy into; undefined means the one of the environment (`ARM_SUBSCRIPTION_ID` or the Azure CLI). */
   readonly subscriptionId?: string;
+  /** Kubernetes version `MAJOR.MINOR`; undefined means the AKS default at creation. */
   readonly kubernetesVersion?: string;
+  /** AKS pricing tier (`Standard` unless set). */
   readonly skuTier: AksSkuTier;
+  /** Public IPv4 ranges allowed to reach the API server (validated CIDRs, none of them `/0`). */
   readonly apiServerAuthorizedIpRanges: readonly string[];
+  /** Automatic upgrade channels and their weekly maintenance window. */
   readonly upgrades: {
+    /** Kubernetes upgrade channel (`patch` unless set). */
     readonly channel: AksUpgradeChannel;
+    /** Node OS upgrade channel (`NodeImage` unless set). */
     readonly nodeOsChannel: AksNodeOsUpgradeChannel;
-    readonly window: { readonly dayOfWeek: DayOfWeek; readonly startTime: string; readonly durationHours: number; readonly utcOffset: string };
+    /** Weekly window in which both channels may act (Sunday 02:00 +00:00, 4 hours unless set). */
+    readonly window: {
+      /** Day on which the window opens. */
+      readonly dayOfWeek: DayOfWeek;
+      /** Start time, 24-hour `HH:MM` in `utcOffset`. */
+      readonly startTime: string;
+      /** Length in whole hours, 4 to 24. */
+      readonly durationHours: number;
+      /** Offset from UTC of `startTime`, `+HH:MM` or `-HH:MM`. */
+      readonly utcOffset: string;
+    };
   };
-  readonly entra: { readonly adminGroupObjectIds: readonly string[]; readonly tenantId?: string; readonly grantDeployerClusterAdmin: boolean };
-  readonly network: { readonly policy: AksNetworkPolicy; readonly podCidr: string; readonly serviceCidr: string; readonly dnsServiceIp: string };
+  /** Microsoft Entra ID integration (Azure RBAC always on). */
+  readonly entra: {
+    /** Object ids (GUIDs) of the Entra groups granted cluster-admin; possibly empty. */
+    readonly adminGroupObjectIds: readonly string[];
+    /** Entra tenant (GUID); undefined means the tenant of the Terraform credentials. */
+    readonly tenantId?: string;
+    /** Whether the principal running `terraform apply` gets "Azure Kubernetes Service RBAC Cluster Admin" (true unless set). */
+    readonly grantDeployerClusterAdmin: boolean;
+  };
+  /** Azure CNI overlay networking. */
+  readonly network: {
+    /** Network policy engine (`cilium` unless set). */
+    readonly policy: AksNetworkPolicy;
+    /** Pod address space, a CIDR from /8 to /24 clear of the ranges AKS reserves. */
+    readonly podCidr: string;
+    /** Service (ClusterIP) address space, a CIDR from /8 to /28, disjoint from `podCidr`. */
+    readonly serviceCidr: string;
+    /** ClusterIP of CoreDNS, a host address inside `serviceCidr` (not its first address). */
+    readonly dnsServiceIp: string;
+  };
+  /** Availability zones (`"1"`, `"2"`, `"3"`) of both node pools and the ingress IP; empty in regions without zones. */
   readonly zones: readonly string[];
+  /** The system node pool (critical add-ons only). */
   readonly systemNodePool: ResolvedNodePool;
+  /** The user node pool (ingress controller and apps); its name differs from the system pool's. */
   readonly userNodePool: ResolvedNodePool;
-  readonly logAnalytics: { readonly workspaceName: string; readonly retentionInDays: number; readonly dailyQuotaGb?: number };
-  readonly ingress: {
-    readonly publicIpName: string;
-    readonly domainNameLabel?: string;
-    readonly dns?: { readonly zoneName: string; readonly records: readonly { readonly host: string; readonly name: string }[]; readonly ttlSeconds: number };
+  /** The Log Analytics workspace. */
+  readonly logAnalytics: {
+    /** Workspace name (`log-<clusterName>` unless set). */
+    readonly workspaceName: string;
+    /** Retention in days, 30 to 730. */
+    readonly retentionInDays: number;
+    /** Daily ingestion cap in GB (positive); undefined means no cap. */
+    readonly dailyQuotaGb?: number;
   };
+  /** The ingress entry point: static public IP and optional DNS. */
+  readonly ingress: {
+    /** Name of the static public IP (the controller Service's `azure-pip-name`). */
+    readonly publicIpName: string;
+    /** DNS label of the IP (`<label>.<region>.cloudapp.azure.com`); undefined means none. */
+    readonly domainNameLabel?: string;
+    /** DNS zone and records; undefined means no DNS resources. */
+    readonly dns?: {
+      /** Zone name, e.g. `example.com`. */
+      readonly zoneName: string;
+      /** One A record per host, each inside the zone. */
+      readonly records: readonly {
+        /** Fully qualified host, e.g. `echo.example.com`. */
+        readonly host: string;
+        /** Record name relative to the zone, e.g. `echo`, or `@` for the apex. */
+        readonly name: string;
+      }[];
+      /** TTL of the A records in seconds (300 unless set). */
+      readonly ttlSeconds: number;
+    };
+  };
+  /** The attack alert on ModSecurity blocks. */
   readonly alerting: {
+    /** E-mail receivers of the action group, unique by name; possibly empty. */
     readonly emailReceivers: readonly AlertEmailReceiver[];
+    /** Terraform variable holding the webhook URL (`alert_webhook_url` unless set); undefined means no webhook receiver. */
     readonly webhookVariableName?: string;
+    /** Alert severity, 0 (critical) to 4 (verbose). */
     readonly severity: number;
+    /** How often the query runs, in minutes (one of the values a scheduled query rule accepts). */
     readonly evaluationFrequencyMinutes: number;
+    /** Time range the query looks back over, in minutes, at least `evaluationFrequencyMinutes`. */
     readonly windowMinutes: number;
+    /** Blocks per rule id and client IP within the window that fire the alert (at least 1). */
     readonly threshold: number;
+    /** Namespace of the ingress-nginx controller whose logs the query reads. */
     readonly controllerNamespace: string;
+    /** Container name of the controller whose logs the query reads. */
     readonly controllerContainerName: string;
   };
+  /** Tags on every resource: `managed-by: cdktf` merged with the `tags` prop. */
   readonly tags: Readonly<Record<string, string>>;
 }
 

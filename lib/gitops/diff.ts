@@ -11,6 +11,10 @@ import { join, relative } from 'node:path';
 export interface ObjectChange {
   /** `group/kind namespace/name`. */
   readonly id: string;
+  /**
+   * `added` (only in the new tree), `removed` (only in the old), `changed` (same file, different YAML), `moved`
+   * (another file, with or without a content change) or `unchanged`.
+   */
   readonly change: 'added' | 'removed' | 'changed' | 'moved' | 'unchanged';
   /** File in the old tree. */
   readonly before?: string;
@@ -22,14 +26,19 @@ export interface ObjectChange {
 
 /** A non-object file (kustomization.yaml, ...) that differs. */
 export interface FileChange {
+  /** Path relative to the tree root, e.g. `10-controller/kustomization.yaml`. */
   readonly path: string;
+  /** `added` (only in the new tree), `removed` (only in the old) or `changed`. */
   readonly change: 'added' | 'removed' | 'changed';
+  /** Unified diff of the file (3 lines of context; `/dev/null` stands for the missing side). */
   readonly diff: string;
 }
 
 /** Result of {@link diffTrees}. */
 export interface TreeDiff {
+  /** Every object of either tree (unchanged ones included), sorted by id. */
   readonly objects: readonly ObjectChange[];
+  /** The non-object files (kustomization.yaml, ...) that differ, sorted by path; equal files are left out. */
   readonly files: readonly FileChange[];
 }
 
@@ -145,9 +154,15 @@ export function unifiedDiff(fromName: string, toName: string, from: string, to: 
 
 /** Options of {@link formatTreeDiff}. */
 export interface FormatOptions {
-  /** Summary only, no unified diffs. */
+  /**
+   * Summary only, no unified diffs.
+   * @default false
+   */
   readonly stat?: boolean;
-  /** ANSI colours. */
+  /**
+   * ANSI colours.
+   * @default false
+   */
   readonly color?: boolean;
 }
 

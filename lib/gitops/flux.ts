@@ -51,6 +51,7 @@ export interface FluxDeliveryProps extends GitSource {
  * on the previous one (the first on `<name>-delivery`), with prune, wait (health checks of every object) and a timeout.
  */
 export class FluxDelivery extends Construct {
+  /** The GitRepository `<name>` (polled every minute) that every Kustomization of this delivery reads. */
   public readonly gitRepository: GitRepository;
   /** The Kustomization applying the delivery folder (bootstrap target). */
   public readonly delivery: Kustomization;

@@ -95,8 +95,11 @@ export interface EdgeMonitoringProps {
  * `SkipDryRunOnMissingResource` sync option, since prometheus-operator's CRDs may arrive in the same sync.
  */
 export class EdgeMonitoring extends Construct {
+  /** The ServiceMonitor `<name>-controller` that scrapes the controller's metrics Service. */
   public readonly serviceMonitor: ControllerServiceMonitor;
+  /** The PrometheusRule `<name>-alerts` with the WAF, mTLS and controller alerts (labelled `edge: <name>`). */
   public readonly alerts: EdgeAlertRules;
+  /** The Grafana dashboard ConfigMap `<name>-dashboard` (picked up by the Grafana dashboard sidecar). */
   public readonly dashboard: EdgeDashboard;
   /** Slack routing, when configured. */
   public readonly slack?: SlackAlertRouting;

@@ -12,6 +12,7 @@ export type MetricType = 'counter' | 'gauge' | 'histogram';
 export interface MetricDeclaration {
   /** Metric family name (for histograms without the `_bucket`/`_sum`/`_count` suffix). */
   readonly name: string;
+  /** Prometheus type: a histogram is exported as `<name>_bucket`, `<name>_sum` and `<name>_count` series. */
   readonly type: MetricType;
   /** Label names as the controller exports them (before Prometheus adds target labels). */
   readonly labels: readonly string[];

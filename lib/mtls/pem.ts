@@ -29,10 +29,13 @@ export function pemBlocks(field: string, pem: string): PemBlock[] {
   return blocks;
 }
 
-/** What we keep of a validated CA certificate. */
+/** What we keep of a validated CA certificate (see `ProvidedClientCa.certificates`). */
 export interface CaCertificateInfo {
+  /** Subject distinguished name, its RDNs joined by `, ` (e.g. `C=NL, O=Hospital, CN=Client CA`). */
   readonly subject: string;
+  /** End of the certificate's validity period (`notAfter`); always later than the `now` it was checked at. */
   readonly validTo: Date;
+  /** SHA-256 fingerprint of the DER certificate: 32 upper-case hex bytes separated by colons (`AB:CD:...`). */
   readonly fingerprint256: string;
 }
 

@@ -19,16 +19,32 @@ export interface TrustBundleProps {
 /** One source of a {@link TrustBundle}: a key of a Secret in trust-manager's trust namespace. */
 export interface TrustBundleSource {
   /** Secret (in the trust namespace) and key to read. */
-  readonly secret: { readonly name: string; readonly key: string };
+  readonly secret: {
+    /** Name of the Secret in trust-manager's trust namespace (Helm value `app.trust.namespace`). */
+    readonly name: string;
+    /** Key of that Secret whose value (PEM) is added to the bundle, e.g. `ca.crt`. */
+    readonly key: string;
+  };
 }
 
 /** Target of a {@link TrustBundle}: a Secret key in every selected namespace. */
 export interface TrustBundleTarget {
   /** Key of the target Secret (requires trust-manager `secretTargets.enabled=true`). */
-  readonly secret: { readonly key: string };
+  readonly secret: {
+    /** Key of the target Secret that receives the concatenated PEM data, e.g. `ca.crt`. */
+    readonly key: string;
+  };
   /** Namespaces to write the target into. */
   readonly namespaceSelector: {
-    readonly matchExpressions: readonly { readonly key: string; readonly operator: 'In'; readonly values: readonly string[] }[];
+    /** Label requirements a namespace must all meet (ANDed), as in a Kubernetes `LabelSelector`. */
+    readonly matchExpressions: readonly {
+      /** Namespace label key, e.g. `kubernetes.io/metadata.name`. */
+      readonly key: string;
+      /** Set operator: only `In` (the label's value is one of `values`) is used here. */
+      readonly operator: 'In';
+      /** Label values that select a namespace (e.g. the namespace names that trust the bundle). */
+      readonly values: readonly string[];
+    }[];
   };
 }
 

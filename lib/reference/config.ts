@@ -11,16 +11,25 @@ import type { WafPolicyOptions } from '../waf/policy';
 export interface EdgeDeploymentConfig {
   /** Short name of the deployment; prefixes Azure resource names and labels. */
   readonly name: string;
+  /** The ingress-nginx controller (controller layer, dist/10-controller). */
   readonly controller: ControllerSection;
+  /** The WAF policy the controller loads (ModSecurity + OWASP CRS, in the controller ConfigMap). */
   readonly waf: WafSection;
+  /** The echo app behind the edge and its mTLS-protected Ingress (apps layer, dist/30-apps). */
   readonly app: AppSection;
+  /** Server certificates from Let's Encrypt (certificates layer, dist/20-certificates). */
   readonly tls: TlsSection;
+  /** The client CA and who may connect (certificates layer; the Ingress's `auth-tls-*` annotations). */
   readonly mtls: MtlsSection;
+  /** Prometheus, alerting, dashboard and Slack routing (monitoring layer, dist/40-monitoring). */
   readonly monitoring: MonitoringSection;
+  /** GitOps delivery of dist/ with Argo CD and/or Flux, and the pinned prerequisites (dist/delivery). */
   readonly gitops: GitOpsSection;
+  /** The AKS cluster and its Azure resources (the CDKTF app, cdktf.out/). */
   readonly azure: AzureSection;
 }
 
+/** The ingress-nginx v1.15.1 controller of the reference deployment (see `ModSecurityController`). */
 export interface ControllerSection {
   /** Namespace of the ingress-nginx controller. */
   readonly namespace: string;
@@ -38,6 +47,7 @@ export interface ControllerSection {
  */
 export type WafSection = WafPolicyOptions;
 
+/** The echo app behind the edge (see `EchoApp`) and the host its `MtlsIngress` serves. */
 export interface AppSection {
   /** Namespace of the echo app (emitted, labelled for Pod Security "restricted"). */
   readonly namespace: string;
@@ -49,13 +59,21 @@ export interface AppSection {
   readonly replicas?: number;
 }
 
+/** Server certificates: the Let's Encrypt ClusterIssuers (see `AcmeClusterIssuer`) that issue the hosts' certificates. */
 export interface TlsSection {
   /** Which Let's Encrypt environment issues the server certificates (both ClusterIssuers are always emitted). */
   readonly acmeEnvironment: 'staging' | 'production';
-  /** Contact e-mail for the ACME account; none by default (Let's Encrypt needs none and refuses example.com). */
+  /**
+   * Contact e-mail for the ACME account (Let's Encrypt needs none and refuses reserved domains such as example.com).
+   * @default none (the ACME account has no contact address)
+   */
   readonly acmeEmail?: string;
 }
 
+/**
+ * Mutual TLS: the client CA (managed by cert-manager, see `ManagedClientCa`, or brought as PEM, see
+ * `ProvidedClientCa`) and the client allow-list of the app's Ingress.
+ */
 export interface MtlsSection {
   /** Name of the client CA; also the CA-only Secret the Ingress reads (`auth-tls-secret: <app ns>/<caName>`). */
   readonly caName: string;
@@ -73,29 +91,49 @@ export interface MtlsSection {
   /** Pass the client certificate PEM to the backend (`ssl-client-cert`). @default false */
   readonly passCertificateToUpstream?: boolean;
   /** Bring your own CA instead of the managed one: CA certificate PEM (no key) and optional CRL PEM. @default managed CA */
-  readonly providedCa?: { readonly caPem: string; readonly crlPem?: string };
+  readonly providedCa?: {
+    /** PEM of the CA certificate(s) that issue client certificates: CA certificates only, valid now, never a private key. */
+    readonly caPem: string;
+    /**
+     * PEM of the CA's certificate revocation list (`X509 CRL` blocks); nginx then rejects revoked client certificates.
+     * Keep it fresh: an expired CRL makes nginx reject every client.
+     * @default no CRL
+     */
+    readonly crlPem?: string;
+  };
 }
 
+/** Observability of the edge: Prometheus scraping, alert rules, Grafana dashboard and Slack routing (see `monitoring.EdgeMonitoring`). */
 export interface MonitoringSection {
   /** Emit ServiceMonitor, PrometheusRule, dashboard and alert routing (needs prometheus-operator). */
   readonly enabled: boolean;
   /** Labels Prometheus selects ServiceMonitors and PrometheusRules by (kube-prometheus-stack: `release: <helm release>`). */
   readonly prometheusSelectorLabels: Readonly<Record<string, string>>;
-  /** Route alerts to Slack; the webhook URL lives in a Secret the operator creates (docs/monitoring.md), never in dist/. */
+  /**
+   * Route alerts to Slack; the webhook URL lives in a Secret the operator creates (docs/monitoring.md), never in dist/.
+   * @default no Slack routing (alerts go only where your Alertmanager's own configuration routes them)
+   */
   readonly slack?: {
     /** Secret in the controller namespace holding the webhook URL. */
     readonly webhookSecretName: string;
-    /** Key of the URL in the Secret (default `url`). */
+    /**
+     * Key of the URL in the Secret.
+     * @default 'url'
+     */
     readonly webhookSecretKey?: string;
     /** Channel, e.g. `#waf-alerts`. */
     readonly channel: string;
   };
   /** Add dashboard panels over the ModSecurity audit log in Loki (controller logs labelled `namespace`, `container`). */
   readonly lokiLogs: boolean;
-  /** URL of docs/monitoring.md in the repository; alerts link to their runbook section. */
+  /**
+   * http(s) URL of docs/monitoring.md in the repository; each alert links to its runbook section (`runbook_url`).
+   * @default no runbook links on the alerts
+   */
   readonly runbookUrl?: string;
 }
 
+/** GitOps delivery of dist/: Argo CD Applications and/or Flux objects, and the pinned Helm prerequisites. */
 export interface GitOpsSection {
   /** Git repository Argo CD / Flux read `dist/` from. */
   readonly repoUrl: string;
@@ -105,6 +143,7 @@ export interface GitOpsSection {
   readonly path: string;
   /** Emit Argo CD Applications (dist/delivery/argocd). */
   readonly argoCd: {
+    /** Emit the Argo CD Applications (a root Application, one per layer and one per prerequisite). */
     readonly enabled: boolean;
     /** Namespace Argo CD runs in (its Applications live there). */
     readonly namespace: string;
@@ -113,14 +152,24 @@ export interface GitOpsSection {
   };
   /** Emit Flux GitRepository, Kustomizations and HelmReleases (dist/delivery/flux). */
   readonly flux: {
+    /** Emit the Flux GitRepository, the `<name>-delivery` Kustomization, one Kustomization per layer and the prerequisites' HelmRepositories and HelmReleases. */
     readonly enabled: boolean;
     /** Namespace of the Flux controllers (`flux-system`). */
     readonly namespace: string;
   };
   /** Install what the stack depends on, pinned (kube-prometheus-stack only when monitoring is enabled). */
   readonly prerequisites: {
+    /** Install cert-manager with its CRDs (issues the server certificates and the client CA chain). */
     readonly certManager: boolean;
+    /**
+     * Install trust-manager with Secret targets, its trust namespace set to `mtls.clientNamespace` and write access
+     * to the Secrets the Bundles of dist/ target (publishes the client CA certificate to the app namespace).
+     */
     readonly trustManager: boolean;
+    /**
+     * Install kube-prometheus-stack (prometheus-operator CRDs, Prometheus, Alertmanager, Grafana) when monitoring is
+     * enabled; `monitoring.prometheusSelectorLabels.release` must then be `kube-prometheus-stack`.
+     */
     readonly kubePrometheusStack: boolean;
   };
 }
@@ -138,13 +187,22 @@ export interface AzureSection {
   readonly clusterName: string;
   /** Name of the static public IP of the ingress (also the Service's `azure-pip-name`). */
   readonly ingressPublicIpName: string;
-  /** DNS zone holding the ingress hosts; no DNS records when undefined. */
+  /**
+   * Public Azure DNS zone the stack creates in the resource group, with one A record per ingress host pointing at the
+   * static ingress IP (delegate the domain to the zone's name servers).
+   * @default no DNS zone and no DNS records
+   */
   readonly dnsZoneName?: string;
   /** Public IPv4 ranges allowed to reach the Kubernetes API server (admins, CI runners). */
   readonly apiServerAuthorizedIpRanges: readonly string[];
   /** E-mail addresses that receive the attack alert (besides the webhook from the sensitive `alert_webhook_url`). @default [] */
   readonly alertEmails?: readonly string[];
-  /** Any other AksStackProps (node pools, network, upgrades, Entra admin groups...). */
+  /**
+   * Any other AksStackProps (node pools, network, upgrades, Entra admin groups...). `alerting` and `tags` are merged
+   * with the values derived from this config (controller namespace, `alertEmails`, the `deployment: <name>` tag);
+   * where both set a value, `stack` wins.
+   * @default {} (the secure defaults of `AksStackProps`)
+   */
   readonly stack?: Partial<Omit<AksStackProps, 'location' | 'resourceGroupName' | 'clusterName' | 'apiServerAuthorizedIpRanges' | 'ingress'>>;
 }
 

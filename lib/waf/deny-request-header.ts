@@ -3,7 +3,28 @@ import { denyActions, ruleComment, secRule } from './rule-text';
 import { checkDescription, checkHeaderName, checkLiteralValue, checkRegex, escapeRegex } from './text';
 
 /** How a header value is matched: one exact value, any of a list of exact values, or a PCRE regex. */
-export type HeaderValueMatch = { readonly exact: string } | { readonly anyOf: readonly string[] } | { readonly regex: string };
+export type HeaderValueMatch =
+  | {
+    /**
+     * The one denied value, compared as a whole string (`@streq`). Printable ASCII without surrounding spaces,
+     * quotes, backticks, backslashes or `; { } $ %`.
+     */
+    readonly exact: string;
+  }
+  | {
+    /**
+     * Denied values, each compared as a whole string (an anchored alternation of the escaped values). At least one,
+     * no duplicates; each value follows the rules of `exact`.
+     */
+    readonly anyOf: readonly string[];
+  }
+  | {
+    /**
+     * PCRE pattern (`@rx`), unanchored unless you anchor it. Printable ASCII without quotes, backticks or `%{`
+     * (write them as `\x22`, `\x27`, `\x60`, `\x25`); it must compile.
+     */
+    readonly regex: string;
+  };
 
 /** Denies requests (403, phase 1) that carry a request header with a matching value. */
 export interface DenyRequestHeaderRule {

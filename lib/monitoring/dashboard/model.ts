@@ -29,11 +29,15 @@ export interface PanelQuery {
 
 /** A panel to add to a {@link GrafanaDashboardModel}. */
 export interface PanelSpec {
+  /** Panel title shown in its header; also names the panel in validation errors. */
   readonly title: string;
   /** Shown in the panel's info tooltip: what the panel shows and how to read it. */
   readonly description: string;
+  /** Grafana panel type: `timeseries` (graph over time), `stat` (one big value per series) or `table`. */
   readonly kind: 'timeseries' | 'stat' | 'table';
+  /** Data source the queries run on: `metrics` (Prometheus) or `logs` (Loki; the dashboard must set `logs: true`). */
   readonly source: PanelSource;
+  /** The panel's queries (at least one), lettered A, B, C... in order. */
   readonly queries: readonly PanelQuery[];
   /**
    * Unit of the values.
@@ -61,7 +65,9 @@ export interface PanelSpec {
 export interface GrafanaDashboardModelProps {
   /** Stable dashboard uid (at most 40 characters): links and provisioning refer to it. */
   readonly uid: string;
+  /** Dashboard title shown in Grafana's dashboard list; must not be blank. */
   readonly title: string;
+  /** Dashboard description (shown in the dashboard settings and search). */
   readonly description: string;
   /**
    * Dashboard tags.
