@@ -56,7 +56,7 @@ export { DEFAULT_CONTROLLER_RESOURCES } from './controller/deployment';
 export { LayerChart, DeliveryChart, LAYERS, DELIVERY_FOLDERS } from './synth/layers';
 export type { LayerChartProps, DeliveryChartProps, LayerId, Layer, DeliveryFolderId, DeliveryFolder } from './synth/layers';
 export { synthesize, formatSummary } from './synth/pipeline';
-export type { SynthTargets, SynthSummary } from './synth/pipeline';
+export type { SynthTargets, Cdk8sTarget, CdktfTarget, SynthSummary, DistSummary, CdktfSummary } from './synth/pipeline';
 export { renderObjects, renderTree, SYNC_WAVE_ANNOTATION } from './synth/render';
 export type { RenderedObject, RenderedTree, KubeManifest } from './synth/render';
 

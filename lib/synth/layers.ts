@@ -24,10 +24,14 @@ export const DELIVERY_FOLDERS = [
   { id: 'delivery-flux', folder: 'delivery/flux', description: 'Flux GitRepository and Kustomizations that apply the layers in order' },
 ] as const;
 
+/** Id of a delivery folder of `dist/`: `delivery-argocd` or `delivery-flux`. */
 export type DeliveryFolderId = (typeof DELIVERY_FOLDERS)[number]['id'];
+/** A delivery folder of `dist/`: its id, folder and what it holds. */
 export type DeliveryFolder = (typeof DELIVERY_FOLDERS)[number];
 
+/** Id of an applied layer of `dist/`: `cluster`, `controller`, `certificates`, `apps` or `monitoring`. */
 export type LayerId = (typeof LAYERS)[number]['id'];
+/** An applied layer of `dist/`: its id, folder, Argo CD sync wave and what it holds. */
 export type Layer = (typeof LAYERS)[number];
 
 /**
@@ -58,6 +62,7 @@ export interface LayerChartProps extends ChartProps {
 
 /** A cdk8s Chart whose objects are written to one layer folder of `dist/`. */
 export class LayerChart extends Chart {
+  /** The layer this chart's objects are written to. */
   public readonly layer: Layer;
 
   constructor(scope: Construct, id: string, props: LayerChartProps) {
@@ -74,6 +79,7 @@ export interface DeliveryChartProps extends ChartProps {
 
 /** A cdk8s Chart whose objects (GitOps delivery manifests) are written to a delivery folder of `dist/`. */
 export class DeliveryChart extends Chart {
+  /** The delivery folder this chart's objects are written to. */
   public readonly delivery: DeliveryFolder;
 
   constructor(scope: Construct, id: string, props: DeliveryChartProps) {

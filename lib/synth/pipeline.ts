@@ -6,18 +6,65 @@ import { join } from 'node:path';
 
 /** What `synthesize` should produce. Leave a target out to skip it. */
 export interface SynthTargets {
-  /** Builds the cdk8s app (construct tree) to render into `outdir` (default `dist`). */
-  readonly cdk8s?: { readonly build: () => App; readonly outdir: string };
   /**
-   * Builds the CDKTF app (a `cdktf` `App`) writing into the given folder (default `cdktf.out`). Typed by the one
-   * method used, so that the package's cdk8s entry never references `cdktf`, an optional peer dependency.
+   * The cdk8s app to render into layered YAML.
+   * @default no cdk8s output
    */
-  readonly cdktf?: { readonly build: (outdir: string) => { synth(): void }; readonly outdir: string };
+  readonly cdk8s?: Cdk8sTarget;
+  /**
+   * The CDKTF app to synthesize into Terraform JSON.
+   * @default no CDKTF output
+   */
+  readonly cdktf?: CdktfTarget;
 }
 
+/** A cdk8s app and the folder its layered YAML replaces. */
+export interface Cdk8sTarget {
+  /** Builds the app's construct tree (constructs validate their props here). */
+  readonly build: () => App;
+  /** Folder replaced with the rendered layers, e.g. `dist`. */
+  readonly outdir: string;
+}
+
+/** A CDKTF app and the folder its Terraform JSON replaces. */
+export interface CdktfTarget {
+  /**
+   * Builds the CDKTF app (a `cdktf` `App`) writing into the given scratch folder. Typed by the one method used, so
+   * that the package's cdk8s entry never references `cdktf`, an optional peer dependency.
+   */
+  readonly build: (outdir: string) => { synth(): void };
+  /** Folder replaced with the synthesized stacks, e.g. `cdktf.out`. */
+  readonly outdir: string;
+}
+
+/** What `synthesize` wrote. */
 export interface SynthSummary {
-  readonly dist?: { readonly outdir: string; readonly files: number; readonly bytes: number; readonly objectsByKind: Record<string, number>; readonly objectsByLayer: Record<string, number> };
-  readonly cdktf?: { readonly outdir: string; readonly stacks: string[] };
+  /** The layered YAML, when a cdk8s target was given. */
+  readonly dist?: DistSummary;
+  /** The Terraform JSON, when a CDKTF target was given. */
+  readonly cdktf?: CdktfSummary;
+}
+
+/** What was written for the cdk8s app. */
+export interface DistSummary {
+  /** The folder written. */
+  readonly outdir: string;
+  /** Files written, kustomization.yaml files included. */
+  readonly files: number;
+  /** Bytes written. */
+  readonly bytes: number;
+  /** Objects per Kubernetes kind. */
+  readonly objectsByKind: Record<string, number>;
+  /** Objects per layer or delivery folder. */
+  readonly objectsByLayer: Record<string, number>;
+}
+
+/** What was written for the CDKTF app. */
+export interface CdktfSummary {
+  /** The folder written. */
+  readonly outdir: string;
+  /** Names of the stacks (`stacks/<name>/cdk.tf.json`). */
+  readonly stacks: string[];
 }
 
 /**
@@ -33,14 +80,14 @@ export function synthesize(targets: SynthTargets): SynthSummary {
     rendered = { objects, tree };
   }
 
-  let cdktf: SynthSummary['cdktf'];
+  let cdktf: CdktfSummary | undefined;
   if (targets.cdktf) {
     const { build, outdir } = targets.cdktf;
     replaceFolderAtomically(outdir, (scratch) => build(scratch).synth());
     cdktf = { outdir, stacks: listStacks(outdir) };
   }
 
-  let dist: SynthSummary['dist'];
+  let dist: DistSummary | undefined;
   if (targets.cdk8s && rendered) {
     const { tree, objects } = rendered;
     let bytes = 0;
