@@ -4,9 +4,10 @@ import {
   ALLOW_SNIPPET_ANNOTATIONS, ENABLE_MODSECURITY, ENABLE_OWASP_MODSECURITY_CRS, MODSECURITY_SNIPPET, PROXY_SET_HEADERS, PROXY_SET_HEADER_ENTRY,
 } from '../ingress-nginx/configmap-keys';
 import { SettingDeclaration } from '../ingress-nginx/declaration';
-import { WafPolicy } from '../waf/policy';
+import { MODSECURITY_BASE_CONFIG } from '../waf/crs';
 import { controllerLabels } from './labels';
 import { NAMES } from './upstream';
+import { WafPolicyFile } from './waf-policy';
 
 /**
  * Headers the controller adds to every proxied request by default. `ssl-client-fingerprint` carries nginx's
@@ -21,16 +22,17 @@ export const DEFAULT_PROXY_SET_HEADERS: Readonly<Record<string, string>> = {
 export interface ControllerConfigMapsProps {
   /** Namespace of the controller. */
   readonly namespace: string;
-  /** The WAF policy rendered into `modsecurity-snippet`. */
-  readonly waf: WafPolicy;
+  /** The rendered WAF policy file, included from `modsecurity-snippet`; ModSecurity is off when undefined. */
+  readonly wafPolicy?: WafPolicyFile;
   /** Headers for every upstream (`proxy-set-headers`). */
   readonly proxySetHeaders: Readonly<Record<string, string>>;
 }
 
 /**
  * The controller ConfigMap `ingress-nginx-controller` and the `proxy-set-headers` ConfigMap it references.
- * ModSecurity is on globally with the policy's snippet, which loads CRS once; `enable-owasp-modsecurity-crs` stays
- * false so nothing loads it a second time; snippet annotations stay off and the risk level stays at its default.
+ * ModSecurity is on globally with a small, constant snippet that includes the image's base configuration and the
+ * policy file (which loads CRS once); `enable-owasp-modsecurity-crs` stays false so nothing loads it a second time;
+ * snippet annotations stay off and the risk level stays at its default.
  */
 export class ControllerConfigMaps extends Construct {
   /** The data of the controller ConfigMap, as rendered. */
@@ -51,10 +53,9 @@ export class ControllerConfigMaps extends Construct {
     };
     set(ALLOW_SNIPPET_ANNOTATIONS, false);
     set(PROXY_SET_HEADERS, { namespace: props.namespace, name: NAMES.proxyHeadersConfigMap });
-    const wafOn = props.waf.mode !== 'Off';
-    set(ENABLE_MODSECURITY, wafOn);
+    set(ENABLE_MODSECURITY, props.wafPolicy !== undefined);
     set(ENABLE_OWASP_MODSECURITY_CRS, false);
-    if (wafOn) set(MODSECURITY_SNIPPET, props.waf.renderModSecurityConfig());
+    if (props.wafPolicy) set(MODSECURITY_SNIPPET, props.wafPolicy.snippet(MODSECURITY_BASE_CONFIG));
     this.data = data;
     new KubeConfigMap(this, 'Controller', { metadata: { name: NAMES.configMap, namespace: props.namespace, labels }, data });
   }

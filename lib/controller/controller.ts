@@ -10,10 +10,14 @@ import { controllerLabels } from './labels';
 import { ControllerRbac } from './rbac';
 import { ControllerServiceOptions, ControllerServices } from './services';
 import { CONTROLLER_CLASS, INGRESS_NGINX_IMAGE, NAMES } from './upstream';
+import { WafPolicyFile } from './waf-policy';
 
 /** Props of {@link ModSecurityController}. */
 export interface ModSecurityControllerProps {
-  /** The WAF policy, rendered into the controller ConfigMap (`modsecurity-snippet`). */
+  /**
+   * The WAF policy, rendered into the ConfigMap `ingress-nginx-waf-policy` (key `policy.conf`), mounted into the
+   * controller and included from its `modsecurity-snippet`. Every change rolls the controller pods.
+   */
   readonly waf: WafPolicy;
   /**
    * Namespace of the controller.
@@ -87,6 +91,8 @@ export class ModSecurityController extends Construct {
   public readonly admissionWebhook: boolean;
   /** The controller ConfigMap data, as rendered. */
   public readonly config: Readonly<Record<string, string>>;
+  /** sha256 (hex) of the rendered WAF policy file; undefined when the policy's mode is Off (ModSecurity not loaded). */
+  public readonly wafPolicySha256?: string;
 
   constructor(scope: Construct, id: string, props: ModSecurityControllerProps) {
     super(scope, id);
@@ -112,9 +118,11 @@ export class ModSecurityController extends Construct {
       });
     }
     new ControllerRbac(this, 'Rbac', { namespace: this.namespace });
+    const wafPolicy = props.waf.mode !== 'Off' ? new WafPolicyFile(this, 'WafPolicy', { namespace: this.namespace, waf: props.waf }) : undefined;
+    this.wafPolicySha256 = wafPolicy?.sha256;
     const configMaps = new ControllerConfigMaps(this, 'Config', {
       namespace: this.namespace,
-      waf: props.waf,
+      wafPolicy,
       proxySetHeaders: { ...DEFAULT_PROXY_SET_HEADERS, ...(props.proxySetHeaders ?? {}) },
     });
     this.config = configMaps.data;
@@ -135,6 +143,7 @@ export class ModSecurityController extends Construct {
       image,
       resources: props.resources ?? DEFAULT_CONTROLLER_RESOURCES,
       webhookSecretName: webhook?.secretName,
+      wafPolicy,
     });
     new ControllerPolicies(this, 'Policies', { namespace: this.namespace, admissionWebhook: this.admissionWebhook });
   }

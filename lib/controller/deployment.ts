@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { IntOrString, KubeDeployment, Quantity, ResourceRequirements, Volume, VolumeMount, ContainerPort } from 'cdk8s-plus-27/lib/imports/k8s';
 import { controllerLabels } from './labels';
 import { CONTROLLER_CLASS, CONTROLLER_SELECTOR_LABELS, NAMES, PORTS } from './upstream';
+import { WAF_POLICY_SHA256_ANNOTATION, WafPolicyFile } from './waf-policy';
 
 /**
  * Default resources: upstream's CPU request; more memory than upstream's 90Mi because every worker holds CRS; a
@@ -23,6 +24,8 @@ export interface ControllerDeploymentProps {
   readonly resources: ResourceRequirements;
   /** Secret with the webhook serving certificate; no webhook when undefined. */
   readonly webhookSecretName?: string;
+  /** The WAF policy file to mount (and whose sha256 rolls the pods); none when ModSecurity is off. */
+  readonly wafPolicy?: WafPolicyFile;
 }
 
 const PROBE = { httpGet: { path: '/healthz', port: IntOrString.fromNumber(PORTS.metrics), scheme: 'HTTP' }, initialDelaySeconds: 10, periodSeconds: 10, successThreshold: 1, timeoutSeconds: 1 };
@@ -30,7 +33,9 @@ const PROBE = { httpGet: { path: '/healthz', port: IntOrString.fromNumber(PORTS.
 /**
  * The controller Deployment, as upstream v1.15.1 (same flags, probes, ports, hardening, graceful shutdown) plus:
  * metrics on (`--enable-metrics=true`, port `metrics` 10254), replicas spread over nodes and zones, and the
- * webhook certificate from cert-manager's secret (`tls.crt`/`tls.key` mapped to the file names the flags expect).
+ * webhook certificate from cert-manager's secret (`tls.crt`/`tls.key` mapped to the file names the flags expect),
+ * and the WAF policy ConfigMap mounted read-only at `/etc/nginx/edge-waf/` with its sha256 on the pod template
+ * (a policy change = a rolling restart: maxUnavailable 1 of at least 2 replicas, guarded by the PodDisruptionBudget).
  */
 export class ControllerDeployment extends Construct {
   constructor(scope: Construct, id: string, props: ControllerDeploymentProps) {
@@ -57,6 +62,12 @@ export class ControllerDeployment extends Construct {
     const volumes: Volume[] = webhook
       ? [{ name: 'webhook-cert', secret: { secretName: props.webhookSecretName, items: [{ key: 'tls.crt', path: 'cert' }, { key: 'tls.key', path: 'key' }] } }]
       : [];
+    const waf = props.wafPolicy;
+    if (waf) {
+      // The whole folder, not a subPath: kubelet swaps the files atomically (a subPath mount never sees updates).
+      volumeMounts.push({ name: 'waf-policy', mountPath: `${waf.mountPath}/`, readOnly: true });
+      volumes.push({ name: 'waf-policy', configMap: { name: waf.configMapName } });
+    }
     const selector = { matchLabels: { ...CONTROLLER_SELECTOR_LABELS } };
     new KubeDeployment(this, 'Resource', {
       metadata: { name: NAMES.deployment, namespace: props.namespace, labels },
@@ -67,7 +78,7 @@ export class ControllerDeployment extends Construct {
         selector,
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: IntOrString.fromNumber(1) } },
         template: {
-          metadata: { labels },
+          metadata: { labels, ...(waf ? { annotations: { [WAF_POLICY_SHA256_ANNOTATION]: waf.sha256 } } : {}) },
           spec: {
             automountServiceAccountToken: true,
             serviceAccountName: NAMES.serviceAccount,

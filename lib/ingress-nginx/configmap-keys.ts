@@ -15,7 +15,8 @@ const bool = (field: string, value: boolean): string => {
 /**
  * Largest `modsecurity-snippet`, in bytes after escaping. nginx.tmpl emits `modsecurity_rules '\n      <snippet>\n    ';`
  * and nginx rejects a directive parameter of 4095 bytes or more ("too long parameter", ingress-nginx issue #8032):
- * 4094 − 12 bytes of template whitespace.
+ * 4094 − 12 bytes of template whitespace. The reason the WAF policy lives in a file of its own (see
+ * `WAF_POLICY_CONFIG_MAP`): the snippet only includes it, so its size no longer depends on the policy.
  */
 export const MODSECURITY_SNIPPET_MAX_BYTES = 4082;
 
@@ -39,14 +40,14 @@ export const ENABLE_OWASP_MODSECURITY_CRS = declare<boolean>({
 
 export const MODSECURITY_SNIPPET = declare<string>({
   name: 'modsecurity-snippet',
-  doc: 'ModSecurity configuration pasted into `modsecurity_rules \'…\';` in the http block; replaces the base modsecurity.conf. Rendered from the WafPolicy and escaped here for nginx.',
+  doc: 'ModSecurity configuration pasted into `modsecurity_rules \'…\';` in the http block; replaces the base modsecurity.conf. We keep it to two Include lines (base config, then the WAF policy file mounted from its own ConfigMap), escaped here for nginx.',
   render: (field, text) => {
     if (typeof text !== 'string' || text.trim() === '') invalid(field, text, 'is empty', 'render a WafPolicy into the snippet, or turn ModSecurity off');
     if (text.includes('\u0000')) invalid(field, text.slice(0, 40), 'contains a NUL byte', 'remove it');
     const escaped = escapeForNginxSingleQuotes(text);
     const bytes = Buffer.byteLength(escaped, 'utf8');
     if (bytes > MODSECURITY_SNIPPET_MAX_BYTES) {
-      invalid(field, `${bytes} bytes`, `is longer than the ${MODSECURITY_SNIPPET_MAX_BYTES} bytes nginx accepts in one directive parameter (the controller would fail to reload)`, 'shorten the WAF policy: merge rules (one rule denies many addresses or header values), drop descriptions, or use fewer exclusions');
+      invalid(field, `${bytes} bytes`, `is longer than the ${MODSECURITY_SNIPPET_MAX_BYTES} bytes nginx accepts in one directive parameter (the controller would fail to reload)`, 'keep the snippet to Include lines: put the ModSecurity rules in a mounted file (ModSecurityController renders the WafPolicy into the ConfigMap ingress-nginx-waf-policy) and include it');
     }
     return escaped;
   },

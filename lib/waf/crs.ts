@@ -15,6 +15,6 @@ export const CRS_VERSION = '4.22.0';
  * The CRS rule files, by glob: ModSecurity includes them in file-name order, which is CRS's load order
  * (REQUEST-9xx, then RESPONSE-9xx). In the image this covers every rule file of v4.22.0 (the image's own
  * `nginx-modsecurity.conf` lists the same files but leaves out RESPONSE-956, Ruby data leakages) plus the two
- * comment-only exclusion templates. One line instead of 26 matters: nginx limits the whole snippet to 4 KiB.
+ * comment-only exclusion templates. One line instead of 26 keeps the policy short and independent of the CRS file list.
  */
 export const CRS_RULES_GLOB = `${CRS_ROOT}/rules/*.conf`;

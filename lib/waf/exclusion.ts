@@ -78,3 +78,58 @@ export function renderExclusion(rule: RuleExclusion, id: number): string[] {
   if (rule.host) return [comment, hostRule(head, ctl)];
   return [comment, pathRule(head, ctl)];
 }
+
+/**
+ * Transaction variable holding the request's Host header between slashes (`/api.example.com:443/`), set by the
+ * policy's settings rule `SETTINGS_RULE_IDS.hostKey` before any merged exclusion runs. Merged exclusions match it with
+ * `@pm` against `/host/` and `/host:` phrases: the slashes make the match exact (no suffix or prefix of another host
+ * matches), with or without a port, and cannot be forged (nginx answers 400 to a Host header containing `/`).
+ * `@pm` (Aho-Corasick) stays fast and small for thousands of hosts, where one regex alternation would hit PCRE's
+ * compiled-pattern limit. (Not `|`: `@pm` reads `|…|` as hex bytes.)
+ */
+export const HOST_KEY_VARIABLE = 'tx.edge_waf_host';
+
+/** The settings action that fills {@link HOST_KEY_VARIABLE}. */
+export function hostKeyActions(): string[] {
+  return [`setvar:'${HOST_KEY_VARIABLE}=/%{REQUEST_HEADERS.host}/'`];
+}
+
+/**
+ * Host-scoped exclusions without an explicit id that turn off the same rules (same target) on the same path merge
+ * into one rule whose host condition lists every host: one rule per distinct exclusion instead of one per host, so a
+ * fleet of tenants with the same false positive costs one `@pm` lookup per request and a few bytes per host.
+ * Returns the merge key, or undefined for exclusions that always render on their own (path-only, or pinned id).
+ */
+export function exclusionMergeKey(rule: RuleExclusion): string | undefined {
+  if (rule.host === undefined || rule.id !== undefined) return undefined;
+  return JSON.stringify([rule.ruleIds, rule.target ?? null, rule.path ?? null]);
+}
+
+/** One member of a merged exclusion: the exclusion and its field path. */
+export interface MergedExclusionMember {
+  readonly field: string;
+  readonly rule: RuleExclusion;
+}
+
+/**
+ * Renders exclusions that share a merge key (see {@link exclusionMergeKey}) as one rule with the id of the first
+ * member: a comment line per member (field, host, description), the `@pm` host condition, then the path condition
+ * (when scoped to a path) whose last link removes the rules.
+ */
+export function renderMergedExclusion(members: readonly MergedExclusionMember[], id: number): string[] {
+  const first = members[0].rule;
+  const hosts = [...new Set(members.map((m) => m.rule.host!))];
+  const ctl = first.ruleIds.map((r) => (first.target ? `ctl:ruleRemoveTargetById=${r};${first.target}` : `ctl:ruleRemoveById=${r}`));
+  const what = `${first.target ? `${first.target} from ` : ''}rules ${first.ruleIds.join(', ')}`;
+  const lines = [ruleComment(id, `Exclude ${what}${first.path ? ` for ${first.path}` : ''} on ${hosts.length} hosts (merged exclusions)`)];
+  for (const m of members) lines.push(`#   ${m.field} ${m.rule.host}${m.rule.description ? `: ${m.rule.description}` : ''}`);
+  const phrases = hosts.flatMap((h) => [`/${h}/`, `/${h}:`]).join(' ');
+  const head = [`id:${id}`, 'phase:1', 'pass', 'nolog', `tag:'${RULE_TAG_PREFIX}/exclusion'`, 't:none', 't:lowercase'];
+  const hostVariable = `TX:${HOST_KEY_VARIABLE.slice('tx.'.length)}`;
+  if (first.path === undefined) return [...lines, secRule(hostVariable, `@pm ${phrases}`, [...head, ...ctl])];
+  return [
+    ...lines,
+    secRule(hostVariable, `@pm ${phrases}`, [...head, 'chain']),
+    `  ${secRule('REQUEST_FILENAME', `@rx ${pathPrefixRegex(first.path)}`, [...PATH_TRANSFORMS, ...ctl])}`,
+  ];
+}

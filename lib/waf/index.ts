@@ -1,4 +1,4 @@
-/** Typed WAF policy for ModSecurity + OWASP CRS v4 (rendered into the controller's `modsecurity-snippet`). */
+/** Typed WAF policy for ModSecurity + OWASP CRS v4 (rendered into the policy file the controller mounts and includes). */
 export * from './policy';
 export * from './deny-source-ips';
 export * from './deny-request-header';

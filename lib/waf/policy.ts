@@ -3,8 +3,8 @@ import { AllowPathsRule, checkAllowPaths, renderAllowPaths } from './allow-paths
 import { CRS_ROOT, CRS_RULES_GLOB, CRS_VERSION, MODSECURITY_BASE_CONFIG } from './crs';
 import { checkDenyRequestHeader, DenyRequestHeaderRule, renderDenyRequestHeader } from './deny-request-header';
 import { checkDenySourceIps, DenySourceIpsRule, renderDenySourceIps } from './deny-source-ips';
-import { checkExclusion, renderExclusion, RuleExclusion } from './exclusion';
-import { allocateRuleIds, SETTINGS_RULE_IDS } from './rule-ids';
+import { checkExclusion, exclusionMergeKey, hostKeyActions, MergedExclusionMember, renderExclusion, renderMergedExclusion, RuleExclusion } from './exclusion';
+import { allocateRuleIds, checkCustomRuleId, CUSTOM_RULE_ID_RANGE, SETTINGS_RULE_IDS } from './rule-ids';
 
 /**
  * ModSecurity engine mode (`SecRuleEngine`): `On` blocks, `DetectionOnly` evaluates and logs but never blocks,
@@ -122,9 +122,16 @@ export interface AllocatedRule {
   readonly kind: CustomRule['kind'];
   /** Its field path, e.g. `waf.denySourceIps[0]`. */
   readonly field: string;
+  /**
+   * Id of the rule that renders this one, when it is a host-scoped exclusion merged into an earlier exclusion with
+   * the same rules, target and path (its own id then stays reserved but unused).
+   * @default rendered as its own rule
+   */
+  readonly mergedInto?: number;
 }
 
 const FIELD = 'waf';
+const HEADER = '# Rendered from a typed WafPolicy (aks-waf-mtls-edge): change the policy, not this text.';
 const METHOD = /^[A-Z]{1,20}$/;
 const CONTENT_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$/;
 const AUDIT_PARTS = /^A[B-KZ]*Z$/;
@@ -133,8 +140,9 @@ const MAX_BODY_BYTES = 1073741824;
 
 /**
  * A typed WAF policy for ModSecurity + OWASP CRS v4, rendered into the ModSecurity configuration the controller
- * loads once, globally (ConfigMap key `modsecurity-snippet`). It is independent of the controller: the same policy
- * can be rendered for another ModSecurity/Coraza data plane.
+ * loads once, globally: a file of its own ({@link WafPolicy.renderPolicyFile}), which the controller mounts from a
+ * ConfigMap and includes from its small, constant `modsecurity-snippet`. It is independent of the controller: the
+ * same policy can be rendered for another ModSecurity/Coraza data plane.
  *
  * Every input is validated when it is given (constructor or `addXxx()`); errors name the field, the value and the fix.
  */
@@ -162,6 +170,7 @@ export class WafPolicy {
   private readonly allowedMethods?: readonly string[];
   private readonly allowedRequestContentTypes?: readonly string[];
   private readonly rules: CustomRule[] = [];
+  private readonly explicitIds = new Map<number, string>();
   private readonly counts: Record<CustomRule['kind'], number> = { denySourceIps: 0, denyRequestHeaders: 0, allowPaths: 0, exclusions: 0 };
 
   constructor(props: WafPolicyProps = {}) {
@@ -240,18 +249,28 @@ export class WafPolicy {
   /** The custom rules with their ids, in render order. Throws when explicit ids collide. */
   public allocatedRules(): AllocatedRule[] {
     const ids = allocateRuleIds(this.rules.map((r) => ({ field: r.field, id: r.rule.id })));
-    return this.rules.map((r, i) => ({ id: ids[i], kind: r.kind, field: r.field }));
+    const leaders = this.mergeLeaders();
+    return this.rules.map((r, i) => ({ id: ids[i], kind: r.kind, field: r.field, ...(leaders[i] !== i ? { mergedInto: ids[leaders[i]] } : {}) }));
   }
 
   /**
-   * The complete ModSecurity configuration, as libmodsecurity reads it (not yet escaped for nginx): base config,
-   * engine and audit settings, CRS setup and variables, custom rules, then the CRS rules (loaded here, once).
+   * The complete ModSecurity configuration, as libmodsecurity reads it: the base config, then
+   * {@link renderPolicyFile}. Kept for data planes that take one text (it is what the controller loads).
    */
   public renderModSecurityConfig(): string {
+    return [HEADER, `Include ${MODSECURITY_BASE_CONFIG}`, this.renderPolicyFile().split('\n').slice(1).join('\n')].join('\n');
+  }
+
+  /**
+   * The policy as a ModSecurity configuration file (read by libmodsecurity directly, no nginx quoting): engine and
+   * audit settings, CRS setup and variables, custom rules, then the CRS rules (loaded here, once). Everything the
+   * controller loads after the image's base `modsecurity.conf`; the controller mounts it from its own ConfigMap.
+   */
+  public renderPolicyFile(): string {
     const ids = allocateRuleIds(this.rules.map((r) => ({ field: r.field, id: r.rule.id })));
+    const leaders = this.mergeLeaders();
     const lines: string[] = [
-      '# Rendered from a typed WafPolicy (aks-waf-mtls-edge): change the policy, not this text.',
-      `Include ${MODSECURITY_BASE_CONFIG}`,
+      HEADER,
       `SecRuleEngine ${this.mode}`,
       'SecRequestBodyAccess On',
       `SecRequestBodyLimit ${this.requestBodyLimitBytes}`,
@@ -276,9 +295,30 @@ export class WafPolicy {
     if (this.allowedRequestContentTypes) {
       lines.push(secAction(SETTINGS_RULE_IDS.allowedContentTypes, [`setvar:'tx.allowed_request_content_type=${this.allowedRequestContentTypes.map((t) => `|${t}|`).join(' ')}'`]));
     }
-    this.rules.forEach((r, i) => lines.push(...renderRule(r, ids[i])));
+    if (leaders.some((leader, i) => leader !== i)) lines.push(secAction(SETTINGS_RULE_IDS.hostKey, hostKeyActions()));
+    const groups = new Map<number, MergedExclusionMember[]>();
+    leaders.forEach((leader, j) => {
+      if (!groups.has(leader)) groups.set(leader, []);
+      groups.get(leader)!.push({ field: this.rules[j].field, rule: this.rules[j].rule as RuleExclusion });
+    });
+    this.rules.forEach((r, i) => {
+      const members = groups.get(i);
+      if (!members) return;
+      lines.push(...(members.length > 1 ? renderMergedExclusion(members, ids[i]) : renderRule(r, ids[i])));
+    });
     lines.push(`# OWASP CRS v${CRS_VERSION}, loaded once for the whole controller`, `Include ${CRS_RULES_GLOB}`);
     return `${lines.join('\n')}\n`;
+  }
+
+  /** For each rule, the index of the rule that renders it (itself, or the first exclusion of its merge group). */
+  private mergeLeaders(): number[] {
+    const first = new Map<string, number>();
+    return this.rules.map((r, i) => {
+      const key = r.kind === 'exclusions' ? exclusionMergeKey(r.rule) : undefined;
+      if (key === undefined) return i;
+      if (!first.has(key)) first.set(key, i);
+      return first.get(key)!;
+    });
   }
 
   private nextField(kind: CustomRule['kind']): string {
@@ -286,9 +326,20 @@ export class WafPolicy {
   }
 
   private push(rule: CustomRule): void {
+    // Fail on bad or colliding explicit ids as soon as the rule is added, not only at render time (the same checks
+    // and messages as allocateRuleIds, without re-running it over every rule: linear for thousands of tenants).
+    const id = rule.rule.id;
+    if (id !== undefined) {
+      checkCustomRuleId(`${rule.field}.id`, id);
+      const other = this.explicitIds.get(id);
+      if (other !== undefined) invalid(`${rule.field}.id`, id, `is already the id of ${other}`, 'give every custom rule its own id, or leave ids out to have them allocated');
+      this.explicitIds.set(id, rule.field);
+    }
+    // Explicit ids are unique and inside the custom range, so allocation fails exactly when the range is full.
+    if (this.rules.length >= CUSTOM_RULE_ID_RANGE.last - CUSTOM_RULE_ID_RANGE.first + 1) {
+      invalid(rule.field, rule.rule, `needs a rule id but all of ${CUSTOM_RULE_ID_RANGE.first}–${CUSTOM_RULE_ID_RANGE.last} are taken`, 'merge rules (one rule can deny many addresses or header values)');
+    }
     this.rules.push(rule);
-    // Fail on colliding explicit ids as soon as the second rule is added, not only at render time.
-    allocateRuleIds(this.rules.map((r) => ({ field: r.field, id: r.rule.id })));
   }
 }
 

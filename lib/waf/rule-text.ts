@@ -1,7 +1,8 @@
 /**
  * Builds the text of one ModSecurity rule. Everything passed in has been validated (see text.ts): values never
  * contain double quotes, so wrapping operator arguments and action lists in `"…"` is safe; action arguments are
- * wrapped in `'…'` as CRS does (the whole snippet is escaped for nginx afterwards).
+ * wrapped in `'…'` as CRS does (text placed inline in nginx.conf is escaped for nginx afterwards; the policy file
+ * is read as is).
  */
 export const RULE_TAG_PREFIX = 'edge-waf';
 

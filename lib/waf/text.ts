@@ -1,11 +1,11 @@
 import { invalid } from '../core/validation';
 
 /**
- * Text checks and escaping for what we place inside ModSecurity rules. Rules end up in the controller ConfigMap
- * key `modsecurity-snippet`, which ingress-nginx pastes verbatim into `modsecurity_rules '…';` in nginx.conf: a
- * stray quote, line break or macro there changes the configuration (or lets input inject rules). User text is
- * therefore checked against an allow-list before it is rendered, and the finished snippet is escaped once for
- * nginx (see {@link escapeForNginxSingleQuotes}).
+ * Text checks and escaping for what we place inside ModSecurity rules. Rules end up in the policy file the controller
+ * mounts (read by libmodsecurity as is) or, for other data planes, inline in `modsecurity_rules '…';`: a stray quote,
+ * line break or macro changes the configuration (or lets input inject rules). User text is therefore checked against
+ * an allow-list before it is rendered; text placed inline is escaped once for nginx (see
+ * {@link escapeForNginxSingleQuotes}), a file needs no escaping.
  */
 
 /**

@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { ModSecurityController, ModSecurityControllerProps } from '../../lib/controller/controller';
 import { CONTROLLER_CLUSTER_ROLE_RULES, CONTROLLER_ROLE_RULES, INGRESS_NGINX_IMAGE } from '../../lib/controller/upstream';
+import { checkWafPolicyFile, WAF_POLICY_CONFIG_MAP, WAF_POLICY_FILE_MAX_BYTES, WAF_POLICY_KEY, WAF_POLICY_SHA256_ANNOTATION } from '../../lib/controller/waf-policy';
+import { MODSECURITY_SNIPPET, MODSECURITY_SNIPPET_MAX_BYTES } from '../../lib/ingress-nginx/configmap-keys';
 import { REFERENCE_DEPLOYMENT } from '../../lib/reference/config';
 import { addController } from '../../lib/reference/controller';
 import { WafPolicy } from '../../lib/waf/policy';
@@ -133,7 +136,7 @@ describe('ModSecurityController', () => {
     expect(Object.keys(find(synth(), 'Service', 'ingress-nginx-controller').metadata.annotations)).toEqual(['service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path']);
   });
 
-  test('ConfigMap: ModSecurity on with the policy snippet, CRS once, snippet annotations off, default risk level', () => {
+  test('ConfigMap: ModSecurity on with a constant snippet that includes the policy file, CRS once, snippet annotations off, default risk level', () => {
     const objs = referenceObjects();
     const data = find(objs, 'ConfigMap', 'ingress-nginx-controller').data;
     expect(data).toMatchObject({
@@ -143,19 +146,63 @@ describe('ModSecurityController', () => {
       'proxy-set-headers': 'ingress-nginx/ingress-nginx-proxy-headers',
     });
     expect(data['annotations-risk-level']).toBeUndefined();
-    const snippet: string = data['modsecurity-snippet'];
-    expect(snippet.split('\n').filter((l) => l.includes('owasp-modsecurity-crs/rules'))).toHaveLength(1);
-    expect(snippet).toContain('"@ipMatch 34.242.209.15"');
-    expect(snippet).toContain('REQUEST_HEADERS:user "@streq admin"');
-    expect(snippet).toContain("msg:\\'Denied source address");
-    expect(snippet).not.toMatch(/(^|[^\\])'/);
+    const policy: string = find(objs, 'ConfigMap', WAF_POLICY_CONFIG_MAP).data[WAF_POLICY_KEY];
+    const sha = createHash('sha256').update(policy).digest('hex');
+    expect(data['modsecurity-snippet']).toBe([
+      `# WAF policy: ConfigMap ingress-nginx-waf-policy key policy.conf, sha256 ${sha}`,
+      'Include /etc/nginx/modsecurity/modsecurity.conf',
+      'Include /etc/nginx/edge-waf/policy.conf',
+      '',
+    ].join('\n'));
+    expect(policy.split('\n').filter((l) => l.includes('owasp-modsecurity-crs/rules'))).toHaveLength(1);
+    expect(policy).not.toContain('Include /etc/nginx/modsecurity/');
+    expect(policy).toContain('"@ipMatch 34.242.209.15"');
+    expect(policy).toContain('REQUEST_HEADERS:user "@streq admin"');
+    // A file is read by libmodsecurity as is: no nginx escaping of quotes.
+    expect(policy).toContain("msg:'Denied source address");
+    expect(policy).not.toContain("\\'");
     expect(find(objs, 'ConfigMap', 'ingress-nginx-proxy-headers').data).toEqual({ 'ssl-client-fingerprint': '$ssl_client_fingerprint' });
   });
 
+  test('the policy ConfigMap is mounted read-only into the controller, and its sha256 on the pod template rolls the pods', () => {
+    const objs = referenceObjects();
+    const cm = find(objs, 'ConfigMap', 'ingress-nginx-waf-policy');
+    expect(cm.metadata.namespace).toBe('ingress-nginx');
+    expect(cm.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-options': 'ServerSideApply=true' });
+    expect(Object.keys(cm.data)).toEqual(['policy.conf']);
+    const deployment = find(objs, 'Deployment', 'ingress-nginx-controller');
+    const pod = deployment.spec.template;
+    expect(pod.metadata.annotations).toEqual({ [WAF_POLICY_SHA256_ANNOTATION]: createHash('sha256').update(cm.data['policy.conf']).digest('hex') });
+    expect(pod.spec.volumes).toContainEqual({ name: 'waf-policy', configMap: { name: 'ingress-nginx-waf-policy' } });
+    expect(pod.spec.containers[0].volumeMounts).toContainEqual({ name: 'waf-policy', mountPath: '/etc/nginx/edge-waf/', readOnly: true });
+    expect(deployment.spec.strategy.rollingUpdate.maxUnavailable).toBe(1);
+
+    const sha = (props: Partial<ModSecurityControllerProps>): string => find(synth(props), 'Deployment', 'ingress-nginx-controller').spec.template.metadata.annotations[WAF_POLICY_SHA256_ANNOTATION];
+    const base = sha({ waf: new WafPolicy({ mode: 'On' }) });
+    expect(sha({ waf: new WafPolicy({ mode: 'On' }) })).toBe(base);
+    expect(sha({ waf: new WafPolicy({ mode: 'On', denySourceIps: [{ sources: ['192.0.2.1'] }] }) })).not.toBe(base);
+    expect(sha({ waf: new WafPolicy({ mode: 'DetectionOnly' }) })).not.toBe(base);
+  });
+
+  test('the snippet stays the same size however large the policy grows', () => {
+    const servedHosts = Array.from({ length: 300 }, (_, i) => `tenant-${i}.example.com`);
+    const waf = new WafPolicy({ mode: 'On', servedHosts, exclusions: servedHosts.map((host, i) => ({ host, path: '/api', ruleIds: [942000 + i] })) });
+    const objs = synth({ waf });
+    const snippet: string = find(objs, 'ConfigMap', 'ingress-nginx-controller').data['modsecurity-snippet'];
+    expect(Buffer.byteLength(snippet)).toBeLessThan(250);
+    expect(Buffer.byteLength(find(objs, 'ConfigMap', WAF_POLICY_CONFIG_MAP).data[WAF_POLICY_KEY])).toBeGreaterThan(50 * 1024);
+    for (const o of objs) expect(() => validateManifest(o)).not.toThrow();
+  });
+
   test('mode Off takes ModSecurity out of the controller', () => {
-    const data = find(synth({ waf: new WafPolicy({ mode: 'Off' }) }), 'ConfigMap', 'ingress-nginx-controller').data;
+    const objs = synth({ waf: new WafPolicy({ mode: 'Off' }) });
+    const data = find(objs, 'ConfigMap', 'ingress-nginx-controller').data;
     expect(data['enable-modsecurity']).toBe('false');
     expect(data['modsecurity-snippet']).toBeUndefined();
+    expect(objs.find((o) => o.metadata.name === WAF_POLICY_CONFIG_MAP)).toBeUndefined();
+    const pod = find(objs, 'Deployment', 'ingress-nginx-controller').spec.template;
+    expect(pod.metadata.annotations).toBeUndefined();
+    expect(pod.spec.volumes.map((v: Obj) => v.name)).toEqual(['webhook-cert']);
   });
 
   test('the admission webhook gets its certificate from cert-manager with CA injection', () => {
@@ -169,7 +216,7 @@ describe('ModSecurityController', () => {
     expect(cert.spec.issuerRef.name).toBe('ingress-nginx-root-issuer');
     expect(find(objs, 'Certificate', 'ingress-nginx-root-cert').spec.isCA).toBe(true);
     const pod = find(objs, 'Deployment', 'ingress-nginx-controller').spec.template.spec;
-    expect(pod.volumes).toEqual([{ name: 'webhook-cert', secret: { secretName: 'ingress-nginx-admission', items: [{ key: 'tls.crt', path: 'cert' }, { key: 'tls.key', path: 'key' }] } }]);
+    expect(pod.volumes[0]).toEqual({ name: 'webhook-cert', secret: { secretName: 'ingress-nginx-admission', items: [{ key: 'tls.crt', path: 'cert' }, { key: 'tls.key', path: 'key' }] } });
     expect(find(objs, 'NetworkPolicy', 'ingress-nginx-controller').spec.ingress[0].ports.map((p: Obj) => p.port)).toEqual([80, 443, 10254, 8443]);
   });
 
@@ -180,7 +227,8 @@ describe('ModSecurityController', () => {
     const pod = find(objs, 'Deployment', 'ingress-nginx-controller').spec.template.spec;
     expect(pod.containers[0].args.filter((a: string) => a.includes('webhook'))).toEqual([]);
     expect(pod.containers[0].ports.map((p: Obj) => p.name)).toEqual(['http', 'https', 'metrics']);
-    expect(pod.volumes ?? []).toEqual([]);
+    expect(pod.volumes.map((v: Obj) => v.name)).toEqual(['waf-policy']);
+    expect(pod.containers[0].volumeMounts.map((m: Obj) => m.mountPath)).toEqual(['/etc/nginx/edge-waf/']);
     expect(find(objs, 'NetworkPolicy', 'ingress-nginx-controller').spec.ingress[0].ports.map((p: Obj) => p.port)).toEqual([80, 443, 10254]);
   });
 
@@ -203,10 +251,35 @@ describe('ModSecurityController', () => {
     ['a resource group without public IP', { service: { azureResourceGroupName: 'rg' } }, 'controller.service.azureResourceGroupName'],
     ['a proxy header value with a quote', { proxySetHeaders: { 'x-a': 'a"b' } }, 'controller.proxySetHeaders.x-a.value'],
     ['a proxy header name with a space', { proxySetHeaders: { 'x a': '$host' } }, 'controller.proxySetHeaders.x a.name'],
-    ['a WAF policy longer than nginx accepts', { waf: new WafPolicy({ denySourceIps: Array.from({ length: 40 }, (_, i) => ({ sources: [`192.0.2.${i + 1}`], description: 'a long description to fill the snippet quickly' })) }) }, 'controller.config["modsecurity-snippet"]'],
   ];
   test.each(rejections)('rejects %s', (...row) => {
     const [, props, field] = row;
     expect(validationErrorOf(() => synth(props)).field).toBe(field);
+  });
+
+  test('rejects a WAF policy larger than a ConfigMap key may hold, naming the field, the size and the fix', () => {
+    // 3000 exclusions for distinct hosts and rules cannot merge: ~1 MiB of rules.
+    const servedHosts = Array.from({ length: 3000 }, (_, i) => `tenant-with-a-rather-long-name-${i}.example.com`);
+    const waf = new WafPolicy({ mode: 'On', servedHosts, exclusions: servedHosts.map((host, i) => ({ host, path: '/api/v1/notes', ruleIds: [900000 + i], description: 'clinical notes of the tenant' })) });
+    const err = validationErrorOf(() => synth({ waf }));
+    expect(err.field).toBe('controller.waf');
+    expect(err.value).toMatch(/^\d+ bytes$/);
+    expect(Number(String(err.value).split(' ')[0])).toBeGreaterThan(WAF_POLICY_FILE_MAX_BYTES);
+    expect(err.message).toContain(`larger than the ${WAF_POLICY_FILE_MAX_BYTES} bytes`);
+    expect(err.fix).toMatch(/same rule ids, target and path/);
+  });
+
+  test('the policy file check rejects text that would change ModSecurity\'s syntax', () => {
+    expect(validationErrorOf(() => checkWafPolicyFile('f', 'SecRuleEngine On\r\n')).message).toContain('carriage return');
+    expect(validationErrorOf(() => checkWafPolicyFile('f', 'SecRuleEngine On\u0000')).message).toContain('NUL');
+    expect(validationErrorOf(() => checkWafPolicyFile('f', 'SecRule ARGS "@rx a" \\\n"id:1,deny"\n')).message).toContain('line 1 ends with a backslash');
+    expect(validationErrorOf(() => checkWafPolicyFile('f', '  \n')).message).toContain('is empty');
+    expect(checkWafPolicyFile('f', 'SecRuleEngine On\n')).toBe('SecRuleEngine On\n');
+  });
+
+  test('the snippet declaration still refuses more than nginx accepts in one parameter', () => {
+    const err = validationErrorOf(() => MODSECURITY_SNIPPET.render('controller.config["modsecurity-snippet"]', `# ${'x'.repeat(MODSECURITY_SNIPPET_MAX_BYTES)}\n`));
+    expect(err.field).toBe('controller.config["modsecurity-snippet"]');
+    expect(err.fix).toContain('mounted file');
   });
 });

@@ -43,10 +43,18 @@ describeEngine(`real-engine conformance of ${process.env.ENGINE_DIST ? distRoot 
     expect(Number(loaded![1]) + Number(loaded![2])).toBeGreaterThan(500);
   });
 
-  test('dist uses no controller ConfigMap key or Ingress annotation that the harness does not render', () => {
+  test('dist uses no controller ConfigMap key, Ingress annotation or controller volume mount that the harness does not render', () => {
     // A new key may change request handling: model it in test/engine/harness (nginx-conf.ts), or list it in
-    // edge-model.ts as irrelevant after checking the v1.15.1 template.
-    expect({ keys: engine!.model.unmodelledKeys, annotations: engine!.model.unmodelledAnnotations }).toEqual({ keys: [], annotations: [] });
+    // edge-model.ts as irrelevant after checking the v1.15.1 template. Same for a new volume mount of the controller.
+    expect({ keys: engine!.model.unmodelledKeys, annotations: engine!.model.unmodelledAnnotations, mounts: engine!.model.unmodelledMounts }).toEqual({ keys: [], annotations: [], mounts: [] });
+  });
+
+  test('every ConfigMap the controller Deployment mounts (the WAF policy file) is recreated where the snippet includes it', () => {
+    // The controller's modsecurity-snippet includes files from its mounts; each mount must map to a temporary folder.
+    for (const m of engine!.model.controller.mounts) {
+      if (engine!.model.controller.modsecuritySnippet.includes(`${m.mountPath}/`)) expect(engine!.confText).toContain(engine!.mounts.find((l) => l.imagePath === m.mountPath)!.localDir);
+    }
+    expect(engine!.confText).not.toMatch(/Include \/etc\/nginx\//);
   });
 
   test.each(SCENARIOS.map((s) => [s.id, s.title, s] as const))('%s: %s', async (_id, _title, scenario) => {

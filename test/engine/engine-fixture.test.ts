@@ -5,7 +5,7 @@
  */
 import { existsSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { copyDist, FIXTURE_DIST } from './harness/dist-copy';
+import { copyDist, FIXTURE_DIST, withMountedPolicy } from './harness/dist-copy';
 import { startEdgeEngine } from './harness/engine';
 import { describeEngine } from './harness/jest-engine';
 import { NginxConfigError } from './harness/nginx-process';
@@ -40,6 +40,39 @@ describeEngine('real engine on the fixture dist', () => {
     } finally {
       await engine.stop();
     }
+  });
+
+  test('every scenario behaves the same when the rules come from a policy file mounted into the controller', async () => {
+    const dist = withMountedPolicy(FIXTURE_DIST);
+    temp.push(dist);
+    const engine = await startEdgeEngine({ distRoot: dist });
+    try {
+      expect(engine.confText).toContain(`Include ${engine.mounts[0].localDir}/policy.conf`);
+      const results = await runScenarios(engine);
+      expect(results.filter((r) => !r.passed).map((r) => ({ id: r.id, problems: r.problems }))).toEqual([]);
+    } finally {
+      await engine.stop();
+    }
+  });
+
+  test('fails the custom-rule scenarios when the mounted policy file lacks the deny rules', async () => {
+    const dist = withMountedPolicy(FIXTURE_DIST, 'SecRuleEngine On\nSecAuditEngine RelevantOnly\nSecAuditLogFormat JSON\nSecAuditLogType Serial\nSecAuditLog /dev/stdout\n');
+    temp.push(dist);
+    const engine = await startEdgeEngine({ distRoot: dist });
+    try {
+      const results = await runScenarios(engine, SCENARIOS.filter((s) => s.group === 'waf-rules'));
+      expect(results.filter((r) => !r.passed).map((r) => r.id)).toEqual(['waf-denied-source-ip', 'waf-user-admin']);
+    } finally {
+      await engine.stop();
+    }
+  });
+
+  test('fails with the ConfigMap key and line when a rule in the mounted policy file is malformed', async () => {
+    const dist = withMountedPolicy(copyDist(FIXTURE_DIST, (_p, c) => c.replace('"@streq admin" "id:1001,phase:1,', '"@streq admin" "id:1001,phase:9,')));
+    temp.push(dist);
+    const failure = startEdgeEngine({ distRoot: dist });
+    await expect(failure).rejects.toThrow(NginxConfigError);
+    await expect(failure).rejects.toThrow(/offending line \d+ of key policy.conf of ConfigMap ingress-nginx\/ingress-nginx-waf-policy \(mounted into the controller\):\n(.*\n)*> +\d+ \| SecRule REQUEST_HEADERS:user "@streq admin" "id:1001,phase:9,/);
   });
 
   test('fails every blocking scenario when the policy is DetectionOnly', async () => {

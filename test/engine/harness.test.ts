@@ -2,12 +2,12 @@
  * Unit tests of the real-engine harness itself (no nginx needed): reading dist, rendering the nginx configuration
  * the way ingress-nginx v1.15.1's template does, recreating the image's ModSecurity files, reporting errors.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { copyDist, FIXTURE_DIST } from './harness/dist-copy';
+import { copyDist, FIXTURE_DIST, withMountedPolicy, writeControllerObjects } from './harness/dist-copy';
 import { EdgeModelError, LocationModel, mtlsServer, readEdgeModel } from './harness/edge-model';
-import { crs3Compat, imageBaseConfig, mapImagePaths, ModSecurityTree } from './harness/modsecurity-tree';
+import { crs3Compat, imageBaseConfig, mapImagePaths, materializeMounts, ModSecurityTree } from './harness/modsecurity-tree';
 import { buildModSecurityForLocation, goQuote, NginxRuntime, renderNginxConf } from './harness/nginx-conf';
 import { explainConfigError } from './harness/nginx-process';
 import { engineAvailability, INSTALL_COMMAND } from './harness/prerequisites';
@@ -57,6 +57,8 @@ describe('reading dist', () => {
     expect(model.controller.modsecuritySnippet).toContain('Include /etc/nginx/modsecurity/modsecurity.conf');
     expect(model.unmodelledKeys).toEqual([]);
     expect(model.unmodelledAnnotations).toEqual([]);
+    expect(model.controller.mounts).toEqual([]);
+    expect(model.unmodelledMounts).toEqual([]);
   });
 
   test('reads the mTLS annotations of the Ingress and resolves the CA secret to its trust-manager Bundle', () => {
@@ -127,6 +129,101 @@ describe('reading dist', () => {
     withEditedFixture((p, c) => (p.includes('Ingress_echo') ? undefined : c), (dist) => {
       expect(() => readEdgeModel(dist)).toThrow(/no Ingress with ingressClassName "nginx"/);
     });
+  });
+});
+
+describe('ConfigMaps mounted into the controller (the WAF policy file)', () => {
+  /** The fixture converted to a mounted policy, with the Deployment edited; removed after the test. */
+  function withDeployment(edit: (deployment: any) => void, fn: (dist: string) => void): void { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const dist = withMountedPolicy(FIXTURE_DIST);
+    try {
+      const model = readEdgeModel(dist);
+      expect(model.controller.mounts).toHaveLength(1);
+      const deployment = {
+        apiVersion: 'apps/v1', kind: 'Deployment', metadata: { namespace: 'ingress-nginx', name: 'ingress-nginx-controller' },
+        spec: { template: { spec: {
+          containers: [{ name: 'controller', volumeMounts: [{ name: 'waf-policy', mountPath: '/etc/nginx/edge-waf/', readOnly: true }] }],
+          volumes: [{ name: 'waf-policy', configMap: { name: 'ingress-nginx-waf-policy' } }],
+        } } },
+      };
+      edit(deployment);
+      writeControllerObjects(dist, [deployment]);
+      fn(dist);
+    } finally {
+      rmSync(dist, { recursive: true, force: true });
+    }
+  }
+
+  test('reads the Deployment\'s ConfigMap mounts: mount path, ConfigMap and its keys as files', () => {
+    const dist = withMountedPolicy(FIXTURE_DIST);
+    try {
+      const model = readEdgeModel(dist);
+      const inline = readEdgeModel(FIXTURE_DIST).controller.modsecuritySnippet;
+      expect(model.controller.modsecuritySnippet).toBe('Include /etc/nginx/modsecurity/modsecurity.conf\nInclude /etc/nginx/edge-waf/policy.conf\n');
+      expect(model.controller.mounts).toEqual([{
+        volume: 'waf-policy', mountPath: '/etc/nginx/edge-waf', configMap: { namespace: 'ingress-nginx', name: 'ingress-nginx-waf-policy' },
+        files: { 'policy.conf': expect.stringContaining("setvar:'tx.allowed_methods=GET HEAD POST OPTIONS PUT PATCH DELETE'") },
+      }]);
+      expect(ruleIdsIn([model.controller.modsecuritySnippet, model.controller.mounts[0].files['policy.conf']].join('\n'))).toEqual(ruleIdsIn(inline));
+      expect([model.unmodelledKeys, model.unmodelledAnnotations, model.unmodelledMounts]).toEqual([[], [], []]);
+    } finally {
+      rmSync(dist, { recursive: true, force: true });
+    }
+  });
+
+  test('honours the volume\'s items (key → file name), ignores the webhook certificate, lists other mounts as unmodelled', () => {
+    withDeployment((d) => {
+      const pod = d.spec.template.spec;
+      pod.volumes[0].configMap.items = [{ key: 'policy.conf', path: 'waf.conf' }];
+      pod.volumes.push({ name: 'webhook-cert', secret: { secretName: 'ingress-nginx-admission' } }, { name: 'extra', emptyDir: {} }, { name: 'snip', configMap: { name: 'ingress-nginx-waf-policy' } });
+      pod.containers[0].volumeMounts.push(
+        { name: 'webhook-cert', mountPath: '/usr/local/certificates/', readOnly: true },
+        { name: 'extra', mountPath: '/etc/nginx/extra' },
+        { name: 'snip', mountPath: '/etc/nginx/edge-waf-2/policy.conf', subPath: 'policy.conf' },
+      );
+    }, (dist) => {
+      const model = readEdgeModel(dist);
+      expect(Object.keys(model.controller.mounts[0].files)).toEqual(['waf.conf']);
+      expect(model.unmodelledMounts).toEqual(['extra → /etc/nginx/extra (emptyDir volume)', 'snip → /etc/nginx/edge-waf-2/policy.conf (subPath mount)']);
+    });
+  });
+
+  test('rejects a mounted ConfigMap that is not in dist, a missing item key, and a mount over the image\'s ModSecurity files', () => {
+    withDeployment((d) => { d.spec.template.spec.volumes[0].configMap.name = 'nope'; }, (dist) => {
+      expect(() => readEdgeModel(dist)).toThrow(/volume waf-policy mounts ConfigMap ingress-nginx\/nope, which is not in dist/);
+    });
+    withDeployment((d) => { d.spec.template.spec.volumes[0].configMap.items = [{ key: 'other.conf', path: 'x.conf' }]; }, (dist) => {
+      expect(() => readEdgeModel(dist)).toThrow(/wants key other.conf of ConfigMap ingress-nginx-waf-policy, which has no such key/);
+    });
+    withDeployment((d) => { d.spec.template.spec.containers[0].volumeMounts[0].mountPath = '/etc/nginx/modsecurity'; }, (dist) => {
+      expect(() => readEdgeModel(dist)).toThrow(/mounted at \/etc\/nginx\/modsecurity, over the image's \/etc\/nginx\/modsecurity/);
+    });
+    withDeployment((d) => { d.spec.template.spec.containers[0].volumeMounts[0].mountPath = '/etc/nginx'; }, (dist) => {
+      expect(() => readEdgeModel(dist)).toThrow(/over the image's/);
+    });
+    withDeployment((d) => { d.spec.template.spec.containers[0].name = 'nginx'; }, (dist) => {
+      expect(() => readEdgeModel(dist)).toThrow(/no container named "controller"/);
+    });
+  });
+
+  test('maps the mount path in the snippet and in the mounted files to the temporary folder, nothing else', () => {
+    const dist = withMountedPolicy(FIXTURE_DIST);
+    const root = mkdtempSync(join(tmpdir(), 'edge-mounts-'));
+    try {
+      const model = readEdgeModel(dist);
+      const mounts = materializeMounts(root, model.controller.mounts, tree);
+      expect(mounts).toEqual([{ imagePath: '/etc/nginx/edge-waf', localDir: join(root, 'ingress-nginx_ingress-nginx-waf-policy') }]);
+      const conf = renderNginxConf(model, { ...runtime, mounts });
+      expect(conf).toContain(`      Include ${root}/ingress-nginx_ingress-nginx-waf-policy/policy.conf\n    ';`);
+      expect(conf).not.toMatch(/ \/etc\/nginx\//);
+      expect(readFileSync(join(root, 'ingress-nginx_ingress-nginx-waf-policy', 'policy.conf'), 'utf8')).toBe(model.controller.mounts[0].files['policy.conf']);
+      expect(mapImagePaths('Include /etc/nginx/edge-waf/a.conf\nInclude /etc/nginx/edge-waf-other/b.conf\nInclude /etc/nginx/owasp-modsecurity-crs/rules/*.conf', tree, mounts)).toBe(
+        `Include ${mounts[0].localDir}/a.conf\nInclude /etc/nginx/edge-waf-other/b.conf\nInclude /RUN/etc-nginx/owasp-modsecurity-crs/rules/*.conf`,
+      );
+    } finally {
+      rmSync(dist, { recursive: true, force: true });
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 
@@ -232,6 +329,20 @@ describe('the image\'s ModSecurity files', () => {
 });
 
 describe('reporting', () => {
+  test('nginx -t errors in a mounted file quote the file\'s line and name its ConfigMap key', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edge-conf-'));
+    try {
+      const file = join(dir, 'mounts', 'ingress-nginx_ingress-nginx-waf-policy', 'policy.conf');
+      mkdirSync(join(dir, 'mounts', 'ingress-nginx_ingress-nginx-waf-policy'), { recursive: true });
+      writeFileSync(file, ['SecRuleEngine On', 'SecRule ARGS "@rx x" "id:10100,phase:9"', ''].join('\n'));
+      const msg = explainConfigError(`nginx: [emerg] "modsecurity_rules" directive Rules error. File: ${file}. Line: 2. Column: 30. Unknown phase: 9  in ${join(dir, 'nginx.conf')}:5`, join(dir, 'nginx.conf'));
+      expect(msg).toContain('offending line 2 of key policy.conf of ConfigMap ingress-nginx/ingress-nginx-waf-policy (mounted into the controller):');
+      expect(msg).toContain('>    2 | SecRule ARGS "@rx x" "id:10100,phase:9"');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('nginx -t errors quote the offending rendered line and the snippet line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'edge-conf-'));
     try {

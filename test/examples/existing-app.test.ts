@@ -39,7 +39,8 @@ describe('example 1: an existing app adds an mTLS-protected, WAF-guarded ingress
   test('the controller ConfigMap carries the WAF policy: engine on, both custom rules, CRS loaded once', () => {
     const data = find('ConfigMap', 'ingress-nginx-controller').data;
     expect(data['enable-modsecurity']).toBe('true');
-    const snippet: string = data['modsecurity-snippet'];
+    expect(data['modsecurity-snippet']).toContain('Include /etc/nginx/edge-waf/policy.conf');
+    const snippet: string = find('ConfigMap', 'ingress-nginx-waf-policy').data['policy.conf'];
     expect(snippet).toContain('SecRuleEngine On');
     expect(snippet).toMatch(/SecRule REMOTE_ADDR "@ipMatch 34\.242\.209\.15"/);
     expect(snippet).toMatch(/SecRule REQUEST_HEADERS:user "@streq admin"/);

@@ -17,6 +17,9 @@ describe('example 2: an operator adds a new client and a WAF exclusion', () => {
     expect(removed).toEqual([]);
     expect(changed).toEqual([
       '10-controller/ingress-nginx_configmap_ingress-nginx-controller.yaml',
+      '10-controller/ingress-nginx_configmap_ingress-nginx-waf-policy.yaml',
+      // the policy's sha256 on the pod template: a policy change rolls the controller
+      '10-controller/ingress-nginx_deployment_ingress-nginx-controller.yaml',
       '20-certificates/client-certificates_certificate_hospital-c.yaml',
       '20-certificates/kustomization.yaml',
       '30-apps/echo_ingress_echo.yaml',
@@ -40,12 +43,12 @@ describe('example 2: an operator adds a new client and a WAF exclusion', () => {
   });
 
   test('the exclusion removes one CRS rule for one argument, only on /reports of the app host', () => {
-    const configMap = objectIn('10-controller/ingress-nginx_configmap_ingress-nginx-controller.yaml');
-    const snippet: string = configMap.data['modsecurity-snippet'];
+    const configMap = objectIn('10-controller/ingress-nginx_configmap_ingress-nginx-waf-policy.yaml');
+    const snippet: string = configMap.data['policy.conf'];
     expect(snippet).toContain('ctl:ruleRemoveTargetById=942100;ARGS:query');
-    // The host rule chains to the path rule, whose last action removes the target (nginx-escaped in the snippet).
+    // The host rule chains to the path rule, whose last action removes the target (a file: no nginx escaping).
     const lines = snippet.split('\n');
-    const host = lines.findIndex((l) => l.startsWith('SecRule REQUEST_HEADERS:host "@rx ^echo\\\\.example\\\\.com(?::[0-9]+)?$"'));
+    const host = lines.findIndex((l) => l.startsWith('SecRule REQUEST_HEADERS:host "@rx ^echo\\.example\\.com(?::[0-9]+)?$"'));
     expect(host).toBeGreaterThan(0);
     expect(lines[host]).toMatch(/,chain"$/);
     expect(lines[host + 1]).toBe('  SecRule REQUEST_FILENAME "@rx ^/reports(?:/|$)" "t:none,t:urlDecodeUni,t:normalizePath,ctl:ruleRemoveTargetById=942100;ARGS:query"');

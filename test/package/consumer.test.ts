@@ -126,8 +126,10 @@ describe('consumer: the packed library installed into an empty project', () => {
     const config = find('ConfigMap', 'ingress-nginx', 'ingress-nginx-controller');
     expect(tree.has('10-controller/ingress-nginx_configmap_ingress-nginx-controller.yaml')).toBe(true);
     expect(config.data['enable-modsecurity']).toBe('true');
-    expect(config.data['modsecurity-snippet']).toContain('SecRuleEngine On');
-    expect(config.data['modsecurity-snippet']).toMatch(/SecRule REQUEST_HEADERS:user "@streq admin" "id:\d+,phase:1,deny,status:403/);
+    const policy = find('ConfigMap', 'ingress-nginx', 'ingress-nginx-waf-policy').data['policy.conf'];
+    expect(config.data['modsecurity-snippet']).toContain('Include /etc/nginx/edge-waf/policy.conf');
+    expect(policy).toContain('SecRuleEngine On');
+    expect(policy).toMatch(/SecRule REQUEST_HEADERS:user "@streq admin" "id:\d+,phase:1,deny,status:403/);
     expect(find('Certificate', 'client-certificates', 'hospital-a').spec.commonName).toBe('hospital-a');
     expect(objects.find((o) => o.kind === 'IngressClass' && o.metadata.name === 'nginx')?.spec.controller).toBe('k8s.io/ingress-nginx');
     expect(ingress.spec.ingressClassName).toBe('nginx');
@@ -158,7 +160,7 @@ describe('consumer: the packed library installed into an empty project', () => {
     const objects = objectsOf(readTree(join(dir, 'dist'))).map((o) => o.manifest as any); // eslint-disable-line @typescript-eslint/no-explicit-any
     const ingress = objects.find((o) => o.kind === 'Ingress');
     expect(ingress.metadata.annotations[`${P}auth-tls-match-cn`]).toBe('CN=(?:hospital-a)(?:,|$)|^$');
-    expect(objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'ingress-nginx-controller').data['modsecurity-snippet']).toContain('REQUEST_HEADERS:user');
+    expect(objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'ingress-nginx-waf-policy').data['policy.conf']).toContain('REQUEST_HEADERS:user');
     for (const o of objects) validateManifest(o);
   });
 
@@ -186,7 +188,7 @@ describe('consumer: the packed library installed into an empty project', () => {
     expect(readFileSync(join(dir, 'out-existing', 'orders.k8s.yaml'), 'utf8')).toContain('auth-tls-match-cn');
     const tree = readTree(join(dir, 'out-new-client'));
     expect(tree.get('20-certificates/client-certificates_certificate_hospital-c.yaml')).toContain('commonName: hospital-c');
-    expect(tree.get('10-controller/ingress-nginx_configmap_ingress-nginx-controller.yaml')).toContain('ruleRemoveTargetById=942100');
+    expect(tree.get('10-controller/ingress-nginx_configmap_ingress-nginx-waf-policy.yaml')).toContain('ruleRemoveTargetById=942100');
   });
 
   test('the main entry loads without cdktf; the azure entry names the missing peer; internals are not importable', () => {

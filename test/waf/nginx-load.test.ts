@@ -1,14 +1,17 @@
 /**
  * Loads rendered snippets into a real nginx + libmodsecurity (`nginx -t`), wrapped exactly as nginx.tmpl of
- * ingress-nginx v1.15.1 does (`modsecurity_rules '\n      <value>\n    ';`). The image paths are mapped onto a local
- * CRS: ../shared/crs-v4.22.0 (or $CRS_DIR), else Debian's modsecurity-crs. Skipped when nginx or the ModSecurity
- * module is not installed. The full behavioural suite lives in test/engine.
+ * ingress-nginx v1.15.1 does (`modsecurity_rules '\n      <value>\n    ';`), with the WAF policy file written where the
+ * controller mounts it. The image paths are mapped onto a local CRS: ../shared/crs-v4.22.0 (or $CRS_DIR), else
+ * Debian's modsecurity-crs. Skipped when nginx or the ModSecurity module is not installed. The full behavioural suite
+ * lives in test/engine (test/engine/large-policy.test.ts runs requests against a large policy).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdk8s';
+import { ModSecurityController } from '../../lib/controller/controller';
+import { WAF_POLICY_CONFIG_MAP, WAF_POLICY_KEY, WAF_POLICY_MOUNT_PATH } from '../../lib/controller/waf-policy';
 import { MODSECURITY_SNIPPET, MODSECURITY_SNIPPET_MAX_BYTES } from '../../lib/ingress-nginx/configmap-keys';
 import { REFERENCE_DEPLOYMENT } from '../../lib/reference/config';
 import { addController } from '../../lib/reference/controller';
@@ -25,10 +28,18 @@ const CRS = existsSync(join(SHARED_CRS, 'crs-setup.conf'))
 const available = Boolean(NGINX && MODULE && BASE_CONFIG && CRS);
 const maybe = available ? describe : describe.skip;
 
-/** nginx -t on an http block holding one modsecurity_rules directive with `value` as the template writes it. */
-function nginxTest(value: string): { ok: boolean; output: string } {
+/**
+ * nginx -t on an http block holding one modsecurity_rules directive with `value` as the template writes it;
+ * `policyFile` is written to a temporary folder that stands in for the controller's mount of the policy ConfigMap.
+ */
+function nginxTest(value: string, policyFile?: string): { ok: boolean; output: string } {
   const dir = mkdtempSync(join(tmpdir(), 'waf-nginx-'));
   try {
+    if (policyFile !== undefined) {
+      mkdirSync(join(dir, 'edge-waf'));
+      writeFileSync(join(dir, 'edge-waf', WAF_POLICY_KEY), mapPaths(policyFile));
+      value = value.split(WAF_POLICY_MOUNT_PATH).join(join(dir, 'edge-waf'));
+    }
     const conf = [
       `load_module ${MODULE};`,
       `error_log ${dir}/error.log notice;`,
@@ -58,20 +69,38 @@ function mapPaths(value: string): string {
 }
 
 maybe('rendered snippet in a real nginx + libmodsecurity', () => {
-  test('the reference deployment\'s modsecurity-snippet loads with CRS', () => {
+  /** The controller's snippet and policy file for a policy, as synthesized. */
+  function rendered(waf: WafPolicy): { snippet: string; policy: string } {
+    const chart = Testing.chart();
+    new ModSecurityController(chart, 'IngressNginx', { waf });
+    const objs = Testing.synth(chart);
+    const snippet = objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'ingress-nginx-controller').data['modsecurity-snippet'];
+    const policy = objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === WAF_POLICY_CONFIG_MAP).data[WAF_POLICY_KEY];
+    return { snippet, policy };
+  }
+
+  test('the reference deployment\'s modsecurity-snippet and policy file load with CRS', () => {
     const chart = Testing.chart();
     addController(chart, REFERENCE_DEPLOYMENT);
-    const cm = Testing.synth(chart).find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'ingress-nginx-controller');
-    const result = nginxTest(mapPaths(cm.data['modsecurity-snippet']));
+    const objs = Testing.synth(chart);
+    const cm = objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'ingress-nginx-controller');
+    const policy = objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === WAF_POLICY_CONFIG_MAP);
+    const result = nginxTest(mapPaths(cm.data['modsecurity-snippet']), policy.data[WAF_POLICY_KEY]);
     expect(result.output).toContain('test is successful');
-    const loaded = /rules loaded inline\/local\/remote: (\d+)/.exec(result.output);
-    expect(Number(loaded?.[1])).toBeGreaterThan(200);
+    const loaded = /rules loaded inline\/local\/remote: (\d+)\/(\d+)/.exec(result.output);
+    expect(Number(loaded?.[1]) + Number(loaded?.[2])).toBeGreaterThan(200);
   });
 
-  test('every rule kind, quotes and backslashes load without errors', () => {
+  test('without the policy file the snippet does not load (the include is real)', () => {
+    const { snippet } = rendered(new WafPolicy({ mode: 'On' }));
+    const result = nginxTest(mapPaths(snippet.split(WAF_POLICY_MOUNT_PATH).join('/nonexistent/edge-waf')));
+    expect(result.ok).toBe(false);
+  });
+
+  test('every rule kind, quotes and backslashes load without errors, inline and as a file', () => {
     const policy = new WafPolicy({
       mode: 'DetectionOnly',
-      servedHosts: ['api.example.com'],
+      servedHosts: ['api.example.com', 'b.example.com'],
       allowedMethods: ['GET', 'POST'],
       allowedRequestContentTypes: ['application/json'],
       denySourceIps: [{ sources: ['34.242.209.15', '2001:db8::/32'], description: 'test (ipv4/ipv6)' }],
@@ -83,12 +112,34 @@ maybe('rendered snippet in a real nginx + libmodsecurity', () => {
       allowPaths: [{ host: 'api.example.com', paths: ['/v1', '/healthz'] }],
       exclusions: [
         { ruleIds: [942100], host: 'api.example.com', path: '/upload' },
+        { ruleIds: [942100], host: 'b.example.com', path: '/upload' },
         { ruleIds: [942100], host: 'api.example.com', target: 'ARGS:comment' },
         { ruleIds: [920350], path: '/healthz' },
+        { ruleIds: [920350], host: 'api.example.com' },
+        { ruleIds: [920350], host: 'b.example.com' },
       ],
     });
-    const value = MODSECURITY_SNIPPET.render('test', policy.renderModSecurityConfig());
-    const result = nginxTest(mapPaths(value));
+    expect(policy.allocatedRules().filter((r) => r.mergedInto !== undefined)).toHaveLength(2);
+    expect(nginxTest(mapPaths(MODSECURITY_SNIPPET.render('test', policy.renderModSecurityConfig()))).output).toContain('test is successful');
+    const { snippet, policy: file } = rendered(policy);
+    expect(file).toContain('\\x27');
+    expect(nginxTest(mapPaths(snippet), file).output).toContain('test is successful');
+  });
+
+  test('a policy far beyond 4 KiB (200 host-scoped exclusions, plus 5000 hosts in one merged rule) loads from the file', () => {
+    const hosts = Array.from({ length: 5000 }, (_, i) => `tenant-${i}.example.com`);
+    const waf = new WafPolicy({
+      mode: 'On',
+      servedHosts: hosts,
+      exclusions: [
+        ...hosts.slice(0, 200).map((host, i) => ({ host, path: `/api/t${i}`, ruleIds: [942100 + i], description: `false positive ${i}` })),
+        ...hosts.map((host) => ({ host, path: '/api/notes', target: 'ARGS:note', ruleIds: [942100] })),
+      ],
+    });
+    const { snippet, policy } = rendered(waf);
+    expect(Buffer.byteLength(policy)).toBeGreaterThan(100 * 1024);
+    expect(Buffer.byteLength(snippet)).toBeLessThan(250);
+    const result = nginxTest(mapPaths(snippet), policy);
     expect(result.output).toContain('test is successful');
   });
 

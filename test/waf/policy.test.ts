@@ -122,6 +122,94 @@ describe('WafPolicy rendering', () => {
   });
 });
 
+describe('WafPolicy as a file, and merged host-scoped exclusions', () => {
+  const hosts = ['a.example.com', 'b.example.com', 'c.example.com', 'echo.example.com'];
+  const tenant = (host: string, description?: string) => ({ host, path: '/api/notes', target: 'ARGS:note', ruleIds: [942100, 942200], ...(description ? { description } : {}) });
+
+  test('the policy file is the configuration without the base include; the full text adds it first', () => {
+    const policy = new WafPolicy(SCENARIO);
+    const file = policy.renderPolicyFile();
+    expect(file).not.toContain('Include /etc/nginx/modsecurity/');
+    expect(file.split('\n')[0]).toMatch(/^# Rendered from a typed WafPolicy/);
+    const full = policy.renderModSecurityConfig().split('\n');
+    expect(full[1]).toBe('Include /etc/nginx/modsecurity/modsecurity.conf');
+    expect([full[0], ...full.slice(2)].join('\n')).toBe(file);
+  });
+
+  test('host-scoped exclusions with the same rules, target and path render as one rule with the first member\'s id', () => {
+    const policy = new WafPolicy({
+      servedHosts: hosts,
+      denySourceIps: [{ sources: ['192.0.2.1'] }],
+      exclusions: [tenant('a.example.com', 'notes of a'), tenant('b.example.com'), { host: 'a.example.com', ruleIds: [920350] }, tenant('c.example.com', 'notes of c')],
+    });
+    const file = policy.renderPolicyFile();
+    expect(file).toContain(`SecAction "id:10010,phase:1,pass,nolog,t:none,setvar:'tx.edge_waf_host=/%{REQUEST_HEADERS.host}/'"`);
+    expect(file).toContain([
+      '# [10101] Exclude ARGS:note from rules 942100, 942200 for /api/notes on 3 hosts (merged exclusions)',
+      '#   waf.exclusions[0] a.example.com: notes of a',
+      '#   waf.exclusions[1] b.example.com',
+      '#   waf.exclusions[3] c.example.com: notes of c',
+      `SecRule TX:edge_waf_host "@pm /a.example.com/ /a.example.com: /b.example.com/ /b.example.com: /c.example.com/ /c.example.com:" "id:10101,phase:1,pass,nolog,tag:'edge-waf/exclusion',t:none,t:lowercase,chain"`,
+      '  SecRule REQUEST_FILENAME "@rx ^/api/notes(?:/|$)" "t:none,t:urlDecodeUni,t:normalizePath,ctl:ruleRemoveTargetById=942100;ARGS:note,ctl:ruleRemoveTargetById=942200;ARGS:note"',
+      '# [10103] Exclude rules 920350 for a.example.com',
+    ].join('\n'));
+    expect(file.match(/id:1010[24]/g)).toBeNull();
+    expect(file.indexOf('id:10010,')).toBeLessThan(file.indexOf('id:10101,'));
+    expect(policy.allocatedRules().map((r) => [r.id, r.field, r.mergedInto])).toEqual([
+      [10100, 'waf.denySourceIps[0]', undefined],
+      [10101, 'waf.exclusions[0]', undefined],
+      [10102, 'waf.exclusions[1]', 10101],
+      [10103, 'waf.exclusions[2]', undefined],
+      [10104, 'waf.exclusions[3]', 10101],
+    ]);
+    expect(file).toMatchSnapshot();
+  });
+
+  test('host-only exclusions merge too: one @pm rule whose actions remove the rules', () => {
+    const policy = new WafPolicy({ servedHosts: hosts, exclusions: [{ host: 'a.example.com', ruleIds: [920350] }, { host: 'b.example.com', ruleIds: [920350] }] });
+    expect(policy.renderPolicyFile()).toContain(
+      `SecRule TX:edge_waf_host "@pm /a.example.com/ /a.example.com: /b.example.com/ /b.example.com:" "id:10100,phase:1,pass,nolog,tag:'edge-waf/exclusion',t:none,t:lowercase,ctl:ruleRemoveById=920350"`,
+    );
+  });
+
+  test('the same host twice in a merged group is listed once', () => {
+    const policy = new WafPolicy({ servedHosts: hosts, exclusions: [tenant('a.example.com'), tenant('a.example.com')] });
+    expect(policy.renderPolicyFile()).toContain('"@pm /a.example.com/ /a.example.com:"');
+  });
+
+  test('merging keeps ids stable: adding a tenant renumbers no rule', () => {
+    const before = new WafPolicy({ servedHosts: hosts, exclusions: [tenant('a.example.com'), tenant('b.example.com')], denyRequestHeaders: [{ header: 'user', match: { exact: 'admin' } }] });
+    const after = new WafPolicy({ servedHosts: hosts, exclusions: [tenant('a.example.com'), tenant('b.example.com'), tenant('c.example.com')], denyRequestHeaders: [{ header: 'user', match: { exact: 'admin' } }] });
+    const ids = (p: WafPolicy): string[] => p.allocatedRules().map((r) => `${r.field}=${r.id}`);
+    expect(ids(after).slice(0, ids(before).length)).toEqual(ids(before));
+  });
+
+  test('exclusions with a pinned id, another path, target or rule list, or no host render on their own', () => {
+    const policy = new WafPolicy({
+      servedHosts: hosts,
+      exclusions: [
+        tenant('a.example.com'),
+        { ...tenant('b.example.com'), id: 11000 },
+        { ...tenant('c.example.com'), path: '/api/other' },
+        { ...tenant('echo.example.com'), target: 'ARGS:other' },
+        { ...tenant('b.example.com'), ruleIds: [942100] },
+        { path: '/api/notes', target: 'ARGS:note', ruleIds: [942100, 942200] },
+      ],
+    });
+    expect(policy.allocatedRules().every((r) => r.mergedInto === undefined)).toBe(true);
+    const file = policy.renderPolicyFile();
+    expect(file).not.toContain('@pm');
+    expect(file).not.toContain('tx.edge_waf_host');
+  });
+
+  test('200 tenants sharing one false positive render as one rule: the file grows by a few bytes per host', () => {
+    const many = Array.from({ length: 200 }, (_, i) => `tenant-${i}.example.com`);
+    const size = (n: number): number => Buffer.byteLength(new WafPolicy({ servedHosts: many, exclusions: many.slice(0, n).map((h) => tenant(h)) }).renderPolicyFile());
+    expect(size(200) - size(100)).toBeLessThan(100 * 100);
+    expect(new WafPolicy({ servedHosts: many, exclusions: many.map((h) => tenant(h)) }).renderPolicyFile().match(/^SecRule TX:edge_waf_host/gm)).toHaveLength(1);
+  });
+});
+
 describe('WafPolicy rejects bad input', () => {
   const cases: [string, WafPolicyProps, string, unknown?][] = [
     ['an engine mode that does not exist', { mode: 'Block' as never }, 'waf.mode', 'Block'],
@@ -199,6 +287,15 @@ describe('WafPolicy rejects bad input', () => {
 
   test('names the CRS range when a custom id falls into it', () => {
     expect(validationErrorOf(() => new WafPolicy({ denySourceIps: [{ sources: ['192.0.2.1'], id: 949110 }] })).message).toMatch(/CRS reserves \(900000–999999\)/);
+  });
+
+  test('rejects a rule for which no id is left, when it is added', () => {
+    const policy = new WafPolicy({ denySourceIps: [{ sources: ['192.0.2.1'], id: 19999 }] });
+    for (let i = 1; i < 9900; i++) policy.addDenySourceIps({ sources: ['192.0.2.2'] });
+    const err = validationErrorOf(() => policy.addDenySourceIps({ sources: ['192.0.2.3'] }));
+    expect(err.field).toBe('waf.denySourceIps[9900]');
+    expect(err.message).toContain('all of 10100–19999 are taken');
+    expect(policy.allocatedRules()).toHaveLength(9900);
   });
 
   test('names the other rule when ids collide', () => {

@@ -19,6 +19,25 @@ export interface EdgeModel {
   readonly unmodelledKeys: readonly string[];
   /** `nginx.ingress.kubernetes.io/*` annotations present in dist that the harness does not render (`ns/name: key`). */
   readonly unmodelledAnnotations: readonly string[];
+  /**
+   * Volume mounts of the controller container that the harness does not recreate (`volume → mountPath (why)`): any
+   * mount that is not a whole ConfigMap volume, except the admission webhook's certificate.
+   */
+  readonly unmodelledMounts: readonly string[];
+}
+
+/**
+ * A ConfigMap mounted into the controller container (volume of the controller Deployment in dist): the harness writes
+ * its keys into a temporary folder and maps `mountPath` to it, as it maps the image's ModSecurity folders.
+ */
+export interface MountedConfigMapModel {
+  /** Volume name in the Deployment. */
+  readonly volume: string;
+  /** Folder in the container, without trailing slash, e.g. `/etc/nginx/edge-waf`. */
+  readonly mountPath: string;
+  readonly configMap: { readonly namespace: string; readonly name: string };
+  /** File name in the folder → content (all keys, or the volume's `items`). */
+  readonly files: Readonly<Record<string, string>>;
 }
 
 /** The controller ConfigMap keys the harness renders (defaults as in ingress-nginx v1.15.1). */
@@ -31,6 +50,8 @@ export interface ControllerModel {
   readonly enableOwaspCrs: boolean;
   /** `modsecurity-snippet`, verbatim (default empty). */
   readonly modsecuritySnippet: string;
+  /** ConfigMaps mounted into the controller container (none when dist has no controller Deployment). */
+  readonly mounts: readonly MountedConfigMapModel[];
   /** Entries of the ConfigMap named by `proxy-set-headers` (default none). */
   readonly proxySetHeaders: Readonly<Record<string, string>>;
   /** `ssl-redirect` (default true). */
@@ -118,6 +139,11 @@ export class EdgeModelError extends Error {
 
 const ANNOTATION = 'nginx.ingress.kubernetes.io/';
 const CONTROLLER_CONFIGMAP = { namespace: 'ingress-nginx', name: 'ingress-nginx-controller' };
+const CONTROLLER_DEPLOYMENT = { namespace: 'ingress-nginx', name: 'ingress-nginx-controller', container: 'controller' };
+/** The admission webhook's certificate: used by the webhook server only, never by nginx. */
+const WEBHOOK_CERT_MOUNT = '/usr/local/certificates';
+/** Image folders the harness recreates itself; a mount over (or above) them would change what it must recreate. */
+const IMAGE_FOLDERS = ['/etc/nginx/modsecurity', '/etc/nginx/owasp-modsecurity-crs', '/etc/nginx/template', '/etc/nginx/lua'];
 
 /** ConfigMap keys the harness renders or deliberately ignores because they do not change request handling here. */
 const MODELLED_KEYS = new Set([
@@ -149,7 +175,8 @@ export function readEdgeModel(distRoot: string): EdgeModel {
     throw new EdgeModelError(distRoot, `no ConfigMap ${CONTROLLER_CONFIGMAP.namespace}/${CONTROLLER_CONFIGMAP.name} (the controller configuration) in any layer`);
   }
   const data = (cm.data ?? {}) as Record<string, string>;
-  const controller = readController(distRoot, data, find);
+  const { mounts, unmodelledMounts } = readMounts(distRoot, find);
+  const controller = readController(distRoot, data, find, mounts);
   const unmodelledKeys = Object.keys(data).filter((k) => !MODELLED_KEYS.has(k)).sort();
 
   // The controller serves the IngressClass whose spec.controller is k8s.io/ingress-nginx.
@@ -168,10 +195,57 @@ export function readEdgeModel(distRoot: string): EdgeModel {
       .filter((k) => k.startsWith(ANNOTATION) && !MODELLED_ANNOTATIONS.has(k.slice(ANNOTATION.length)))
       .map((k) => `${ing.metadata.namespace ?? 'default'}/${ing.metadata.name}: ${k}`),
   );
-  return { distRoot, controller, servers, clients: readClients(objects), unmodelledKeys, unmodelledAnnotations };
+  return { distRoot, controller, servers, clients: readClients(objects), unmodelledKeys, unmodelledAnnotations, unmodelledMounts };
 }
 
-function readController(distRoot: string, data: Record<string, string>, find: (k: string, ns: string, n: string) => KubeManifest | undefined): ControllerModel {
+interface PodSpec {
+  containers?: { name: string; volumeMounts?: { name: string; mountPath: string; subPath?: string; readOnly?: boolean }[] }[];
+  volumes?: { name: string; configMap?: { name: string; items?: { key: string; path: string }[] }; secret?: { secretName?: string } }[];
+}
+
+/**
+ * The controller Deployment's volume mounts: whole-ConfigMap mounts become {@link MountedConfigMapModel}s (their
+ * ConfigMap must be in dist); the webhook certificate is known to be irrelevant; anything else is unmodelled.
+ */
+function readMounts(distRoot: string, find: (k: string, ns: string, n: string) => KubeManifest | undefined): { mounts: MountedConfigMapModel[]; unmodelledMounts: string[] } {
+  const deployment = find('Deployment', CONTROLLER_DEPLOYMENT.namespace, CONTROLLER_DEPLOYMENT.name);
+  if (!deployment) return { mounts: [], unmodelledMounts: [] };
+  const where = `Deployment ${CONTROLLER_DEPLOYMENT.namespace}/${CONTROLLER_DEPLOYMENT.name}`;
+  const pod = ((deployment.spec as { template?: { spec?: PodSpec } })?.template?.spec ?? {}) as PodSpec;
+  const container = (pod.containers ?? []).find((c) => c.name === CONTROLLER_DEPLOYMENT.container);
+  if (!container) throw new EdgeModelError(distRoot, `${where}: no container named "${CONTROLLER_DEPLOYMENT.container}"`);
+  const mounts: MountedConfigMapModel[] = [];
+  const unmodelledMounts: string[] = [];
+  for (const m of container.volumeMounts ?? []) {
+    const mountPath = m.mountPath.replace(/\/+$/, '') || '/';
+    const volume = (pod.volumes ?? []).find((v) => v.name === m.name);
+    if (!volume) throw new EdgeModelError(distRoot, `${where}: volumeMount ${m.name} has no volume of that name`);
+    if (volume.secret && mountPath === WEBHOOK_CERT_MOUNT) continue;
+    if (!volume.configMap || m.subPath !== undefined) {
+      unmodelledMounts.push(`${m.name} → ${m.mountPath} (${m.subPath !== undefined ? 'subPath mount' : `${Object.keys(volume).filter((k) => k !== 'name').join(', ')} volume`})`);
+      continue;
+    }
+    const shadowed = IMAGE_FOLDERS.find((f) => f === mountPath || f.startsWith(`${mountPath}/`) || mountPath.startsWith(`${f}/`));
+    if (shadowed) throw new EdgeModelError(distRoot, `${where}: volume ${m.name} is mounted at ${m.mountPath}, over the image's ${shadowed}, which the harness recreates itself`);
+    const source = find('ConfigMap', CONTROLLER_DEPLOYMENT.namespace, volume.configMap.name);
+    if (!source) throw new EdgeModelError(distRoot, `${where}: volume ${m.name} mounts ConfigMap ${CONTROLLER_DEPLOYMENT.namespace}/${volume.configMap.name}, which is not in dist`);
+    const data = (source.data ?? {}) as Record<string, string>;
+    const files: Record<string, string> = {};
+    for (const item of volume.configMap.items ?? Object.keys(data).map((key) => ({ key, path: key }))) {
+      if (data[item.key] === undefined) throw new EdgeModelError(distRoot, `${where}: volume ${m.name} wants key ${item.key} of ConfigMap ${volume.configMap.name}, which has no such key`);
+      files[item.path] = data[item.key];
+    }
+    mounts.push({ volume: m.name, mountPath, configMap: { namespace: CONTROLLER_DEPLOYMENT.namespace, name: volume.configMap.name }, files });
+  }
+  return { mounts, unmodelledMounts };
+}
+
+function readController(
+  distRoot: string,
+  data: Record<string, string>,
+  find: (k: string, ns: string, n: string) => KubeManifest | undefined,
+  mounts: readonly MountedConfigMapModel[],
+): ControllerModel {
   const bool = (key: string, dflt: boolean): boolean => {
     const v = data[key];
     if (v === undefined) return dflt;
@@ -193,6 +267,7 @@ function readController(distRoot: string, data: Record<string, string>, find: (k
     enableModsecurity: bool('enable-modsecurity', false),
     enableOwaspCrs: bool('enable-owasp-modsecurity-crs', false),
     modsecuritySnippet: data['modsecurity-snippet'] ?? '',
+    mounts,
     proxySetHeaders,
     sslRedirect: bool('ssl-redirect', true),
     httpRedirectCode: Number(data['http-redirect-code'] ?? '308'),

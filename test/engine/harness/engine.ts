@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { EdgeModel, readEdgeModel } from './edge-model';
 import { EchoUpstream, startEchoUpstream } from './echo-upstream';
 import { EdgeResponse, send } from './http-client';
-import { buildModSecurityTree, CrsSource, findCrs, ModSecurityTree } from './modsecurity-tree';
+import { buildModSecurityTree, CrsSource, findCrs, LocalMount, materializeMounts, ModSecurityTree } from './modsecurity-tree';
 import { renderNginxConf } from './nginx-conf';
 import { freePort, NginxProcess, sleep, startNginx, testConfig } from './nginx-process';
 import { CertificateFiles, generatePki, pem, ScenarioPki } from './pki';
@@ -56,6 +56,8 @@ export interface EdgeEngine {
   readonly pki: ScenarioPki;
   readonly crs: CrsSource;
   readonly tree: ModSecurityTree;
+  /** The ConfigMaps mounted into the controller in dist, as temporary folders (e.g. the WAF policy file). */
+  readonly mounts: readonly LocalMount[];
   readonly confPath: string;
   readonly confText: string;
   readonly host: string;
@@ -101,6 +103,7 @@ export async function startEdgeEngine(options: EdgeEngineOptions): Promise<EdgeE
   };
   try {
     const tree = buildModSecurityTree(join(prefix, 'etc-nginx'), crs);
+    const mounts = materializeMounts(join(prefix, 'mounts'), model.controller.mounts, tree);
     const hosts = model.servers.map((s) => s.host);
     const pki = generatePki(join(prefix, 'pki'), hosts, model.clients);
     upstream = await startEchoUpstream();
@@ -118,6 +121,7 @@ export async function startEdgeEngine(options: EdgeEngineOptions): Promise<EdgeE
         httpsPort: ports.https,
         upstream: { host: upstream.host, port: upstream.port },
         tree,
+        mounts,
         serverCertificates,
         defaultCertificate: pki.defaultCertificate,
         clientCaFile: pki.clientCa.cert,
@@ -165,7 +169,7 @@ export async function startEdgeEngine(options: EdgeEngineOptions): Promise<EdgeE
       return { response, audit };
     };
     return {
-      model, pki, crs, tree, confPath, confText, host, ports,
+      model, pki, crs, tree, mounts, confPath, confText, host, ports,
       request,
       auditRecords,
       errorLog: () => running.stderr(),

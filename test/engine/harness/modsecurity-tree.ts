@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { REPO_ROOT } from '../../support/dist';
+import type { MountedConfigMapModel } from './edge-model';
 
 /**
  * The files the ingress-nginx v1.15.1 image ships under `/etc/nginx/modsecurity/` and
@@ -172,11 +173,39 @@ export function crs3Compat(requestBefore: string): string {
   );
 }
 
-/** Rewrites the image paths in rendered text to the temporary tree. */
-export function mapImagePaths(text: string, tree: ModSecurityTree): string {
-  return text
+/** A folder mounted into the controller container (from the Deployment in dist), recreated in the temporary tree. */
+export interface LocalMount {
+  /** Folder in the container, without trailing slash. */
+  readonly imagePath: string;
+  /** The temporary folder holding the mounted files. */
+  readonly localDir: string;
+}
+
+/**
+ * Rewrites the image paths in rendered text to the temporary tree: the image's ModSecurity folders and the folders
+ * mounted into the controller (a mount path only where a path element ends, longest first).
+ */
+export function mapImagePaths(text: string, tree: ModSecurityTree, mounts: readonly LocalMount[] = []): string {
+  let out = text;
+  for (const m of [...mounts].sort((a, b) => b.imagePath.length - a.imagePath.length)) {
+    out = out.replace(new RegExp(`${m.imagePath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=/|$|[\\s"';])`, 'gm'), () => m.localDir);
+  }
+  return out
     .split('/etc/nginx/owasp-modsecurity-crs').join(tree.crsDir)
     .split('/etc/nginx/modsecurity').join(tree.modsecurityDir);
+}
+
+/** Writes each mounted ConfigMap's files into `root/<namespace>_<name>/`, with their image paths mapped too. */
+export function materializeMounts(root: string, mounts: readonly MountedConfigMapModel[], tree: ModSecurityTree): LocalMount[] {
+  const local = mounts.map((m) => ({ imagePath: m.mountPath, localDir: join(root, `${m.configMap.namespace}_${m.configMap.name}`) }));
+  mounts.forEach((m, i) => {
+    mkdirSync(local[i].localDir, { recursive: true });
+    for (const [file, content] of Object.entries(m.files)) {
+      if (file.includes('/') || file.startsWith('.')) throw new Error(`mounted ConfigMap ${m.configMap.namespace}/${m.configMap.name}: file name ${file} is not a plain file name`);
+      writeFileSync(join(local[i].localDir, file), mapImagePaths(content, tree, local));
+    }
+  });
+  return local;
 }
 
 /** For messages: the base name of a CRS source folder. */

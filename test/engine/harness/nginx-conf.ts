@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { EdgeModel, LocationModel, ServerModel } from './edge-model';
-import { mapImagePaths, ModSecurityTree } from './modsecurity-tree';
+import { LocalMount, mapImagePaths, ModSecurityTree } from './modsecurity-tree';
 
 /** Run-time inputs of the rendered configuration: where things are on this machine. */
 export interface NginxRuntime {
@@ -11,6 +11,8 @@ export interface NginxRuntime {
   /** The loopback echo upstream every Service backend is mapped to. */
   readonly upstream: { readonly host: string; readonly port: number };
   readonly tree: ModSecurityTree;
+  /** Temporary folders standing in for the ConfigMaps mounted into the controller (e.g. the WAF policy file). @default none */
+  readonly mounts?: readonly LocalMount[];
   /** Server certificate + key (PEM files) for each host, and the default server's. */
   readonly serverCertificates: ReadonlyMap<string, { readonly cert: string; readonly key: string }>;
   readonly defaultCertificate: { readonly cert: string; readonly key: string };
@@ -87,7 +89,7 @@ export function renderNginxConf(model: EdgeModel, rt: NginxRuntime): string {
     if (c.modsecuritySnippet !== '') {
       // The template inserts the snippet verbatim between single quotes; nginx's parser un-escapes \' \" \\ \t \r \n.
       line(1, 'modsecurity_rules \'');
-      for (const l of mapImagePaths(c.modsecuritySnippet, rt.tree).replace(/\n$/, '').split('\n')) line(0, `      ${l}`);
+      for (const l of mapImagePaths(c.modsecuritySnippet, rt.tree, rt.mounts).replace(/\n$/, '').split('\n')) line(0, `      ${l}`);
       line(1, '\';');
     } else {
       line(1, `modsecurity_rules_file ${rt.tree.modsecurityDir}/modsecurity.conf;`);
@@ -171,7 +173,7 @@ function renderLocation(line: Line, model: EdgeModel, server: ServerModel, locat
   const perLocation = buildModSecurityForLocation(c.enableModsecurity, c.enableOwaspCrs, location);
   if (perLocation.length > 0) {
     line(3, `# nginx.tmpl ${TEMPLATE_LINES.location.split(' ')[0]}: buildModSecurityForLocation (template.go)`);
-    for (const l of perLocation) line(3, mapImagePaths(l, rt.tree));
+    for (const l of perLocation) line(3, mapImagePaths(l, rt.tree, rt.mounts));
   }
   line(3, 'set $pass_access_scheme $scheme;');
   line(3, 'set $pass_server_port $server_port;');

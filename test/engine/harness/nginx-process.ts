@@ -17,7 +17,7 @@ export class NginxConfigError extends Error {
 /**
  * Runs `nginx -t` on the rendered configuration. On failure throws {@link NginxConfigError} with nginx's message,
  * the offending line of the rendered file with context, and, for ModSecurity rule errors inside
- * `modsecurity_rules '…'`, the offending line of the snippet.
+ * `modsecurity_rules '…'`, the offending line of the snippet or of the included file (e.g. the mounted WAF policy).
  */
 export function testConfig(confPath: string, prefix: string): { output: string } {
   const r = spawnSync(NGINX_BINARY, ['-t', '-q', '-p', prefix, '-c', confPath, '-e', 'stderr'], { encoding: 'utf8' });
@@ -44,6 +44,13 @@ export function explainConfigError(output: string, confPath: string): string {
         parts.push(`offending line of the modsecurity-snippet (rendered line ${snippetLine}):`, ...context(lines, snippetLine));
       }
     }
+  }
+  // A ModSecurity error in an included file (the WAF policy mounted from its ConfigMap, or an image file).
+  const file = /Rules error\. File: (\/\S+?)\. Line: (\d+)\./.exec(output);
+  if (file && existsSync(file[1])) {
+    const mounted = /\/mounts\/([^/_]+)_([^/]+)\/([^/]+)$/.exec(file[1]);
+    const what = mounted ? `key ${mounted[3]} of ConfigMap ${mounted[1]}/${mounted[2]} (mounted into the controller)` : file[1];
+    parts.push(`offending line ${file[2]} of ${what}:`, ...context(readFileSync(file[1], 'utf8').split('\n'), Number(file[2])));
   }
   return parts.join('\n');
 }

@@ -13,7 +13,7 @@ export type ScenarioGroup = 'mtls' | 'waf-rules' | 'attack' | 'benign' | 'header
 /** What a scenario expects. */
 export interface Expectation {
   readonly status: number;
-  /** Who must block: a custom rule of the modsecurity-snippet, or CRS anomaly scoring with a rule of `family`. */
+  /** Who must block: a custom rule of the modsecurity-snippet or the WAF policy file it includes, or CRS anomaly scoring with a rule of `family`. */
   readonly blockedBy?: 'custom-rule' | 'crs';
   /** CRS rule-id prefix of the attack class, e.g. `942` for SQL injection. */
   readonly family?: string;
@@ -30,7 +30,7 @@ export interface ScenarioContext {
   readonly engine: EdgeEngine;
   /** Common names of the clients declared in dist, first one is the default identity. */
   readonly clients: readonly string[];
-  /** Rule ids defined in the controller's modsecurity-snippet. */
+  /** Rule ids defined in the controller's modsecurity-snippet and the files mounted into the controller (the WAF policy). */
   readonly snippetRuleIds: ReadonlySet<string>;
 }
 
@@ -335,7 +335,7 @@ export function scenarioContext(engine: EdgeEngine): ScenarioContext {
     server: mtlsServer(engine.model),
     engine,
     clients: engine.model.clients.map((c) => c.commonName),
-    snippetRuleIds: ruleIdsIn(engine.model.controller.modsecuritySnippet),
+    snippetRuleIds: ruleIdsIn([engine.model.controller.modsecuritySnippet, ...engine.model.controller.mounts.flatMap((m) => Object.values(m.files))].join('\n')),
   };
 }
 
@@ -375,7 +375,7 @@ function blockProblems(expected: Expectation, ctx: ScenarioContext, audit?: Audi
   }
   if (expected.blockedBy === 'custom-rule') {
     const custom = audit.ruleIds.filter((id) => ctx.snippetRuleIds.has(id) && !isCrsId(id));
-    return custom.length > 0 ? [] : [`no custom rule of the modsecurity-snippet in the audit record (rule ids: ${audit.ruleIds.join(', ')})`];
+    return custom.length > 0 ? [] : [`no custom rule of the modsecurity-snippet or the mounted WAF policy in the audit record (rule ids: ${audit.ruleIds.join(', ')})`];
   }
   const problems: string[] = [];
   if (!audit.ruleIds.includes('949110')) problems.push(`CRS inbound anomaly blocking rule 949110 not in the audit record (rule ids: ${audit.ruleIds.join(', ')})`);
