@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { DIST, distObjects, readTree, renderReferenceTree } from '../support/dist';
 import { validateManifest } from '../support/schema';
-import { LAYERS } from '../../lib/synth/layers';
+import { DELIVERY_FOLDERS, LAYERS } from '../../lib/synth/layers';
 
 describe('committed dist/', () => {
   const committed = readTree(DIST);
@@ -30,8 +30,17 @@ describe('committed dist/', () => {
     }
   });
 
-  test('every object carries the sync wave of its layer folder', () => {
-    for (const { file, manifest } of distObjects()) {
+  const inLayers = (file: string): boolean => LAYERS.some((l) => file.startsWith(`${l.folder}/`));
+
+  test('every file is in a layer folder or a delivery folder', () => {
+    const folders = [...LAYERS.map((l) => l.folder), ...DELIVERY_FOLDERS.map((f) => f.folder)];
+    for (const path of committed.keys()) {
+      expect({ path, known: path === 'kustomization.yaml' || folders.some((f) => path.startsWith(`${f}/`)) }).toEqual({ path, known: true });
+    }
+  });
+
+  test('every object in a layer carries the sync wave of its layer folder', () => {
+    for (const { file, manifest } of distObjects().filter((o) => inLayers(o.file))) {
       const layer = LAYERS.find((l) => file.startsWith(`${l.folder}/`));
       expect({ file, wave: manifest.metadata.annotations?.['argocd.argoproj.io/sync-wave'] }).toEqual({ file, wave: String(layer?.syncWave) });
     }
@@ -45,7 +54,7 @@ describe('committed dist/', () => {
   test('kubectl kustomize dist builds every object', () => {
     const out = execFileSync('kubectl', ['kustomize', DIST], { encoding: 'utf8' });
     const built = out.split(/^---$/m).filter((d) => d.trim()).length;
-    expect(built).toBe(distObjects().length);
+    expect(built).toBe(distObjects().filter((o) => inLayers(o.file)).length);
   });
 
   test('no file in dist/ holds a private key', () => {
