@@ -1,8 +1,9 @@
 import { LAYERS, LayerId } from '../synth/layers';
-import { RenderedObject } from '../synth/render';
+import { KubeManifest, RenderedObject } from '../synth/render';
 
 /** A `dist/` layer folder that GitOps delivers, with what its objects need from the delivery tool. */
 export interface DeliveredLayer {
+  /** The layer (`cluster`, `controller`, `certificates`, `apps` or `monitoring`); names the Application or Kustomization `<name>-<id>`. */
   readonly id: LayerId;
   /** Folder under `dist/`, e.g. `10-controller`. */
   readonly folder: string;
@@ -22,7 +23,7 @@ export function isCustomResource(apiVersion: string): boolean {
 }
 
 /** The non-empty layers among rendered objects, in apply order. */
-export function deliveredLayers(objects: readonly RenderedObject[]): DeliveredLayer[] {
+export function deliveredLayers(objects: readonly { readonly layer: RenderedObject['layer']; readonly manifest: Pick<KubeManifest, 'apiVersion' | 'metadata'> }[]): DeliveredLayer[] {
   const out: DeliveredLayer[] = [];
   for (const layer of LAYERS) {
     const inLayer = objects.filter((o) => o.layer.id === layer.id);

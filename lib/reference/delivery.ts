@@ -5,7 +5,7 @@ import { FluxDelivery } from '../gitops/flux';
 import { deliveredLayers } from '../gitops/layers';
 import { certManagerPrerequisite, HelmPrerequisite, KUBE_PROMETHEUS_STACK_RELEASE, kubePrometheusStackPrerequisite, trustManagerPrerequisite } from '../gitops/prerequisites';
 import { DeliveryChart } from '../synth/layers';
-import { renderObjects } from '../synth/render';
+import { inventoryObjects } from '../synth/render';
 import { EdgeDeploymentConfig } from './config';
 
 /**
@@ -16,7 +16,8 @@ import { EdgeDeploymentConfig } from './config';
  */
 export function addDelivery(app: App, config: EdgeDeploymentConfig): void {
   const { gitops, monitoring } = config;
-  const objects = renderObjects(app);
+  // Read what exists from the construct tree instead of rendering the whole app here and again at synth.
+  const objects = inventoryObjects(app);
   const layers = deliveredLayers(objects);
 
   const prerequisites: HelmPrerequisite[] = [];
@@ -24,7 +25,7 @@ export function addDelivery(app: App, config: EdgeDeploymentConfig): void {
   if (gitops.prerequisites.trustManager) {
     const bundleSecrets = objects
       .filter((o) => o.manifest.apiVersion.startsWith('trust.cert-manager.io/') && o.manifest.kind === 'Bundle')
-      .filter((o) => (o.manifest.spec as { target?: { secret?: unknown } } | undefined)?.target?.secret !== undefined)
+      .filter((o) => ((o.apiObject.toJson() as { spec?: { target?: { secret?: unknown } } }).spec)?.target?.secret !== undefined)
       .map((o) => o.manifest.metadata.name);
     // trust-manager reads Bundle sources only from its trust namespace: the managed client CA's namespace.
     prerequisites.push(trustManagerPrerequisite({ authorizedSecrets: [...new Set(bundleSecrets)], trustNamespace: config.mtls.clientNamespace }));

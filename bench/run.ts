@@ -1,0 +1,45 @@
+/**
+ * `npm run bench`: both benchmarks of issue 9, one after the other, on this machine.
+ *
+ *   npm run bench                       synth scale (N = 10, 100, 1 000, 5 000; 3 runs each) and data plane (3 × 5 s)
+ *   npm run bench -- --only synth       only part 1        (--sizes 10,100 --repeats 1 --stock-max 100)
+ *   npm run bench -- --only data-plane  only part 2        (--runs 1 --duration 2 --threads 2 --connections 16 --dist DIR)
+ *   npm run bench -- --quick            1 run per size, data plane 1 × 2 s (a smoke run; numbers are noisier)
+ *
+ * Results: bench/results/{synth-scale,data-plane}.{json,svg}; docs/benchmarks.md explains them. No test asserts on
+ * timings: this is a measurement, run it on the machine you care about.
+ */
+import { parseDataPlaneArgs, runDataPlane } from './data-plane';
+import { parseSynthArgs, runSynthScale } from './synth-scale';
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  const onlyIndex = argv.indexOf('--only');
+  const only = onlyIndex >= 0 ? argv[onlyIndex + 1] : undefined;
+  if (only !== undefined && only !== 'synth' && only !== 'data-plane') {
+    console.error(`--only: "${only}" is not a part; use "synth" or "data-plane"`);
+    return 2;
+  }
+  const quick = argv.includes('--quick');
+  const started = performance.now();
+  if (only !== 'data-plane') {
+    console.log('=== Part 1: synth at scale ===');
+    runSynthScale({ ...(quick ? { repeats: 1 } : {}), ...parseSynthArgs(argv) });
+  }
+  if (only !== 'synth') {
+    console.log('\n=== Part 2: the WAF on the data plane ===');
+    await runDataPlane({ ...(quick ? { runs: 1, durationSeconds: 2 } : {}), ...parseDataPlaneArgs(argv) });
+  }
+  console.log(`\nbench finished in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: Error) => {
+    console.error(`bench failed: ${err.message}`);
+    process.exitCode = 1;
+  },
+);
