@@ -56,7 +56,8 @@ export interface WafPolicyOptions {
   readonly requestBodyNoFilesLimitBytes?: number;
   /**
    * Buffer and inspect response bodies (`SecResponseBodyAccess`), which CRS's data-leakage rules need. Costs
-   * memory and latency on every response, so it is off unless asked for.
+   * memory and latency on every response, so it is off unless asked for. While it is off and the detection paranoia
+   * level is 1, CRS's response analysis is skipped too (`tx.crs_skip_response_analysis`).
    * @default false
    */
   readonly inspectResponseBodies?: boolean;
@@ -163,6 +164,11 @@ export class WafPolicy {
   public readonly requestBodyNoFilesLimitBytes: number;
   /** `SecResponseBodyAccess`. */
   public readonly inspectResponseBodies: boolean;
+  /**
+   * Whether CRS's response analysis is skipped (`tx.crs_skip_response_analysis=1`): when response bodies are not
+   * inspected and the detection paranoia level is 1.
+   */
+  public readonly skipsResponseAnalysis: boolean;
   /** `SecAuditLogParts`. */
   public readonly auditLogParts: string;
   /** Hosts host-scoped rules may name. */
@@ -189,6 +195,9 @@ export class WafPolicy {
       invalid(`${FIELD}.requestBodyNoFilesLimitBytes`, this.requestBodyNoFilesLimitBytes, `is larger than requestBodyLimitBytes (${this.requestBodyLimitBytes})`, 'keep the no-files limit at or below the overall body limit');
     }
     this.inspectResponseBodies = props.inspectResponseBodies ?? false;
+    // Without response bodies, CRS's response rules (RESPONSE-950…959) have little to inspect at detection paranoia
+    // level 1 but still cost CPU on every request: skip them (measured in docs/benchmarks.md: same blocks, less CPU).
+    this.skipsResponseAnalysis = !this.inspectResponseBodies && this.detectionParanoiaLevel === 1;
     this.auditLogParts = props.auditLogParts ?? 'ABFHZ';
     if (typeof this.auditLogParts !== 'string' || !AUDIT_PARTS.test(this.auditLogParts) || new Set(this.auditLogParts).size !== this.auditLogParts.length) {
       invalid(`${FIELD}.auditLogParts`, this.auditLogParts, 'is not a list of audit-log parts', 'use letters from A–K, starting with A and ending with Z, each once (e.g. "ABFHZ")');
@@ -295,6 +304,7 @@ export class WafPolicy {
     if (this.allowedRequestContentTypes) {
       lines.push(secAction(SETTINGS_RULE_IDS.allowedContentTypes, [`setvar:'tx.allowed_request_content_type=${this.allowedRequestContentTypes.map((t) => `|${t}|`).join(' ')}'`]));
     }
+    if (this.skipsResponseAnalysis) lines.push(secAction(SETTINGS_RULE_IDS.skipResponseAnalysis, ['setvar:tx.crs_skip_response_analysis=1']));
     if (leaders.some((leader, i) => leader !== i)) lines.push(secAction(SETTINGS_RULE_IDS.hostKey, hostKeyActions()));
     const groups = new Map<number, MergedExclusionMember[]>();
     leaders.forEach((leader, j) => {

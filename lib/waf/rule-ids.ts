@@ -18,7 +18,7 @@ import { invalid } from '../core/validation';
 export const WAF_RULE_ID_RANGE = { first: 10000, last: 19999 } as const;
 
 /** Ids the policy uses for its settings rules (`SecAction`s setting CRS variables). */
-export const SETTINGS_RULE_IDS = { crsVariables: 10000, allowedMethods: 10001, allowedContentTypes: 10002, hostKey: 10010 } as const;
+export const SETTINGS_RULE_IDS = { crsVariables: 10000, allowedMethods: 10001, allowedContentTypes: 10002, skipResponseAnalysis: 10003, hostKey: 10010 } as const;
 
 /** Ids a custom rule may take, explicitly or by allocation. */
 export const CUSTOM_RULE_ID_RANGE = { first: 10100, last: WAF_RULE_ID_RANGE.last } as const;

@@ -8,7 +8,7 @@ import { escapeXml, formatTick, horizontalBarChart, lineChart, stackSvgs, ticks 
 import { parseSynthArgs, summarize, SynthRun } from '../../bench/synth-scale';
 import {
   benchmarkDist, cellsOf, corpusOutcome, parseDataPlaneArgs, parseWrk, sameBlocks, SKIP_RESPONSE_ANALYSIS, STOCK_SNIPPET, VARIANTS,
-  WORKLOADS, withSkipResponseAnalysis, withStaticBackend, wrkScript, WrkResult,
+  WORKLOADS, withoutSkipResponseAnalysis, withStaticBackend, wrkScript, WrkResult,
 } from '../../bench/data-plane';
 
 /** The benchmark's own logic (no timings): statistics, tables, plots, wrk parsing and the edge variants. */
@@ -130,7 +130,7 @@ describe('edges of the data-plane comparison', () => {
     parse(readFileSync(join(dist, '10-controller', 'ingress-nginx_ConfigMap_ingress-nginx-controller.yaml'), 'utf8')).data;
   const ingress = (dist: string): any => parse(readFileSync(join(dist, '30-apps', 'echo_Ingress_echo.yaml'), 'utf8'));
 
-  test.each(VARIANTS.filter((v) => v.id !== 'lean').map((v) => [v.id, v]))('%s: a copy of dist/ with its ModSecurity settings and no HTTPS redirect', (_id, variant) => {
+  test.each(VARIANTS.filter((v) => v.id !== 'response-analysis').map((v) => [v.id, v]))('%s: a copy of dist/ with its ModSecurity settings and no HTTPS redirect', (_id, variant) => {
     const copy = benchmarkDist(FIXTURE_DIST, variant);
     try {
       const data = controllerData(copy);
@@ -150,32 +150,28 @@ describe('edges of the data-plane comparison', () => {
     }
   });
 
-  test('rejects the lean edge on a dist that does not load CRS from its own rules (the harness fixture)', () => {
-    expect(() => benchmarkDist(FIXTURE_DIST, VARIANTS.find((v) => v.id === 'lean')!)).toThrow(/does not contain .*no CRS rules Include/);
+  test('rejects the response-analysis edge on a dist whose policy does not skip response analysis (the harness fixture)', () => {
+    expect(() => benchmarkDist(FIXTURE_DIST, VARIANTS.find((v) => v.id === 'response-analysis')!)).toThrow(/does not contain .*nothing for this edge to take away/);
   });
 
-  test('the lean edge edits the mounted WAF policy file when dist has one', () => {
-    const policy = 'SecResponseBodyAccess Off\nInclude /etc/nginx/owasp-modsecurity-crs/crs-setup.conf\nInclude /etc/nginx/owasp-modsecurity-crs/rules/*.conf\n';
+  test('the response-analysis edge removes the skip from the mounted WAF policy file', () => {
+    const policy = `SecResponseBodyAccess Off\nInclude /etc/nginx/owasp-modsecurity-crs/crs-setup.conf\n${SKIP_RESPONSE_ANALYSIS}\nInclude /etc/nginx/owasp-modsecurity-crs/rules/*.conf\n`;
     const source = withMountedPolicy(FIXTURE_DIST, policy);
-    const copy = benchmarkDist(source, VARIANTS.find((v) => v.id === 'lean')!);
+    const copy = benchmarkDist(source, VARIANTS.find((v) => v.id === 'response-analysis')!);
     try {
       const cm = parse(readFileSync(join(copy, '10-controller', 'ingress-nginx_ConfigMap_ingress-nginx-waf-policy.yaml'), 'utf8'));
-      expect(cm.data['policy.conf']).toBe(withSkipResponseAnalysis(policy));
-      expect(cm.data['policy.conf']).toContain(SKIP_RESPONSE_ANALYSIS);
+      expect(cm.data['policy.conf']).toBe(withoutSkipResponseAnalysis(policy));
+      expect(cm.data['policy.conf']).not.toContain('crs_skip_response_analysis');
     } finally {
       rmSync(copy, { recursive: true, force: true });
       rmSync(source, { recursive: true, force: true });
     }
   });
 
-  test('the candidate setting goes right before the CRS rules include', () => {
-    const snippet = 'SecRuleEngine On\nSecResponseBodyAccess Off\nInclude /etc/nginx/owasp-modsecurity-crs/crs-setup.conf\nInclude /etc/nginx/owasp-modsecurity-crs/rules/*.conf\n';
-    expect(withSkipResponseAnalysis(snippet)).toBe(snippet.replace('Include /etc/nginx/owasp-modsecurity-crs/rules/*.conf', `${SKIP_RESPONSE_ANALYSIS}\nInclude /etc/nginx/owasp-modsecurity-crs/rules/*.conf`));
-  });
-
-  test('rejects the candidate setting where response bodies are inspected; leaves text without CRS rules alone', () => {
-    expect(withSkipResponseAnalysis('SecRuleEngine On\n')).toBe('SecRuleEngine On\n');
-    expect(() => withSkipResponseAnalysis('SecResponseBodyAccess On\nInclude /etc/nginx/owasp-modsecurity-crs/rules/*.conf\n')).toThrow(/response bodies are not inspected/);
+  test('the response-analysis edge removes exactly the skip line and leaves other text alone', () => {
+    const withSkip = `SecRuleEngine On\nSecResponseBodyAccess Off\nInclude /etc/nginx/owasp-modsecurity-crs/crs-setup.conf\n${SKIP_RESPONSE_ANALYSIS}\nInclude /etc/nginx/owasp-modsecurity-crs/rules/*.conf\n`;
+    expect(withoutSkipResponseAnalysis(withSkip)).toBe(withSkip.replace(`${SKIP_RESPONSE_ANALYSIS}\n`, ''));
+    expect(withoutSkipResponseAnalysis('SecRuleEngine On\n')).toBe('SecRuleEngine On\n');
   });
 
   test('the static backend replaces the harness upstream and closes the http block', () => {
@@ -194,7 +190,7 @@ describe('edges of the data-plane comparison', () => {
   test('corpus outcome counts blocks per group and compares the blocked attacks', () => {
     const res = (id: string, group: ScenarioResult['group'], status: number, passed: boolean): ScenarioResult => ({ id, group, title: id, expected: { status: 403 }, status, ruleIds: [], problems: passed ? [] : ['x'], passed });
     const a = corpusOutcome('ours', [res('sqli', 'attack', 403, true), res('xss', 'attack', 403, true), res('ip', 'waf-rules', 403, true), res('get', 'benign', 200, true)]);
-    const b = corpusOutcome('lean', [res('sqli', 'attack', 403, true), res('xss', 'attack', 200, false), res('ip', 'waf-rules', 403, true), res('get', 'benign', 200, true)]);
+    const b = corpusOutcome('response-analysis', [res('sqli', 'attack', 403, true), res('xss', 'attack', 200, false), res('ip', 'waf-rules', 403, true), res('get', 'benign', 200, true)]);
     expect(a).toMatchObject({ attacksBlocked: 2, attacks: 2, customRulesAsExpected: 1, benignPassed: 1, allChecksPassed: 4, total: 4 });
     expect(sameBlocks(a, a)).toBe(true);
     expect(sameBlocks(b, a)).toBe(false);

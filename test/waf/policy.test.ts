@@ -21,6 +21,23 @@ describe('WafPolicy rendering', () => {
     expect(text).toMatchSnapshot();
   });
 
+  test('skips CRS response analysis by default (no response bodies, detection paranoia 1), before the CRS rules', () => {
+    const lines = new WafPolicy().renderModSecurityConfig().split('\n');
+    const skip = lines.indexOf('SecAction "id:10003,phase:1,pass,nolog,t:none,setvar:tx.crs_skip_response_analysis=1"');
+    expect(skip).toBeGreaterThan(lines.indexOf('Include /etc/nginx/owasp-modsecurity-crs/crs-setup.conf'));
+    expect(skip).toBeLessThan(lines.indexOf('Include /etc/nginx/owasp-modsecurity-crs/rules/*.conf'));
+    expect(new WafPolicy().skipsResponseAnalysis).toBe(true);
+  });
+
+  test.each<[string, WafPolicyProps]>([
+    ['response bodies are inspected', { inspectResponseBodies: true }],
+    ['the detection paranoia level is above 1', { detectionParanoiaLevel: 2 }],
+  ])('keeps CRS response analysis when %s', (_why, props) => {
+    const policy = new WafPolicy(props);
+    expect(policy.skipsResponseAnalysis).toBe(false);
+    expect(policy.renderModSecurityConfig()).not.toContain('crs_skip_response_analysis');
+  });
+
   test('includes the base config first and CRS exactly once, after the custom rules', () => {
     const lines = new WafPolicy(SCENARIO).renderModSecurityConfig().split('\n');
     const includes = lines.filter((l) => l.startsWith('Include '));
