@@ -6,22 +6,38 @@ import { CLUSTER_LAYER_KINDS, DELIVERY_FOLDERS, DeliveryChart, DeliveryFolder, L
 
 /** One Kubernetes object as it will be written to `dist/`: in an applied layer, or in a delivery folder. */
 export interface RenderedObject {
+  /** The layer (or delivery folder) the object is written to. */
   readonly layer: Layer | DeliveryFolder;
   /** File name inside the layer folder, stable across runs: `[<namespace>_]<kind>_<name>.yaml`. */
   readonly fileName: string;
+  /** The resolved object, with the layer's sync wave stamped. */
   readonly manifest: KubeManifest;
 }
 
+/** A resolved Kubernetes object as plain JSON. */
 export interface KubeManifest {
+  /** API group and version, e.g. `apps/v1`. */
   apiVersion: string;
+  /** Kind, e.g. `Deployment`. */
   kind: string;
-  metadata: { name: string; namespace?: string; annotations?: Record<string, string>; labels?: Record<string, string> };
+  /** The object's metadata (the fields this library reads; others pass through). */
+  metadata: {
+    /** Object name. */
+    name: string;
+    /** Namespace; absent for cluster-scoped objects. */
+    namespace?: string;
+    /** Annotations. */
+    annotations?: Record<string, string>;
+    /** Labels. */
+    labels?: Record<string, string>;
+  };
   [key: string]: unknown;
 }
 
 /** All files of a rendered `dist/`: path relative to `dist/` → content. */
 export type RenderedTree = Map<string, string>;
 
+/** The Argo CD annotation that orders objects by layer (0, 10, 20, 30, 40). */
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 
 /**
