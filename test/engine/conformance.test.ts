@@ -60,6 +60,9 @@ describeEngine(`real-engine conformance of ${process.env.ENGINE_DIST ? distRoot 
   test.each(SCENARIOS.map((s) => [s.id, s.title, s] as const))('%s: %s', async (_id, _title, scenario) => {
     const result = await runScenario(scenario, ctx!);
     results.push(result);
+    // Only with the Debian CRS fallback (no ../shared/crs-v4.22.0): the engine cannot check this scenario. The banner
+    // above and the table printed after the suite say so; with CRS 4.22.0 (CI) every scenario is asserted.
+    if (result.expected.notApplicable) return;
     expect({ scenario: result.id, status: result.status, problems: result.problems }).toEqual({ scenario: result.id, status: result.expected.status, problems: [] });
   });
 });

@@ -81,10 +81,13 @@ describeEngine('real engine on the fixture dist', () => {
     const engine = await startEdgeEngine({ distRoot: dist });
     try {
       const results = await runScenarios(engine, blocking);
-      const failed = results.filter((r) => !r.passed);
-      expect(failed.map((r) => r.id)).toEqual(blocking.map((s) => s.id));
+      // With the Debian CRS fallback a few scenarios cannot be checked (reported as NOT CHECKED); all others must fail.
+      const checkable = results.filter((r) => !r.expected.notApplicable);
+      expect(checkable.length).toBeGreaterThan(blocking.length - 3);
+      const failed = checkable.filter((r) => !r.passed);
+      expect(failed.map((r) => r.id)).toEqual(checkable.map((r) => r.id));
       expect(failed.every((r) => r.status === 200 && r.problems[0].startsWith('status 200, expected 403 (answered by the backend'))).toBe(true);
-      expect(formatTable(results)).toContain(`0/${blocking.length} scenarios as expected`);
+      expect(formatTable(results)).toContain(`0/${checkable.length} scenarios as expected`);
     } finally {
       await engine.stop();
     }
