@@ -13,7 +13,7 @@ const BEGIN_ANY = /-----BEGIN [A-Z0-9 ]+-----/g;
 /** Splits PEM text into blocks; text that is not inside a well-formed block is an error. */
 export function pemBlocks(field: string, pem: string): PemBlock[] {
   if (typeof pem !== 'string' || pem.trim() === '') invalid(field, pem, 'is empty', 'paste one or more PEM blocks ("-----BEGIN CERTIFICATE-----" ...)');
-  if (/PRIVATE KEY-----/.test(pem)) {
+  if (/PRIVATE KEY-{5}/.test(pem)) {
     invalid(field, '(PEM input with a private key; value withheld)', 'contains a private key', 'give only certificates: a private key must never reach the repository or the cluster secret the Ingress reads');
   }
   const blocks: PemBlock[] = [];

