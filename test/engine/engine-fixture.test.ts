@@ -68,8 +68,9 @@ describeEngine('real engine on the fixture dist', () => {
   });
 
   test('fails with the ConfigMap key and line when a rule in the mounted policy file is malformed', async () => {
-    const dist = withMountedPolicy(copyDist(FIXTURE_DIST, (_p, c) => c.replace('"@streq admin" "id:1001,phase:1,', '"@streq admin" "id:1001,phase:9,')));
-    temp.push(dist);
+    const broken = copyDist(FIXTURE_DIST, (_p, c) => c.replace('"@streq admin" "id:1001,phase:1,', '"@streq admin" "id:1001,phase:9,'));
+    const dist = withMountedPolicy(broken);
+    temp.push(broken, dist);
     const failure = startEdgeEngine({ distRoot: dist });
     await expect(failure).rejects.toThrow(NginxConfigError);
     await expect(failure).rejects.toThrow(/offending line \d+ of key policy.conf of ConfigMap ingress-nginx\/ingress-nginx-waf-policy \(mounted into the controller\):\n(.*\n)*> +\d+ \| SecRule REQUEST_HEADERS:user "@streq admin" "id:1001,phase:9,/);
