@@ -6,6 +6,8 @@ const esmPackages = ['kubernetes-models', '@kubernetes-models', '@swc/helpers', 
 module.exports = {
   testEnvironment: 'node',
   resolver: '<rootDir>/test/support/jest-resolver.js',
+  globalSetup: '<rootDir>/test/support/jest-global-setup.js',
+  globalTeardown: '<rootDir>/test/support/jest-global-teardown.js',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
