@@ -1,10 +1,25 @@
 /**
- * A small PromQL tokenizer for tests (no PromQL parser is available from node_modules; @prometheus-io/lezer-promql
- * would be the real one). It checks what matters for alerts that must fire: every series exists in ingress-nginx
- * v1.15.1 (or is Prometheus' `up`), every label in a selector exists on that series as scraped, every grouping label
- * exists on some series of the expression, functions are known, brackets balance, ranges and offsets are durations.
+ * PromQL checks for tests. First the real grammar: Prometheus' own lezer PromQL parser (@prometheus-io/lezer-promql,
+ * the one the Prometheus UI uses) must parse the expression without an error node (Grafana's `$__rate_interval`-style
+ * variables are replaced by a duration first, as Grafana does before sending the query). Then a small tokenizer checks
+ * what the grammar cannot: every series exists in ingress-nginx v1.15.1 (or is Prometheus' `up`), every label in a
+ * selector exists on that series as scraped, every grouping label exists on some series of the expression, functions
+ * are known, ranges and offsets are durations.
  */
+import { parser } from '@prometheus-io/lezer-promql';
 import { scrapedLabelsOf } from '../../lib/monitoring/metrics';
+
+/** Syntax errors the PromQL grammar reports (empty when the expression parses). */
+export function promqlSyntaxErrors(expr: string): string[] {
+  const text = expr.replace(/\$__(rate_interval|range|interval)\b/g, '5m').replace(/\$\{?[A-Za-z_]+\}?/g, 'x');
+  const errors: string[] = [];
+  parser.parse(text).iterate({
+    enter: (node) => {
+      if (node.type.isError) errors.push(`syntax error at ${node.from}: ${JSON.stringify(text.slice(Math.max(0, node.from - 15), node.from + 15))}`);
+    },
+  });
+  return errors;
+}
 
 const FUNCTIONS = new Set([
   'sum', 'min', 'max', 'avg', 'count', 'topk', 'bottomk', 'quantile', 'stddev', 'group',
@@ -18,6 +33,8 @@ const TOKEN = /\s+|"(?:\\.|[^"\\])*"|\[[^\]]*\]|(?:[0-9]+(?:ms|s|m|h|d|w|y))+(?!
 
 /** Problems found in a PromQL expression (empty when it looks right). */
 export function checkPromQL(expr: string): string[] {
+  const syntax = promqlSyntaxErrors(expr);
+  if (syntax.length > 0) return syntax;
   const tokens = (expr.match(TOKEN) ?? []).filter((t) => !/^\s+$/.test(t));
   const problems: string[] = [];
   const stack: string[] = [];
