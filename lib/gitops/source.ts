@@ -1,4 +1,4 @@
-import { invalid } from '../core/validation';
+import { checkNoTemplate, checkUrl, invalid } from '../core/validation';
 
 /** Where GitOps reads `dist/` from. */
 export interface GitSource {
@@ -13,8 +13,7 @@ export interface GitSource {
 /** A checked source with the path normalised (no leading `./`, no trailing `/`). */
 export function checkGitSource(source: GitSource): GitSource {
   const { repoUrl, revision } = source;
-  if (!/^(https:\/\/|ssh:\/\/|git@)[^\s]+$/.test(repoUrl)) invalid('gitops.repoUrl', repoUrl, 'is not a Git repository URL Argo CD and Flux both read', 'use https://host/org/repo.git or ssh://git@host/org/repo.git');
-  if (/\/\/[^/@\s]+:[^/@\s]+@/.test(repoUrl)) invalid('gitops.repoUrl', '<redacted>', 'contains credentials', 'remove the user:password part; give credentials to Argo CD / Flux as a repository Secret');
+  checkRepoUrl('gitops.repoUrl', repoUrl);
   if (!/^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$/.test(revision) || revision.includes('..') || revision.endsWith('/') || revision.endsWith('.lock')) {
     invalid('gitops.revision', revision, 'is not a Git branch, tag or commit', 'use a branch such as "main", a tag such as "v1.2.0" or a 40-character commit SHA');
   }
@@ -23,6 +22,24 @@ export function checkGitSource(source: GitSource): GitSource {
     invalid('gitops.path', source.path, 'is not a relative folder path inside the repository', 'give the folder holding dist/ relative to the repository root, e.g. "dist" or "deploy/edge/dist"');
   }
   return { repoUrl, revision, path };
+}
+
+/** scp-like Git address (`git@host:org/repo.git`), which Argo CD reads; the user is the SSH user, not a credential. */
+const SCP_LIKE = /^git@[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?:[A-Za-z0-9._~-][A-Za-z0-9._~/-]*$/;
+
+/**
+ * A Git repository URL written into dist/delivery in clear: https:// (no user info at all: a token there is a
+ * credential), ssh:// with at most the SSH user `git`, or scp-like `git@host:org/repo.git`; never a query
+ * (`?access_token=`), a fragment, whitespace or template text.
+ */
+export function checkRepoUrl(field: string, repoUrl: string): string {
+  if (typeof repoUrl === 'string' && repoUrl.startsWith('git@')) {
+    if (/[?#]/.test(repoUrl)) invalid(field, '(address with a query or fragment; value withheld)', 'has a query or fragment, where tokens travel', 'use git@host:org/repo.git and give credentials to Argo CD as a repository Secret');
+    if (!SCP_LIKE.test(repoUrl)) invalid(field, repoUrl, 'is not an scp-like Git address', 'use git@host:org/repo.git (letters, digits, ".", "_", "~", "-" and "/" in the path), or an https:// URL');
+    return checkNoTemplate(field, repoUrl);
+  }
+  if (typeof repoUrl !== 'string' || !/^(https|ssh):\/\//.test(repoUrl)) invalid(field, repoUrl, 'is not a Git repository URL Argo CD and Flux both read', 'use https://host/org/repo.git or ssh://git@host/org/repo.git');
+  return checkUrl(field, repoUrl, { schemes: ['https', 'ssh'], allowedUser: repoUrl.startsWith('ssh://') ? 'git' : undefined, example: 'https://github.com/org/repo.git or ssh://git@github.com/org/repo.git' });
 }
 
 /** How Flux's GitRepository refers to the revision: a commit SHA, a semver-like tag or a branch. */
