@@ -176,3 +176,24 @@ export function checkUrl(field: string, value: string, options: UrlCheckOptions)
   checkNoTemplate(field, value);
   return value;
 }
+
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+
+/** Kubernetes labels: each key an optional DNS-subdomain prefix and a name, each value at most 63 name characters. */
+export function checkKubernetesLabels(field: string, labels: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) invalid(field, labels, 'is not a map of labels', 'give an object such as { release: "kube-prometheus-stack" }');
+  for (const [k, v] of Object.entries(labels)) {
+    if (!LABEL_KEY.test(k) || k.length > 317) invalid(`${field}.${k}`, k, 'is not a Kubernetes label key', 'use [prefix/]name with letters, digits, "-", "_" and ".", e.g. "app.kubernetes.io/name"');
+    if (typeof v !== 'string' || !LABEL_VALUE.test(v)) invalid(`${field}.${k}`, v, 'is not a Kubernetes label value', 'use at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit');
+  }
+  return labels;
+}
+
+/** A Prometheus / Loki label name (`[a-zA-Z_][a-zA-Z0-9_]*`); names starting with `__` are reserved. */
+export function checkPrometheusLabelName(field: string, name: string): string {
+  if (typeof name !== 'string' || !/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name) || name.startsWith('__')) {
+    invalid(field, name, 'is not a Prometheus/Loki label name', 'use letters, digits and "_", not starting with a digit or "__" (e.g. "namespace")');
+  }
+  return name;
+}
