@@ -136,3 +136,67 @@ describe('ProvidedClientCa', () => {
     expect(() => new ProvidedClientCa(Testing.chart(), 'ca', { name: 'x', caPem: pki.caCert, clients: [{ name: 'a' }, { name: 'a' }] })).toThrow(/clients\[1\]\.name/);
   });
 });
+
+describe('ProvidedClientCa CRL parsing', () => {
+  let pki: TestPki;
+  beforeAll(() => {
+    pki = generateTestPki();
+  });
+  const asCrl = (pem: string): string => pem.replace(/-----BEGIN [A-Z ]+-----/, '-----BEGIN X509 CRL-----').replace(/-----END [A-Z ]+-----/, '-----END X509 CRL-----');
+  const provided = (crlPem: string, caPem?: string, now?: Date): ProvidedClientCa => new ProvidedClientCa(Testing.chart(), 'ca', { name: 'x', caPem: caPem ?? pki.caCert, crlPem, now });
+  const errorOf = (fn: () => unknown): ValidationError => {
+    try {
+      fn();
+    } catch (err) {
+      if (err instanceof ValidationError) return err;
+      throw err;
+    }
+    throw new Error('expected a ValidationError');
+  };
+
+  test('accepts the CA\'s own CRL and reports its issuer and update times', () => {
+    const ca = provided(pki.crl);
+    expect(ca.crls).toHaveLength(1);
+    expect(ca.crls[0].issuer).toBe('CN=test-client-ca');
+    expect(ca.crls[0].nextUpdate!.getTime()).toBeGreaterThan(Date.now());
+  });
+
+  test('rejects a private key relabelled as a CRL, without echoing it', () => {
+    const err = errorOf(() => provided(asCrl(pki.caKey)));
+    expect(err.field).toBe('ProvidedClientCa[x].crlPem');
+    expect(err.message).toMatch(/does not parse as a certificate revocation list/);
+    expect(err.message).not.toContain(pki.caKey.split('\n')[1].slice(0, 20));
+  });
+
+  test('rejects a certificate relabelled as a CRL', () => {
+    expect(errorOf(() => provided(asCrl(pki.caCert))).message).toMatch(/does not parse as a certificate revocation list/);
+  });
+
+  test('rejects a CRL whose signature does not verify with the CA key', () => {
+    const der = Buffer.from(pki.crl.replace(/-----[A-Z0-9 ]+-----/g, '').replace(/\s+/g, ''), 'base64');
+    der[der.length - 5] ^= 0x01; // inside the signature value
+    const tampered = `-----BEGIN X509 CRL-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END X509 CRL-----\n`;
+    expect(errorOf(() => provided(tampered)).message).toMatch(/ecdsa-with-SHA256 signature does not verify with the CA's key/);
+  });
+
+  test('rejects a CRL issued by another CA', () => {
+    expect(errorOf(() => provided(pki.crl, pki.otherCaCert)).message).toMatch(/is issued by none of the CA certificates/);
+  });
+
+  test('rejects an expired CRL (nginx would then reject every client)', () => {
+    const inEightDays = new Date(Date.now() + 8 * 24 * 3600 * 1000); // the test CRL lasts 7 days, the CA 30
+    expect(errorOf(() => provided(pki.crl, undefined, inEightDays)).message).toMatch(/expired on .*reject every client/);
+  });
+
+  test('rejects a CRL set that leaves one of the CAs without a CRL (nginx checks the whole chain)', () => {
+    const err = errorOf(() => provided(pki.crl, `${pki.caCert}${pki.otherCaCert}`));
+    expect(err.value).toBe('CN=other-ca');
+    expect(err.message).toMatch(/without a CRL/);
+  });
+
+  test('rejects a CRL block with trailing garbage in its DER', () => {
+    const der = Buffer.concat([Buffer.from(pki.crl.replace(/-----[A-Z0-9 ]+-----/g, '').replace(/\s+/g, ''), 'base64'), Buffer.from([0x00, 0x00])]);
+    const padded = `-----BEGIN X509 CRL-----\n${der.toString('base64')}\n-----END X509 CRL-----\n`;
+    expect(errorOf(() => provided(padded)).message).toMatch(/does not parse as a certificate revocation list \(trailing bytes/);
+  });
+});
