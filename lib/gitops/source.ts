@@ -48,3 +48,12 @@ export function fluxRef(revision: string): { branch?: string; tag?: string; comm
   if (/^v?[0-9]+\.[0-9]+\.[0-9]+([-+].*)?$/.test(revision)) return { tag: revision };
   return { branch: revision };
 }
+
+/** A folder below the `dist/` path (e.g. `delivery/argocd`): relative, no `..`, `.`, empty segments or whitespace. */
+export function checkRelativeFolder(field: string, value: string): string {
+  const folder = typeof value === 'string' ? value.replace(/^\.\//, '').replace(/\/+$/, '') : '';
+  if (folder === '' || folder.startsWith('/') || folder.split('/').some((p) => p === '..' || p === '.' || p === '') || !/^[A-Za-z0-9._/-]+$/.test(folder)) {
+    invalid(field, value, 'is not a relative folder below the dist/ path', 'give a folder such as "delivery/argocd" (letters, digits, ".", "_", "-" and "/")');
+  }
+  return folder;
+}

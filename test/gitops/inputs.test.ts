@@ -75,6 +75,11 @@ describe('GitOps inputs that land in dist/delivery', () => {
     expect(() => argo({ destinationServer: 'https://aks-prod-dns-1234.hcp.westeurope.azmk8s.io:443' })).not.toThrow();
   });
 
+  test.each(['../../etc', '/abs', 'delivery/../x', 'delivery argo'])('rejects a deliveryFolder %j in Argo CD and Flux', (deliveryFolder) => {
+    expect(validationErrorOf(() => argo({ deliveryFolder })).field).toBe('gitops.argoCd.deliveryFolder');
+    expect(validationErrorOf(() => flux({ deliveryFolder })).field).toBe('gitops.flux.deliveryFolder');
+  });
+
   const prerequisite = (change: Partial<HelmPrerequisite>): HelmPrerequisite => ({ ...certManagerPrerequisite(), ...change });
   test.each<[string, Partial<HelmPrerequisite>, string]>([
     ['rejects a prerequisite repoUrl with a token', { repoUrl: `https://user:${TOKEN}@charts.example.com` }, 'gitops.prerequisites[0].repoUrl'],
