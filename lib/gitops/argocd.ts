@@ -3,7 +3,8 @@ import { Application } from '../../imports/argoproj.io';
 import { checkDnsLabel, checkDnsSubdomain, checkUrl, invalid } from '../core/validation';
 import { DeliveredLayer } from './layers';
 import { HelmPrerequisite, prerequisiteWaves } from './prerequisites';
-import { checkGitSource, checkRelativeFolder, GitSource } from './source';
+import { checkRelativeFolder } from './checks';
+import { checkGitSource, GitSource } from './source';
 
 /** Annotation that orders the Applications within the sync of the root Application. */
 export const ARGO_SYNC_WAVE = 'argocd.argoproj.io/sync-wave';

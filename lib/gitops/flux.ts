@@ -5,7 +5,8 @@ import { GitRepository } from '../../imports/source.toolkit.fluxcd.io';
 import { checkDnsLabel, invalid } from '../core/validation';
 import { DeliveredLayer } from './layers';
 import { HelmPrerequisite, prerequisiteWaves } from './prerequisites';
-import { checkGitSource, checkRelativeFolder, fluxRef, GitSource } from './source';
+import { checkRelativeFolder } from './checks';
+import { checkGitSource, fluxRef, GitSource } from './source';
 
 /** API version of Flux HelmReleases (helm-controller v1). */
 export const HELM_RELEASE_API_VERSION = 'helm.toolkit.fluxcd.io/v2';

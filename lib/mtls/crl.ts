@@ -20,7 +20,10 @@ export interface CrlInfo {
   readonly issuer: string;
   /** `thisUpdate`. */
   readonly thisUpdate: Date;
-  /** `nextUpdate`, when present: nginx (OpenSSL) rejects every client certificate of this CA after it. */
+  /**
+   * `nextUpdate`: nginx (OpenSSL) rejects every client certificate of this CA after it.
+   * @default undefined when the CRL has no nextUpdate (it then never expires for OpenSSL)
+   */
   readonly nextUpdate?: Date;
 }
 
