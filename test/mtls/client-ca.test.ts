@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Testing } from 'cdk8s';
 import { ValidationError } from '../../lib/core/validation';
 import { ManagedClientCa } from '../../lib/mtls/managed-client-ca';
@@ -192,6 +196,35 @@ describe('ProvidedClientCa CRL parsing', () => {
     const err = errorOf(() => provided(pki.crl, `${pki.caCert}${pki.otherCaCert}`));
     expect(err.value).toBe('CN=other-ca');
     expect(err.message).toMatch(/without a CRL/);
+  });
+
+  test('agrees with `openssl crl -verify` on the accepted CRL and on the tampered and relabelled inputs', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crl-'));
+    try {
+      writeFileSync(join(dir, 'ca.pem'), pki.caCert);
+      const der = Buffer.from(pki.crl.replace(/-----[A-Z0-9 ]+-----/g, '').replace(/\s+/g, ''), 'base64');
+      der[der.length - 5] ^= 0x01;
+      const inputs: [string, string, boolean][] = [
+        ['good', pki.crl, true],
+        ['tampered', `-----BEGIN X509 CRL-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END X509 CRL-----\n`, false],
+        ['relabelled-key', asCrl(pki.caKey), false],
+        ['relabelled-cert', asCrl(pki.caCert), false],
+      ];
+      for (const [name, pem, ok] of inputs) {
+        writeFileSync(join(dir, `${name}.crl`), pem);
+        const openssl = spawnSync('openssl', ['crl', '-noout', '-in', `${name}.crl`, '-CAfile', 'ca.pem'], { cwd: dir, encoding: 'utf8' });
+        const opensslOk = openssl.status === 0 && /verify OK/.test(`${openssl.stdout}${openssl.stderr}`);
+        let oursOk = true;
+        try {
+          provided(pem);
+        } catch {
+          oursOk = false;
+        }
+        expect([name, opensslOk, oursOk]).toEqual([name, ok, ok]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('rejects a CRL block with trailing garbage in its DER', () => {
