@@ -15,6 +15,8 @@ export function addController(chart: Chart, config: EdgeDeploymentConfig): void 
     ingressClassName: config.controller.ingressClassName,
     replicas: config.controller.replicas,
     admissionWebhook: config.controller.admissionWebhook,
+    // Only the app namespace's Secrets are readable by the edge; the client CA key (mtls.clientNamespace) is not.
+    watchNamespace: config.app.namespace,
     service: { azurePublicIpName: config.azure.ingressPublicIpName, azureResourceGroupName: config.azure.resourceGroupName },
   });
 }
