@@ -37,7 +37,8 @@ export interface ErrnoLike {
 
 /** Whether `err` is an errno error from `fs` (an expected failure: disk full, permissions, name too long ...). */
 export function isErrno(err: unknown): err is Error & ErrnoLike {
-  return err instanceof Error && typeof (err as Partial<ErrnoLike>).code === 'string' && /^E[A-Z]+$/.test((err as unknown as ErrnoLike).code);
+  // Duck-typed, not `instanceof Error`: errors of Node's fs come from another realm under jest's vm sandbox.
+  return typeof err === 'object' && err !== null && typeof (err as Partial<ErrnoLike>).code === 'string' && /^E[A-Z]+$/.test((err as ErrnoLike).code);
 }
 
 /**
