@@ -8,7 +8,7 @@
 import { appendFileSync, cpSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Fingerprint, fingerprint, leftovers, runSynth, startSynth } from './support';
+import { Fingerprint, fingerprint, leftovers, runSynth, startSynth, SYNTH_COMMAND } from './support';
 
 type State = 'old' | 'new' | 'absent';
 
@@ -85,6 +85,46 @@ describe('synth under SIGKILL and concurrency (real main.ts in child processes)'
     expect(next.stdout).toMatch(/^note: finished a publish a killed synth left half done \(dist published, cdktf\.out published; journal /m);
     expect({ dist: fingerprint(join(dir, 'dist')), cdktf: fingerprint(join(dir, 'cdktf.out')) }).toEqual(fresh);
     expect(leftovers(dir)).toEqual([]);
+  }, 120_000);
+
+  test('a run with only one of the outputs (--only cdk8s) still finishes a publish of both that a SIGKILL interrupted', async () => {
+    const dir = previousOutputs('kill-then-only');
+    const synth = startSynth(args(dir), { EDGE_SYNTH_TEST_HOOK: 'pause:published:dist' });
+    await synth.waitFor('synth paused at published:dist');
+    synth.child.kill('SIGKILL');
+    await synth.done;
+    expect({ dist: fingerprint(join(dir, 'dist')), cdktf: fingerprint(join(dir, 'cdktf.out')) }).toEqual({ dist: fresh.dist, cdktf: previous.cdktf });
+    const next = runSynth(['--only', 'cdk8s', ...args(dir)]);
+    expect(next.status).toBe(0);
+    expect(next.stdout).toMatch(/^note: finished a publish a killed synth left half done \(cdktf\.out published; journal /m);
+    expect({ dist: fingerprint(join(dir, 'dist')), cdktf: fingerprint(join(dir, 'cdktf.out')) }).toEqual(fresh);
+    expect(leftovers(dir)).toEqual([]);
+  }, 120_000);
+
+  test('a library user\'s own synth script gets the same: killed mid-publish, its next run finishes the publish', async () => {
+    const dir = join(work, 'user-app');
+    const user = (name: string, env: Record<string, string> = {}) => startSynth([join(__dirname, 'fixtures', 'user-app.ts'), join(dir, 'out', 'dist'), join(dir, 'out', 'tf'), name], env, SYNTH_COMMAND.slice(0, 3));
+    expect((await user('first').done).status).toBe(0);
+    const before = { dist: fingerprint(join(dir, 'out', 'dist')), tf: fingerprint(join(dir, 'out', 'tf')) };
+    const killed = user('second', { EDGE_SYNTH_TEST_HOOK: 'pause:moved-aside:cdktf.out' });
+    await killed.waitFor('synth paused at moved-aside:cdktf.out');
+    killed.child.kill('SIGKILL');
+    await killed.done;
+    expect(fingerprint(join(dir, 'out', 'tf'))).toBeUndefined();
+    const next = await user('second').done;
+    expect(next).toMatchObject({ status: 0, stderr: '' });
+    expect(next.stdout).toMatch(/^note: finished a publish a killed synth left half done \(cdktf\.out published; journal /m);
+    expect(Object.keys(fingerprint(join(dir, 'out', 'tf')) ?? {})).toEqual(['.', '.synth-manifest', 'stacks', 'stacks/second', 'stacks/second/cdk.tf.json']);
+    expect(fingerprint(join(dir, 'out', 'dist'))).not.toEqual(before.dist);
+    expect(leftovers(join(dir, 'out'))).toEqual([]);
+
+    // and its hand-added file is reported, not deleted
+    writeFileSync(join(dir, 'out', 'dist', 'README.md'), 'mine\n');
+    const after = { dist: fingerprint(join(dir, 'out', 'dist')), tf: fingerprint(join(dir, 'out', 'tf')) };
+    const refused = await user('third').done;
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/^user synth failed: dist ".*\/out\/dist" holds 1 file synth did not write: README\.md /);
+    expect({ dist: fingerprint(join(dir, 'out', 'dist')), tf: fingerprint(join(dir, 'out', 'tf')) }).toEqual(after);
   }, 120_000);
 
   test('two synths at once: the second waits for the first, both succeed, the outputs are whole, nothing is left behind', async () => {

@@ -54,9 +54,9 @@ export interface BackgroundSynth {
   readonly done: Promise<SynthRun>;
 }
 
-/** Starts the real synth in the background. */
-export function startSynth(args: readonly string[], env: Record<string, string> = {}): BackgroundSynth {
-  const child = spawn(SYNTH_COMMAND[0], [...SYNTH_COMMAND.slice(1), ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env } });
+/** Starts the real synth (or `command`, e.g. a user's script after `node --import tsx`) in the background. */
+export function startSynth(args: readonly string[], env: Record<string, string> = {}, command: readonly string[] = SYNTH_COMMAND): BackgroundSynth {
+  const child = spawn(command[0], [...command.slice(1), ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env } });
   let stdout = '';
   let stderr = '';
   const waiters: { text: string; resolve: () => void }[] = [];
