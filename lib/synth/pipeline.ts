@@ -137,7 +137,13 @@ export function synthesize(targets: SynthTargets): SynthSummary {
     }
     if (cdktf && targets.cdktf) {
       const scratch = stage(cdktf, txn, staged);
-      targets.cdktf.build(scratch).synth();
+      try {
+        targets.cdktf.build(scratch).synth();
+      } catch (err) {
+        // cdktf's own writes: a write(2) error carries no path, so name the folder being written
+        if (isErrno(err) && !err.path) Object.assign(err, { path: scratch, syscall: 'write' });
+        throw err;
+      }
       checkOwnership(cdktf, new Set(writeManifest(scratch)));
     }
     step('staged');

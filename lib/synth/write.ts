@@ -15,7 +15,13 @@ export function writeTree(root: string, tree: ReadonlyMap<string, string>): numb
       mkdirSync(dir, { recursive: true });
       made.add(dir);
     }
-    writeFileSync(file, content);
+    try {
+      writeFileSync(file, content);
+    } catch (err) {
+      // write(2) errors (ENOSPC, EDQUOT, EIO) carry no path: name the file
+      if (typeof err === 'object' && err !== null && !('path' in err)) Object.assign(err, { path: file });
+      throw err;
+    }
     bytes += Buffer.byteLength(content);
   }
   return bytes;
