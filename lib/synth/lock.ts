@@ -36,7 +36,13 @@ export function acquireLock(path: string, label: string, waitSeconds: number, no
   const deadline = Date.now() + waitSeconds * 1000;
   let waiting = false;
   for (;;) {
-    writeFileSync(candidate, `${JSON.stringify(me)}\n`);
+    try {
+      writeFileSync(candidate, `${JSON.stringify(me)}\n`);
+    } catch (err) {
+      // name the lock, not its temporary twin (e.g. EACCES: the parent folder is not writable)
+      if (isErrno(err)) Object.assign(err, { path });
+      throw err;
+    }
     try {
       linkSync(candidate, path);
       unlinkSync(candidate);
