@@ -141,3 +141,14 @@ function debianVersion(engine: EngineRoot): string {
   const file = enginePath(engine, '/etc/debian_version');
   return existsSync(file) ? readFileSync(file, 'utf8').trim() : 'unknown';
 }
+
+/**
+ * Whether a libmodsecurity version enforces `SecPcreMatchLimit`: from 3.0.10 on (ModSecurity v3.0.10
+ * src/operators/rx.cc passes the limit to PCRE2 and sets `TX:MSC_PCRE_LIMITS_EXCEEDED`; 3.0.9 has no such code).
+ */
+export function enforcesMatchLimit(libmodsecurity: string): boolean {
+  const m = /^(\d+)\.(\d+)\.(\d+)$/.exec(libmodsecurity);
+  if (!m) return false;
+  const [major, minor, patch] = m.slice(1).map(Number);
+  return major > 3 || (major === 3 && (minor > 0 || patch >= 10));
+}
