@@ -21,26 +21,13 @@ import { copyDist, FIXTURE_DIST, writeControllerObjects } from '../engine/harnes
 import { EdgeEngine, startEdgeEngine } from '../engine/harness/engine';
 import { currentEngine, enforcesMatchLimit, engineVersions } from '../engine/harness/engine-root';
 import { describeEngine } from '../engine/harness/jest-engine';
+import { REGEX_LIMIT_INPUTS, RegexLimitInput } from '../engine/harness/regex-limit-inputs';
 import { loudWarning } from '../engine/harness/prerequisites';
 
 jest.setTimeout(60000);
 
 const LIMIT_RULE = String(SETTINGS_RULE_IDS.regexMatchLimit);
-
-/** Inputs, as data: what a request sends and what CRS 4.22 matches on it when no limit is in the way. */
-const INPUTS = {
-  /** Bash reads a file by command substitution; the tail of plain words makes 932130's regex backtrack past 1000. */
-  longShellSubstitution: {
-    method: 'POST', path: '/api/notes', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ note: `$(< x) ${'hello world, '.repeat(115)}` }), detectedBy: '932130',
-  },
-  /** A search for a long list of ordinary words (a 640-byte query string): 920100 runs on the request line in phase 1. */
-  longSearch: {
-    method: 'GET', path: `/search?q=${encodeURIComponent('hospital ward cardiology appointment '.repeat(17).trim())}`, headers: {}, body: undefined,
-  },
-} as const;
-
-type Input = (typeof INPUTS)[keyof typeof INPUTS];
+const INPUTS = REGEX_LIMIT_INPUTS;
 
 function distWith(options: WafPolicyOptions): string {
   const chart = Testing.chart();
@@ -51,11 +38,8 @@ function distWith(options: WafPolicyOptions): string {
   return dist;
 }
 
-async function send(engine: EdgeEngine, input: Input): Promise<{ status: number; ruleIds: readonly string[] }> {
-  const { response, audit } = await engine.request(
-    { method: input.method, path: input.path, headers: input.headers, body: input.body, marker: `limits-${Math.random()}` },
-    () => true,
-  );
+async function send(engine: EdgeEngine, input: RegexLimitInput): Promise<{ status: number; ruleIds: readonly string[] }> {
+  const { response, audit } = await engine.request({ ...input.request, marker: `limits-${Math.random()}` }, () => true);
   return { status: response.status, ruleIds: audit?.ruleIds ?? [] };
 }
 
@@ -78,13 +62,15 @@ const testOnLimitEngine = enforcesLimit ? test : test.skip;
 if (!enforcesLimit) loudWarning(`libmodsecurity ${version} ignores SecPcreMatchLimit: the regex match-limit tests that need 3.0.14 are SKIPPED (build the Debian 13 root: scripts/test-deps/30-trixie.sh)`);
 
 describeEngine(`regex match limits on libmodsecurity ${version}`, () => {
-  test('the default limit (100000) catches a shell substitution in a 1.5 KB JSON value and lets a 640-byte search through', async () => {
+  test('the default limit (100000) catches shell expansions in 1.5 KB values and lets 640-byte and 6 KB searches through', async () => {
     await withEdge({}, async (engine) => {
       expect(engine.mounts.length).toBe(1);
       expect(await send(engine, INPUTS.longShellSubstitution)).toEqual({ status: 403, ruleIds: expect.arrayContaining([INPUTS.longShellSubstitution.detectedBy]) });
-      const search = await send(engine, INPUTS.longSearch);
-      expect(search.status).toBe(200);
-      expect(search.ruleIds).not.toContain(LIMIT_RULE);
+      expect((await send(engine, INPUTS.longArithmeticExpansion)).status).toBe(403);
+      for (const benign of [INPUTS.longSearch, INPUTS.longestSearch]) {
+        const search = await send(engine, benign);
+        expect({ id: benign.id, status: search.status, limitRule: search.ruleIds.includes(LIMIT_RULE) }).toEqual({ id: benign.id, status: 200, limitRule: false });
+      }
     });
   });
 

@@ -71,6 +71,14 @@ export function currentEngine(): EngineRoot {
   return selected;
 }
 
+/**
+ * Makes `engine` the engine of this process until the next call (`undefined`: select from the environment again).
+ * For tests that run the same scenarios on both engines.
+ */
+export function useEngine(engine: EngineRoot | undefined): void {
+  selected = engine;
+}
+
 /** A path of the engine's file system, as seen from the host. */
 export function enginePath(engine: EngineRoot, path: string): string {
   return engine.kind === 'host' ? path : join(engine.root, path);
