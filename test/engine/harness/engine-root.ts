@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../support/dist';
 
@@ -9,7 +9,8 @@ import { REPO_ROOT } from '../../support/dist';
  * - `trixie`: a Debian 13 root built by `scripts/test-deps/30-trixie.sh` (nginx 1.26, libmodsecurity 3.0.14 — the
  *   libmodsecurity release the ingress-nginx v1.15.1 image bundles). nginx runs chrooted into it, in a private mount
  *   namespace (`unshare --mount`) where the harness's temporary folder and the CRS are bind-mounted at their own
- *   paths and `/proc` is mounted (for `/dev/stdout`); the namespace and its mounts end with the nginx master.
+ *   paths (over a tmpfs on the root's `/tmp`) and `/proc` is mounted (for `/dev/stdout`); the namespace and its
+ *   mounts end with the nginx master.
  *   Loopback is shared with the tests. Needs root.
  * - `host`: the Debian 12 host packages (nginx 1.22, libmodsecurity 3.0.9), which ignore `SecPcreMatchLimit`: the
  *   fallback, announced loudly.
@@ -98,8 +99,10 @@ export function nginxBinary(engine: EngineRoot): string {
 export function engineCommand(engine: EngineRoot, args: readonly string[], binds: readonly string[]): { file: string; args: string[] } {
   if (engine.kind === 'host') return { file: nginxBinary(engine), args: [...args] };
   const dirs = [...new Set(binds.map((b) => realpathSync(b)))];
-  for (const d of dirs) mkdirSync(join(engine.root, d), { recursive: true });
-  const script = 'set -e; r=$1; shift; while [ "$1" != -- ]; do mount --bind "$1" "$r$1"; shift; done; shift; ' +
+  // A tmpfs over the root's /tmp first: mount points for folders under /tmp (the harness's temporary folders) are
+  // created in it, inside the namespace, so none is left in the cached root; others (the CRS checkout) stay put.
+  const script = 'set -e; r=$1; shift; mount -t tmpfs tmpfs "$r/tmp"; ' +
+    'while [ "$1" != -- ]; do mkdir -p "$r$1"; mount --bind "$1" "$r$1"; shift; done; shift; ' +
     'mount -t proc proc "$r/proc"; exec chroot "$r" "$@"';
   return { file: 'unshare', args: ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', engine.root, ...dirs, '--', nginxBinary(engine), ...args] };
 }
