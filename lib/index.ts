@@ -42,6 +42,7 @@ export type { DenySourceIpsRule } from './waf/deny-source-ips';
 export type { DenyRequestHeaderRule, HeaderValueMatch } from './waf/deny-request-header';
 export type { AllowPathsRule } from './waf/allow-paths';
 export type { RuleExclusion } from './waf/exclusion';
+export type { RegexLimits, RegexMatchLimitAction } from './waf/regex-limits';
 export { CUSTOM_RULE_ID_RANGE, WAF_RULE_ID_RANGE, CRS_RULE_ID_RANGE } from './waf/rule-ids';
 export { CRS_VERSION } from './waf/crs';
 

@@ -11,6 +11,7 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import { startEdgeEngine } from '../test/engine/harness/engine';
+import { currentEngine, describeEngine } from '../test/engine/harness/engine-root';
 import { describeCrs } from '../test/engine/harness/modsecurity-tree';
 import { engineAvailability, loudWarning } from '../test/engine/harness/prerequisites';
 import { formatTable, runScenarios } from '../test/engine/harness/scenarios';
@@ -31,7 +32,8 @@ async function main(): Promise<number> {
   try {
     const results = await runScenarios(engine);
     console.log(`Real-engine conformance of ${distRoot}`);
-    console.log(`nginx + libmodsecurity (Debian) + ${describeCrs(engine.crs)}; host ${engine.host}; mTLS CA: ${engine.model.servers[0]?.auth?.caSource ?? 'none'}`);
+    console.log(`engine: ${describeEngine(currentEngine())}${currentEngine().fallbackReason ? ' — FALLBACK, not the image\'s libmodsecurity 3.0.14' : ''}`);
+    console.log(`nginx + libmodsecurity + ${describeCrs(engine.crs)}; host ${engine.host}; mTLS CA: ${engine.model.servers[0]?.auth?.caSource ?? 'none'}`);
     if (engine.model.unmodelledKeys.length > 0) console.log(`WARNING: ConfigMap keys not rendered by the harness: ${engine.model.unmodelledKeys.join(', ')}`);
     if (engine.model.unmodelledAnnotations.length > 0) console.log(`WARNING: Ingress annotations not rendered by the harness: ${engine.model.unmodelledAnnotations.join(', ')}`);
     if (keepTemp) console.log(`rendered configuration: ${engine.confPath}`);
