@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { SynthError, describeErrno, isErrno } from './errors';
+import { exchangeFolders } from './exchange';
 import { step } from './hooks';
 import { isAlive } from './lock';
 
@@ -19,10 +20,12 @@ import { isAlive } from './lock';
  * rolls back what was already swapped. A SIGKILL leaves the journal: the next synth, holding the locks, finishes the
  * publish (roll forward — the staged trees were complete and validated before the journal was written), and says so.
  *
- * What this cannot give without `renameat2(RENAME_EXCHANGE)` (Node has no binding): between the two renames of one
- * output (two consecutive syscalls) the folder is absent; a SIGKILL exactly there leaves it absent until the next
- * synth restores it; and between the outputs a reader can see the new cdktf.out beside the old dist for as long as one
- * output takes to swap (or, after a SIGKILL there, until the next synth).
+ * Where Linux's `renameat2(RENAME_EXCHANGE)` can be called (exchange.ts), an existing folder and its staged tree
+ * are exchanged in one step, so the folder is never absent, also under SIGKILL; the previous tree then sits under the
+ * staged name until clean-up. Elsewhere (the fallback) the folder is renamed aside first, and between those two
+ * renames (two consecutive syscalls) it is absent; a SIGKILL exactly there leaves it absent until the next synth
+ * restores it. In both modes a reader can see the new cdktf.out beside the old dist for as long as one output takes to
+ * swap (or, after a SIGKILL there, until the next synth finishes the publish).
  */
 
 /** One output folder of a publish. */
@@ -79,19 +82,24 @@ export function publish(txn: string, staged: readonly Staged[]): void {
     throw err;
   }
   step('journal-written');
-  const done: { entry: JournalEntry; movedAside: boolean; swapped: boolean }[] = [];
+  const done: SwapState[] = [];
   try {
     for (const entry of journal.entries) {
-      const state = { entry, movedAside: false, swapped: false };
+      const state: SwapState = { entry, movedAside: false, swapped: false, exchanged: false };
       done.push(state);
-      if (existsSync(entry.target)) {
-        renameSync(entry.target, entry.old);
-        state.movedAside = true;
-        step(`moved-aside:${entry.label}`, entry.target);
-      }
       step(`swap:${entry.label}`, entry.target);
-      renameSync(entry.scratch, entry.target);
-      state.swapped = true;
+      const exists = existsSync(entry.target);
+      if (exists && exchangeFolders(entry.scratch, entry.target)) {
+        state.exchanged = true;
+      } else {
+        if (exists) {
+          renameSync(entry.target, entry.old);
+          state.movedAside = true;
+          step(`moved-aside:${entry.label}`, entry.target);
+        }
+        renameSync(entry.scratch, entry.target);
+        state.swapped = true;
+      }
       step(`published:${entry.label}`, entry.target);
     }
   } catch (err) {
@@ -100,7 +108,11 @@ export function publish(txn: string, staged: readonly Staged[]): void {
   try {
     for (const e of journal.entries) unlinkSync(journalPath(e.target));
     step('journal-removed');
-    for (const e of journal.entries) rmSync(e.old, { recursive: true, force: true });
+    // The previous trees: under the `.old` name (renamed aside) or the staged name (exchanged).
+    for (const e of journal.entries) {
+      rmSync(e.old, { recursive: true, force: true });
+      rmSync(e.scratch, { recursive: true, force: true });
+    }
   } catch (err) {
     throw new SynthError(`${journal.entries.map((e) => e.label).join(' and ')} were published, but cleaning up failed: ${isErrno(err) ? describeErrno(err) : String(err)}; the next synth removes what is left`);
   }
@@ -109,10 +121,22 @@ export function publish(txn: string, staged: readonly Staged[]): void {
 /** A publish that failed half way and could not be put back: its journal and staged trees are kept for recovery. */
 export class PublishInterrupted extends SynthError {}
 
-function rollBack(done: { entry: JournalEntry; movedAside: boolean; swapped: boolean }[], journal: Journal, cause: unknown): never {
+interface SwapState {
+  readonly entry: JournalEntry;
+  movedAside: boolean;
+  swapped: boolean;
+  exchanged: boolean;
+}
+
+function rollBack(done: SwapState[], journal: Journal, cause: unknown): never {
   const why = isErrno(cause) ? describeErrno(cause) : String(cause);
   try {
-    for (const { entry, movedAside, swapped } of [...done].reverse()) {
+    for (const { entry, movedAside, swapped, exchanged } of [...done].reverse()) {
+      if (exchanged && !exchangeFolders(entry.scratch, entry.target)) {
+        renameSync(entry.target, entry.old);
+        renameSync(entry.scratch, entry.target);
+        renameSync(entry.old, entry.scratch);
+      }
       if (swapped) renameSync(entry.target, entry.scratch);
       if (movedAside) renameSync(entry.old, entry.target);
       rmSync(entry.scratch, { recursive: true, force: true });
@@ -143,8 +167,10 @@ export function recover(targets: readonly string[]): string[] {
       const current = statOrUndefined(e.target);
       if (current?.ino === e.scratchIno) continue;
       if (statOrUndefined(e.scratch)?.ino === e.scratchIno) {
-        if (current) renameSync(e.target, e.old);
-        renameSync(e.scratch, e.target);
+        if (!current || !exchangeFolders(e.scratch, e.target)) {
+          if (current) renameSync(e.target, e.old);
+          renameSync(e.scratch, e.target);
+        }
         actions.push(`${e.label} published`);
       } else if (!current && existsSync(e.old)) {
         renameSync(e.old, e.target);

@@ -48,6 +48,7 @@ describe('synthesize() keeps both outputs whole and replaces only what it owns',
   });
   afterEach(() => {
     delete process.env.EDGE_SYNTH_TEST_HOOK;
+    delete process.env.EDGE_SYNTH_TEST_NO_EXCHANGE;
     spawnSync('chmod', ['-R', 'u+w', work]);
     rmSync(work, { recursive: true, force: true });
   });
@@ -195,21 +196,28 @@ describe('synthesize() keeps both outputs whole and replaces only what it owns',
   });
 
   /** A failure inside the publish (injected I/O error at each step): what is already swapped is put back. */
-  const PUBLISH_FAILURES = ['moved-aside:dist', 'swap:dist', 'published:dist', 'moved-aside:cdktf.out', 'swap:cdktf.out', 'published:cdktf.out'];
-  test.each(PUBLISH_FAILURES)('an I/O error at publish step %s puts both folders back byte-identical', (at) => {
+  const PUBLISH_FAILURES = [
+    ...['swap:dist', 'published:dist', 'swap:cdktf.out', 'published:cdktf.out'].map((at) => ({ mode: 'exchange', at })),
+    ...['swap:dist', 'moved-aside:dist', 'published:dist', 'swap:cdktf.out', 'moved-aside:cdktf.out', 'published:cdktf.out'].map((at) => ({ mode: 'fallback', at })),
+  ];
+  test.each(PUBLISH_FAILURES)('$mode: an I/O error at publish step $at puts both folders back byte-identical', ({ mode, at }) => {
     const before = previousOutputs();
+    if (mode === 'fallback') process.env.EDGE_SYNTH_TEST_NO_EXCHANGE = '1';
     process.env.EDGE_SYNTH_TEST_HOOK = `fail:${at}`;
     expect(() => synthesize(both())).toThrow(/^publishing failed: cannot rename .*: input\/output error \(EIO\); dist and cdktf\.out were put back as they were$/);
     expect(state()).toEqual(before);
   });
 
-  test('an I/O error after both folders were published says so, and the next synth removes what is left', () => {
+  // Exchanged, the previous trees sit under the staged names, which synth removes on its way out; renamed aside, they
+  // sit under `.old` names for the next synth.
+  test.each([{ mode: 'exchange', left: 0 }, { mode: 'fallback', left: 2 }])('$mode: an I/O error after both folders were published says so, and the next synth removes what is left', ({ mode, left }) => {
     previousOutputs();
+    if (mode === 'fallback') process.env.EDGE_SYNTH_TEST_NO_EXCHANGE = '1';
     process.env.EDGE_SYNTH_TEST_HOOK = 'fail:journal-removed';
     expect(() => synthesize(both())).toThrow(/^dist and cdktf\.out were published, but cleaning up failed: .*; the next synth removes what is left$/);
     delete process.env.EDGE_SYNTH_TEST_HOOK;
     const published = { dist: fingerprint(dist), cdktf: fingerprint(cdktfOut) };
-    expect(leftovers(work).length).toBe(2);
+    expect(leftovers(work).length).toBe(left);
     synthesize(both());
     expect(state()).toEqual({ ...published, extra: [] });
   });

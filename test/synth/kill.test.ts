@@ -1,7 +1,8 @@
 /**
  * The real `npm run synth` (main.ts) killed with SIGKILL at every step of its publish, then run again: each output
- * folder is at every instant the previous tree, the new tree, or — only between the two renames of that folder, the
- * window docs/synth.md names — absent; never a mix inside one folder. The next run finishes the publish (roll
+ * folder is at every instant the previous tree or the new tree (with renameat2(RENAME_EXCHANGE)), or — in the fallback
+ * without it, only between the two renames of that folder, the window docs/synth.md names — absent; never a mix
+ * inside one folder. The next run finishes the publish (roll
  * forward) or, if it had not started, keeps the previous trees, and leaves nothing behind.
  * Also: two synths at once, a lock held by a live process, a stale lock of a dead one.
  */
@@ -12,17 +13,34 @@ import { Fingerprint, fingerprint, leftovers, runSynth, startSynth, SYNTH_COMMAN
 
 type State = 'old' | 'new' | 'absent';
 
+type KillPoint = { step: string; dist: State; cdktf: State; recovered: 'old' | 'new' };
+
 /** Kill points, in publish order: where the process is stopped, what each folder must then be, what the next run makes of it. */
-const KILL_POINTS: readonly { step: string; dist: State; cdktf: State; recovered: 'old' | 'new' }[] = [
+const KILL_POINTS: readonly KillPoint[] = [
   { step: 'locked', dist: 'old', cdktf: 'old', recovered: 'old' },
   { step: 'recovered', dist: 'old', cdktf: 'old', recovered: 'old' },
   { step: 'staged', dist: 'old', cdktf: 'old', recovered: 'old' },
   { step: 'journal-written', dist: 'old', cdktf: 'old', recovered: 'new' },
-  { step: 'moved-aside:dist', dist: 'absent', cdktf: 'old', recovered: 'new' },
+  { step: 'swap:dist', dist: 'old', cdktf: 'old', recovered: 'new' },
   { step: 'published:dist', dist: 'new', cdktf: 'old', recovered: 'new' },
-  { step: 'moved-aside:cdktf.out', dist: 'new', cdktf: 'absent', recovered: 'new' },
+  { step: 'swap:cdktf.out', dist: 'new', cdktf: 'old', recovered: 'new' },
   { step: 'published:cdktf.out', dist: 'new', cdktf: 'new', recovered: 'new' },
   { step: 'journal-removed', dist: 'new', cdktf: 'new', recovered: 'new' },
+];
+
+/**
+ * With renameat2(RENAME_EXCHANGE) (exchange.ts) no step leaves a folder absent. Where it cannot be called, the
+ * fallback renames the folder aside first: these extra kill points are the one window docs/synth.md names. Both modes
+ * run here, the fallback forced with EDGE_SYNTH_TEST_NO_EXCHANGE.
+ */
+const FALLBACK_KILL_POINTS: readonly KillPoint[] = [
+  ...KILL_POINTS,
+  { step: 'moved-aside:dist', dist: 'absent', cdktf: 'old', recovered: 'new' },
+  { step: 'moved-aside:cdktf.out', dist: 'new', cdktf: 'absent', recovered: 'new' },
+];
+const MODES = [
+  ...KILL_POINTS.map((p) => ({ mode: 'exchange', env: {} as Record<string, string>, ...p })),
+  ...FALLBACK_KILL_POINTS.map((p) => ({ mode: 'fallback', env: { EDGE_SYNTH_TEST_NO_EXCHANGE: '1' } as Record<string, string>, ...p })),
 ];
 
 describe('synth under SIGKILL and concurrency (real main.ts in child processes)', () => {
@@ -57,25 +75,25 @@ describe('synth under SIGKILL and concurrency (real main.ts in child processes)'
   }
   const expected = (state: State, which: 'dist' | 'cdktf'): Fingerprint | undefined => (state === 'absent' ? undefined : state === 'old' ? previous[which] : fresh[which]);
 
-  test.each(KILL_POINTS)('SIGKILL at $step: dist is $dist, cdktf.out is $cdktf; the next run makes both $recovered and leaves nothing behind', async ({ step, dist, cdktf, recovered }) => {
-    const dir = previousOutputs(`kill-${step.replace(/\W/g, '-')}`);
-    const synth = startSynth(args(dir), { EDGE_SYNTH_TEST_HOOK: `pause:${step}` });
+  test.each(MODES)('$mode: SIGKILL at $step: dist is $dist, cdktf.out is $cdktf; the next run makes both $recovered and leaves nothing behind', async ({ mode, env, step, dist, cdktf, recovered }) => {
+    const dir = previousOutputs(`kill-${mode}-${step.replace(/\W/g, '-')}`);
+    const synth = startSynth(args(dir), { ...env, EDGE_SYNTH_TEST_HOOK: `pause:${step}` });
     await synth.waitFor(`synth paused at ${step}`);
     synth.child.kill('SIGKILL');
     expect((await synth.done).status).toBeNull();
     expect({ dist: fingerprint(join(dir, 'dist')), cdktf: fingerprint(join(dir, 'cdktf.out')) }).toEqual({ dist: expected(dist, 'dist'), cdktf: expected(cdktf, 'cdktf') });
 
     // The next run, stopped by an injected failure right after its recovery step: what recovery alone did.
-    const next = runSynth(args(dir), { env: { EDGE_SYNTH_TEST_HOOK: 'fail:recovered' } });
+    const next = runSynth(args(dir), { env: { ...env, EDGE_SYNTH_TEST_HOOK: 'fail:recovered' } });
     expect(next.status).toBe(1);
     expect(next.stderr).toMatch(/^synth failed: cannot rename recovered: input\/output error \(EIO\); .* were not changed\n$/);
     expect({ dist: fingerprint(join(dir, 'dist')), cdktf: fingerprint(join(dir, 'cdktf.out')) }).toEqual({ dist: expected(recovered, 'dist'), cdktf: expected(recovered, 'cdktf') });
     expect(leftovers(dir)).toEqual([]);
   }, 120_000);
 
-  test('after a SIGKILL between the renames of dist, a plain next run restores it, says so, and writes the new output', async () => {
+  test('fallback: after a SIGKILL between the renames of dist, a plain next run restores it, says so, and writes the new output', async () => {
     const dir = previousOutputs('kill-then-run');
-    const synth = startSynth(args(dir), { EDGE_SYNTH_TEST_HOOK: 'pause:moved-aside:dist' });
+    const synth = startSynth(args(dir), { EDGE_SYNTH_TEST_NO_EXCHANGE: '1', EDGE_SYNTH_TEST_HOOK: 'pause:moved-aside:dist' });
     await synth.waitFor('synth paused at moved-aside:dist');
     synth.child.kill('SIGKILL');
     await synth.done;
@@ -106,7 +124,7 @@ describe('synth under SIGKILL and concurrency (real main.ts in child processes)'
     const user = (name: string, env: Record<string, string> = {}) => startSynth([join(__dirname, 'fixtures', 'user-app.ts'), join(dir, 'out', 'dist'), join(dir, 'out', 'tf'), name], env, SYNTH_COMMAND.slice(0, 3));
     expect((await user('first').done).status).toBe(0);
     const before = { dist: fingerprint(join(dir, 'out', 'dist')), tf: fingerprint(join(dir, 'out', 'tf')) };
-    const killed = user('second', { EDGE_SYNTH_TEST_HOOK: 'pause:moved-aside:cdktf.out' });
+    const killed = user('second', { EDGE_SYNTH_TEST_NO_EXCHANGE: '1', EDGE_SYNTH_TEST_HOOK: 'pause:moved-aside:cdktf.out' });
     await killed.waitFor('synth paused at moved-aside:cdktf.out');
     killed.child.kill('SIGKILL');
     await killed.done;
