@@ -233,11 +233,19 @@ export const SCENARIOS: readonly Scenario[] = [
         note: 'the server-level auth-tls-match-cn check (nginx.tmpl 916-921) runs before the Lua HTTPS redirect and plain HTTP has an empty ' +
           '$ssl_client_s_dn: an allow-list that does not accept the empty DN answers plain HTTP with 403 instead of redirecting',
       }
-      : { status: ctx.model.controller.httpRedirectCode },
+      : ctx.server.locations.every((l) => l.modsecurity.transactionId.startsWith('edge_mr_'))
+        ? {
+          status: 307,
+          note: 'the WAF policy redirects plain HTTP to an mTLS location (lib/waf/transaction-facts.ts) in ModSecurity\'s rewrite-phase handler, ' +
+            'before the controller\'s Lua redirect (308) and whether or not that one would run; see test/engine/adversarial.test.ts for every state',
+        }
+        : { status: ctx.model.controller.httpRedirectCode },
     check: (res, ctx) => {
       if (res.status === 403) return [];
       const loc = String(res.headers.location ?? '');
-      return loc === `https://${ctx.engine.host}/api/patients` ? [] : [`Location ${JSON.stringify(loc)}, expected https://${ctx.engine.host}/api/patients`];
+      // The controller's Lua redirect drops the trailing slash (lua_ingress.lua 158-163); the WAF's 307 keeps the URI.
+      const expected = res.status === 307 ? `https://${ctx.engine.host}/api/patients/` : `https://${ctx.engine.host}/api/patients`;
+      return loc === expected ? [] : [`Location ${JSON.stringify(loc)}, expected ${expected}`];
     },
   },
   {
