@@ -74,9 +74,11 @@ export const ROUTED_HOST_VARIABLE = 'tx.edge_waf_host';
  *    nginx does (ngx_http_validate_host);
  * 2. plain HTTP to a location that requires a client certificate and redirects: 307 to `https://<routed host><uri>`
  *    (307 keeps method and body like the controller's 308; libmodsecurity's `redirect` only sends 301-307). This
- *    runs in nginx's rewrite phase before the controller's Lua redirect (ModSecurity-nginx's rewrite handler is a
- *    dynamic module, registered after the static lua-nginx-module, and lua-nginx-module postpones its rewrite handler
- *    to the end of the phase), so plain HTTP is redirected in every controller state;
+ *    runs in nginx's rewrite phase before the controller's Lua redirect (ModSecurity-nginx is a dynamic module,
+ *    `load_module` in nginx.tmpl line 29 and `--add-dynamic-module` in images/nginx/rootfs/build.sh, so its
+ *    rewrite handler is registered after the static lua-nginx-module's and runs first; and lua-nginx-module documents
+ *    rewrite_by_lua as "phase: rewrite tail"), so plain HTTP is redirected in every controller state (checked on the
+ *    engine: a phase-1 decision wins over the harness's emulated redirect);
  * 3. any other request to such a location without `https` + `SUCCESS`: 403. With `auth-tls-verify-client: on` nginx
  *    already answers 400 to HTTPS without a valid certificate, so this catches plain HTTP (with the redirect off, or
  *    paths the Lua redirect skips) — whatever the controller's redirect state, and whatever the WAF mode

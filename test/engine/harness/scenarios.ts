@@ -378,8 +378,9 @@ function blockProblems(expected: Expectation, ctx: ScenarioContext, audit?: Audi
   if (!audit) return ['no JSON audit record on the controller stdout (SecAuditLog /dev/stdout, SecAuditLogFormat JSON) for this block'];
   if (audit.ruleIds.length === 0) return ['the audit record names no rule id'];
   const transactionId = ctx.server.locations[0]?.modsecurity.transactionId;
-  if (transactionId === '$request_id' && !/^[0-9a-f]{32}$/.test(audit.uniqueId)) {
-    return [`modsecurity-transaction-id is $request_id but the audit unique_id is ${JSON.stringify(audit.uniqueId)}`];
+  const expectedId = transactionId ? transactionIdPattern(transactionId, ctx.server.host) : undefined;
+  if (expectedId && !expectedId.test(audit.uniqueId)) {
+    return [`modsecurity-transaction-id is ${transactionId} but the audit unique_id is ${JSON.stringify(audit.uniqueId)}`];
   }
   if (expected.blockedBy === 'custom-rule') {
     const custom = audit.ruleIds.filter((id) => ctx.snippetRuleIds.has(id) && !isCrsId(id));
@@ -389,6 +390,30 @@ function blockProblems(expected: Expectation, ctx: ScenarioContext, audit?: Audi
   if (!audit.ruleIds.includes('949110')) problems.push(`CRS inbound anomaly blocking rule 949110 not in the audit record (rule ids: ${audit.ruleIds.join(', ')})`);
   if (expected.family && !audit.ruleIds.some((id) => id.startsWith(expected.family!))) problems.push(`no CRS ${expected.family}xxx rule matched (rule ids: ${audit.ruleIds.join(', ')})`);
   return problems;
+}
+
+/** What nginx makes of the variables a transaction id uses on an HTTPS request to `host`. */
+const TRANSACTION_ID_VARIABLES: Readonly<Record<string, (host: string) => string>> = {
+  request_id: () => '[0-9a-f]{32}',
+  scheme: () => 'https',
+  ssl_client_verify: () => '(?:SUCCESS|NONE|FAILED:[^_]*)',
+  host: (host) => host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+};
+
+/**
+ * The audit `unique_id` a `modsecurity-transaction-id` value produces for an HTTPS request to `host` (nginx
+ * substitutes `$name` / `${name}`), e.g. `$request_id` → 32 hex digits; undefined when it uses another variable.
+ */
+export function transactionIdPattern(template: string, host: string): RegExp | undefined {
+  let unknown = false;
+  const source = template.split(/(\$\{[a-z_]+\}|\$[a-z_]+)/).map((part) => {
+    const name = /^\$\{?([a-z_]+)\}?$/.exec(part)?.[1];
+    if (name === undefined) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const variable = TRANSACTION_ID_VARIABLES[name];
+    if (!variable) unknown = true;
+    return variable ? variable(host) : '';
+  }).join('');
+  return unknown ? undefined : new RegExp(`^${source}$`);
 }
 
 /** CRS reserves 900000–999999. */
