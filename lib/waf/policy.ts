@@ -3,9 +3,11 @@ import { AllowPathsRule, checkAllowPaths, renderAllowPaths } from './allow-paths
 import { CRS_ROOT, CRS_RULES_GLOB, CRS_VERSION, MODSECURITY_BASE_CONFIG } from './crs';
 import { checkDenyRequestHeader, DenyRequestHeaderRule, renderDenyRequestHeader } from './deny-request-header';
 import { checkDenySourceIps, DenySourceIpsRule, renderDenySourceIps } from './deny-source-ips';
-import { checkExclusion, exclusionMergeKey, hostKeyActions, MergedExclusionMember, renderExclusion, renderMergedExclusion, RuleExclusion } from './exclusion';
+import { checkExclusion, exclusionMergeKey, MergedExclusionMember, renderExclusion, renderMergedExclusion, RuleExclusion } from './exclusion';
 import { checkRegexLimits, RegexLimits, RegexMatchLimitAction, renderRegexLimitRule, renderRegexLimitSettings } from './regex-limits';
 import { allocateRuleIds, checkCustomRuleId, CUSTOM_RULE_ID_RANGE, SETTINGS_RULE_IDS } from './rule-ids';
+import { RULE_TAG_PREFIX } from './rule-text';
+import { renderTransactionFactRules } from './transaction-facts';
 
 /**
  * ModSecurity engine mode (`SecRuleEngine`): `On` blocks, `DetectionOnly` evaluates and logs but never blocks,
@@ -326,7 +328,7 @@ export class WafPolicy {
       lines.push(secAction(SETTINGS_RULE_IDS.allowedContentTypes, [`setvar:'tx.allowed_request_content_type=${this.allowedRequestContentTypes.map((t) => `|${t}|`).join(' ')}'`]));
     }
     if (this.skipsResponseAnalysis) lines.push(secAction(SETTINGS_RULE_IDS.skipResponseAnalysis, ['setvar:tx.crs_skip_response_analysis=1']));
-    if (leaders.some((leader, i) => leader !== i)) lines.push(secAction(SETTINGS_RULE_IDS.hostKey, hostKeyActions()));
+    lines.push(...renderTransactionFactRules(SETTINGS_RULE_IDS, RULE_TAG_PREFIX));
     const groups = new Map<number, MergedExclusionMember[]>();
     leaders.forEach((leader, j) => {
       if (!groups.has(leader)) groups.set(leader, []);

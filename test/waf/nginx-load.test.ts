@@ -98,8 +98,8 @@ maybe('rendered snippet in a real nginx + libmodsecurity', () => {
   });
 
   test('every rule kind, quotes and backslashes load without errors, inline and as a file', () => {
-    const policy = new WafPolicy({
-      mode: 'DetectionOnly',
+    const props = {
+      mode: 'DetectionOnly' as const,
       servedHosts: ['api.example.com', 'b.example.com'],
       allowedMethods: ['GET', 'POST'],
       allowedRequestContentTypes: ['application/json'],
@@ -118,9 +118,13 @@ maybe('rendered snippet in a real nginx + libmodsecurity', () => {
         { ruleIds: [920350], host: 'api.example.com' },
         { ruleIds: [920350], host: 'b.example.com' },
       ],
-    });
+    };
+    const policy = new WafPolicy(props);
     expect(policy.allocatedRules().filter((r) => r.mergedInto !== undefined)).toHaveLength(2);
-    expect(nginxTest(mapPaths(MODSECURITY_SNIPPET.render('test', policy.renderModSecurityConfig()))).output).toContain('test is successful');
+    // Inline, nginx's 4 KiB directive limit allows only part of it (the routed-host and client-certificate rules of
+    // transaction-facts.ts take ~1.2 KiB): every rule kind, with the first exclusion.
+    const inline = new WafPolicy({ ...props, exclusions: props.exclusions.slice(0, 1) });
+    expect(nginxTest(mapPaths(MODSECURITY_SNIPPET.render('test', inline.renderModSecurityConfig()))).output).toContain('test is successful');
     const { snippet, policy: file } = rendered(policy);
     expect(file).toContain('\\x27');
     expect(nginxTest(mapPaths(snippet), file).output).toContain('test is successful');
