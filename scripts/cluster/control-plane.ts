@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { binary } from './paths';
 import { CLIENT_IDENTITIES, ControlPlanePki, generateControlPlanePki } from './pki';
-import { ManagedProcess, Network, openNetwork, startProcess, stopProcess, tail } from './processes';
+import { ManagedProcess, Network, openNetwork, scratchDirs, startProcess, stopProcess, tail } from './processes';
 
 /** Result of one kubectl run. */
 export interface KubectlResult {
@@ -78,6 +78,7 @@ function writeKubeconfig(path: string, server: string, pki: ControlPlanePki, use
  */
 export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
   const dir = mkdtempSync(join(tmpdir(), 'edge-cluster-'));
+  if (!options.keep) scratchDirs.add(dir);
   const procs: ManagedProcess[] = [];
   const { network, close } = await openNetwork(join(dir, 'netns.log'));
   const stop = async (): Promise<void> => {
@@ -85,6 +86,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     await close();
     if (options.keep) console.log(`control plane files kept in ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
+    scratchDirs.delete(dir);
   };
   try {
     const pki = generateControlPlanePki(dir);
@@ -123,6 +125,9 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     const kubectl = (args: readonly string[], opts: KubectlOptions = {}): KubectlResult => {
       const [cmd, argv] = network.wrap(kubectlBin, [`--kubeconfig=${kubeconfigs[opts.user ?? 'admin']}`, ...args]);
       const r = spawnSync(cmd, argv, { input: opts.input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      // Ctrl-C reaches kubectl (same terminal process group) while this synchronous call blocks Node's own handlers:
+      // stop here so that the caller's finally/afterAll stops the control plane.
+      if (r.signal === 'SIGINT' || r.signal === 'SIGTERM') throw new Error(`kubectl ended by ${r.signal}: interrupted`);
       return { status: r.status ?? 1, stdout: r.stdout ?? '', stderr: r.stderr ?? String(r.error ?? '') };
     };
     const deadline = Date.now() + (options.readyTimeoutMs ?? 120000);

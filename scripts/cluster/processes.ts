@@ -1,5 +1,5 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 /**
@@ -28,6 +28,8 @@ export interface ManagedProcess {
 }
 
 const live = new Set<ManagedProcess>();
+/** Scratch folders to remove when a signal ends a command (see {@link killOnSignals}). */
+export const scratchDirs = new Set<string>();
 let exitHookInstalled = false;
 
 function killGroup(p: ManagedProcess, signal: NodeJS.Signals): void {
@@ -54,6 +56,20 @@ export function startProcess(network: Network, name: string, command: string, ar
   live.add(p);
   child.on('exit', () => live.delete(p));
   return p;
+}
+
+/**
+ * For commands (not jest): on SIGINT/SIGTERM kill every started process group before exiting, since Node does not
+ * run 'exit' handlers when a signal ends it.
+ */
+export function killOnSignals(): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      live.forEach((p) => killGroup(p, 'SIGKILL'));
+      scratchDirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
+      process.exit(130);
+    });
+  }
 }
 
 /** Stops a process group: SIGTERM, then SIGKILL after `graceMs`. Resolves when the process has exited. */

@@ -11,9 +11,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startControlPlane } from './control-plane';
 import { REPO_ROOT } from './paths';
+import { killOnSignals } from './processes';
 import { pemFingerprints, publishClientCa } from './trust-flow';
 
 async function main(): Promise<number> {
+  killOnSignals();
   const args = process.argv.slice(2);
   const arg = (name: string): string | undefined => (args.indexOf(name) >= 0 ? args[args.indexOf(name) + 1] : undefined);
   const out = arg('--out');

@@ -13,9 +13,11 @@
 import { join, resolve } from 'node:path';
 import { ControlPlane, startControlPlane } from './control-plane';
 import { REPO_ROOT } from './paths';
+import { killOnSignals } from './processes';
 import { formatReport, totals, verifyDist } from './verify';
 
 async function main(): Promise<number> {
+  killOnSignals();
   const args = process.argv.slice(2);
   const distIndex = args.indexOf('--dist');
   const distRoot = resolve(distIndex >= 0 && args[distIndex + 1] ? args[distIndex + 1] : join(REPO_ROOT, 'dist'));

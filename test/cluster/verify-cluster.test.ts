@@ -45,7 +45,9 @@ describe('npm run verify:cluster on a real kube-apiserver + kine', () => {
 
   test('every listening socket of the control plane is on 127.0.0.1', () => {
     const [cmd, args] = cp.network.wrap('ss', ['-ltnpH']);
-    const out = spawnSync(cmd, args, { encoding: 'utf8' }).stdout;
+    const r = spawnSync(cmd, args, { encoding: 'utf8' });
+    expect(r.status).toBe(0); // iproute2's ss (scripts/test-deps/10-debian.sh installs it)
+    const out = r.stdout;
     const pids = cp.processes().map((p) => `pid=${p.child.pid},`);
     const ours = out.split('\n').filter((l) => pids.some((p) => l.includes(p)));
     expect(ours.length).toBeGreaterThan(0);
