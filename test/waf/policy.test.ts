@@ -63,7 +63,7 @@ describe('WafPolicy rendering', () => {
   test('renders the scenario rules: deny 34.242.209.15 and header user: admin with 403 in phase 1', () => {
     const text = new WafPolicy(SCENARIO).renderModSecurityConfig();
     expect(text).toContain('SecRule REMOTE_ADDR "@ipMatch 34.242.209.15" "id:10100,phase:1,deny,status:403,log,');
-    expect(text).toContain('SecRule REQUEST_HEADERS:user "@streq admin" "id:10101,phase:1,deny,status:403,log,');
+    expect(text).toContain('SecRule REQUEST_HEADERS:user "@rx (?:^|,)[\\t ]*(?:admin)[\\t ]*(?:,|$)" "id:10101,phase:1,deny,status:403,log,t:none,');
     expect(text).toContain('SecRuleEngine On\n');
     expect(text).toMatchSnapshot();
   });
@@ -98,8 +98,8 @@ describe('WafPolicy rendering', () => {
     expect(text).toContain("setvar:'tx.allowed_methods=GET POST PUT'");
     expect(text).toContain("setvar:'tx.allowed_request_content_type=|application/json| |multipart/form-data|'");
     expect(text).toContain('SecResponseBodyAccess On');
-    expect(text).toContain('"@rx ^(?:root|a\\.b)$"');
-    expect(text).toContain('"@rx (?i)^sqlmap"');
+    expect(text).toContain('"@rx (?:^|,)[\\t ]*(?:root|a\\.b)[\\t ]*(?:,|$)" "id:10100,phase:1,deny,status:403,log,t:none,t:lowercase,');
+    expect(text).toContain('"@rx (?i)^sqlmap" "id:10101,phase:1,deny,status:403,log,t:none,t:trim,');
     expect(text).toContain('SecRule REQUEST_FILENAME "@rx ^/upload(?:/|$)" "t:none,t:urlDecodeUni,t:normalizePath,ctl:ruleRemoveById=942100"');
     expect(text).toContain('ctl:ruleRemoveTargetById=942100;ARGS:comment,ctl:ruleRemoveTargetById=942200;ARGS:comment');
     expect(text).toContain('!@rx (?:^/v1(?:/|$))|(?:^/healthz(?:/|$))');
@@ -271,6 +271,12 @@ describe('WafPolicy rejects bad input', () => {
     ['a regex with a macro', { denyRequestHeaders: [{ header: 'user', match: { regex: '^%{REMOTE_ADDR}' } }] }, 'waf.denyRequestHeaders[0].match.regex'],
     ['a regex with a raw newline', { denyRequestHeaders: [{ header: 'user', match: { regex: '^a\nb' } }] }, 'waf.denyRequestHeaders[0].match.regex'],
     ['a regex that does not compile', { denyRequestHeaders: [{ header: 'user', match: { regex: '^(admin' } }] }, 'waf.denyRequestHeaders[0].match.regex'],
+    ['a regex PCRE2 cannot compile: [^]', { denyRequestHeaders: [{ header: 'user', match: { regex: '^[^]' } }] }, 'waf.denyRequestHeaders[0].match.regex', '^[^]'],
+    ['a regex PCRE2 cannot compile: \\u0041', { denyRequestHeaders: [{ header: 'user', match: { regex: '^\\u0041' } }] }, 'waf.denyRequestHeaders[0].match.regex'],
+    ['a regex PCRE2 cannot compile: a variable-length lookbehind', { denyRequestHeaders: [{ header: 'user', match: { regex: '(?<=x+)admin' } }] }, 'waf.denyRequestHeaders[0].match.regex'],
+    ['a regex with \\k<n>, the letter k in JavaScript', { denyRequestHeaders: [{ header: 'user', match: { regex: 'a\\k<n>' } }] }, 'waf.denyRequestHeaders[0].match.regex'],
+    ['a regex with \\s, which differs on byte 0xA0', { denyRequestHeaders: [{ header: 'user', match: { regex: '^admin\\s*$' } }] }, 'waf.denyRequestHeaders[0].match.regex'],
+    ['a case-insensitive regex with a Latin-1 byte', { denyRequestHeaders: [{ header: 'user', match: { regex: '\\xe9' }, ignoreCase: true }] }, 'waf.denyRequestHeaders[0].match.regex'],
     ['a match with two kinds', { denyRequestHeaders: [{ header: 'user', match: { exact: 'a', regex: 'b' } as never }] }, 'waf.denyRequestHeaders[0].match'],
     ['a description with a quote', { denySourceIps: [{ sources: ['192.0.2.1'], description: "bad' actor" }] }, 'waf.denySourceIps[0].description'],
     ['an allow-list of "/"', { allowPaths: [{ paths: ['/'] }] }, 'waf.allowPaths[0].paths[0]'],
