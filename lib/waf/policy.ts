@@ -55,12 +55,27 @@ export interface WafPolicyOptions {
    */
   readonly requestBodyNoFilesLimitBytes?: number;
   /**
-   * Buffer and inspect response bodies (`SecResponseBodyAccess`), which CRS's data-leakage rules need. Costs
-   * memory and latency on every response, so it is off unless asked for. While it is off and the detection paranoia
-   * level is 1, CRS's response analysis is skipped too (`tx.crs_skip_response_analysis`).
-   * @default false
+   * Buffer and inspect response bodies (`SecResponseBodyAccess On`) of the types in `responseBodyMimeTypes`, so that
+   * CRS's response rules (RESPONSE-950…955: SQL, Java, PHP and IIS error leakage, web shells) see them, as in
+   * ModSecurity's recommended configuration. Bodies are buffered up to the base config's `SecResponseBodyLimit`
+   * (512 KiB, larger ones inspected partially); compressed responses are skipped by CRS (rule 950010). Costs CPU on
+   * every inspected response: see docs/benchmarks.md. Opting out (`false`) switches every CRS response-body rule off
+   * and also sets `tx.crs_skip_response_analysis` at detection paranoia level 1, which only skips CRS's phase-3
+   * (response header) rules: CRS 4.22 runs that skip (rule 950021) in phase 3, and skipAfter does not cross phases,
+   * so its phase-4 rules still run (CRS PR #4807).
+   * @default true
    */
   readonly inspectResponseBodies?: boolean;
+  /**
+   * Response content types whose bodies are inspected when `inspectResponseBodies` is on (`SecResponseBodyMimeType`),
+   * in addition to the base config's `text/plain text/html text/xml`: they cannot be removed, because
+   * `SecResponseBodyMimeTypesClear` empties the whole list when libmodsecurity merges rule sets
+   * (v3.0.13 headers/modsecurity/rules_set_properties.h lines 401-414; on the engine nothing was inspected then).
+   * libmodsecurity compares the type before `;` exactly (v3.0.13 src/transaction.cc `addResponseHeader`,
+   * `appendResponseBody`), so list lower-case types.
+   * @default text/html, text/plain, text/xml, application/json, application/problem+json, application/xml
+   */
+  readonly responseBodyMimeTypes?: readonly string[];
   /**
    * HTTP methods CRS allows (`tx.allowed_methods`); others are scored as a policy violation.
    * @default CRS's default: GET HEAD POST OPTIONS
@@ -136,6 +151,8 @@ const HEADER = '# Rendered from a typed WafPolicy (aks-waf-mtls-edge): change th
 const METHOD = /^[A-Z]{1,20}$/;
 const CONTENT_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$/;
 const AUDIT_PARTS = /^A[B-KZ]*Z$/;
+/** Response types inspected by default: what browsers and APIs get, JSON included. */
+const DEFAULT_RESPONSE_BODY_MIME_TYPES: readonly string[] = ['text/html', 'text/plain', 'text/xml', 'application/json', 'application/problem+json', 'application/xml'];
 /** 1 GiB: ModSecurity's hard ceiling for request body limits. */
 const MAX_BODY_BYTES = 1073741824;
 
@@ -164,9 +181,11 @@ export class WafPolicy {
   public readonly requestBodyNoFilesLimitBytes: number;
   /** `SecResponseBodyAccess`. */
   public readonly inspectResponseBodies: boolean;
+  /** `SecResponseBodyMimeType`: the response content types whose bodies are inspected. */
+  public readonly responseBodyMimeTypes: readonly string[];
   /**
-   * Whether CRS's response analysis is skipped (`tx.crs_skip_response_analysis=1`): when response bodies are not
-   * inspected and the detection paranoia level is 1.
+   * Whether `tx.crs_skip_response_analysis=1` is set: when response bodies are not inspected and the detection
+   * paranoia level is 1. It skips CRS's phase-3 response rules only (see `inspectResponseBodies`).
    */
   public readonly skipsResponseAnalysis: boolean;
   /** `SecAuditLogParts`. */
@@ -194,9 +213,16 @@ export class WafPolicy {
     if (this.requestBodyNoFilesLimitBytes > this.requestBodyLimitBytes) {
       invalid(`${FIELD}.requestBodyNoFilesLimitBytes`, this.requestBodyNoFilesLimitBytes, `is larger than requestBodyLimitBytes (${this.requestBodyLimitBytes})`, 'keep the no-files limit at or below the overall body limit');
     }
-    this.inspectResponseBodies = props.inspectResponseBodies ?? false;
-    // Without response bodies, CRS's response rules (RESPONSE-950…959) have little to inspect at detection paranoia
-    // level 1 but still cost CPU on every request: skip them (measured in docs/benchmarks.md: same blocks, less CPU).
+    this.inspectResponseBodies = props.inspectResponseBodies ?? true;
+    if (typeof this.inspectResponseBodies !== 'boolean') invalid(`${FIELD}.inspectResponseBodies`, this.inspectResponseBodies, 'is not a boolean', 'use true (inspect response bodies, the default) or false');
+    this.responseBodyMimeTypes = props.responseBodyMimeTypes ?? DEFAULT_RESPONSE_BODY_MIME_TYPES;
+    if (!Array.isArray(this.responseBodyMimeTypes) || this.responseBodyMimeTypes.length === 0) invalid(`${FIELD}.responseBodyMimeTypes`, this.responseBodyMimeTypes, 'is empty', 'list at least one content type, or set inspectResponseBodies: false to inspect none');
+    this.responseBodyMimeTypes.forEach((t, i) => {
+      if (typeof t !== 'string' || !CONTENT_TYPE.test(t)) invalid(`${FIELD}.responseBodyMimeTypes[${i}]`, t, 'is not a media type', 'use lower-case "type/subtype" without parameters, e.g. "application/json"');
+    });
+    checkUnique(`${FIELD}.responseBodyMimeTypes`, this.responseBodyMimeTypes);
+    // Without response bodies, CRS's phase-3 response rules can still be skipped at detection paranoia level 1; the
+    // phase-4 ones run anyway (CRS 4.22 rule 950021 is phase 3; measured in docs/benchmarks.md).
     this.skipsResponseAnalysis = !this.inspectResponseBodies && this.detectionParanoiaLevel === 1;
     this.auditLogParts = props.auditLogParts ?? 'ABFHZ';
     if (typeof this.auditLogParts !== 'string' || !AUDIT_PARTS.test(this.auditLogParts) || new Set(this.auditLogParts).size !== this.auditLogParts.length) {
@@ -286,6 +312,7 @@ export class WafPolicy {
       `SecRequestBodyNoFilesLimit ${this.requestBodyNoFilesLimitBytes}`,
       'SecRequestBodyLimitAction Reject',
       `SecResponseBodyAccess ${this.inspectResponseBodies ? 'On' : 'Off'}`,
+      ...(this.inspectResponseBodies ? [`SecResponseBodyMimeType ${this.responseBodyMimeTypes.join(' ')}`] : []),
       'SecAuditEngine RelevantOnly',
       'SecAuditLogRelevantStatus "^(?:5|4(?!04))"',
       `SecAuditLogParts ${this.auditLogParts}`,

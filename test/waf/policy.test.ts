@@ -10,28 +10,42 @@ const SCENARIO: WafPolicyProps = {
 };
 
 describe('WafPolicy rendering', () => {
-  test('defaults: DetectionOnly, paranoia 1, thresholds 5/4, recommended body limits, no response bodies', () => {
+  test('defaults: DetectionOnly, paranoia 1, thresholds 5/4, recommended body limits, response bodies inspected', () => {
     const text = new WafPolicy().renderModSecurityConfig();
     expect(text).toContain('SecRuleEngine DetectionOnly\n');
     expect(text).toContain('setvar:tx.blocking_paranoia_level=1,setvar:tx.detection_paranoia_level=1,setvar:tx.inbound_anomaly_score_threshold=5,setvar:tx.outbound_anomaly_score_threshold=4');
     expect(text).toContain('SecRequestBodyLimit 13107200\n');
     expect(text).toContain('SecRequestBodyNoFilesLimit 131072\n');
-    expect(text).toContain('SecResponseBodyAccess Off\n');
+    expect(text).toContain('SecResponseBodyAccess On\nSecResponseBodyMimeType text/html text/plain text/xml application/json application/problem+json application/xml\n');
     expect(text).not.toContain('tx.allowed_methods');
     expect(text).toMatchSnapshot();
   });
 
-  test('skips CRS response analysis by default (no response bodies, detection paranoia 1), before the CRS rules', () => {
-    const lines = new WafPolicy().renderModSecurityConfig().split('\n');
+  test('inspects response bodies by default, JSON included, and keeps CRS response analysis', () => {
+    const policy = new WafPolicy();
+    expect(policy.inspectResponseBodies).toBe(true);
+    expect(policy.responseBodyMimeTypes).toContain('application/json');
+    expect(policy.skipsResponseAnalysis).toBe(false);
+    expect(policy.renderModSecurityConfig()).not.toContain('crs_skip_response_analysis');
+  });
+
+  test('opting out of response bodies skips CRS\'s phase-3 response analysis at detection paranoia 1, before the CRS rules', () => {
+    const lines = new WafPolicy({ inspectResponseBodies: false }).renderModSecurityConfig().split('\n');
+    expect(lines).toContain('SecResponseBodyAccess Off');
+    expect(lines.some((l) => l.startsWith('SecResponseBodyMimeType'))).toBe(false);
     const skip = lines.indexOf('SecAction "id:10003,phase:1,pass,nolog,t:none,setvar:tx.crs_skip_response_analysis=1"');
     expect(skip).toBeGreaterThan(lines.indexOf('Include /etc/nginx/owasp-modsecurity-crs/crs-setup.conf'));
     expect(skip).toBeLessThan(lines.indexOf('Include /etc/nginx/owasp-modsecurity-crs/rules/*.conf'));
-    expect(new WafPolicy().skipsResponseAnalysis).toBe(true);
+    expect(new WafPolicy({ inspectResponseBodies: false }).skipsResponseAnalysis).toBe(true);
+  });
+
+  test('lists the response content types it is given', () => {
+    expect(new WafPolicy({ responseBodyMimeTypes: ['application/json'] }).renderModSecurityConfig()).toContain('SecResponseBodyMimeType application/json\n');
   });
 
   test.each<[string, WafPolicyProps]>([
     ['response bodies are inspected', { inspectResponseBodies: true }],
-    ['the detection paranoia level is above 1', { detectionParanoiaLevel: 2 }],
+    ['the detection paranoia level is above 1', { detectionParanoiaLevel: 2, inspectResponseBodies: false }],
   ])('keeps CRS response analysis when %s', (_why, props) => {
     const policy = new WafPolicy(props);
     expect(policy.skipsResponseAnalysis).toBe(false);
@@ -277,6 +291,10 @@ describe('WafPolicy rejects bad input', () => {
     ['a regex with \\k<n>, the letter k in JavaScript', { denyRequestHeaders: [{ header: 'user', match: { regex: 'a\\k<n>' } }] }, 'waf.denyRequestHeaders[0].match.regex'],
     ['a regex with \\s, which differs on byte 0xA0', { denyRequestHeaders: [{ header: 'user', match: { regex: '^admin\\s*$' } }] }, 'waf.denyRequestHeaders[0].match.regex'],
     ['a case-insensitive regex with a Latin-1 byte', { denyRequestHeaders: [{ header: 'user', match: { regex: '\\xe9' }, ignoreCase: true }] }, 'waf.denyRequestHeaders[0].match.regex'],
+    ['an empty response content-type list', { responseBodyMimeTypes: [] }, 'waf.responseBodyMimeTypes'],
+    ['a response content type with parameters', { responseBodyMimeTypes: ['application/json; charset=utf-8'] }, 'waf.responseBodyMimeTypes[0]'],
+    ['an upper-case response content type (libmodsecurity compares exactly)', { responseBodyMimeTypes: ['Application/JSON'] }, 'waf.responseBodyMimeTypes[0]'],
+    ['a duplicate response content type', { responseBodyMimeTypes: ['text/html', 'text/html'] }, 'waf.responseBodyMimeTypes'],
     ['a match with two kinds', { denyRequestHeaders: [{ header: 'user', match: { exact: 'a', regex: 'b' } as never }] }, 'waf.denyRequestHeaders[0].match'],
     ['a description with a quote', { denySourceIps: [{ sources: ['192.0.2.1'], description: "bad' actor" }] }, 'waf.denySourceIps[0].description'],
     ['an allow-list of "/"', { allowPaths: [{ paths: ['/'] }] }, 'waf.allowPaths[0].paths[0]'],
