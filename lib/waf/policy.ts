@@ -1,5 +1,6 @@
 import { checkHostname, checkIntegerInRange, checkUnique, invalid } from '../core/validation';
 import { AllowPathsRule, checkAllowPaths, renderAllowPaths } from './allow-paths';
+import { AUDIT_RELEVANT_STATUS, DEFAULT_AUDIT_LOG_PARTS, renderAuditContextRule } from './audit';
 import { CRS_ROOT, CRS_RULES_GLOB, CRS_VERSION, MODSECURITY_BASE_CONFIG } from './crs';
 import { checkDenyRequestHeader, DenyRequestHeaderRule, renderDenyRequestHeader } from './deny-request-header';
 import { checkDenySourceIps, DenySourceIpsRule, renderDenySourceIps } from './deny-source-ips';
@@ -87,9 +88,12 @@ export interface WafPolicyOptions {
    */
   readonly allowedRequestContentTypes?: readonly string[];
   /**
-   * Audit-log parts (`SecAuditLogParts`). The default leaves out request and response bodies (parts C, I, J, E),
-   * which may hold personal data and make the log large; add `I` to see the request body of blocked requests.
-   * @default 'ABFHZ'
+   * Audit-log parts (`SecAuditLogParts`). The default keeps what explains a block and no credentials: A (client,
+   * time, method, request-target with its query string), H (rule ids, messages, matched data) and Z; it leaves out
+   * request headers (B: `Authorization`, `Cookie`, API keys), response headers (F: `Set-Cookie`) and bodies (C, I, E).
+   * Without B a rule adds the Host to each record (message "Request context", `host=…`). See lib/waf/audit.ts for
+   * what each part holds and what libmodsecurity 3 cannot redact.
+   * @default 'AHZ'
    */
   readonly auditLogParts?: string;
   /**
@@ -224,9 +228,9 @@ export class WafPolicy {
     // Without response bodies, CRS's phase-3 response rules can still be skipped at detection paranoia level 1; the
     // phase-4 ones run anyway (CRS 4.22 rule 950021 is phase 3; measured in docs/benchmarks.md).
     this.skipsResponseAnalysis = !this.inspectResponseBodies && this.detectionParanoiaLevel === 1;
-    this.auditLogParts = props.auditLogParts ?? 'ABFHZ';
+    this.auditLogParts = props.auditLogParts ?? DEFAULT_AUDIT_LOG_PARTS;
     if (typeof this.auditLogParts !== 'string' || !AUDIT_PARTS.test(this.auditLogParts) || new Set(this.auditLogParts).size !== this.auditLogParts.length) {
-      invalid(`${FIELD}.auditLogParts`, this.auditLogParts, 'is not a list of audit-log parts', 'use letters from A–K, starting with A and ending with Z, each once (e.g. "ABFHZ")');
+      invalid(`${FIELD}.auditLogParts`, this.auditLogParts, 'is not a list of audit-log parts', 'use letters from A–K, starting with A and ending with Z, each once (e.g. "AHZ")');
     }
     if (props.allowedMethods !== undefined) {
       if (props.allowedMethods.length === 0) invalid(`${FIELD}.allowedMethods`, props.allowedMethods, 'is empty', 'list at least one method, or leave it out for CRS\'s default');
@@ -314,7 +318,7 @@ export class WafPolicy {
       `SecResponseBodyAccess ${this.inspectResponseBodies ? 'On' : 'Off'}`,
       ...(this.inspectResponseBodies ? [`SecResponseBodyMimeType ${this.responseBodyMimeTypes.join(' ')}`] : []),
       'SecAuditEngine RelevantOnly',
-      'SecAuditLogRelevantStatus "^(?:5|4(?!04))"',
+      `SecAuditLogRelevantStatus "${AUDIT_RELEVANT_STATUS}"`,
       `SecAuditLogParts ${this.auditLogParts}`,
       'SecAuditLogFormat JSON',
       'SecAuditLogType Serial',
@@ -331,6 +335,7 @@ export class WafPolicy {
     if (this.allowedRequestContentTypes) {
       lines.push(secAction(SETTINGS_RULE_IDS.allowedContentTypes, [`setvar:'tx.allowed_request_content_type=${this.allowedRequestContentTypes.map((t) => `|${t}|`).join(' ')}'`]));
     }
+    if (!this.auditLogParts.includes('B')) lines.push(...renderAuditContextRule(SETTINGS_RULE_IDS.auditContext));
     if (this.skipsResponseAnalysis) lines.push(secAction(SETTINGS_RULE_IDS.skipResponseAnalysis, ['setvar:tx.crs_skip_response_analysis=1']));
     if (leaders.some((leader, i) => leader !== i)) lines.push(secAction(SETTINGS_RULE_IDS.hostKey, hostKeyActions()));
     const groups = new Map<number, MergedExclusionMember[]>();

@@ -39,6 +39,12 @@ describe('WafPolicy rendering', () => {
     expect(new WafPolicy({ inspectResponseBodies: false }).skipsResponseAnalysis).toBe(true);
   });
 
+  test('adds the host to audit records as a message when request headers (part B) are not logged', () => {
+    const rule = 'SecRule RESPONSE_STATUS "@rx ^(?:5|4(?!04))" "id:10011,phase:5,pass,log,t:none,msg:\'Request context\',logdata:\'host=%{REQUEST_HEADERS.host}\',tag:\'edge-waf/audit-context\'"';
+    expect(new WafPolicy().renderPolicyFile()).toContain(`${rule}\n`);
+    expect(new WafPolicy({ auditLogParts: 'ABHZ' }).renderPolicyFile()).not.toContain('id:10011');
+  });
+
   test('lists the response content types it is given', () => {
     expect(new WafPolicy({ responseBodyMimeTypes: ['application/json'] }).renderModSecurityConfig()).toContain('SecResponseBodyMimeType application/json\n');
   });
@@ -66,7 +72,7 @@ describe('WafPolicy rendering', () => {
 
   test('JSON audit log to stdout, serial, relevant only, 5xx and 4xx except 404', () => {
     const text = new WafPolicy().renderModSecurityConfig();
-    for (const line of ['SecAuditEngine RelevantOnly', 'SecAuditLogFormat JSON', 'SecAuditLogType Serial', 'SecAuditLog /dev/stdout', 'SecAuditLogRelevantStatus "^(?:5|4(?!04))"', 'SecAuditLogParts ABFHZ']) {
+    for (const line of ['SecAuditEngine RelevantOnly', 'SecAuditLogFormat JSON', 'SecAuditLogType Serial', 'SecAuditLog /dev/stdout', 'SecAuditLogRelevantStatus "^(?:5|4(?!04))"', 'SecAuditLogParts AHZ']) {
       expect(text.split('\n')).toContain(line);
     }
     const relevant = /^(?:5|4(?!04))/;
