@@ -6,6 +6,7 @@ import type { ScenarioResult } from '../engine/harness/scenarios';
 import { formatTable, growthExponent, median } from '../../bench/report';
 import { escapeXml, formatTick, horizontalBarChart, lineChart, stackSvgs, ticks } from '../../bench/svg';
 import { parseSynthArgs, summarize, SynthRun } from '../../bench/synth-scale';
+import { operatorsPerPhase } from '../../bench/rule-work';
 import {
   benchmarkDist, cellsOf, corpusOutcome, parseDataPlaneArgs, parseWrk, sameBlocks, SKIP_RESPONSE_ANALYSIS, STOCK_SNIPPET, VARIANTS,
   WORKLOADS, withOldResponseDefault, withoutSkipResponseAnalysis, withStaticBackend, wrkScript, WrkResult,
@@ -196,5 +197,19 @@ describe('edges of the data-plane comparison', () => {
     expect(a).toMatchObject({ attacksBlocked: 2, attacks: 2, customRulesAsExpected: 1, benignPassed: 1, allChecksPassed: 4, total: 4 });
     expect(sameBlocks(a, a)).toBe(true);
     expect(sameBlocks(b, a)).toBe(false);
+  });
+});
+
+describe('rule work per phase (bench/rule-work.ts)', () => {
+  test('counts executed operators per phase of a debug log', () => {
+    const log = [
+      '[id] [/] [4] Starting phase REQUEST_HEADERS.  (SecRules 1)',
+      '[id] [/] [4] (Rule: 1) Executing operator "Rx" with param "x" against ARGS.',
+      '[id] [/] [4] (Rule: 2) Executing operator "Eq" with param "1" against TX:a.',
+      '[id] [/] [4] Starting phase RESPONSE_HEADERS.  (SecRules 3)',
+      '[id] [/] [4] (Rule: 3) Executing operator "Eq" with param "1" against TX:b.',
+      '[id] [/] [9] Target value: "0"',
+    ].join('\n');
+    expect(operatorsPerPhase(log)).toEqual({ REQUEST_HEADERS: 2, REQUEST_BODY: 0, RESPONSE_HEADERS: 1, RESPONSE_BODY: 0, LOGGING: 0 });
   });
 });
