@@ -43,16 +43,18 @@ function distWith(props: WafPolicyProps): string {
  * then closes the connection (the client sees no answer, status 0) — what "blocked" looks like for a response.
  */
 async function fetchLeak(engine: EdgeEngine, leak: string): Promise<{ status: number; body: string; ruleIds: readonly string[]; error?: string }> {
-  const marker = `leak-${leak}-${Math.random()}`;
+  // A unique query string finds the audit record by its URI (the default audit parts have no request headers).
+  const path = `${LEAK_PATH_PREFIX}${leak}?n=${Math.random().toString(36).slice(2)}`;
+  const before = engine.auditRecords().length;
   try {
-    const { response, audit } = await engine.request({ path: `${LEAK_PATH_PREFIX}${leak}`, marker });
-    return { status: response.status, body: response.body, ruleIds: audit?.ruleIds ?? [] };
+    const { response } = await engine.request({ path, marker: path });
+    return { status: response.status, body: response.body, ruleIds: [] };
   } catch (err) {
-    const deadline = Date.now() + 1500;
-    let audit = engine.auditRecords().find((r) => r.headers['x-conformance-id'] === marker);
+    const deadline = Date.now() + 3000;
+    let audit = engine.auditRecords().slice(before).find((r) => r.uri === path);
     while (!audit && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 20));
-      audit = engine.auditRecords().find((r) => r.headers['x-conformance-id'] === marker);
+      audit = engine.auditRecords().slice(before).find((r) => r.uri === path);
     }
     return { status: 0, body: '', ruleIds: audit?.ruleIds ?? [], error: (err as Error).message };
   }
