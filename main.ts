@@ -5,32 +5,40 @@
  *   npm run synth -- --only cdk8s      dist/ only
  *   npm run synth -- --only cdktf      cdktf.out/ only (also what `cdktf synth` runs, into $CDKTF_OUTDIR)
  *   npm run synth -- --dist DIR --cdktf-out DIR
+ *   npm run synth -- --lock-wait 0    refuse at once when another synth holds the lock (default: wait 60 s)
+ *
+ * Both folders are replaced together or not at all, under a lock, and only while they hold nothing synth did not
+ * write (docs/synth.md). Expected failures print one line naming the file and the cause; exit status 1.
  */
 import { REFERENCE_DEPLOYMENT } from './lib/reference/config';
 import { buildEdgeApp } from './lib/reference/cdk8s-app';
 import { buildAzureApp } from './lib/reference/cdktf-app';
 import { formatSummary, synthesize } from './lib/synth/pipeline';
 import { ValidationError } from './lib/core/validation';
+import { SynthError } from './lib/synth/errors';
 
 interface Options {
   readonly only?: 'cdk8s' | 'cdktf';
   readonly dist: string;
   readonly cdktfOut: string;
+  readonly lockWaitSeconds?: number;
 }
 
 function parseArgs(argv: readonly string[]): Options {
   let only: Options['only'];
   let dist = 'dist';
   let cdktfOut = process.env.CDKTF_OUTDIR ?? 'cdktf.out';
+  let lockWaitSeconds: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = argv[i + 1];
     if (arg === '--only' && (value === 'cdk8s' || value === 'cdktf')) { only = value; i++; }
     else if (arg === '--dist' && value) { dist = value; i++; }
     else if (arg === '--cdktf-out' && value) { cdktfOut = value; i++; }
-    else throw new UsageError(`unknown or incomplete argument "${arg}". Usage: main.ts [--only cdk8s|cdktf] [--dist DIR] [--cdktf-out DIR]`);
+    else if (arg === '--lock-wait' && /^\d+$/.test(value ?? '')) { lockWaitSeconds = Number(value); i++; }
+    else throw new UsageError(`unknown or incomplete argument "${arg}"; nothing was changed. Usage: main.ts [--only cdk8s|cdktf] [--dist DIR] [--cdktf-out DIR] [--lock-wait SECONDS]`);
   }
-  return { only, dist, cdktfOut };
+  return { only, dist, cdktfOut, lockWaitSeconds };
 }
 
 class UsageError extends Error {}
@@ -43,15 +51,20 @@ function main(): number {
     const summary = synthesize({
       cdk8s: options.only === 'cdktf' ? undefined : { build: () => buildEdgeApp(config), outdir: options.dist },
       cdktf: options.only === 'cdk8s' ? undefined : { build: (outdir) => buildAzureApp(config, outdir), outdir: options.cdktfOut },
+      lockWaitSeconds: options.lockWaitSeconds,
     });
     console.log(formatSummary(summary, performance.now() - started));
     return 0;
   } catch (err) {
-    if (err instanceof ValidationError || err instanceof UsageError) {
-      console.error(`synth failed, nothing written: ${err.message}`);
+    if (err instanceof ValidationError) {
+      console.error(`synth failed, nothing was changed: ${err.message}`);
       return 1;
     }
-    console.error('synth failed, nothing written:');
+    if (err instanceof SynthError || err instanceof UsageError) {
+      console.error(`synth failed: ${err.message}`);
+      return 1;
+    }
+    console.error('synth failed with an unexpected error (a bug; dist/ and cdktf.out/ are as the message below leaves them):');
     console.error(err);
     return 1;
   }

@@ -24,6 +24,7 @@ import { MtlsIngress } from '../lib/mtls/mtls-ingress';
 import type { RuleExclusion } from '../lib/waf/exclusion';
 import { WafPolicy } from '../lib/waf/policy';
 import { addApps } from '../lib/reference/apps';
+import { ingressHosts } from '../lib/reference/hosts';
 import { addCertificates, clientCaOf, serverIssuerName } from '../lib/reference/certificates';
 import { EdgeDeploymentConfig } from '../lib/reference/config';
 import { addDelivery } from '../lib/reference/delivery';
@@ -99,7 +100,7 @@ export function tenantFleet(options: TenantFleetOptions): Tenant[] {
 export function tenantWafPolicy(config: EdgeDeploymentConfig, tenants: readonly Tenant[]): WafPolicy {
   return new WafPolicy({
     ...config.waf,
-    servedHosts: [config.app.host, ...tenants.map((t) => t.host)],
+    servedHosts: [...ingressHosts(config), ...tenants.map((t) => t.host)],
     exclusions: [...(config.waf.exclusions ?? []), ...tenants.map((t) => t.wafExclusion)],
   });
 }

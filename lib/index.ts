@@ -25,6 +25,7 @@ export type { ManagedClientCaProps, ClientCertificateOptions } from './mtls/mana
 export { ProvidedClientCa } from './mtls/provided-client-ca';
 export type { ProvidedClientCaProps } from './mtls/provided-client-ca';
 export type { CaCertificateInfo } from './mtls/pem';
+export type { CrlInfo } from './mtls/crl';
 export { AcmeClusterIssuer, LETS_ENCRYPT_SERVERS } from './mtls/acme-cluster-issuer';
 export type { AcmeClusterIssuerProps, AcmeEnvironment } from './mtls/acme-cluster-issuer';
 export { TrustBundle } from './mtls/trust-bundle';
@@ -41,6 +42,7 @@ export type { DenySourceIpsRule } from './waf/deny-source-ips';
 export type { DenyRequestHeaderRule, HeaderValueMatch } from './waf/deny-request-header';
 export type { AllowPathsRule } from './waf/allow-paths';
 export type { RuleExclusion } from './waf/exclusion';
+export type { RegexLimits, RegexMatchLimitAction } from './waf/regex-limits';
 export { CUSTOM_RULE_ID_RANGE, WAF_RULE_ID_RANGE, CRS_RULE_ID_RANGE } from './waf/rule-ids';
 export { CRS_VERSION } from './waf/crs';
 
@@ -48,6 +50,7 @@ export { CRS_VERSION } from './waf/crs';
 export { ModSecurityController } from './controller/controller';
 export type { ModSecurityControllerProps } from './controller/controller';
 export type { ControllerServiceOptions } from './controller/services';
+export type { MetricsScraper } from './controller/availability';
 export { INGRESS_NGINX_VERSION, INGRESS_NGINX_IMAGE } from './controller/upstream';
 export { DEFAULT_PROXY_SET_HEADERS } from './controller/config-maps';
 export { DEFAULT_CONTROLLER_RESOURCES } from './controller/deployment';

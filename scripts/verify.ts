@@ -1,7 +1,8 @@
 /**
  * Real-engine conformance report: renders the nginx configuration ingress-nginx v1.15.1 would build from dist/,
  * runs it on a real nginx + libmodsecurity3 + OWASP CRS on loopback, sends every scenario of
- * test/engine/harness/scenarios.ts and prints the table a security reviewer reads.
+ * test/engine/harness/scenarios.ts and every row of the adversarial tables (test/engine/harness/adversarial/, in
+ * each controller state they list) and prints the tables a security reviewer reads.
  *
  *   npm run verify                      against dist/
  *   npm run verify -- --dist DIR        against another dist-shaped folder
@@ -11,9 +12,13 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import { startEdgeEngine } from '../test/engine/harness/engine';
+import { currentEngine, describeEngine } from '../test/engine/harness/engine-root';
 import { describeCrs } from '../test/engine/harness/modsecurity-tree';
 import { engineAvailability, loudWarning } from '../test/engine/harness/prerequisites';
 import { formatTable, runScenarios } from '../test/engine/harness/scenarios';
+import { ADVERSARIAL_TABLES } from '../test/engine/harness/adversarial';
+import { formatRowResults, removeStateSources, RowResult, rowsFor, runRow, startStateEngine, stateSources } from '../test/engine/harness/adversarial/run';
+import { ENGINE_STATES } from '../test/engine/harness/adversarial/types';
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
@@ -31,17 +36,41 @@ async function main(): Promise<number> {
   try {
     const results = await runScenarios(engine);
     console.log(`Real-engine conformance of ${distRoot}`);
-    console.log(`nginx + libmodsecurity (Debian) + ${describeCrs(engine.crs)}; host ${engine.host}; mTLS CA: ${engine.model.servers[0]?.auth?.caSource ?? 'none'}`);
+    console.log(`engine: ${describeEngine(currentEngine())}${currentEngine().fallbackReason ? ' — FALLBACK, not the image\'s libmodsecurity 3.0.14' : ''}`);
+    console.log(`nginx + libmodsecurity + ${describeCrs(engine.crs)}; host ${engine.host}; mTLS CA: ${engine.model.servers[0]?.auth?.caSource ?? 'none'}`);
     if (engine.model.unmodelledKeys.length > 0) console.log(`WARNING: ConfigMap keys not rendered by the harness: ${engine.model.unmodelledKeys.join(', ')}`);
     if (engine.model.unmodelledAnnotations.length > 0) console.log(`WARNING: Ingress annotations not rendered by the harness: ${engine.model.unmodelledAnnotations.join(', ')}`);
     if (keepTemp) console.log(`rendered configuration: ${engine.confPath}`);
     console.log('');
     console.log(formatTable(results));
+    console.log('');
+    const adversarial = await runAdversarial(distRoot);
+    console.log(`Adversarial request shapes (${ADVERSARIAL_TABLES.map((t) => t.mechanism).join(', ')}; states ${ENGINE_STATES.join(', ')})`);
+    console.log(formatRowResults(adversarial));
     console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
-    return results.every((r) => r.passed) ? 0 : 1;
+    return results.every((r) => r.passed) && adversarial.every((r) => r.passed) ? 0 : 1;
   } finally {
     await engine.stop();
   }
+}
+
+/** Every adversarial row in every state its table lists, one engine per state. */
+async function runAdversarial(distRoot: string): Promise<RowResult[]> {
+  const sources = stateSources(distRoot);
+  const results: RowResult[] = [];
+  try {
+    for (const state of ENGINE_STATES) {
+      const engine = await startStateEngine(state, sources);
+      try {
+        for (const table of ADVERSARIAL_TABLES) for (const row of rowsFor(table, state)) results.push(await runRow(engine, table, row, state));
+      } finally {
+        await engine.stop();
+      }
+    }
+  } finally {
+    removeStateSources(sources);
+  }
+  return results;
 }
 
 main().then(

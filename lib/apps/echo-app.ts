@@ -9,7 +9,7 @@ import {
 } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { standardLabels } from '../core/labels';
-import { checkDnsLabel, checkIntegerInRange, invalid } from '../core/validation';
+import { checkDnsLabel, checkIntegerInRange, checkKubernetesLabels, invalid } from '../core/validation';
 
 /**
  * The echo server image, pinned by digest: mendhak/http-https-echo tag 37 (MIT; Node.js; answers every request with
@@ -112,13 +112,14 @@ export class EchoApp extends Construct {
     checkDnsLabel(`${field}.ingressController.namespace`, props.ingressController.namespace);
     const replicas = checkIntegerInRange(`${field}.replicas`, props.replicas ?? 2, 2, 50, 'run at least 2 replicas so a drain keeps one serving');
     const image = props.image ?? ECHO_IMAGE;
-    if (!/@sha256:[0-9a-f]{64}$/.test(image)) invalid(`${field}.image`, image, 'is not pinned by digest', 'use "<repository>[:tag]@sha256:<64 hex digits>"');
+    if (typeof image !== 'string' || !/^[a-z0-9][-a-z0-9._/:]*@sha256:[0-9a-f]{64}$/.test(image)) invalid(`${field}.image`, image, 'is not pinned by digest', 'use "<repository>[:tag]@sha256:<64 hex digits>"');
     const resources = props.resources ?? { cpuRequest: '50m', cpuLimit: '500m', memory: '128Mi' };
     for (const [key, value] of Object.entries(resources)) {
       if (!/^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi)?$/.test(value)) invalid(`${field}.resources.${key}`, value, 'is not a Kubernetes quantity', 'use e.g. "50m" for CPU or "128Mi" for memory');
     }
     const podLabels = props.ingressController.podLabels ?? INGRESS_NGINX_CONTROLLER_POD_LABELS;
     if (Object.keys(podLabels).length === 0) invalid(`${field}.ingressController.podLabels`, podLabels, 'is empty, which would admit every pod of the namespace', 'give the controller pod labels');
+    checkKubernetesLabels(`${field}.ingressController.podLabels`, podLabels);
 
     const labels = standardLabels(name, 'echo-server');
     const selector = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': name };

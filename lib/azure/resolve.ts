@@ -2,7 +2,7 @@
  * Validates {@link AksStackProps} and fills in the defaults, in one place: the constructs below only read the
  * resolved values. Every rejection names the prop path, the value and the fix.
  */
-import { checkHostname, checkIntegerInRange, checkUnique, invalid } from '../core/validation';
+import { checkHostname, checkIntegerInRange, checkNoTerraformTemplates, checkUnique, invalid } from '../core/validation';
 import { checkIpv4Cidr, contains, formatIpv4, Ipv4Cidr, overlaps, parseIpv4 } from './cidr';
 import {
   AZURE_NAME_RULES, checkAuthorizedIpRanges, checkAzureName, checkEmail, checkGuid, checkKubernetesVersion,
@@ -280,6 +280,9 @@ function resolveAlerting(props: AksStackProps): ResolvedAksProps['alerting'] {
 
 /** Validates the props of {@link AksStack} and applies the defaults. Throws a ValidationError on the first problem. */
 export function resolveAksProps(props: AksStackProps): ResolvedAksProps {
+  // Every string below reaches Terraform JSON verbatim (tags, e-mail receivers, names): `${…}` / `%{…}` in any of
+  // them would be evaluated by Terraform at plan time (e.g. `${file("~/.ssh/id_rsa")}`), so none may contain one.
+  checkNoTerraformTemplates('', props);
   const knownRegionsOnly = props.knownRegionsOnly ?? true;
   const location = checkRegion('location', props.location, knownRegionsOnly);
   const resourceGroupName = checkAzureName('resourceGroupName', props.resourceGroupName, AZURE_NAME_RULES.resourceGroup);
@@ -313,7 +316,7 @@ export function resolveAksProps(props: AksStackProps): ResolvedAksProps {
     retentionInDays: checkIntegerInRange('logAnalytics.retentionInDays', la.retentionInDays ?? 30, 30, 730),
     dailyQuotaGb: la.dailyQuotaGb,
   };
-  if (la.dailyQuotaGb !== undefined && !(typeof la.dailyQuotaGb === 'number' && la.dailyQuotaGb > 0)) {
+  if (la.dailyQuotaGb !== undefined && !(typeof la.dailyQuotaGb === 'number' && Number.isFinite(la.dailyQuotaGb) && la.dailyQuotaGb > 0)) {
     invalid('logAnalytics.dailyQuotaGb', la.dailyQuotaGb, 'is not a positive number', 'use a cap in GB such as 5, or leave it out for no cap');
   }
 

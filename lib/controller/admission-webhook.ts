@@ -8,7 +8,17 @@ import { CONTROLLER_SELECTOR_LABELS, NAMES } from './upstream';
 export interface AdmissionWebhookProps {
   /** Namespace of the controller. */
   readonly namespace: string;
+  /** Seconds the API server waits for the webhook before applying `failurePolicy: Fail` (1–30). */
+  readonly timeoutSeconds: number;
+  /**
+   * The one namespace whose Ingresses the webhook reviews (the controller's `--watch-namespace`).
+   * @default Ingresses of every namespace
+   */
+  readonly watchNamespace?: string;
 }
+
+/** Default webhook timeout: chart 4.15.1's commented `controller.admissionWebhooks.timeoutSeconds: 10` and the API's default, set explicitly. */
+export const DEFAULT_WEBHOOK_TIMEOUT_SECONDS = 10;
 
 /**
  * The controller's validating admission webhook (rejects Ingresses nginx would not load), with its serving
@@ -70,6 +80,10 @@ export class AdmissionWebhook extends Construct {
         admissionReviewVersions: ['v1'],
         clientConfig: { service: { name: svc, namespace: ns, path: '/networking/v1/ingresses', port: 443 } },
         failurePolicy: 'Fail',
+        timeoutSeconds: props.timeoutSeconds,
+        // A scoped controller skips Ingresses of other namespaces anyway (internal/ingress/controller/controller.go:356
+        // at controller-v1.15.1); not calling it for them keeps a controller outage from blocking their changes.
+        ...(props.watchNamespace !== undefined ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.watchNamespace } } } : {}),
         matchPolicy: 'Equivalent',
         rules: [{ apiGroups: ['networking.k8s.io'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['ingresses'] }],
         sideEffects: 'None',

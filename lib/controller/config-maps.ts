@@ -26,6 +26,13 @@ export interface ControllerConfigMapsProps {
   readonly wafPolicy?: WafPolicyFile;
   /** Headers for every upstream (`proxy-set-headers`). */
   readonly proxySetHeaders: Readonly<Record<string, string>>;
+  /**
+   * Namespace of the `proxy-set-headers` ConfigMap. The controller looks it up in its ConfigMap informer
+   * (`n.store.GetConfigMap`, internal/ingress/controller/nginx.go:558 and store.go:1140 at controller-v1.15.1), which
+   * sees only the watched namespace when the controller is scoped: there the ConfigMap must live in that namespace.
+   * @default the controller namespace
+   */
+  readonly headersNamespace?: string;
 }
 
 /**
@@ -45,14 +52,15 @@ export class ControllerConfigMaps extends Construct {
     Object.entries(props.proxySetHeaders).forEach(([name, value]) => {
       headers[name] = PROXY_SET_HEADER_ENTRY.render(`controller.proxySetHeaders.${name}`, { name, value });
     });
-    new KubeConfigMap(this, 'ProxyHeaders', { metadata: { name: NAMES.proxyHeadersConfigMap, namespace: props.namespace, labels }, data: headers });
+    const headersNamespace = props.headersNamespace ?? props.namespace;
+    new KubeConfigMap(this, 'ProxyHeaders', { metadata: { name: NAMES.proxyHeadersConfigMap, namespace: headersNamespace, labels }, data: headers });
 
     const data: Record<string, string> = {};
     const set = <T>(declaration: SettingDeclaration<T>, value: T): void => {
       data[declaration.name] = declaration.render(`controller.config["${declaration.name}"]`, value);
     };
     set(ALLOW_SNIPPET_ANNOTATIONS, false);
-    set(PROXY_SET_HEADERS, { namespace: props.namespace, name: NAMES.proxyHeadersConfigMap });
+    set(PROXY_SET_HEADERS, { namespace: headersNamespace, name: NAMES.proxyHeadersConfigMap });
     set(ENABLE_MODSECURITY, props.wafPolicy !== undefined);
     set(ENABLE_OWASP_MODSECURITY_CRS, false);
     if (props.wafPolicy) set(MODSECURITY_SNIPPET, props.wafPolicy.snippet(MODSECURITY_BASE_CONFIG));

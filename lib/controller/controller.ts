@@ -2,8 +2,9 @@ import { Construct } from 'constructs';
 import { KubeIngressClass, KubeNamespace, ResourceRequirements } from 'cdk8s-plus-27/lib/imports/k8s';
 import { checkDnsLabel, checkDnsSubdomain, checkIntegerInRange, invalid } from '../core/validation';
 import { WafPolicy } from '../waf/policy';
-import { AdmissionWebhook } from './admission-webhook';
-import { ControllerPolicies } from './availability';
+import { checkIpv4Cidr } from '../azure/cidr';
+import { AdmissionWebhook, DEFAULT_WEBHOOK_TIMEOUT_SECONDS } from './admission-webhook';
+import { ControllerPolicies, MetricsScraper } from './availability';
 import { ControllerConfigMaps, DEFAULT_PROXY_SET_HEADERS } from './config-maps';
 import { ControllerDeployment, DEFAULT_CONTROLLER_RESOURCES } from './deployment';
 import { controllerLabels } from './labels';
@@ -69,6 +70,32 @@ export interface ModSecurityControllerProps {
    */
   readonly resources?: ResourceRequirements;
   /**
+   * The one namespace whose Ingresses the controller serves (`--watch-namespace`). Set it to keep every other
+   * namespace's Secrets — above all a client CA's key pair — out of the controller's reach: the controller then lists
+   * and watches Secrets, ConfigMaps, Services, EndpointSlices and Ingresses of this namespace only (a Role there),
+   * instead of every Secret in the cluster (upstream's ClusterRole). Ingresses of other namespaces are ignored, and a
+   * change of the controller ConfigMap rolls the pods (it is then read once at start). See docs/security.md.
+   * @default every namespace (upstream's cluster-wide RBAC)
+   */
+  readonly watchNamespace?: string;
+  /**
+   * Pods allowed to reach the metrics port (10254) through the NetworkPolicy. `[]` closes the port to every pod.
+   * @default [{ namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus' } }] (the Prometheus of the kube-prometheus-stack prerequisite)
+   */
+  readonly metricsScrapers?: readonly MetricsScraper[];
+  /**
+   * IPv4 CIDRs of the Kubernetes API server endpoints: the only non-pod destinations the controller may reach (TCP 443
+   * and 6443). Narrow it to your API server (AKS: the address of the cluster FQDN, or the API server subnet with VNet
+   * integration).
+   * @default ['0.0.0.0/0'] (any address, on the API server ports only)
+   */
+  readonly apiServerCidrs?: readonly string[];
+  /**
+   * Seconds the API server waits for the admission webhook (then `failurePolicy: Fail` rejects the Ingress change).
+   * @default 10
+   */
+  readonly webhookTimeoutSeconds?: number;
+  /**
    * Controller image; must be pinned by digest.
    * @default the upstream v1.15.1 image, pinned by digest
    */
@@ -102,6 +129,10 @@ export class ModSecurityController extends Construct {
     const replicas = checkIntegerInRange('controller.replicas', props.replicas ?? 2, 2, 100, 'run at least 2 replicas (an edge with one replica goes down on every node drain); at most 100');
     this.admissionWebhook = props.admissionWebhook ?? true;
     const image = props.image ?? INGRESS_NGINX_IMAGE;
+    const watchNamespace = props.watchNamespace === undefined ? undefined : checkDnsLabel('controller.watchNamespace', props.watchNamespace);
+    const metricsScrapers = (props.metricsScrapers ?? DEFAULT_METRICS_SCRAPERS).map((s, i) => checkMetricsScraper(`controller.metricsScrapers[${i}]`, s));
+    const apiServerCidrs = checkApiServerCidrs('controller.apiServerCidrs', props.apiServerCidrs ?? ['0.0.0.0/0']);
+    const webhookTimeoutSeconds = checkIntegerInRange('controller.webhookTimeoutSeconds', props.webhookTimeoutSeconds ?? DEFAULT_WEBHOOK_TIMEOUT_SECONDS, 1, 30, 'use 1 to 30 seconds (the API server\'s limit for webhooks); 10 is the default');
     if (!/^[^\s@]+@sha256:[0-9a-f]{64}$/.test(image)) invalid('controller.image', image, 'is not pinned by digest', 'use "<repository>:<tag>@sha256:<digest>" so every node runs the same, reviewed image');
 
     if (props.createNamespace ?? true) {
@@ -117,13 +148,14 @@ export class ModSecurityController extends Construct {
         },
       });
     }
-    new ControllerRbac(this, 'Rbac', { namespace: this.namespace });
+    new ControllerRbac(this, 'Rbac', { namespace: this.namespace, watchNamespace });
     const wafPolicy = props.waf.mode !== 'Off' ? new WafPolicyFile(this, 'WafPolicy', { namespace: this.namespace, waf: props.waf }) : undefined;
     this.wafPolicySha256 = wafPolicy?.sha256;
     const configMaps = new ControllerConfigMaps(this, 'Config', {
       namespace: this.namespace,
       wafPolicy,
       proxySetHeaders: { ...DEFAULT_PROXY_SET_HEADERS, ...(props.proxySetHeaders ?? {}) },
+      headersNamespace: watchNamespace,
     });
     this.config = configMaps.data;
     new KubeIngressClass(this, 'IngressClass', {
@@ -135,7 +167,9 @@ export class ModSecurityController extends Construct {
       spec: { controller: CONTROLLER_CLASS },
     });
     new ControllerServices(this, 'Services', { namespace: this.namespace, ...(props.service ?? {}) });
-    const webhook = this.admissionWebhook ? new AdmissionWebhook(this, 'AdmissionWebhook', { namespace: this.namespace }) : undefined;
+    const webhook = this.admissionWebhook
+      ? new AdmissionWebhook(this, 'AdmissionWebhook', { namespace: this.namespace, timeoutSeconds: webhookTimeoutSeconds, watchNamespace })
+      : undefined;
     new ControllerDeployment(this, 'Deployment', {
       namespace: this.namespace,
       ingressClassName: this.ingressClassName,
@@ -144,12 +178,41 @@ export class ModSecurityController extends Construct {
       resources: props.resources ?? DEFAULT_CONTROLLER_RESOURCES,
       webhookSecretName: webhook?.secretName,
       wafPolicy,
+      watchNamespace,
+      config: this.config,
     });
-    new ControllerPolicies(this, 'Policies', { namespace: this.namespace, admissionWebhook: this.admissionWebhook });
+    new ControllerPolicies(this, 'Policies', { namespace: this.namespace, admissionWebhook: this.admissionWebhook, metricsScrapers, apiServerCidrs, watchNamespace });
   }
 
   /** `namespace/name` of the controller's LoadBalancer Service. */
   public get serviceRef(): string {
     return `${this.namespace}/${NAMES.service}`;
   }
+}
+
+/** Default metrics scrapers: the Prometheus pods of the kube-prometheus-stack prerequisite (namespace `monitoring`). */
+export const DEFAULT_METRICS_SCRAPERS: readonly MetricsScraper[] = [{ namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus' } }];
+
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+
+function checkMetricsScraper(field: string, scraper: MetricsScraper): MetricsScraper {
+  checkDnsLabel(`${field}.namespace`, scraper.namespace);
+  if (scraper.podLabels !== undefined) {
+    const entries = Object.entries(scraper.podLabels);
+    if (entries.length === 0) invalid(`${field}.podLabels`, scraper.podLabels, 'is empty', 'leave podLabels out to admit every pod of the namespace, or give the labels of the Prometheus pods');
+    for (const [k, v] of entries) {
+      if (!LABEL_KEY.test(k)) invalid(`${field}.podLabels`, k, 'is not a Kubernetes label key', 'use a key such as "app.kubernetes.io/name"');
+      if (typeof v !== 'string' || !LABEL_VALUE.test(v)) invalid(`${field}.podLabels.${k}`, v, 'is not a Kubernetes label value', 'use at most 63 letters, digits, "-", "_" and ".", such as "prometheus"');
+    }
+  }
+  return scraper;
+}
+
+function checkApiServerCidrs(field: string, cidrs: readonly string[]): readonly string[] {
+  if (!Array.isArray(cidrs) || cidrs.length === 0) {
+    invalid(field, cidrs, 'is empty, and a NetworkPolicy egress rule without destinations allows every destination', 'give the CIDR(s) of the API server, e.g. ["20.50.0.10/32"], or leave it out');
+  }
+  cidrs.forEach((c, i) => checkIpv4Cidr(`${field}[${i}]`, c));
+  return cidrs;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
 import { IntOrString, KubeDeployment, Quantity, ResourceRequirements, Volume, VolumeMount, ContainerPort } from 'cdk8s-plus-27/lib/imports/k8s';
 import { controllerLabels } from './labels';
@@ -26,7 +27,21 @@ export interface ControllerDeploymentProps {
   readonly webhookSecretName?: string;
   /** The WAF policy file to mount (and whose sha256 rolls the pods); none when ModSecurity is off. */
   readonly wafPolicy?: WafPolicyFile;
+  /**
+   * The one namespace the controller watches (`--watch-namespace`).
+   * @default every namespace
+   */
+  readonly watchNamespace?: string;
+  /** Data of the controller ConfigMap (hashed onto the pod template when scoped, see {@link CONFIG_SHA256_ANNOTATION}). */
+  readonly config: Readonly<Record<string, string>>;
 }
+
+/**
+ * Pod-template annotation with the sha256 of the controller ConfigMap, set when the controller is scoped to one
+ * namespace: its ConfigMap informer then watches that namespace only (store.go:324-326 and :349 at controller-v1.15.1)
+ * and the controller's own ConfigMap is read once at start (store.go:886), so a change must restart the pods.
+ */
+export const CONFIG_SHA256_ANNOTATION = 'aks-waf-mtls-edge/controller-config-sha256';
 
 const PROBE = { httpGet: { path: '/healthz', port: IntOrString.fromNumber(PORTS.metrics), scheme: 'HTTP' }, initialDelaySeconds: 10, periodSeconds: 10, successThreshold: 1, timeoutSeconds: 1 };
 
@@ -49,6 +64,7 @@ export class ControllerDeployment extends Construct {
       `--controller-class=${CONTROLLER_CLASS}`,
       `--ingress-class=${props.ingressClassName}`,
       `--configmap=$(POD_NAMESPACE)/${NAMES.configMap}`,
+      ...(props.watchNamespace !== undefined ? [`--watch-namespace=${props.watchNamespace}`] : []),
       ...(webhook ? [`--validating-webhook=:${PORTS.webhook}`, '--validating-webhook-certificate=/usr/local/certificates/cert', '--validating-webhook-key=/usr/local/certificates/key'] : []),
       '--enable-metrics=true',
     ];
@@ -68,6 +84,10 @@ export class ControllerDeployment extends Construct {
       volumeMounts.push({ name: 'waf-policy', mountPath: `${waf.mountPath}/`, readOnly: true });
       volumes.push({ name: 'waf-policy', configMap: { name: waf.configMapName } });
     }
+    const annotations: Record<string, string> = {
+      ...(waf ? { [WAF_POLICY_SHA256_ANNOTATION]: waf.sha256 } : {}),
+      ...(props.watchNamespace !== undefined ? { [CONFIG_SHA256_ANNOTATION]: configSha256(props.config) } : {}),
+    };
     const selector = { matchLabels: { ...CONTROLLER_SELECTOR_LABELS } };
     new KubeDeployment(this, 'Resource', {
       metadata: { name: NAMES.deployment, namespace: props.namespace, labels },
@@ -78,7 +98,7 @@ export class ControllerDeployment extends Construct {
         selector,
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: IntOrString.fromNumber(1) } },
         template: {
-          metadata: { labels, ...(waf ? { annotations: { [WAF_POLICY_SHA256_ANNOTATION]: waf.sha256 } } : {}) },
+          metadata: { labels, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) },
           spec: {
             automountServiceAccountToken: true,
             serviceAccountName: NAMES.serviceAccount,
@@ -126,4 +146,9 @@ export class ControllerDeployment extends Construct {
       },
     });
   }
+}
+
+function configSha256(config: Readonly<Record<string, string>>): string {
+  const sorted = Object.fromEntries(Object.keys(config).sort().map((k) => [k, config[k]]));
+  return createHash('sha256').update(JSON.stringify(sorted)).digest('hex');
 }

@@ -91,3 +91,109 @@ export function checkUnique<T>(field: string, values: readonly T[], key: (v: T) 
     seen.add(k);
   }
 }
+
+/**
+ * Template openers that a consumer of our output evaluates inside plain strings: Terraform (`${…}` interpolation and
+ * `%{…}` directives, in JSON configuration too — cdktf writes user strings verbatim; Terraform's escapes are `$${` and
+ * `%%{`), Go templates (`{{…}}`: Prometheus alert annotations, Alertmanager, Helm) and Grafana/Argo CD variables.
+ */
+const TEMPLATE_OPENERS: readonly { readonly text: string; readonly who: string }[] = [
+  { text: '${', who: 'Terraform interpolation' },
+  { text: '%{', who: 'a Terraform template directive' },
+  { text: '{{', who: 'a Go template (Prometheus, Alertmanager)' },
+];
+
+/** Rejects a string that a downstream language would evaluate as a template (see {@link TEMPLATE_OPENERS}). */
+export function checkNoTemplate(field: string, value: string): string {
+  if (typeof value !== 'string') invalid(field, value, 'is not a string', 'give plain text');
+  const found = TEMPLATE_OPENERS.find((t) => value.includes(t.text));
+  if (found) {
+    invalid(field, value, `contains "${found.text}", which ${found.who} would evaluate (it could read files or variables at apply time)`, `remove "${found.text}"; this value is written verbatim and must be plain text`);
+  }
+  return value;
+}
+
+/**
+ * Rejects `${` / `%{` in every string of a props tree (object keys included), naming the path: what cdktf writes
+ * verbatim into Terraform JSON, where Terraform would evaluate it.
+ */
+export function checkNoTerraformTemplates(field: string, value: unknown): void {
+  if (typeof value === 'string') {
+    if (value.includes('${') || value.includes('%{')) checkNoTemplate(field, value);
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => checkNoTerraformTemplates(`${field}[${i}]`, v));
+    return;
+  }
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    for (const [k, v] of Object.entries(value)) {
+      const path = field ? `${field}.${k}` : k;
+      if (k.includes('${') || k.includes('%{')) checkNoTemplate(path, k);
+      checkNoTerraformTemplates(path, v);
+    }
+  }
+}
+
+/** Options of {@link checkUrl}. */
+export interface UrlCheckOptions {
+  /** URL schemes allowed, without `:` (e.g. `['https']`). */
+  readonly schemes: readonly string[];
+  /**
+   * A user name allowed in the URL (`git` in `ssh://git@host/…`); never a password.
+   * @default no user name
+   */
+  readonly allowedUser?: string;
+  /** What a right value looks like, for the fix. */
+  readonly example: string;
+}
+
+/**
+ * An absolute URL that is safe to write into a manifest: an allowed scheme, a host, no credentials (user info), no
+ * query (where tokens such as `?access_token=` travel) and no fragment, no whitespace, no template text. The value is
+ * withheld from the message when it may carry a credential.
+ */
+export function checkUrl(field: string, value: string, options: UrlCheckOptions): string {
+  const fix = `use a URL such as ${options.example}`;
+  if (typeof value !== 'string' || value.length === 0 || value.length > 2048 || /[\s\u0000-\u001f\u007f]/.test(value)) {
+    invalid(field, value, 'is not a URL (empty, too long, or with whitespace or control characters)', fix);
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return invalid(field, value, 'is not an absolute URL', fix);
+  }
+  const scheme = url.protocol.replace(/:$/, '');
+  if (!options.schemes.includes(scheme)) invalid(field, value, `uses the scheme "${scheme}"`, `use ${options.schemes.map((s) => `${s}://`).join(' or ')}; ${fix}`);
+  if (url.hostname === '') invalid(field, value, 'has no host', fix);
+  const credentialFix = 'remove it: give credentials to the tool that reads this URL as a Secret (an Argo CD repository Secret, a Flux secretRef), never in dist/';
+  if (url.password !== '' || (url.username !== '' && url.username !== options.allowedUser)) {
+    invalid(field, '(URL with user info; value withheld)', 'contains credentials (user info before "@")', credentialFix);
+  }
+  if (url.search !== '' || value.includes('?')) invalid(field, '(URL with a query; value withheld)', 'has a query string, where tokens such as ?access_token= travel', credentialFix);
+  if (url.hash !== '' || value.includes('#')) invalid(field, value, 'has a fragment ("#…")', `drop the "#" part; ${fix}`);
+  checkNoTemplate(field, value);
+  return value;
+}
+
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+
+/** Kubernetes labels: each key an optional DNS-subdomain prefix and a name, each value at most 63 name characters. */
+export function checkKubernetesLabels(field: string, labels: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) invalid(field, labels, 'is not a map of labels', 'give an object such as { release: "kube-prometheus-stack" }');
+  for (const [k, v] of Object.entries(labels)) {
+    if (!LABEL_KEY.test(k) || k.length > 317) invalid(`${field}.${k}`, k, 'is not a Kubernetes label key', 'use [prefix/]name with letters, digits, "-", "_" and ".", e.g. "app.kubernetes.io/name"');
+    if (typeof v !== 'string' || !LABEL_VALUE.test(v)) invalid(`${field}.${k}`, v, 'is not a Kubernetes label value', 'use at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit');
+  }
+  return labels;
+}
+
+/** A Prometheus / Loki label name (`[a-zA-Z_][a-zA-Z0-9_]*`); names starting with `__` are reserved. */
+export function checkPrometheusLabelName(field: string, name: string): string {
+  if (typeof name !== 'string' || !/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name) || name.startsWith('__')) {
+    invalid(field, name, 'is not a Prometheus/Loki label name', 'use letters, digits and "_", not starting with a digit or "__" (e.g. "namespace")');
+  }
+  return name;
+}

@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
 import { Application } from '../../imports/argoproj.io';
-import { checkDnsLabel, checkDnsSubdomain, invalid } from '../core/validation';
+import { checkDnsLabel, checkDnsSubdomain, checkUrl, invalid } from '../core/validation';
 import { DeliveredLayer } from './layers';
 import { HelmPrerequisite, prerequisiteWaves } from './prerequisites';
+import { checkRelativeFolder } from './checks';
 import { checkGitSource, GitSource } from './source';
 
 /** Annotation that orders the Applications within the sync of the root Application. */
@@ -64,9 +65,10 @@ export class ArgoCdDelivery extends Construct {
     const namespace = checkDnsLabel('gitops.argoCd.namespace', props.namespace ?? 'argocd');
     const project = checkDnsSubdomain('gitops.argoCd.project', props.project ?? 'default');
     const server = props.destinationServer ?? 'https://kubernetes.default.svc';
-    if (!/^https:\/\/\S+$/.test(server)) invalid('gitops.argoCd.destinationServer', server, 'is not an https URL of a Kubernetes API server', 'use https://kubernetes.default.svc for the cluster Argo CD runs in');
+    if (typeof server !== 'string' || !server.startsWith('https://')) invalid('gitops.argoCd.destinationServer', server, 'is not an https URL of a Kubernetes API server', 'use https://kubernetes.default.svc for the cluster Argo CD runs in');
+    checkUrl('gitops.argoCd.destinationServer', server, { schemes: ['https'], example: 'https://kubernetes.default.svc (the cluster Argo CD runs in) or the API server URL of a registered cluster' });
     if (props.layers.length === 0) invalid('gitops.layers', props.layers, 'is empty', 'deliver at least one layer of dist/');
-    const deliveryFolder = props.deliveryFolder ?? 'delivery/argocd';
+    const deliveryFolder = checkRelativeFolder('gitops.argoCd.deliveryFolder', props.deliveryFolder ?? 'delivery/argocd');
     const prerequisites = props.prerequisites ?? [];
     const waves = prerequisiteWaves(prerequisites);
     const retry = { limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } };

@@ -5,6 +5,7 @@ import { GitRepository } from '../../imports/source.toolkit.fluxcd.io';
 import { checkDnsLabel, invalid } from '../core/validation';
 import { DeliveredLayer } from './layers';
 import { HelmPrerequisite, prerequisiteWaves } from './prerequisites';
+import { checkRelativeFolder } from './checks';
 import { checkGitSource, fluxRef, GitSource } from './source';
 
 /** API version of Flux HelmReleases (helm-controller v1). */
@@ -68,7 +69,7 @@ export class FluxDelivery extends Construct {
     const interval = checkFluxDuration('gitops.flux.interval', props.interval ?? '10m');
     const timeout = checkFluxDuration('gitops.flux.timeout', props.timeout ?? '5m');
     if (props.layers.length === 0) invalid('gitops.layers', props.layers, 'is empty', 'deliver at least one layer of dist/');
-    const deliveryFolder = props.deliveryFolder ?? 'delivery/flux';
+    const deliveryFolder = checkRelativeFolder('gitops.flux.deliveryFolder', props.deliveryFolder ?? 'delivery/flux');
     const prerequisites = props.prerequisites ?? [];
     prerequisiteWaves(prerequisites); // validates names and dependencies
     const sourceRef = { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: props.name };

@@ -1,4 +1,4 @@
-import { checkDnsLabel, checkUnique, invalid } from '../core/validation';
+import { checkDnsLabel, checkNoTemplate, checkUnique, checkUrl, invalid } from '../core/validation';
 
 /**
  * A Helm chart the stack depends on, installed before the layers of `dist/` (as an Argo CD Application or a Flux
@@ -108,6 +108,7 @@ export function kubePrometheusStackPrerequisite(props: KubePrometheusStackPrereq
  * each: negative, before the first layer (wave 0), deeper dependencies later, so waves follow `dependsOn`.
  */
 export function prerequisiteWaves(prerequisites: readonly HelmPrerequisite[]): Map<string, number> {
+  prerequisites.forEach(checkPrerequisite);
   checkUnique('gitops.prerequisites', prerequisites, (p) => p.name);
   const byName = new Map(prerequisites.map((p) => [p.name, p]));
   const depth = new Map<string, number>();
@@ -127,4 +128,18 @@ export function prerequisiteWaves(prerequisites: readonly HelmPrerequisite[]): M
   prerequisites.forEach((p) => visit(p, []));
   const levels = Math.max(-1, ...depth.values()) + 1;
   return new Map([...depth].map(([name, d]) => [name, -10 * (levels - d)]));
+}
+
+/** Checks the fields of a prerequisite that land in Application / HelmRelease specs. */
+function checkPrerequisite(p: HelmPrerequisite, i: number): void {
+  const field = `gitops.prerequisites[${i}]`;
+  checkDnsLabel(`${field}.name`, p.name);
+  checkDnsLabel(`${field}.repoName`, p.repoName);
+  checkDnsLabel(`${field}.namespace`, p.namespace);
+  checkUrl(`${field}.repoUrl`, p.repoUrl, { schemes: ['https'], example: 'https://charts.jetstack.io' });
+  if (typeof p.chart !== 'string' || !/^[a-z0-9]([-a-z0-9._]*[a-z0-9])?$/.test(p.chart)) invalid(`${field}.chart`, p.chart, 'is not a Helm chart name', 'use the chart\'s name in its repository, e.g. "cert-manager"');
+  if (typeof p.version !== 'string' || !/^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$/.test(p.version)) {
+    invalid(`${field}.version`, p.version, 'is not an exact chart version', 'pin one SemVer version such as "1.21.1" (ranges would let a new cluster converge to another state)');
+  }
+  checkNoTemplate(`${field}.doc`, p.doc);
 }

@@ -1,4 +1,5 @@
 import { invalid } from '../core/validation';
+import { checkRepoUrl } from './checks';
 
 /** Where GitOps reads `dist/` from. */
 export interface GitSource {
@@ -13,8 +14,7 @@ export interface GitSource {
 /** A checked source with the path normalised (no leading `./`, no trailing `/`). */
 export function checkGitSource(source: GitSource): GitSource {
   const { repoUrl, revision } = source;
-  if (!/^(https:\/\/|ssh:\/\/|git@)[^\s]+$/.test(repoUrl)) invalid('gitops.repoUrl', repoUrl, 'is not a Git repository URL Argo CD and Flux both read', 'use https://host/org/repo.git or ssh://git@host/org/repo.git');
-  if (/\/\/[^/@\s]+:[^/@\s]+@/.test(repoUrl)) invalid('gitops.repoUrl', '<redacted>', 'contains credentials', 'remove the user:password part; give credentials to Argo CD / Flux as a repository Secret');
+  checkRepoUrl('gitops.repoUrl', repoUrl);
   if (!/^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$/.test(revision) || revision.includes('..') || revision.endsWith('/') || revision.endsWith('.lock')) {
     invalid('gitops.revision', revision, 'is not a Git branch, tag or commit', 'use a branch such as "main", a tag such as "v1.2.0" or a 40-character commit SHA');
   }

@@ -122,9 +122,13 @@ export const FORCE_SSL_REDIRECT = declare<boolean>({
 
 /**
  * `modsecurity-transaction-id`: the ModSecurity transaction id of each request in this Ingress's locations (nginx
- * `modsecurity_transaction_id`), so an audit-log entry joins the access log and the backend's `X-Request-ID`.
- * ingress-nginx v1.15.1 has no ConfigMap key for it: every Ingress of this library carries it, set to `$request_id`.
- * The controller validates it against `^[A-Za-z0-9\-\_\$\{\}]*$`. Risk High.
+ * `modsecurity_transaction_id "<value>";`, template.go buildModSecurityForLocation lines 1617-1620 at
+ * controller-v1.15.1). The value is an nginx complex value; every Ingress of this library sets the one of
+ * waf/transaction-facts.ts, which hands nginx's routed host, scheme and client-certificate state to the WAF and keeps
+ * `$request_id` for the audit log. ingress-nginx v1.15.1 has no ConfigMap key for it. The controller validates it
+ * with `parser.NGINXVariable` = `^[A-Za-z0-9\-\_\$\{\}]*$` after removing spaces
+ * (internal/ingress/annotations/modsecurity/main.go line 50, parser/validators.go line 74); we reject spaces too.
+ * Risk High.
  */
 export const MODSECURITY_TRANSACTION_ID = declare<string>({
   name: 'modsecurity-transaction-id',

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/monitoring.coreos.com';
-import { checkDnsLabel, checkDnsSubdomain, checkHostname, checkIntegerInRange, checkUnique, invalid } from '../core/validation';
+import { checkDnsLabel, checkDnsSubdomain, checkHostname, checkIntegerInRange, checkKubernetesLabels, checkNoTemplate, checkUnique, checkUrl, invalid } from '../core/validation';
 import { anyOf, checkDuration, durationSeconds, eq, LabelMatcher, ne, PromDuration, re, series, sumBy } from './promql';
 
 /** When a rate counts as a spike: `factor` times its own average over the preceding `baseline`, and at least `minimumPerMinute`. */
@@ -124,10 +124,14 @@ export class EdgeAlertRules extends Construct {
     if (props.wafHosts && props.wafHosts.length === 0) invalid('monitoring.alerts.wafHosts', props.wafHosts, 'is empty, so no 403 would ever count as a WAF block', 'list the WAF-protected hosts, or leave wafHosts out to watch every host');
     props.mtlsHosts.forEach((h, i) => checkHostname(`monitoring.alerts.mtlsHosts[${i}]`, h));
     const certificateExpiryDays = checkIntegerInRange('monitoring.alerts.certificateExpiryDays', props.certificateExpiryDays ?? 14, 1, 60, 'use a number of days from 1 to 60 (Let\'s Encrypt certificates last 90 days and renew 30 days before expiry)');
-    if (props.runbookUrl !== undefined && !/^https?:\/\/\S+$/.test(props.runbookUrl)) invalid('monitoring.alerts.runbookUrl', props.runbookUrl, 'is not an http(s) URL', 'give the URL of docs/monitoring.md in your repository, e.g. https://github.com/org/repo/blob/main/docs/monitoring.md');
+    // runbook_url is an alert annotation: Prometheus expands Go templates in it, and Slack shows it to every receiver.
+    if (props.runbookUrl !== undefined) checkUrl('monitoring.alerts.runbookUrl', props.runbookUrl, { schemes: ['https', 'http'], example: 'https://github.com/org/repo/blob/main/docs/monitoring.md (each alert appends #<anchor>)' });
+    checkKubernetesLabels('monitoring.alerts.labels', props.labels ?? {});
     for (const key of Object.keys(props.alertLabels ?? {})) {
       if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(key)) invalid(`monitoring.alerts.alertLabels.${key}`, key, 'is not a valid Prometheus label name', 'use letters, digits and "_", not starting with a digit');
       if (['severity', 'namespace', 'alertname'].includes(key)) invalid(`monitoring.alerts.alertLabels.${key}`, key, 'is set by the alerts themselves', 'pick another label name');
+      // Prometheus expands Go templates in alerting-rule labels too.
+      checkNoTemplate(`monitoring.alerts.alertLabels.${key}`, (props.alertLabels ?? {})[key]);
     }
     const waf = resolveSpike('monitoring.alerts.wafBlockSpike', props.wafBlockSpike);
     const mtls = resolveSpike('monitoring.alerts.mtlsFailureSpike', props.mtlsFailureSpike);
@@ -170,7 +174,7 @@ function resolveSpike(field: string, spike: SpikeThreshold | undefined): Resolve
   const baseline = checkDuration(`${field}.baseline`, spike?.baseline ?? '1h');
   if (durationSeconds(baseline) < 2 * durationSeconds(window)) invalid(`${field}.baseline`, baseline, `is shorter than twice the window (${window}), so it is no baseline`, 'use a baseline of at least twice the window, e.g. window "5m" and baseline "1h"');
   const minimumPerMinute = spike?.minimumPerMinute ?? 10;
-  if (typeof minimumPerMinute !== 'number' || !(minimumPerMinute > 0)) invalid(`${field}.minimumPerMinute`, minimumPerMinute, 'is not a positive number', 'use a number of events per minute such as 10');
+  if (typeof minimumPerMinute !== 'number' || !(minimumPerMinute > 0) || !Number.isFinite(minimumPerMinute) || minimumPerMinute > 1e6) invalid(`${field}.minimumPerMinute`, minimumPerMinute, 'is not a positive, finite number of at most 1000000', 'use a number of events per minute such as 10');
   return { factor, window, baseline, minimumPerMinute };
 }
 

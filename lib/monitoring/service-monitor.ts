@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { ServiceMonitor } from '../../imports/monitoring.coreos.com';
-import { checkDnsLabel, checkDnsSubdomain, invalid } from '../core/validation';
+import { checkDnsLabel, checkDnsSubdomain, checkKubernetesLabels, invalid } from '../core/validation';
 import { checkDuration, PromDuration } from './promql';
 
 /** Props of {@link ControllerServiceMonitor}. */
@@ -44,6 +44,8 @@ export class ControllerServiceMonitor extends Construct {
     checkDnsSubdomain('monitoring.serviceMonitor.name', props.name);
     checkDnsLabel('monitoring.serviceMonitor.namespace', props.namespace);
     checkDnsLabel('monitoring.serviceMonitor.serviceNamespace', props.serviceNamespace);
+    checkKubernetesLabels('monitoring.serviceMonitor.labels', props.labels ?? {});
+    checkKubernetesLabels('monitoring.serviceMonitor.serviceSelector', props.serviceSelector);
     if (Object.keys(props.serviceSelector).length === 0) invalid('monitoring.serviceMonitor.serviceSelector', props.serviceSelector, 'is empty and would select every Service in the namespace', 'give the labels of the controller metrics Service, e.g. app.kubernetes.io/component: controller');
     const portName = props.portName ?? 'metrics';
     if (!/^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/.test(portName)) invalid('monitoring.serviceMonitor.portName', portName, 'is not a valid Service port name', 'use the port name of the metrics Service, at most 15 lower-case letters, digits and "-"');

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { AlertmanagerConfig, AlertmanagerConfigSpecRouteMatchersMatchType } from '../../imports/monitoring.coreos.com';
-import { checkDnsLabel, checkDnsSubdomain, invalid } from '../core/validation';
+import { checkDnsLabel, checkDnsSubdomain, checkKubernetesLabels, checkNoTemplate, checkPrometheusLabelName, invalid } from '../core/validation';
 import { checkDuration, PromDuration } from './promql';
 
 /** Props of {@link SlackAlertRouting}. */
@@ -60,6 +60,11 @@ export class SlackAlertRouting extends Construct {
     if (SLACK_URL.test(props.channel)) invalid('monitoring.slack.channel', '<redacted URL>', 'looks like a webhook URL; the URL is a secret and must never be written to dist/', 'give the channel name, e.g. "#waf-alerts", and put the URL in the Secret');
     if (!/^[#@]?[a-z0-9][-_a-z0-9.]{0,79}$/.test(props.channel)) invalid('monitoring.slack.channel', props.channel, 'is not a Slack channel name', 'use a channel such as "#waf-alerts" (lower case, no spaces)');
     if (Object.keys(props.matchLabels).length === 0) invalid('monitoring.slack.matchLabels', props.matchLabels, 'is empty, so every alert in the namespace would go to this channel', 'give the labels the edge alerts carry');
+    for (const [name, value] of Object.entries(props.matchLabels)) {
+      checkPrometheusLabelName(`monitoring.slack.matchLabels.${name}`, name);
+      checkNoTemplate(`monitoring.slack.matchLabels.${name}`, value);
+    }
+    checkKubernetesLabels('monitoring.slack.labels', props.labels ?? {});
     const repeatInterval = checkDuration('monitoring.slack.repeatInterval', props.repeatInterval ?? '4h');
 
     this.config = new AlertmanagerConfig(this, 'Resource', {

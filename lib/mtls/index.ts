@@ -8,3 +8,4 @@ export * from './provided-client-ca';
 export * from './subject-allow-list';
 export * from './trust-bundle';
 export { checkGoDuration } from './duration';
+export { checkCrl, CrlInfo } from './crl';

@@ -15,6 +15,7 @@ import {
   VERIFY_DEPTH_MAX,
   VERIFY_DEPTH_MIN,
 } from '../ingress-nginx/annotations';
+import { transactionIdTemplate } from '../waf/transaction-facts';
 import { IClientCa } from './client-ca';
 import { subjectAllowListPattern } from './subject-allow-list';
 
@@ -102,7 +103,8 @@ export interface ClientAuthOptions {
    * With an allow-list, let requests with an empty subject DN pass the controller's server-level CN check, so that
    * plain HTTP on the host still reaches the HTTPS redirect and ACME HTTP-01 challenges (in v1.15.1 the check also
    * runs on port 80 and would answer 403). Only allowed with `verifyClient: 'on'`, where every HTTPS request carries a
-   * CA-verified certificate. See docs/mtls.md for the residual risk (a subject-less certificate from the trusted CA).
+   * CA-verified certificate, and the WAF policy's client-certificate gate (waf/transaction-facts.ts) keeps such plain
+   * HTTP requests away from the backend (redirect or 403) — so an empty subject passes this check only. See docs/mtls.md for the residual risk (a subject-less certificate from the trusted CA).
    * @default true when verifyClient is 'on', else false
    */
   readonly allowPlainHttpPastSubjectCheck?: boolean;
@@ -128,17 +130,13 @@ export interface MtlsIngressProps {
   /** Client-certificate authentication. */
   readonly clientAuth: ClientAuthOptions;
   /**
-   * Redirect plain HTTP to HTTPS (308). HSTS is a controller-wide ConfigMap setting (`hsts`, on by default in
-   * ingress-nginx), not an Ingress annotation.
+   * Redirect plain HTTP to HTTPS. The controller redirects (308, annotation `ssl-redirect`) only while it has the
+   * host's certificate in its Lua cache; with `verifyClient: 'on'` the WAF policy redirects (307) before it, in every
+   * controller state, and with `false` answers plain HTTP with 403 (waf/transaction-facts.ts). HSTS is a
+   * controller-wide ConfigMap setting (`hsts`, on by default in ingress-nginx), not an Ingress annotation.
    * @default true
    */
   readonly httpsRedirect?: boolean;
-  /**
-   * ModSecurity transaction id of each request (annotation `modsecurity-transaction-id`), written into the JSON
-   * audit log so a block joins the access log and the backend's `X-Request-ID`.
-   * @default "$request_id"
-   */
-  readonly modsecurityTransactionId?: string;
 }
 
 /** Hosts served by the MtlsIngresses of each app (construct tree root), see `checkHostsUniqueInApp`. */
@@ -163,6 +161,11 @@ export class MtlsIngress extends Construct {
   public readonly tlsSecretName: string;
   /** The `auth-tls-match-cn` value, when an allow-list is set. */
   public readonly subjectPattern?: string;
+  /**
+   * The `modsecurity-transaction-id` of the Ingress's locations: `edge_<flags>_${request_id}_${scheme}_${ssl_client_verify}_${host}`
+   * (see waf/transaction-facts.ts). The audit log's `unique_id` is this value, so it carries nginx's `$request_id`.
+   */
+  public readonly transactionId: string;
   /** The annotations rendered onto the Ingress. */
   public readonly annotations: Readonly<Record<string, string>>;
 
@@ -215,7 +218,10 @@ export class MtlsIngress extends Construct {
     const annotations: Record<string, string> = {};
     const put = (entry: [string, string]): void => { annotations[entry[0]] = entry[1]; };
     put(renderAnnotation(SSL_REDIRECT, `${field}.httpsRedirect`, props.httpsRedirect ?? true));
-    put(renderAnnotation(MODSECURITY_TRANSACTION_ID, `${field}.modsecurityTransactionId`, props.modsecurityTransactionId ?? '$request_id'));
+    // The WAF reads nginx's routed host and client-certificate state from the transaction id (waf/transaction-facts.ts):
+    // its client-certificate gate keeps plain HTTP away from this backend in every controller state.
+    this.transactionId = transactionIdTemplate({ requireClientCertificate: verifyClient === 'on', redirectPlainHttp: props.httpsRedirect ?? true });
+    put(renderAnnotation(MODSECURITY_TRANSACTION_ID, `${field}.transactionId`, this.transactionId));
     put(renderAnnotation(AUTH_TLS_SECRET, `${field}.clientAuth.ca`, { namespace: this.namespace, name: caSecret }));
     put(renderAnnotation(AUTH_TLS_VERIFY_CLIENT, `${field}.clientAuth.verifyClient`, verifyClient));
     put(renderAnnotation(AUTH_TLS_VERIFY_DEPTH, `${field}.clientAuth.verifyDepth`, verifyDepth));

@@ -63,12 +63,3 @@ export function checkCaCertificates(field: string, pem: string, now: Date): { pe
   });
   return { pem: `${blocks.map((b) => b.text).join('\n')}\n`, certificates };
 }
-
-/** Validates a certificate revocation list given as PEM (`X509 CRL` blocks only). */
-export function checkCrl(field: string, pem: string): string {
-  const blocks = pemBlocks(field, pem);
-  blocks.forEach((block, i) => {
-    if (block.label !== 'X509 CRL') invalid(blocks.length > 1 ? `${field}[${i}]` : field, block.label, 'is not a CRL', 'give "-----BEGIN X509 CRL-----" blocks only');
-  });
-  return `${blocks.map((b) => b.text).join('\n')}\n`;
-}

@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import { standardLabels } from '../core/labels';
 import { checkDnsLabel, invalid } from '../core/validation';
 import { ClientIdentity, IClientCa, normalizeClient } from './client-ca';
-import { CaCertificateInfo, checkCaCertificates, checkCrl } from './pem';
+import { checkCrl, CrlInfo } from './crl';
+import { CaCertificateInfo, checkCaCertificates } from './pem';
 
 /** Props of a {@link ProvidedClientCa}. */
 export interface ProvidedClientCaProps {
@@ -16,7 +17,9 @@ export interface ProvidedClientCaProps {
   readonly caPem: string;
   /**
    * PEM certificate revocation list(s) (`X509 CRL` blocks), written as `ca.crl`. nginx then rejects revoked client
-   * certificates; an expired CRL makes nginx reject every client, so keep it fresh.
+   * certificates; an expired CRL makes nginx reject every client, so keep it fresh. Parsed at synth time: each block
+   * must be a CRL signed by one of the CAs in `caPem` and current at `now`, and every CA needs one (nginx checks the
+   * whole chain).
    * @default no CRL
    */
   readonly crlPem?: string;
@@ -41,6 +44,8 @@ export class ProvidedClientCa extends Construct implements IClientCa {
   public readonly caName: string;
   /** The validated CA certificates. */
   public readonly certificates: readonly CaCertificateInfo[];
+  /** The validated CRLs (empty without `crlPem`). */
+  public readonly crls: readonly CrlInfo[];
 
   private readonly caCrt: string;
   private readonly caCrl?: string;
@@ -54,7 +59,13 @@ export class ProvidedClientCa extends Construct implements IClientCa {
     const checked = checkCaCertificates(`${field}.caPem`, props.caPem, props.now ?? new Date());
     this.caCrt = checked.pem;
     this.certificates = checked.certificates;
-    if (props.crlPem !== undefined) this.caCrl = checkCrl(`${field}.crlPem`, props.crlPem);
+    if (props.crlPem !== undefined) {
+      const crl = checkCrl(`${field}.crlPem`, props.crlPem, checked.pem, props.now ?? new Date());
+      this.caCrl = crl.pem;
+      this.crls = crl.crls;
+    } else {
+      this.crls = [];
+    }
     (props.clients ?? []).forEach((c, i) => {
       const client = normalizeClient(`${field}.clients[${i}]`, c);
       if (this.clients.has(client.name)) invalid(`${field}.clients[${i}].name`, client.name, 'appears more than once', 'list each client once');

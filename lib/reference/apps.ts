@@ -9,7 +9,7 @@ import { EdgeDeploymentConfig } from './config';
 /**
  * Adds the apps layer of the reference deployment: the app namespace, the echo app, and the MtlsIngress in front of
  * it at `config.app.host` (server certificate from Let's Encrypt, client certificates from the client CA, allow-list
- * of `config.mtls.allowedClients`).
+ * of `config.mtls.allowedClients`), and the same for the second host `config.app.portal` in its own Ingress.
  */
 export function addApps(chart: Chart, config: EdgeDeploymentConfig): void {
   const { app, mtls } = config;
@@ -25,13 +25,14 @@ export function addApps(chart: Chart, config: EdgeDeploymentConfig): void {
     replicas: app.replicas,
     ingressController: { namespace: config.controller.namespace },
   });
-  new MtlsIngress(chart, 'ingress', {
-    name: app.name,
+  const ingress = (id: string, name: string, host: string): MtlsIngress => new MtlsIngress(chart, id, {
+    name,
     namespace: app.namespace,
     ingressClassName: config.controller.ingressClassName,
-    hosts: [{ host: app.host }],
+    hosts: [{ host }],
     backend: { serviceName: echo.serviceName, servicePort: echo.servicePortName },
     serverTls: { clusterIssuer: serverIssuerName(config.tls.acmeEnvironment) },
+    httpsRedirect: app.httpsRedirect,
     clientAuth: {
       ca: clientCaOf(chart),
       verifyDepth: mtls.verifyDepth,
@@ -39,4 +40,6 @@ export function addApps(chart: Chart, config: EdgeDeploymentConfig): void {
       allowedClients: mtls.allowedClients ?? mtls.clients,
     },
   });
+  ingress('ingress', app.name, app.host);
+  if (app.portal) ingress('portal-ingress', app.portal.name, app.portal.host);
 }

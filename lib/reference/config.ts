@@ -57,6 +57,22 @@ export interface AppSection {
   readonly host: string;
   /** Echo replicas (at least 2). @default 2 */
   readonly replicas?: number;
+  /**
+   * Redirect plain HTTP to HTTPS on the app's hosts (see `MtlsIngressProps.httpsRedirect`).
+   * @default true
+   */
+  readonly httpsRedirect?: boolean;
+  /**
+   * A second host in front of the same echo app, also behind mutual TLS, with its own Ingress: the host the WAF
+   * section's host- and path-scoped rules (path allow-list, CRS exclusion) are written for.
+   * @default no second host
+   */
+  readonly portal?: {
+    /** Name of the second host's Ingress. */
+    readonly name: string;
+    /** Public host name. */
+    readonly host: string;
+  };
 }
 
 /** Server certificates: the Let's Encrypt ClusterIssuers (see `AcmeClusterIssuer`) that issue the hosts' certificates. */
@@ -222,11 +238,18 @@ export const REFERENCE_DEPLOYMENT: EdgeDeploymentConfig = {
     allowedMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     denySourceIps: [{ sources: ['34.242.209.15'], description: 'scenario: known bad source' }],
     denyRequestHeaders: [{ header: 'user', match: { exact: 'admin' }, description: 'scenario: user admin is not allowed' }],
+    // The second host: only its API and upload paths exist; incident notes on uploads quote Unix file paths.
+    allowPaths: [{ host: 'portal.example.com', paths: ['/api', '/upload'], description: 'portal: only the API and uploads' }],
+    exclusions: [{
+      host: 'portal.example.com', path: '/upload', target: 'ARGS:note', ruleIds: [930120, 932160],
+      description: 'portal uploads: incident notes quote Unix file paths such as /etc/passwd',
+    }],
   },
   app: {
     namespace: 'echo',
     name: 'echo',
     host: 'echo.example.com',
+    portal: { name: 'portal', host: 'portal.example.com' },
   },
   tls: {
     acmeEnvironment: 'staging',

@@ -1,28 +1,10 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync, existsSync, mkdtempSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 /**
- * Replaces `target` with a folder produced by `produce`, atomically from the reader's point of view:
- * `produce` writes into a fresh sibling folder, and only when it returns is the old folder swapped out.
- * If `produce` throws, the previous `target` is left byte-identical and the scratch folder is removed.
+ * Writes a tree of relative path → content under `root` (used for synth's scratch folder). Folders and files get the
+ * modes the umask gives, as `git checkout` creates them (0755 and 0644 under umask 022). Returns the bytes written.
  */
-export function replaceFolderAtomically(target: string, produce: (scratch: string) => void): void {
-  const absolute = resolve(target);
-  mkdirSync(dirname(absolute), { recursive: true });
-  const scratch = mkdtempSync(join(dirname(absolute), `.synth-${basename(absolute)}-`));
-  try {
-    produce(scratch);
-  } catch (err) {
-    rmSync(scratch, { recursive: true, force: true });
-    throw err;
-  }
-  const old = existsSync(absolute) ? `${scratch}.old` : undefined;
-  if (old) renameSync(absolute, old);
-  renameSync(scratch, absolute);
-  if (old) rmSync(old, { recursive: true, force: true });
-}
-
-/** Writes a tree of relative path → content under `root`. */
 export function writeTree(root: string, tree: ReadonlyMap<string, string>): number {
   let bytes = 0;
   const made = new Set<string>();
@@ -33,7 +15,13 @@ export function writeTree(root: string, tree: ReadonlyMap<string, string>): numb
       mkdirSync(dir, { recursive: true });
       made.add(dir);
     }
-    writeFileSync(file, content);
+    try {
+      writeFileSync(file, content);
+    } catch (err) {
+      // write(2) errors (ENOSPC, EDQUOT, EIO) carry no path: name the file
+      if (typeof err === 'object' && err !== null && !('path' in err)) Object.assign(err, { path: file });
+      throw err;
+    }
     bytes += Buffer.byteLength(content);
   }
   return bytes;

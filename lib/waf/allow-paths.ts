@@ -1,7 +1,7 @@
 import { invalid, checkUnique } from '../core/validation';
 import { denyActions, ruleComment, secRule } from './rule-text';
-import { checkServedHost, hostRegex, PATH_TRANSFORMS } from './scope';
-import { checkDescription, checkPath, pathPrefixRegex } from './text';
+import { checkServedHost, PATH_TRANSFORMS, pathScopeRegex, ROUTED_HOST_TARGET, routedHostOperator } from './scope';
+import { checkDescription, checkPath } from './text';
 
 /**
  * A path allow-list (positive security model): requests whose path is not under one of `paths` are denied (403,
@@ -39,9 +39,9 @@ export function checkAllowPaths(field: string, rule: AllowPathsRule, servedHosts
   if (rule.description !== undefined) checkDescription(`${field}.description`, rule.description);
 }
 
-/** Renders the rule: deny unless the normalized path matches one of the prefixes (host-scoped with a chain). */
+/** Renders the rule: deny unless the normalized path matches one of the prefixes (scoped to the routed host with a chain). */
 export function renderAllowPaths(rule: AllowPathsRule, id: number): string[] {
-  const pathRegex = rule.paths.map(pathPrefixRegex).map((r) => `(?:${r})`).join('|');
+  const pathRegex = rule.paths.map(pathScopeRegex).map((r) => `(?:${r})`).join('|');
   const msg = `Path not in allow-list${rule.description ? ` (${rule.description})` : ''}`;
   const comment = ruleComment(id, `Allow only paths ${rule.paths.join(', ')}${rule.host ? ` on ${rule.host}` : ''}`, rule.description);
   const pathOperator = `!@rx ${pathRegex}`;
@@ -50,7 +50,7 @@ export function renderAllowPaths(rule: AllowPathsRule, id: number): string[] {
   }
   return [
     comment,
-    secRule('REQUEST_HEADERS:host', `@rx ${hostRegex(rule.host)}`, [...denyActions(id, 'allow-paths', msg, ['t:none', 't:lowercase']), 'chain']),
+    secRule(ROUTED_HOST_TARGET, routedHostOperator([rule.host]), [...denyActions(id, 'allow-paths', msg, ['t:none']), 'chain']),
     `  ${secRule('REQUEST_FILENAME', pathOperator, [...PATH_TRANSFORMS, "logdata:'%{MATCHED_VAR}'"])}`,
   ];
 }

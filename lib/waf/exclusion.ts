@@ -1,8 +1,8 @@
 import { invalid, checkUnique } from '../core/validation';
 import { CRS_RULE_ID_RANGE, WAF_RULE_ID_RANGE } from './rule-ids';
 import { ruleComment, secRule, RULE_TAG_PREFIX } from './rule-text';
-import { checkServedHost, hostRegex, PATH_TRANSFORMS } from './scope';
-import { checkDescription, checkPath, pathPrefixRegex } from './text';
+import { checkServedHost, PATH_TRANSFORMS, pathScopeRegex, ROUTED_HOST_TARGET, routedHostOperator } from './scope';
+import { checkDescription, checkPath } from './text';
 
 /**
  * Turns CRS rules off for part of the traffic (a false positive on one host or path), at runtime: a phase-1 rule
@@ -72,26 +72,11 @@ export function renderExclusion(rule: RuleExclusion, id: number): string[] {
   const what = `${rule.target ? `${rule.target} from ` : ''}rules ${rule.ruleIds.join(', ')}`;
   const comment = ruleComment(id, `Exclude ${what} for ${scope}`, rule.description);
   const head = [`id:${id}`, 'phase:1', 'pass', 'nolog', `tag:'${RULE_TAG_PREFIX}/exclusion'`];
-  const hostRule = (first: string[], last: string[]): string => secRule('REQUEST_HEADERS:host', `@rx ${hostRegex(rule.host!)}`, [...first, 't:none', 't:lowercase', ...last]);
-  const pathRule = (first: string[], last: string[]): string => secRule('REQUEST_FILENAME', `@rx ${pathPrefixRegex(rule.path!)}`, [...first, ...PATH_TRANSFORMS, ...last]);
+  const hostRule = (first: string[], last: string[]): string => secRule(ROUTED_HOST_TARGET, routedHostOperator([rule.host!]), [...first, 't:none', ...last]);
+  const pathRule = (first: string[], last: string[]): string => secRule('REQUEST_FILENAME', `@rx ${pathScopeRegex(rule.path!)}`, [...first, ...PATH_TRANSFORMS, ...last]);
   if (rule.host && rule.path) return [comment, hostRule(head, ['chain']), `  ${pathRule([], ctl)}`];
   if (rule.host) return [comment, hostRule(head, ctl)];
   return [comment, pathRule(head, ctl)];
-}
-
-/**
- * Transaction variable holding the request's Host header between slashes (`/api.example.com:443/`), set by the
- * policy's settings rule `SETTINGS_RULE_IDS.hostKey` before any merged exclusion runs. Merged exclusions match it with
- * `@pm` against `/host/` and `/host:` phrases: the slashes make the match exact (no suffix or prefix of another host
- * matches), with or without a port, and cannot be forged (nginx answers 400 to a Host header containing `/`).
- * `@pm` (Aho-Corasick) stays fast and small for thousands of hosts, where one regex alternation would hit PCRE's
- * compiled-pattern limit. (Not `|`: `@pm` reads `|…|` as hex bytes.)
- */
-export const HOST_KEY_VARIABLE = 'tx.edge_waf_host';
-
-/** The settings action that fills {@link HOST_KEY_VARIABLE}. */
-export function hostKeyActions(): string[] {
-  return [`setvar:'${HOST_KEY_VARIABLE}=/%{REQUEST_HEADERS.host}/'`];
 }
 
 /**
@@ -123,13 +108,11 @@ export function renderMergedExclusion(members: readonly MergedExclusionMember[],
   const what = `${first.target ? `${first.target} from ` : ''}rules ${first.ruleIds.join(', ')}`;
   const lines = [ruleComment(id, `Exclude ${what}${first.path ? ` for ${first.path}` : ''} on ${hosts.length} hosts (merged exclusions)`)];
   for (const m of members) lines.push(`#   ${m.field} ${m.rule.host}${m.rule.description ? `: ${m.rule.description}` : ''}`);
-  const phrases = hosts.flatMap((h) => [`/${h}/`, `/${h}:`]).join(' ');
-  const head = [`id:${id}`, 'phase:1', 'pass', 'nolog', `tag:'${RULE_TAG_PREFIX}/exclusion'`, 't:none', 't:lowercase'];
-  const hostVariable = `TX:${HOST_KEY_VARIABLE.slice('tx.'.length)}`;
-  if (first.path === undefined) return [...lines, secRule(hostVariable, `@pm ${phrases}`, [...head, ...ctl])];
+  const head = [`id:${id}`, 'phase:1', 'pass', 'nolog', `tag:'${RULE_TAG_PREFIX}/exclusion'`, 't:none'];
+  if (first.path === undefined) return [...lines, secRule(ROUTED_HOST_TARGET, routedHostOperator(hosts), [...head, ...ctl])];
   return [
     ...lines,
-    secRule(hostVariable, `@pm ${phrases}`, [...head, 'chain']),
-    `  ${secRule('REQUEST_FILENAME', `@rx ${pathPrefixRegex(first.path)}`, [...PATH_TRANSFORMS, ...ctl])}`,
+    secRule(ROUTED_HOST_TARGET, routedHostOperator(hosts), [...head, 'chain']),
+    `  ${secRule('REQUEST_FILENAME', `@rx ${pathScopeRegex(first.path)}`, [...PATH_TRANSFORMS, ...ctl])}`,
   ];
 }

@@ -4,6 +4,7 @@ export * from './deny-source-ips';
 export * from './deny-request-header';
 export * from './allow-paths';
 export * from './exclusion';
+export * from './regex-limits';
 export * from './rule-ids';
 export * from './crs';
 export { escapeForNginxSingleQuotes } from './text';

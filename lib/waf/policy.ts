@@ -4,8 +4,11 @@ import { AUDIT_RELEVANT_STATUS, DEFAULT_AUDIT_LOG_PARTS, renderAuditContextRule 
 import { CRS_ROOT, CRS_RULES_GLOB, CRS_VERSION, MODSECURITY_BASE_CONFIG } from './crs';
 import { checkDenyRequestHeader, DenyRequestHeaderRule, renderDenyRequestHeader } from './deny-request-header';
 import { checkDenySourceIps, DenySourceIpsRule, renderDenySourceIps } from './deny-source-ips';
-import { checkExclusion, exclusionMergeKey, hostKeyActions, MergedExclusionMember, renderExclusion, renderMergedExclusion, RuleExclusion } from './exclusion';
+import { checkExclusion, exclusionMergeKey, MergedExclusionMember, renderExclusion, renderMergedExclusion, RuleExclusion } from './exclusion';
+import { checkRegexLimits, RegexLimits, RegexMatchLimitAction, renderRegexLimitRule, renderRegexLimitSettings } from './regex-limits';
 import { allocateRuleIds, checkCustomRuleId, CUSTOM_RULE_ID_RANGE, SETTINGS_RULE_IDS } from './rule-ids';
+import { RULE_TAG_PREFIX } from './rule-text';
+import { renderTransactionFactRules } from './transaction-facts';
 
 /**
  * ModSecurity engine mode (`SecRuleEngine`): `On` blocks, `DetectionOnly` evaluates and logs but never blocks,
@@ -117,6 +120,22 @@ export interface WafPolicyOptions {
    * @default none
    */
   readonly exclusions?: readonly RuleExclusion[];
+  /**
+   * PCRE match limit of every regex (`SecPcreMatchLimit`), from 1000 to 10000000. libmodsecurity 3.0.14 (the
+   * controller image's) enforces it: a regex that hits it does not match, so a CRS rule gives up on a long attack
+   * (see `onRegexMatchLimit`). The base config's 1000 is too low for CRS 4.22: on the image's engine it 403s long
+   * benign query strings and lets a 1.5 KB JSON value carrying `$(< file)` through; 100000 is what CRS's CI runs with.
+   * Higher values cost CPU only on inputs that need the backtracking.
+   * @default 100000
+   */
+  readonly regexMatchLimit?: number;
+  /**
+   * What happens to a request when a regex hits `regexMatchLimit` (`TX:MSC_PCRE_LIMITS_EXCEEDED`): `'block'` denies
+   * it with 403 after every request rule ran (fail closed; replaces the base config's rule 200005, which denied
+   * only limit hits of phase 1), `'log'` lets it through with an audit record.
+   * @default 'block'
+   */
+  readonly onRegexMatchLimit?: RegexMatchLimitAction;
 }
 
 /** Props of a {@link WafPolicy}. */
@@ -193,6 +212,8 @@ export class WafPolicy {
    * paranoia level is 1. It skips CRS's phase-3 response rules only (see `inspectResponseBodies`).
    */
   public readonly skipsResponseAnalysis: boolean;
+  /** `SecPcreMatchLimit` and the action on a limit hit. */
+  public readonly regexLimits: RegexLimits;
   /** `SecAuditLogParts`. */
   public readonly auditLogParts: string;
   /** Hosts host-scoped rules may name. */
@@ -229,6 +250,7 @@ export class WafPolicy {
     // Without response bodies libmodsecurity runs no phase-4 rule; CRS's phase-3 response rules can still be skipped
     // at detection paranoia level 1 (CRS 4.22 rule 950021 is phase 3; measured in docs/benchmarks.md).
     this.skipsResponseAnalysis = !this.inspectResponseBodies && this.detectionParanoiaLevel === 1;
+    this.regexLimits = checkRegexLimits(FIELD, props.regexMatchLimit, props.onRegexMatchLimit);
     this.auditLogParts = props.auditLogParts ?? DEFAULT_AUDIT_LOG_PARTS;
     if (typeof this.auditLogParts !== 'string' || !AUDIT_PARTS.test(this.auditLogParts) || new Set(this.auditLogParts).size !== this.auditLogParts.length) {
       invalid(`${FIELD}.auditLogParts`, this.auditLogParts, 'is not a list of audit-log parts', 'use letters from A–K, starting with A and ending with Z, each once (e.g. "AHZ")');
@@ -316,6 +338,7 @@ export class WafPolicy {
       `SecRequestBodyLimit ${this.requestBodyLimitBytes}`,
       `SecRequestBodyNoFilesLimit ${this.requestBodyNoFilesLimitBytes}`,
       'SecRequestBodyLimitAction Reject',
+      ...renderRegexLimitSettings(this.regexLimits),
       `SecResponseBodyAccess ${this.inspectResponseBodies ? 'On' : 'Off'}`,
       ...(this.inspectResponseBodies ? [`SecResponseBodyMimeType ${this.responseBodyMimeTypes.join(' ')}`] : []),
       'SecAuditEngine RelevantOnly',
@@ -338,7 +361,7 @@ export class WafPolicy {
     }
     if (!this.auditLogParts.includes('B')) lines.push(...renderAuditContextRule(SETTINGS_RULE_IDS.auditContext));
     if (this.skipsResponseAnalysis) lines.push(secAction(SETTINGS_RULE_IDS.skipResponseAnalysis, ['setvar:tx.crs_skip_response_analysis=1']));
-    if (leaders.some((leader, i) => leader !== i)) lines.push(secAction(SETTINGS_RULE_IDS.hostKey, hostKeyActions()));
+    lines.push(...renderTransactionFactRules(SETTINGS_RULE_IDS, RULE_TAG_PREFIX));
     const groups = new Map<number, MergedExclusionMember[]>();
     leaders.forEach((leader, j) => {
       if (!groups.has(leader)) groups.set(leader, []);
@@ -350,6 +373,7 @@ export class WafPolicy {
       lines.push(...(members.length > 1 ? renderMergedExclusion(members, ids[i]) : renderRule(r, ids[i])));
     });
     lines.push(`# OWASP CRS v${CRS_VERSION}, loaded once for the whole controller`, `Include ${CRS_RULES_GLOB}`);
+    lines.push(...renderRegexLimitRule(this.regexLimits, SETTINGS_RULE_IDS.regexMatchLimit));
     return `${lines.join('\n')}\n`;
   }
 

@@ -56,6 +56,8 @@ describe('EchoApp', () => {
     ['a bad quantity', { resources: { cpuRequest: 'lots', cpuLimit: '1', memory: '1Gi' } }, /resources\.cpuRequest/],
     ['empty controller pod labels', { ingressController: { namespace: 'ingress-nginx', podLabels: {} } }, /podLabels.*admit every pod/],
     ['a bad controller namespace', { ingressController: { namespace: 'Ingress_Nginx' } }, /ingressController\.namespace/],
+    ['controller pod labels that are not labels', { ingressController: { namespace: 'ingress-nginx', podLabels: { 'app name': 'x' } } }, /podLabels\.app name.*not a Kubernetes label key/],
+    ['an image reference with a line break', { image: 'evil\nimage: x@sha256:f55000d9196bd3c853d384af7315f509d21ffb85de315c26e9874033b9f83e15' }, /image.*not pinned by digest/],
   ])('rejects %s', (_what, props, message) => {
     expect(() => synth(props as Partial<EchoAppProps>)).toThrow(message);
   });

@@ -143,7 +143,7 @@ describe('ModSecurityController', () => {
       'allow-snippet-annotations': 'false',
       'enable-modsecurity': 'true',
       'enable-owasp-modsecurity-crs': 'false',
-      'proxy-set-headers': 'ingress-nginx/ingress-nginx-proxy-headers',
+      'proxy-set-headers': 'echo/ingress-nginx-proxy-headers',
     });
     expect(data['annotations-risk-level']).toBeUndefined();
     const policy: string = find(objs, 'ConfigMap', WAF_POLICY_CONFIG_MAP).data[WAF_POLICY_KEY];
@@ -172,7 +172,7 @@ describe('ModSecurityController', () => {
     expect(Object.keys(cm.data)).toEqual(['policy.conf']);
     const deployment = find(objs, 'Deployment', 'ingress-nginx-controller');
     const pod = deployment.spec.template;
-    expect(pod.metadata.annotations).toEqual({ [WAF_POLICY_SHA256_ANNOTATION]: createHash('sha256').update(cm.data['policy.conf']).digest('hex') });
+    expect(pod.metadata.annotations).toMatchObject({ [WAF_POLICY_SHA256_ANNOTATION]: createHash('sha256').update(cm.data['policy.conf']).digest('hex') });
     expect(pod.spec.volumes).toContainEqual({ name: 'waf-policy', configMap: { name: 'ingress-nginx-waf-policy' } });
     expect(pod.spec.containers[0].volumeMounts).toContainEqual({ name: 'waf-policy', mountPath: '/etc/nginx/edge-waf/', readOnly: true });
     expect(deployment.spec.strategy.rollingUpdate.maxUnavailable).toBe(1);
@@ -217,7 +217,7 @@ describe('ModSecurityController', () => {
     expect(find(objs, 'Certificate', 'ingress-nginx-root-cert').spec.isCA).toBe(true);
     const pod = find(objs, 'Deployment', 'ingress-nginx-controller').spec.template.spec;
     expect(pod.volumes[0]).toEqual({ name: 'webhook-cert', secret: { secretName: 'ingress-nginx-admission', items: [{ key: 'tls.crt', path: 'cert' }, { key: 'tls.key', path: 'key' }] } });
-    expect(find(objs, 'NetworkPolicy', 'ingress-nginx-controller').spec.ingress[0].ports.map((p: Obj) => p.port)).toEqual([80, 443, 10254, 8443]);
+    expect(find(objs, 'NetworkPolicy', 'ingress-nginx-controller').spec.ingress.flatMap((r: Obj) => r.ports.map((p: Obj) => p.port))).toEqual([80, 443, 10254, 8443]);
   });
 
   test('admissionWebhook: false renders no webhook, certificates, port or volume', () => {
@@ -229,7 +229,7 @@ describe('ModSecurityController', () => {
     expect(pod.containers[0].ports.map((p: Obj) => p.name)).toEqual(['http', 'https', 'metrics']);
     expect(pod.volumes.map((v: Obj) => v.name)).toEqual(['waf-policy']);
     expect(pod.containers[0].volumeMounts.map((m: Obj) => m.mountPath)).toEqual(['/etc/nginx/edge-waf/']);
-    expect(find(objs, 'NetworkPolicy', 'ingress-nginx-controller').spec.ingress[0].ports.map((p: Obj) => p.port)).toEqual([80, 443, 10254]);
+    expect(find(objs, 'NetworkPolicy', 'ingress-nginx-controller').spec.ingress.flatMap((r: Obj) => r.ports.map((p: Obj) => p.port))).toEqual([80, 443, 10254]);
   });
 
   test('the namespace meets the restricted Pod Security Standard; IngressClass names the controller', () => {

@@ -23,6 +23,8 @@ describe('example 2: an operator adds a new client and a WAF exclusion', () => {
       '20-certificates/client-certificates_certificate_hospital-c.yaml',
       '20-certificates/kustomization.yaml',
       '30-apps/echo_ingress_echo.yaml',
+      // the second host's Ingress carries the same allow-list
+      '30-apps/echo_ingress_portal.yaml',
     ]);
   });
 
@@ -48,10 +50,11 @@ describe('example 2: an operator adds a new client and a WAF exclusion', () => {
     expect(snippet).toContain('ctl:ruleRemoveTargetById=942100;ARGS:query');
     // The host rule chains to the path rule, whose last action removes the target (a file: no nginx escaping).
     const lines = snippet.split('\n');
-    const host = lines.findIndex((l) => l.startsWith('SecRule REQUEST_HEADERS:host "@rx ^echo\\.example\\.com(?::[0-9]+)?$"'));
+    // Scoped on the host nginx routed on (lib/waf/scope.ts), not the raw Host header.
+    const host = lines.findIndex((l) => l.startsWith('SecRule TX:edge_waf_host "@pm /echo.example.com/"'));
     expect(host).toBeGreaterThan(0);
     expect(lines[host]).toMatch(/,chain"$/);
-    expect(lines[host + 1]).toBe('  SecRule REQUEST_FILENAME "@rx ^/reports(?:/|$)" "t:none,t:urlDecodeUni,t:normalizePath,ctl:ruleRemoveTargetById=942100;ARGS:query"');
+    expect(lines[host + 1]).toBe('  SecRule REQUEST_FILENAME "@rx \\A/reports(?:/|\\z)" "t:none,t:urlDecode,t:normalizePath,ctl:ruleRemoveTargetById=942100;ARGS:query"');
     expect(snippet).not.toContain('ctl:ruleRemoveById=942100');
     validateManifest(configMap);
   });

@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Testing } from 'cdk8s';
 import { ValidationError } from '../../lib/core/validation';
 import { ManagedClientCa } from '../../lib/mtls/managed-client-ca';
@@ -134,5 +138,98 @@ describe('ProvidedClientCa', () => {
   test('rejects a CRL input that is not a CRL, and duplicate clients', () => {
     expect(() => new ProvidedClientCa(Testing.chart(), 'ca', { name: 'x', caPem: pki.caCert, crlPem: pki.caCert })).toThrow(/crlPem.*is not a CRL/);
     expect(() => new ProvidedClientCa(Testing.chart(), 'ca', { name: 'x', caPem: pki.caCert, clients: [{ name: 'a' }, { name: 'a' }] })).toThrow(/clients\[1\]\.name/);
+  });
+});
+
+describe('ProvidedClientCa CRL parsing', () => {
+  let pki: TestPki;
+  beforeAll(() => {
+    pki = generateTestPki();
+  });
+  const asCrl = (pem: string): string => pem.replace(/-----BEGIN [A-Z ]+-----/, '-----BEGIN X509 CRL-----').replace(/-----END [A-Z ]+-----/, '-----END X509 CRL-----');
+  const provided = (crlPem: string, caPem?: string, now?: Date): ProvidedClientCa => new ProvidedClientCa(Testing.chart(), 'ca', { name: 'x', caPem: caPem ?? pki.caCert, crlPem, now });
+  const errorOf = (fn: () => unknown): ValidationError => {
+    try {
+      fn();
+    } catch (err) {
+      if (err instanceof ValidationError) return err;
+      throw err;
+    }
+    throw new Error('expected a ValidationError');
+  };
+
+  test('accepts the CA\'s own CRL and reports its issuer and update times', () => {
+    const ca = provided(pki.crl);
+    expect(ca.crls).toHaveLength(1);
+    expect(ca.crls[0].issuer).toBe('CN=test-client-ca');
+    expect(ca.crls[0].nextUpdate!.getTime()).toBeGreaterThan(Date.now());
+  });
+
+  test('rejects a private key relabelled as a CRL, without echoing it', () => {
+    const err = errorOf(() => provided(asCrl(pki.caKey)));
+    expect(err.field).toBe('ProvidedClientCa[x].crlPem');
+    expect(err.message).toMatch(/does not parse as a certificate revocation list/);
+    expect(err.message).not.toContain(pki.caKey.split('\n')[1].slice(0, 20));
+  });
+
+  test('rejects a certificate relabelled as a CRL', () => {
+    expect(errorOf(() => provided(asCrl(pki.caCert))).message).toMatch(/does not parse as a certificate revocation list/);
+  });
+
+  test('rejects a CRL whose signature does not verify with the CA key', () => {
+    const der = Buffer.from(pki.crl.replace(/-----[A-Z0-9 ]+-----/g, '').replace(/\s+/g, ''), 'base64');
+    der[der.length - 5] ^= 0x01; // inside the signature value
+    const tampered = `-----BEGIN X509 CRL-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END X509 CRL-----\n`;
+    expect(errorOf(() => provided(tampered)).message).toMatch(/ecdsa-with-SHA256 signature does not verify with the CA's key/);
+  });
+
+  test('rejects a CRL issued by another CA', () => {
+    expect(errorOf(() => provided(pki.crl, pki.otherCaCert)).message).toMatch(/is issued by none of the CA certificates/);
+  });
+
+  test('rejects an expired CRL (nginx would then reject every client)', () => {
+    const inEightDays = new Date(Date.now() + 8 * 24 * 3600 * 1000); // the test CRL lasts 7 days, the CA 30
+    expect(errorOf(() => provided(pki.crl, undefined, inEightDays)).message).toMatch(/expired on .*reject every client/);
+  });
+
+  test('rejects a CRL set that leaves one of the CAs without a CRL (nginx checks the whole chain)', () => {
+    const err = errorOf(() => provided(pki.crl, `${pki.caCert}${pki.otherCaCert}`));
+    expect(err.value).toBe('CN=other-ca');
+    expect(err.message).toMatch(/without a CRL/);
+  });
+
+  test('agrees with `openssl crl -verify` on the accepted CRL and on the tampered and relabelled inputs', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crl-'));
+    try {
+      writeFileSync(join(dir, 'ca.pem'), pki.caCert);
+      const der = Buffer.from(pki.crl.replace(/-----[A-Z0-9 ]+-----/g, '').replace(/\s+/g, ''), 'base64');
+      der[der.length - 5] ^= 0x01;
+      const inputs: [string, string, boolean][] = [
+        ['good', pki.crl, true],
+        ['tampered', `-----BEGIN X509 CRL-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END X509 CRL-----\n`, false],
+        ['relabelled-key', asCrl(pki.caKey), false],
+        ['relabelled-cert', asCrl(pki.caCert), false],
+      ];
+      for (const [name, pem, ok] of inputs) {
+        writeFileSync(join(dir, `${name}.crl`), pem);
+        const openssl = spawnSync('openssl', ['crl', '-noout', '-in', `${name}.crl`, '-CAfile', 'ca.pem'], { cwd: dir, encoding: 'utf8' });
+        const opensslOk = openssl.status === 0 && /verify OK/.test(`${openssl.stdout}${openssl.stderr}`);
+        let oursOk = true;
+        try {
+          provided(pem);
+        } catch {
+          oursOk = false;
+        }
+        expect([name, opensslOk, oursOk]).toEqual([name, ok, ok]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('rejects a CRL block with trailing garbage in its DER', () => {
+    const der = Buffer.concat([Buffer.from(pki.crl.replace(/-----[A-Z0-9 ]+-----/g, '').replace(/\s+/g, ''), 'base64'), Buffer.from([0x00, 0x00])]);
+    const padded = `-----BEGIN X509 CRL-----\n${der.toString('base64')}\n-----END X509 CRL-----\n`;
+    expect(errorOf(() => provided(padded)).message).toMatch(/does not parse as a certificate revocation list \(trailing bytes/);
   });
 });

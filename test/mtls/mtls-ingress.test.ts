@@ -28,7 +28,7 @@ function ingressOf(chart: Chart): any { // eslint-disable-line @typescript-eslin
 }
 
 describe('MtlsIngress', () => {
-  test('defaults: client certificate required, depth 1, no PEM upstream, no allow-list, HTTPS redirect, $request_id as ModSecurity transaction id, ACME certificate', () => {
+  test('defaults: client certificate required, depth 1, no PEM upstream, no allow-list, HTTPS redirect, the edge transaction id, ACME certificate', () => {
     const { chart } = setup();
     const ing = ingressOf(chart);
     expect(ing.metadata.annotations).toEqual({
@@ -37,12 +37,26 @@ describe('MtlsIngress', () => {
       [`${P}auth-tls-verify-client`]: 'on',
       [`${P}auth-tls-verify-depth`]: '1',
       [`${P}auth-tls-pass-certificate-to-upstream`]: 'false',
-      [`${P}modsecurity-transaction-id`]: '$request_id',
+      [`${P}modsecurity-transaction-id`]: 'edge_mr_${request_id}_${scheme}_${ssl_client_verify}_${host}',
     });
     expect(ing.spec.tls).toEqual([{ hosts: ['echo.example.com'], secretName: 'echo-tls' }]);
     expect(ing.spec.rules[0].http.paths).toEqual([{ path: '/', pathType: 'Prefix', backend: { service: { name: 'echo', port: { name: 'http' } } } }]);
     const cert = Testing.synth(chart).find((o) => o.kind === 'Certificate' && o.metadata.namespace === 'echo');
     expect(cert.spec).toMatchObject({ secretName: 'echo-tls', dnsNames: ['echo.example.com'], issuerRef: { kind: 'ClusterIssuer', name: 'letsencrypt-staging' } });
+  });
+
+  test.each([
+    [{}, {}, 'edge_mr_'],
+    [{ httpsRedirect: false }, {}, 'edge_m_'],
+    [{}, { verifyClient: 'optional' as const }, 'edge_or_'],
+    [{ httpsRedirect: false }, { verifyClient: 'optional_no_ca' as const }, 'edge_o_'],
+  ])('the transaction id tells the WAF whether a verified certificate is required and plain HTTP redirected (%j %j → %s)', (props, auth, prefix) => {
+    const { chart, ingress } = setup(props, auth);
+    const id = ingressOf(chart).metadata.annotations[`${P}modsecurity-transaction-id`];
+    expect(id).toBe(`${prefix}\${request_id}_\${scheme}_\${ssl_client_verify}_\${host}`);
+    expect(ingress.transactionId).toBe(id);
+    // what ingress-nginx v1.15.1 accepts (parser.NGINXVariable, spaces removed first)
+    expect(id).toMatch(/^[A-Za-z0-9\-_${}]*$/);
   });
 
   test('the CA it points at is published into its namespace (Bundle target)', () => {

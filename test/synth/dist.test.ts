@@ -2,10 +2,17 @@ import { execFileSync } from 'node:child_process';
 import { DIST, distObjects, readTree, renderReferenceTree } from '../support/dist';
 import { validateManifest } from '../support/schema';
 import { DELIVERY_FOLDERS, LAYERS } from '../../lib/synth/layers';
+import { MANIFEST, readManifest } from '../../lib/synth/manifest';
 
 describe('committed dist/', () => {
-  const committed = readTree(DIST);
+  const all = readTree(DIST);
+  const committed = new Map([...all].filter(([path]) => path !== MANIFEST));
   const fresh = renderReferenceTree();
+
+  test(`${MANIFEST} lists exactly the files synth wrote (run \`npm run synth\` and commit dist/ when this fails)`, () => {
+    expect(all.has(MANIFEST)).toBe(true);
+    expect([...(readManifest(DIST) ?? [])]).toEqual([...committed.keys()].sort());
+  });
 
   test('is up to date with the code (run `npm run synth` and commit dist/ when this fails)', () => {
     expect([...committed.keys()].sort()).toEqual([...fresh.keys()].sort());

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { KubeConfigMap } from 'cdk8s-plus-27/lib/imports/k8s';
-import { checkDnsLabel, checkDnsSubdomain, invalid } from '../../core/validation';
+import { checkDnsLabel, checkDnsSubdomain, checkKubernetesLabels, checkPrometheusLabelName, invalid } from '../../core/validation';
 import { eq, re, series, sumBy } from '../promql';
 import { GrafanaDashboardModel } from './model';
 
@@ -150,6 +150,12 @@ export function buildEdgeDashboard(props: Pick<EdgeDashboardProps, 'controllerNa
 export function lokiSelector(labels: Readonly<Record<string, string>>): string {
   const entries = Object.entries(labels);
   if (entries.length === 0) invalid('monitoring.logs.labels', labels, 'is empty; Loki needs at least one stream label', 'give e.g. { namespace: "ingress-nginx", container: "controller" }');
+  for (const [k, v] of entries) {
+    checkPrometheusLabelName(`monitoring.logs.labels.${k}`, k);
+    if (typeof v !== 'string' || v === '') invalid(`monitoring.logs.labels.${k}`, v, 'is not a label value', 'give the value the log shipper sets, e.g. "ingress-nginx"');
+    // Grafana replaces $name / ${name} / [[name]] in queries with dashboard variables before Loki sees them.
+    if (/\$|\[\[/.test(v)) invalid(`monitoring.logs.labels.${k}`, v, 'contains "$" or "[[", which Grafana would replace with a dashboard variable', 'give the literal label value, without "$" or "[["');
+  }
   return `{${entries.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}}`;
 }
 
@@ -170,6 +176,9 @@ export class EdgeDashboard extends Construct {
     checkDnsLabel('monitoring.dashboard.controllerNamespace', props.controllerNamespace);
     const sidecarLabels = props.sidecarLabels ?? { grafana_dashboard: '1' };
     if (Object.keys(sidecarLabels).length === 0) invalid('monitoring.dashboard.sidecarLabels', sidecarLabels, 'is empty, so the Grafana sidecar would not find the dashboard', 'use the sidecar label, by default { grafana_dashboard: "1" }');
+    checkKubernetesLabels('monitoring.dashboard.sidecarLabels', sidecarLabels);
+    // Grafana uids are at most 40 characters; the uid also names the ConfigMap key `<uid>.json`.
+    if (props.uid !== undefined && !/^[A-Za-z0-9_-]{1,40}$/.test(props.uid)) invalid('monitoring.dashboard.uid', props.uid, 'is not a Grafana dashboard uid', 'use at most 40 letters, digits, "-" and "_", e.g. "edge-waf-mtls"');
     const model = buildEdgeDashboard(props);
     this.dashboard = model.toJson();
     this.configMap = new KubeConfigMap(this, 'Resource', {

@@ -5,7 +5,8 @@ import { EdgeModel, readEdgeModel } from './edge-model';
 import { EchoUpstream, startEchoUpstream } from './echo-upstream';
 import { EdgeResponse, send } from './http-client';
 import { buildModSecurityTree, CrsSource, findCrs, LocalMount, materializeMounts, ModSecurityTree } from './modsecurity-tree';
-import { renderNginxConf } from './nginx-conf';
+import { RedirectState, renderNginxConf } from './nginx-conf';
+import { RawResponse, sendRaw } from './raw-client';
 import { freePort, NginxProcess, sleep, startNginx, testConfig } from './nginx-process';
 import { CertificateFiles, generatePki, pem, ScenarioPki } from './pki';
 
@@ -67,11 +68,38 @@ export interface EdgeEngine {
    * error answer with `awaitAudit` the lookup polls up to 1.5 s.
    */
   request(req: EngineRequest, awaitAudit?: (status: number) => boolean): Promise<{ response: EdgeResponse; audit?: AuditRecord }>;
+  /**
+   * Sends a request byte for byte (request line and header lines as given; see raw-client.ts), on port 80 or 443
+   * with the given SNI and client identity. Returns the answer and the audit record written for it, if any.
+   */
+  raw(req: EngineRawRequest): Promise<{ response: RawResponse; audit?: AuditRecord }>;
+  /** The controller state the HTTPS redirect was rendered for. */
+  readonly redirectState: RedirectState;
+  /** Token of the modelled cert-manager HTTP-01 solver location, when one is rendered. */
+  readonly acmeSolverToken?: string;
   /** Every audit record written so far. */
   auditRecords(): AuditRecord[];
   /** Everything nginx wrote to stderr (error log). */
   errorLog(): string;
   stop(): Promise<void>;
+}
+
+/** A raw request of an adversarial row, independent of ports and files. */
+export interface EngineRawRequest {
+  readonly scheme: 'http' | 'https';
+  /** TLS SNI; `null` = none. */
+  readonly sni: string | null;
+  readonly requestLine: string;
+  readonly headerLines: readonly string[];
+  readonly body?: string;
+  /** Default: the first client declared in dist. */
+  readonly identity?: ClientIdentity;
+  /** Emulated source address (default 198.51.100.23). */
+  readonly clientIp?: string;
+  /** Tag used to find the request's audit record (sent as a header). */
+  readonly marker: string;
+  /** Wait (up to 1.5 s) for the audit record of an error answer: ModSecurity writes it after the response. @default false */
+  readonly awaitAudit?: boolean;
 }
 
 /** Options of {@link startEdgeEngine}. */
@@ -80,6 +108,10 @@ export interface EdgeEngineOptions {
   readonly distRoot: string;
   /** Keep the temporary folder (PKI, rendered nginx.conf) for inspection. @default false */
   readonly keepTemp?: boolean;
+  /** The controller state the Lua HTTPS redirect is rendered for. @default 'certificate-configured' */
+  readonly redirectState?: RedirectState;
+  /** Model a cert-manager HTTP-01 solver Ingress with this token on every TLS host. @default none */
+  readonly acmeSolverToken?: string;
   /** Rewrites the rendered configuration before `nginx -t` (tests of the harness's own error path). @default identity */
   readonly transformConf?: (conf: string) => string;
 }
@@ -127,6 +159,8 @@ export async function startEdgeEngine(options: EdgeEngineOptions): Promise<EdgeE
         clientCaFile: pki.clientCa.cert,
         clientIpHeader: CLIENT_IP_HEADER,
         runWorkersAsRoot: process.getuid?.() === 0,
+        redirectState: options.redirectState,
+        acmeSolverToken: options.acmeSolverToken,
       });
       if (options.transformConf) confText = options.transformConf(confText);
       writeFileSync(confPath, confText);
@@ -168,9 +202,35 @@ export async function startEdgeEngine(options: EdgeEngineOptions): Promise<EdgeE
       }
       return { response, audit };
     };
+    const raw = async (req: EngineRawRequest): Promise<{ response: RawResponse; audit?: AuditRecord }> => {
+      const cert = identityFiles(pki, req.identity ?? { kind: 'client', commonName: model.clients[0].commonName });
+      const before = auditRecords().length;
+      const response = await sendRaw({
+        scheme: req.scheme,
+        port: req.scheme === 'https' ? ports.https : ports.http,
+        sni: req.sni,
+        requestLine: req.requestLine,
+        headerLines: [...req.headerLines, `${realIpHeader}: ${req.clientIp ?? '198.51.100.23'}`, `${MARKER_HEADER}: ${req.marker}`],
+        body: req.body,
+        serverCa: pem(pki.serverCa.cert),
+        clientCertificate: cert ? { cert: pem(cert.cert), key: pem(cert.key) } : undefined,
+      });
+      let audit = auditRecords().find((r) => r.headers[MARKER_HEADER] === req.marker);
+      if (!audit && req.awaitAudit && response.status >= 400) {
+        const deadline = Date.now() + 1500;
+        while (!audit && Date.now() < deadline) {
+          await sleep(20);
+          audit = auditRecords().slice(before).find((r) => r.headers[MARKER_HEADER] === req.marker);
+        }
+      }
+      return { response, audit };
+    };
     return {
       model, pki, crs, tree, mounts, confPath, confText, host, ports,
+      redirectState: options.redirectState ?? 'certificate-configured',
+      acmeSolverToken: options.acmeSolverToken,
       request,
+      raw,
       auditRecords,
       errorLog: () => running.stderr(),
       stop: cleanup,

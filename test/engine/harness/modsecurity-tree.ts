@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, 
 import { basename, join } from 'node:path';
 import { REPO_ROOT } from '../../support/dist';
 import type { MountedConfigMapModel } from './edge-model';
+import { currentEngine, EngineRoot, enginePath } from './engine-root';
 
 /**
  * The files the ingress-nginx v1.15.1 image ships under `/etc/nginx/modsecurity/` and
@@ -86,9 +87,12 @@ function crsVersion(setup: string): string {
   return m ? m[1] : 'unknown';
 }
 
-/** Path of the base config the harness starts from (Debian's copy of modsecurity.conf-recommended). */
-export function findBaseConfig(): string | undefined {
-  return DEBIAN_BASE_CONFIG.find(existsSync);
+/**
+ * Path (on the host) of the base config the harness starts from: the engine's Debian copy of
+ * modsecurity.conf-recommended (in the trixie root when nginx runs there, see engine-root.ts).
+ */
+export function findBaseConfig(engine: EngineRoot = currentEngine()): string | undefined {
+  return DEBIAN_BASE_CONFIG.map((p) => enginePath(engine, p)).find(existsSync);
 }
 
 /** Builds the image's `/etc/nginx/modsecurity` and `/etc/nginx/owasp-modsecurity-crs` under `root`. */
@@ -101,7 +105,7 @@ export function buildModSecurityTree(root: string, crs: CrsSource): ModSecurityT
   mkdirSync(auditDir, { recursive: true });
 
   const baseConfigSource = findBaseConfig();
-  const unicode = DEBIAN_UNICODE_MAPPING.find(existsSync);
+  const unicode = DEBIAN_UNICODE_MAPPING.map((p) => enginePath(currentEngine(), p)).find(existsSync);
   if (!baseConfigSource || !unicode) throw new Error(`no ModSecurity base config: install the Debian package libnginx-mod-http-modsecurity (looked for ${DEBIAN_BASE_CONFIG.join(', ')})`);
   writeFileSync(join(modsecurityDir, 'modsecurity.conf'), imageBaseConfig(readFileSync(baseConfigSource, 'utf8'), auditDir));
   writeFileSync(join(modsecurityDir, 'unicode.mapping'), readFileSync(unicode));

@@ -22,7 +22,40 @@ export interface NginxRuntime {
   readonly clientIpHeader: string;
   /** Run workers as root (only when nginx runs as root: keeps temp files and /dev/stdout accessible). */
   readonly runWorkersAsRoot: boolean;
+  /** The controller state the Lua HTTPS redirect decides in (see {@link RedirectState}). @default 'certificate-configured' */
+  readonly redirectState?: RedirectState;
+  /**
+   * Token of a cert-manager HTTP-01 solver Ingress to model on every TLS host (as during issuance): cert-manager creates
+   * an Ingress with path `/.well-known/acme-challenge/<token>` and no annotation of ours, which ingress-nginx merges
+   * into the host's server block. @default no solver
+   */
+  readonly acmeSolverToken?: string;
 }
+
+/**
+ * The controller states in which lua_ingress.lua `redirect_to_https` (v1.15.1, lines 65-79) decides differently:
+ *
+ * - `certificate-configured`: `certificate_configured_for_current_request()` is true (the host's certificate, or the
+ *   fake one for a missing secret, is in Lua's certificate cache): `ssl_redirect` redirects plain HTTP;
+ * - `certificate-not-configured`: the check is false — between the controller's backend and certificate updates
+ *   (first sync), when posting certificates to Lua failed, or when the host dropped out of Lua's certificate cache:
+ *   only `force_ssl_redirect` redirects.
+ *
+ * In both, locations under `no-tls-redirect-locations` (default `/.well-known/acme-challenge`, template.go
+ * buildForceNoSSLRedirect → `force_no_ssl_redirect`) are never redirected. `httpsRedirect: false` is not a state but
+ * a dist (annotation `ssl-redirect: "false"`), rendered from a dist synthesized that way.
+ */
+export type RedirectState = 'certificate-configured' | 'certificate-not-configured';
+
+/** The controller's default `no-tls-redirect-locations` (ingress-nginx v1.15.1 config defaults). */
+export const NO_TLS_REDIRECT_LOCATIONS = ['/.well-known/acme-challenge'] as const;
+
+/** Harness-only request header naming the Ingress location that proxied a request (`<namespace>/<ingress>`). */
+export const ROUTE_HEADER = 'x-harness-route';
+/** Harness-only request header carrying nginx's normalized path (`$uri`, what it chose the location by). */
+export const ROUTED_URI_HEADER = 'x-harness-uri';
+/** The route of the modelled cert-manager HTTP-01 solver. */
+export const ACME_SOLVER_ROUTE = 'acme-http01-solver';
 
 /** Which upstream nginx.tmpl lines (ingress-nginx controller-v1.15.1) each rendered part mirrors. */
 export const TEMPLATE_LINES = {
@@ -69,6 +102,8 @@ export function renderNginxConf(model: EdgeModel, rt: NginxRuntime): string {
   line(1, 'map $http_upgrade $connection_upgrade { default upgrade; \'\' close; }');
   line(1, '# nginx.tmpl 392-397 (generate-request-id default true)');
   line(1, 'map $http_x_request_id $req_id { default $http_x_request_id; "" $request_id; }');
+  line(1, '# harness only: nginx\'s normalized path for the backend to report, without control characters (no header injection)');
+  line(1, 'map $uri $harness_uri { "~[\\x00-\\x1f\\x7f]" "(control character)"; default $uri; }');
   line(1, 'map $request_uri $harness_redirect_uri { ~^(?<trimmed>.*)/$ $trimmed; default $request_uri; }');
 
   if (c.realIp.enabled) {
@@ -143,6 +178,16 @@ function renderServer(line: Line, model: EdgeModel, server: ServerModel, rt: Ngi
     line(2, `ssl_verify_depth ${auth.verifyDepth};`);
   }
   for (const location of sortLocations(server.locations)) renderLocation(line, model, server, location, tls, rt);
+  if (tls && rt.acmeSolverToken) {
+    // cert-manager's solver Ingress (pkg/issuer/acme/http/ingress.go): path /.well-known/acme-challenge/<token>, none of
+    // our annotations, so no modsecurity_transaction_id; the controller merges it into this server block.
+    line(2, `# harness model: cert-manager HTTP-01 solver Ingress (no annotations of ours), merged into this server`);
+    line(2, `location /.well-known/acme-challenge/${rt.acmeSolverToken} {`);
+    line(3, `proxy_set_header ${ROUTE_HEADER} ${ACME_SOLVER_ROUTE};`);
+    line(3, 'proxy_http_version 1.1;');
+    line(3, 'proxy_pass http://harness-echo;');
+    line(2, '}');
+  }
   line(1, '}');
   line(1, `## end server ${server.host}`);
 }
@@ -156,11 +201,16 @@ function renderLocation(line: Line, model: EdgeModel, server: ServerModel, locat
   line(3, `set $ingress_name ${goQuote(server.ingress.name)};`);
   line(3, `set $service_name ${goQuote(location.service)};`);
   line(3, `set $service_port ${goQuote(location.port)};`);
-  // lua_ingress.lua rewrite(): redirect_to_https (force-ssl-redirect, or ssl-redirect when the host has TLS),
-  // http-redirect-code, trailing slash removed from the request URI. Emulated without Lua.
-  if (server.forceSslRedirect || (server.sslRedirect && tls)) {
-    line(3, '# lua_ingress.lua redirect_to_https (emulated)');
+  // lua_ingress.lua rewrite() lines 157-173: redirect_to_https (lines 65-79) per controller state, http-redirect-code,
+  // trailing slash removed from the request URI. Emulated without Lua; like the Lua handler (lua-nginx-module postpones
+  // rewrite_by_lua to the end of the rewrite phase) the `return` runs after ModSecurity's rewrite-phase handler.
+  const state = rt.redirectState ?? 'certificate-configured';
+  const forceNoSslRedirect = NO_TLS_REDIRECT_LOCATIONS.some((l) => location.path.startsWith(l));
+  if (!forceNoSslRedirect && (server.forceSslRedirect || (server.sslRedirect && tls && state === 'certificate-configured'))) {
+    line(3, `# lua_ingress.lua redirect_to_https (emulated; state ${state})`);
     line(3, `if ($scheme = http) { return ${c.httpRedirectCode} https://$host$harness_redirect_uri; }`);
+  } else {
+    line(3, `# lua_ingress.lua redirect_to_https: no redirect (state ${state}, ssl-redirect ${server.sslRedirect}, force-ssl-redirect ${server.forceSslRedirect})`);
   }
   // lua_ingress.lua header(): HSTS on https responses of hosts with a certificate. Emulated.
   if (c.hsts.enabled && tls) {
@@ -202,6 +252,9 @@ function renderLocation(line: Line, model: EdgeModel, server: ServerModel, locat
   line(3, 'proxy_set_header Proxy "";');
   // Go templates range over maps in sorted key order.
   for (const key of Object.keys(c.proxySetHeaders).sort()) line(3, `proxy_set_header ${key} ${goQuote(c.proxySetHeaders[key])};`);
+  line(3, `# harness only (not in the template): name the location that proxied the request`);
+  line(3, `proxy_set_header ${ROUTE_HEADER} ${goQuote(`${server.ingress.namespace}/${server.ingress.name}`)};`);
+  line(3, `proxy_set_header ${ROUTED_URI_HEADER} $harness_uri;`);
   line(3, 'proxy_http_version 1.1;');
   line(3, `# backend Service ${server.ingress.namespace}/${location.service}:${location.port} → loopback echo upstream`);
   line(3, 'proxy_pass http://harness-echo;');

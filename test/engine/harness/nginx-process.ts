@@ -1,10 +1,22 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { connect, createServer } from 'node:net';
+import { currentEngine, engineCommand, nginxBinary } from './engine-root';
+import { findCrs } from './modsecurity-tree';
 
-/** The Debian nginx binary. */
+/** The Debian nginx binary of the host (the 3.0.9 fallback engine). */
 export const NGINX_BINARY = ['/usr/sbin/nginx', '/usr/bin/nginx'].find(existsSync) ?? 'nginx';
+
+/**
+ * nginx of the selected engine ({@link currentEngine}) with `args`. Folders bind-mounted into the trixie root: the
+ * parent of the prefix (the harness's temporary folder, with the rendered configuration, PKI, ModSecurity tree and
+ * mounted ConfigMaps) and the CRS checkout its rule symlinks point at.
+ */
+function nginxCommand(args: readonly string[], prefix: string): { file: string; args: string[] } {
+  const crs = findCrs();
+  return engineCommand(currentEngine(), args, [dirname(prefix), ...(crs ? [crs.dir] : [])]);
+}
 
 /** `nginx -t` rejected the rendered configuration; the message quotes the offending line(s). */
 export class NginxConfigError extends Error {
@@ -20,9 +32,10 @@ export class NginxConfigError extends Error {
  * `modsecurity_rules '…'`, the offending line of the snippet or of the included file (e.g. the mounted WAF policy).
  */
 export function testConfig(confPath: string, prefix: string): { output: string } {
-  const r = spawnSync(NGINX_BINARY, ['-t', '-q', '-p', prefix, '-c', confPath, '-e', 'stderr'], { encoding: 'utf8' });
+  const cmd = nginxCommand(['-t', '-q', '-p', prefix, '-c', confPath, '-e', 'stderr'], prefix);
+  const r = spawnSync(cmd.file, cmd.args, { encoding: 'utf8' });
   const output = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
-  if (r.error) throw new NginxConfigError(`cannot run ${NGINX_BINARY}: ${r.error.message}`);
+  if (r.error) throw new NginxConfigError(`cannot run ${nginxBinary(currentEngine())} (${cmd.file}): ${r.error.message}`);
   if (r.status !== 0) throw new NginxConfigError(explainConfigError(output, confPath));
   return { output };
 }
@@ -106,7 +119,9 @@ export async function startNginx(confPath: string, prefix: string, readyPort: nu
   // stdout is a FIFO, which libmodsecurity opens fine; a file behaves the same way.
   const stdoutPath = join(prefix, 'stdout.log');
   const stdoutFd = openSync(stdoutPath, 'a');
-  const child = spawn(NGINX_BINARY, ['-p', prefix, '-c', confPath, '-e', 'stderr', '-g', 'daemon off;'], { stdio: ['ignore', stdoutFd, 'pipe'] });
+  // On trixie the command is `unshare … sh -c '…; exec chroot …'`: every step execs, so the child is the nginx master.
+  const cmd = nginxCommand(['-p', prefix, '-c', confPath, '-e', 'stderr', '-g', 'daemon off;'], prefix);
+  const child = spawn(cmd.file, cmd.args, { stdio: ['ignore', stdoutFd, 'pipe'] });
   closeSync(stdoutFd);
   running.add(child);
   const out = (): string => (existsSync(stdoutPath) ? readFileSync(stdoutPath, 'utf8') : '');

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { currentEngine, EngineRoot, enginePath, nginxBinary, TRIXIE_SCRIPT } from './engine-root';
 import { findBaseConfig, findCrs } from './modsecurity-tree';
-import { NGINX_BINARY } from './nginx-process';
 
 /** Environment variable that lets a user skip the real-engine suite explicitly. */
 export const SKIP_ENV = 'SKIP_ENGINE_TESTS';
@@ -12,17 +12,22 @@ export const INSTALL_COMMAND =
 
 const MODULE = '/usr/lib/nginx/modules/ngx_http_modsecurity_module.so';
 
-/** What is missing on this machine for the real-engine suite; empty when everything is there. */
-export function missingPrerequisites(): string[] {
+/**
+ * What is missing for the real-engine suite on the selected engine (the trixie root or the host, see
+ * engine-root.ts); empty when everything is there.
+ */
+export function missingPrerequisites(engine: EngineRoot = currentEngine()): string[] {
   const missing: string[] = [];
-  const nginx = spawnSync(NGINX_BINARY, ['-V'], { encoding: 'utf8' });
-  if (nginx.error || nginx.status !== 0) missing.push(`nginx (Debian package nginx-light): "${NGINX_BINARY} -V" failed`);
+  const where = engine.kind === 'trixie' ? ` in the Debian 13 root ${engine.root} (rebuild it: ${TRIXIE_SCRIPT})` : '';
+  const bin = nginxBinary(engine);
+  const nginx = engine.kind === 'trixie' ? spawnSync('chroot', [engine.root, bin, '-V'], { encoding: 'utf8' }) : spawnSync(bin, ['-V'], { encoding: 'utf8' });
+  if (nginx.error || nginx.status !== 0) missing.push(`nginx (Debian package nginx-light): "${bin} -V" failed${where}`);
   else {
     const build = nginx.stderr ?? '';
-    for (const mod of ['--with-http_ssl_module', '--with-http_realip_module']) if (!build.includes(mod)) missing.push(`nginx built ${mod} (Debian package nginx-light has it)`);
+    for (const mod of ['--with-http_ssl_module', '--with-http_realip_module']) if (!build.includes(mod)) missing.push(`nginx built ${mod} (Debian package nginx-light has it)${where}`);
   }
-  if (!existsSync(MODULE)) missing.push(`${MODULE} (Debian package libnginx-mod-http-modsecurity)`);
-  if (!findBaseConfig()) missing.push('ModSecurity base config /usr/share/nginx/docs/modsecurity/modsecurity.conf (Debian package libnginx-mod-http-modsecurity)');
+  if (!existsSync(enginePath(engine, MODULE))) missing.push(`${MODULE} (Debian package libnginx-mod-http-modsecurity)${where}`);
+  if (!findBaseConfig(engine)) missing.push(`ModSecurity base config /usr/share/nginx/docs/modsecurity/modsecurity.conf (Debian package libnginx-mod-http-modsecurity)${where}`);
   if (!findCrs()) missing.push('OWASP CRS: ../shared/crs-v4.22.0, $ENGINE_CRS_DIR, or Debian package modsecurity-crs');
   const ssl = spawnSync('openssl', ['version'], { encoding: 'utf8' });
   if (ssl.error || ssl.status !== 0) missing.push('openssl (Debian package openssl)');
@@ -42,6 +47,11 @@ export function engineAvailability(
       'Nothing proves that the WAF blocks attacks or that mutual TLS rejects bad clients in this run.';
     return { run: false, reason };
   }
+  const engine = currentEngine();
+  if (engine.fallbackReason && !fallbackAnnounced) {
+    fallbackAnnounced = true;
+    loudWarning(engine.fallbackReason);
+  }
   const missing = probe();
   if (missing.length > 0) {
     throw new Error(
@@ -52,6 +62,8 @@ export function engineAvailability(
   }
   return { run: true };
 }
+
+let fallbackAnnounced = false;
 
 /** Prints a banner that cannot be missed in test output. */
 export function loudWarning(text: string): void {

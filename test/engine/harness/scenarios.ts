@@ -233,11 +233,19 @@ export const SCENARIOS: readonly Scenario[] = [
         note: 'the server-level auth-tls-match-cn check (nginx.tmpl 916-921) runs before the Lua HTTPS redirect and plain HTTP has an empty ' +
           '$ssl_client_s_dn: an allow-list that does not accept the empty DN answers plain HTTP with 403 instead of redirecting',
       }
-      : { status: ctx.model.controller.httpRedirectCode },
+      : ctx.server.locations.every((l) => l.modsecurity.transactionId.startsWith('edge_mr_'))
+        ? {
+          status: 307,
+          note: 'the WAF policy redirects plain HTTP to an mTLS location (lib/waf/transaction-facts.ts) in ModSecurity\'s rewrite-phase handler, ' +
+            'before the controller\'s Lua redirect (308) and whether or not that one would run; see test/engine/adversarial.test.ts for every state',
+        }
+        : { status: ctx.model.controller.httpRedirectCode },
     check: (res, ctx) => {
       if (res.status === 403) return [];
       const loc = String(res.headers.location ?? '');
-      return loc === `https://${ctx.engine.host}/api/patients` ? [] : [`Location ${JSON.stringify(loc)}, expected https://${ctx.engine.host}/api/patients`];
+      // The controller's Lua redirect drops the trailing slash (lua_ingress.lua 158-163); the WAF's 307 keeps the URI.
+      const expected = res.status === 307 ? `https://${ctx.engine.host}/api/patients/` : `https://${ctx.engine.host}/api/patients`;
+      return loc === expected ? [] : [`Location ${JSON.stringify(loc)}, expected ${expected}`];
     },
   },
   {
@@ -370,8 +378,9 @@ function blockProblems(expected: Expectation, ctx: ScenarioContext, audit?: Audi
   if (!audit) return ['no JSON audit record on the controller stdout (SecAuditLog /dev/stdout, SecAuditLogFormat JSON) for this block'];
   if (audit.ruleIds.length === 0) return ['the audit record names no rule id'];
   const transactionId = ctx.server.locations[0]?.modsecurity.transactionId;
-  if (transactionId === '$request_id' && !/^[0-9a-f]{32}$/.test(audit.uniqueId)) {
-    return [`modsecurity-transaction-id is $request_id but the audit unique_id is ${JSON.stringify(audit.uniqueId)}`];
+  const expectedId = transactionId ? transactionIdPattern(transactionId, ctx.server.host) : undefined;
+  if (expectedId && !expectedId.test(audit.uniqueId)) {
+    return [`modsecurity-transaction-id is ${transactionId} but the audit unique_id is ${JSON.stringify(audit.uniqueId)}`];
   }
   if (expected.blockedBy === 'custom-rule') {
     const custom = audit.ruleIds.filter((id) => ctx.snippetRuleIds.has(id) && !isCrsId(id));
@@ -381,6 +390,30 @@ function blockProblems(expected: Expectation, ctx: ScenarioContext, audit?: Audi
   if (!audit.ruleIds.includes('949110')) problems.push(`CRS inbound anomaly blocking rule 949110 not in the audit record (rule ids: ${audit.ruleIds.join(', ')})`);
   if (expected.family && !audit.ruleIds.some((id) => id.startsWith(expected.family!))) problems.push(`no CRS ${expected.family}xxx rule matched (rule ids: ${audit.ruleIds.join(', ')})`);
   return problems;
+}
+
+/** What nginx makes of the variables a transaction id uses on an HTTPS request to `host`. */
+const TRANSACTION_ID_VARIABLES: Readonly<Record<string, (host: string) => string>> = {
+  request_id: () => '[0-9a-f]{32}',
+  scheme: () => 'https',
+  ssl_client_verify: () => '(?:SUCCESS|NONE|FAILED:[^_]*)',
+  host: (host) => host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+};
+
+/**
+ * The audit `unique_id` a `modsecurity-transaction-id` value produces for an HTTPS request to `host` (nginx
+ * substitutes `$name` / `${name}`), e.g. `$request_id` → 32 hex digits; undefined when it uses another variable.
+ */
+export function transactionIdPattern(template: string, host: string): RegExp | undefined {
+  let unknown = false;
+  const source = template.split(/(\$\{[a-z_]+\}|\$[a-z_]+)/).map((part) => {
+    const name = /^\$\{?([a-z_]+)\}?$/.exec(part)?.[1];
+    if (name === undefined) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const variable = TRANSACTION_ID_VARIABLES[name];
+    if (!variable) unknown = true;
+    return variable ? variable(host) : '';
+  }).join('');
+  return unknown ? undefined : new RegExp(`^${source}$`);
 }
 
 /** CRS reserves 900000–999999. */
