@@ -12,8 +12,10 @@
  *   `enable-modsecurity` + `enable-owasp-modsecurity-crs: "true"` + `modsecurity-snippet: SecRuleEngine On` (the base
  *   config is the image's modsecurity.conf = modsecurity.conf-recommended: response bodies inspected, audit parts
  *   ABIJDEFHZ to files),
- * - `response-analysis`: ours with CRS's response analysis turned back on (without {@link SKIP_RESPONSE_ANALYSIS}, our
- *   default since this benchmark measured it), to show what that default saves.
+ * - `old-default`: ours with the response settings of the previous default (no response bodies,
+ *   `SecResponseBodyAccess Off`, and {@link SKIP_RESPONSE_ANALYSIS}), to show what inspecting response bodies costs,
+ * - `bodies-off-no-skip`: `old-default` without {@link SKIP_RESPONSE_ANALYSIS}, to show what that skip saves (CRS 4.22
+ *   runs it in phase 3 only, CRS PR #4807).
  *
  * Besides requests/s and latency under load, each run records the nginx CPU time per request (from /proc) and each
  * workload is replayed over a single connection for the unqueued latency. Only the ModSecurity configuration differs. The benchmark copies of dist/ set `ssl-redirect: "false"` so that `wrk`
@@ -24,6 +26,7 @@
  * each WAF edge to show what each configuration blocks.
  *
  *   node --import tsx bench/data-plane.ts [--dist DIR] [--runs 3] [--duration 5] [--threads 2] [--connections 16]
+ *     [--variants ours,old-default]   (a subset of the edges; plain always runs)
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -65,21 +68,51 @@ export interface EdgeVariant {
 export const STOCK_SNIPPET = 'Include /etc/nginx/modsecurity/modsecurity.conf\nSecRuleEngine On\n';
 
 /**
- * The setting this benchmark proposed and WafPolicy now renders by default (`WafPolicy.skipsResponseAnalysis`): when
- * response bodies are not inspected, CRS's response rules (RESPONSE-950…959) have next to nothing to inspect at
- * paranoia level 1, and CRS 4 skips them with `tx.crs_skip_response_analysis=1` (crs-setup.conf rule 900500).
+ * The response-analysis skip of the previous default (`WafPolicy.skipsResponseAnalysis`, now only when response bodies
+ * are opted out of): `tx.crs_skip_response_analysis=1`. In CRS 4.22 it is read by rule 950021, a phase-3 rule whose
+ * skipAfter cannot cross into phase 4, so CRS's phase-4 response rules still run (CRS PR #4807).
  */
 export const SKIP_RESPONSE_ANALYSIS = 'SecAction "id:10003,phase:1,pass,nolog,t:none,setvar:tx.crs_skip_response_analysis=1"';
+
+/** What the current default renders and the response variants take away. */
+export const RESPONSE_BODY_ACCESS_ON = 'SecResponseBodyAccess On';
+
+const CRS_RULES_INCLUDE = 'Include /etc/nginx/owasp-modsecurity-crs/rules/*.conf';
 
 /** Removes {@link SKIP_RESPONSE_ANALYSIS} from rendered ModSecurity text (inline snippet or mounted policy file). */
 export function withoutSkipResponseAnalysis(text: string): string {
   return text.split('\n').filter((line) => line !== SKIP_RESPONSE_ANALYSIS).join('\n');
 }
 
-/** The edges of the comparison: the three of the issue, and ours without the response-analysis skip. */
+/**
+ * The response settings of the previous default in rendered ModSecurity text: `SecResponseBodyAccess Off`, no
+ * `SecResponseBodyMimeType`, and {@link SKIP_RESPONSE_ANALYSIS} before the CRS rules.
+ */
+export function withOldResponseDefault(text: string): string {
+  return text.split('\n').flatMap((line) => {
+    if (line === RESPONSE_BODY_ACCESS_ON) return ['SecResponseBodyAccess Off'];
+    if (line.startsWith('SecResponseBodyMimeType ')) return [];
+    if (line === CRS_RULES_INCLUDE && !text.includes(SKIP_RESPONSE_ANALYSIS)) return [SKIP_RESPONSE_ANALYSIS, line];
+    return [line];
+  }).join('\n');
+}
+
+function responseVariant(id: string, title: string, edit: (text: string) => string, mustNotContain: string): EdgeVariant {
+  return {
+    id, title, waf: true,
+    editControllerData: (d) => {
+      if (d['modsecurity-snippet'] !== undefined) d['modsecurity-snippet'] = edit(d['modsecurity-snippet']);
+    },
+    editPolicyFile: edit,
+    sourceMustContain: RESPONSE_BODY_ACCESS_ON,
+    mustNotContain,
+  };
+}
+
+/** The edges of the comparison: the three of the issue, and ours with the previous response defaults. */
 export const VARIANTS: readonly EdgeVariant[] = [
   { id: 'plain', title: 'plain nginx proxy (ModSecurity off)', waf: false, editControllerData: (d) => { d['enable-modsecurity'] = 'false'; delete d['modsecurity-snippet']; } },
-  { id: 'ours', title: 'our WAF configuration (dist/)', waf: true, editControllerData: () => undefined },
+  { id: 'ours', title: 'our WAF configuration (dist/: response bodies inspected)', waf: true, editControllerData: () => undefined },
   {
     id: 'stock', title: 'ModSecurity recommended config + CRS (stock)', waf: true,
     editControllerData: (d) => {
@@ -88,15 +121,8 @@ export const VARIANTS: readonly EdgeVariant[] = [
       d['modsecurity-snippet'] = STOCK_SNIPPET;
     },
   },
-  {
-    id: 'response-analysis', title: 'ours with CRS response analysis (without tx.crs_skip_response_analysis)', waf: true,
-    editControllerData: (d) => {
-      if (d['modsecurity-snippet'] !== undefined) d['modsecurity-snippet'] = withoutSkipResponseAnalysis(d['modsecurity-snippet']);
-    },
-    editPolicyFile: withoutSkipResponseAnalysis,
-    sourceMustContain: SKIP_RESPONSE_ANALYSIS,
-    mustNotContain: SKIP_RESPONSE_ANALYSIS,
-  },
+  responseVariant('old-default', 'ours with the previous default: no response bodies, tx.crs_skip_response_analysis=1', withOldResponseDefault, RESPONSE_BODY_ACCESS_ON),
+  responseVariant('bodies-off-no-skip', 'ours without response bodies and without the skip', (t) => withoutSkipResponseAnalysis(withOldResponseDefault(t)), 'crs_skip_response_analysis'),
 ];
 
 /** A request pattern `wrk` repeats. */
@@ -192,6 +218,8 @@ export interface DataPlaneOptions {
   readonly connections?: number;
   /** Extra edges to compare (e.g. a candidate cheaper policy), after the three standard ones. @default none */
   readonly extraVariants?: readonly EdgeVariant[];
+  /** Ids of the edges of {@link VARIANTS} to run (`plain` is always run: the ratios need it). @default all */
+  readonly only?: readonly string[];
   /** Where results are written. @default bench/results */
   readonly resultsDir?: string;
   readonly log?: (line: string) => void;
@@ -266,7 +294,10 @@ export async function runDataPlane(options: DataPlaneOptions = {}): Promise<Data
   const duration = options.durationSeconds ?? 5;
   const threads = options.threads ?? 2;
   const connections = options.connections ?? 16;
-  const variants = [...VARIANTS, ...(options.extraVariants ?? [])];
+  const unknown = (options.only ?? []).filter((id) => !VARIANTS.some((v) => v.id === id));
+  if (unknown.length > 0) throw new Error(`--variants: unknown edge ${unknown.join(', ')} (edges: ${VARIANTS.map((v) => v.id).join(', ')})`);
+  const chosen = options.only ? VARIANTS.filter((v) => v.id === 'plain' || options.only!.includes(v.id)) : VARIANTS;
+  const variants = [...chosen, ...(options.extraVariants ?? [])];
   const scratch = mkdtempSync(join(tmpdir(), 'bench-dataplane-'));
   const engines = new Map<string, EdgeEngine>();
   const copies: string[] = [];
@@ -623,7 +654,7 @@ function softwareVersions(engine: EdgeEngine): Record<string, string> {
 
 /** Parses `--dist DIR --runs 3 --duration 5 --threads 2 --connections 16`. */
 export function parseDataPlaneArgs(argv: readonly string[]): DataPlaneOptions {
-  const out: { distRoot?: string; runs?: number; durationSeconds?: number; threads?: number; connections?: number } = {};
+  const out: { distRoot?: string; runs?: number; durationSeconds?: number; threads?: number; connections?: number; only?: string[] } = {};
   for (let i = 0; i < argv.length; i++) {
     const value = argv[i + 1];
     const num = (): number => {
@@ -634,6 +665,9 @@ export function parseDataPlaneArgs(argv: readonly string[]): DataPlaneOptions {
     };
     if (argv[i] === '--dist' && value) {
       out.distRoot = value;
+      i++;
+    } else if (argv[i] === '--variants' && value) {
+      out.only = value.split(',');
       i++;
     } else if (argv[i] === '--runs') out.runs = num();
     else if (argv[i] === '--duration') out.durationSeconds = num();

@@ -1,5 +1,6 @@
 import { checkHostname, checkIntegerInRange, checkUnique, invalid } from '../core/validation';
 import { AllowPathsRule, checkAllowPaths, renderAllowPaths } from './allow-paths';
+import { AUDIT_RELEVANT_STATUS, DEFAULT_AUDIT_LOG_PARTS, renderAuditContextRule } from './audit';
 import { CRS_ROOT, CRS_RULES_GLOB, CRS_VERSION, MODSECURITY_BASE_CONFIG } from './crs';
 import { checkDenyRequestHeader, DenyRequestHeaderRule, renderDenyRequestHeader } from './deny-request-header';
 import { checkDenySourceIps, DenySourceIpsRule, renderDenySourceIps } from './deny-source-ips';
@@ -58,12 +59,28 @@ export interface WafPolicyOptions {
    */
   readonly requestBodyNoFilesLimitBytes?: number;
   /**
-   * Buffer and inspect response bodies (`SecResponseBodyAccess`), which CRS's data-leakage rules need. Costs
-   * memory and latency on every response, so it is off unless asked for. While it is off and the detection paranoia
-   * level is 1, CRS's response analysis is skipped too (`tx.crs_skip_response_analysis`).
-   * @default false
+   * Buffer and inspect response bodies (`SecResponseBodyAccess On`) of the types in `responseBodyMimeTypes`, so that
+   * CRS's response rules (RESPONSE-950…955: SQL, Java, PHP and IIS error leakage, web shells) see them, as in
+   * ModSecurity's recommended configuration. Bodies are buffered up to the base config's `SecResponseBodyLimit`
+   * (512 KiB, larger ones inspected partially); compressed responses are skipped by CRS (rule 950010). Costs CPU on
+   * every inspected response: see docs/benchmarks.md. Opting out (`false`) switches every CRS response-body rule off:
+   * libmodsecurity then runs no phase-4 rule at all (v3.0.13 src/transaction.cc `processResponseBody`, line 1218).
+   * At detection paranoia level 1 it also sets `tx.crs_skip_response_analysis`, which skips CRS's phase-3 (response
+   * header) rules only: CRS 4.22 runs that skip (rule 950021) in phase 3 and skipAfter does not cross phases (CRS PR
+   * #4807); measured: 26 → 1 operators per request in phase 3 (bench/rule-work.ts).
+   * @default true
    */
   readonly inspectResponseBodies?: boolean;
+  /**
+   * Response content types whose bodies are inspected when `inspectResponseBodies` is on (`SecResponseBodyMimeType`),
+   * in addition to the base config's `text/plain text/html text/xml`: they cannot be removed, because
+   * `SecResponseBodyMimeTypesClear` empties the whole list when libmodsecurity merges rule sets
+   * (v3.0.13 headers/modsecurity/rules_set_properties.h lines 401-414; on the engine nothing was inspected then).
+   * libmodsecurity compares the type before `;` exactly (v3.0.13 src/transaction.cc `addResponseHeader`,
+   * `appendResponseBody`), so list lower-case types.
+   * @default text/html, text/plain, text/xml, application/json, application/problem+json, application/xml
+   */
+  readonly responseBodyMimeTypes?: readonly string[];
   /**
    * HTTP methods CRS allows (`tx.allowed_methods`); others are scored as a policy violation.
    * @default CRS's default: GET HEAD POST OPTIONS
@@ -75,9 +92,12 @@ export interface WafPolicyOptions {
    */
   readonly allowedRequestContentTypes?: readonly string[];
   /**
-   * Audit-log parts (`SecAuditLogParts`). The default leaves out request and response bodies (parts C, I, J, E),
-   * which may hold personal data and make the log large; add `I` to see the request body of blocked requests.
-   * @default 'ABFHZ'
+   * Audit-log parts (`SecAuditLogParts`). The default keeps what explains a block and no credentials: A (client,
+   * time, method, request-target with its query string), H (rule ids, messages, matched data) and Z; it leaves out
+   * request headers (B: `Authorization`, `Cookie`, API keys), response headers (F: `Set-Cookie`) and bodies (C, I, E).
+   * Without B a rule adds the Host to each record (message "Request context", `host=…`). See lib/waf/audit.ts for
+   * what each part holds and what libmodsecurity 3 cannot redact.
+   * @default 'AHZ'
    */
   readonly auditLogParts?: string;
   /**
@@ -155,6 +175,8 @@ const HEADER = '# Rendered from a typed WafPolicy (aks-waf-mtls-edge): change th
 const METHOD = /^[A-Z]{1,20}$/;
 const CONTENT_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$/;
 const AUDIT_PARTS = /^A[B-KZ]*Z$/;
+/** Response types inspected by default: what browsers and APIs get, JSON included. */
+const DEFAULT_RESPONSE_BODY_MIME_TYPES: readonly string[] = ['text/html', 'text/plain', 'text/xml', 'application/json', 'application/problem+json', 'application/xml'];
 /** 1 GiB: ModSecurity's hard ceiling for request body limits. */
 const MAX_BODY_BYTES = 1073741824;
 
@@ -183,9 +205,11 @@ export class WafPolicy {
   public readonly requestBodyNoFilesLimitBytes: number;
   /** `SecResponseBodyAccess`. */
   public readonly inspectResponseBodies: boolean;
+  /** `SecResponseBodyMimeType`: the response content types whose bodies are inspected. */
+  public readonly responseBodyMimeTypes: readonly string[];
   /**
-   * Whether CRS's response analysis is skipped (`tx.crs_skip_response_analysis=1`): when response bodies are not
-   * inspected and the detection paranoia level is 1.
+   * Whether `tx.crs_skip_response_analysis=1` is set: when response bodies are not inspected and the detection
+   * paranoia level is 1. It skips CRS's phase-3 response rules only (see `inspectResponseBodies`).
    */
   public readonly skipsResponseAnalysis: boolean;
   /** `SecPcreMatchLimit` and the action on a limit hit. */
@@ -215,14 +239,21 @@ export class WafPolicy {
     if (this.requestBodyNoFilesLimitBytes > this.requestBodyLimitBytes) {
       invalid(`${FIELD}.requestBodyNoFilesLimitBytes`, this.requestBodyNoFilesLimitBytes, `is larger than requestBodyLimitBytes (${this.requestBodyLimitBytes})`, 'keep the no-files limit at or below the overall body limit');
     }
-    this.inspectResponseBodies = props.inspectResponseBodies ?? false;
-    // Without response bodies, CRS's response rules (RESPONSE-950…959) have little to inspect at detection paranoia
-    // level 1 but still cost CPU on every request: skip them (measured in docs/benchmarks.md: same blocks, less CPU).
+    this.inspectResponseBodies = props.inspectResponseBodies ?? true;
+    if (typeof this.inspectResponseBodies !== 'boolean') invalid(`${FIELD}.inspectResponseBodies`, this.inspectResponseBodies, 'is not a boolean', 'use true (inspect response bodies, the default) or false');
+    this.responseBodyMimeTypes = props.responseBodyMimeTypes ?? DEFAULT_RESPONSE_BODY_MIME_TYPES;
+    if (!Array.isArray(this.responseBodyMimeTypes) || this.responseBodyMimeTypes.length === 0) invalid(`${FIELD}.responseBodyMimeTypes`, this.responseBodyMimeTypes, 'is empty', 'list at least one content type, or set inspectResponseBodies: false to inspect none');
+    this.responseBodyMimeTypes.forEach((t, i) => {
+      if (typeof t !== 'string' || !CONTENT_TYPE.test(t)) invalid(`${FIELD}.responseBodyMimeTypes[${i}]`, t, 'is not a media type', 'use lower-case "type/subtype" without parameters, e.g. "application/json"');
+    });
+    checkUnique(`${FIELD}.responseBodyMimeTypes`, this.responseBodyMimeTypes);
+    // Without response bodies libmodsecurity runs no phase-4 rule; CRS's phase-3 response rules can still be skipped
+    // at detection paranoia level 1 (CRS 4.22 rule 950021 is phase 3; measured in docs/benchmarks.md).
     this.skipsResponseAnalysis = !this.inspectResponseBodies && this.detectionParanoiaLevel === 1;
     this.regexLimits = checkRegexLimits(FIELD, props.regexMatchLimit, props.onRegexMatchLimit);
-    this.auditLogParts = props.auditLogParts ?? 'ABFHZ';
+    this.auditLogParts = props.auditLogParts ?? DEFAULT_AUDIT_LOG_PARTS;
     if (typeof this.auditLogParts !== 'string' || !AUDIT_PARTS.test(this.auditLogParts) || new Set(this.auditLogParts).size !== this.auditLogParts.length) {
-      invalid(`${FIELD}.auditLogParts`, this.auditLogParts, 'is not a list of audit-log parts', 'use letters from A–K, starting with A and ending with Z, each once (e.g. "ABFHZ")');
+      invalid(`${FIELD}.auditLogParts`, this.auditLogParts, 'is not a list of audit-log parts', 'use letters from A–K, starting with A and ending with Z, each once (e.g. "AHZ")');
     }
     if (props.allowedMethods !== undefined) {
       if (props.allowedMethods.length === 0) invalid(`${FIELD}.allowedMethods`, props.allowedMethods, 'is empty', 'list at least one method, or leave it out for CRS\'s default');
@@ -309,8 +340,9 @@ export class WafPolicy {
       'SecRequestBodyLimitAction Reject',
       ...renderRegexLimitSettings(this.regexLimits),
       `SecResponseBodyAccess ${this.inspectResponseBodies ? 'On' : 'Off'}`,
+      ...(this.inspectResponseBodies ? [`SecResponseBodyMimeType ${this.responseBodyMimeTypes.join(' ')}`] : []),
       'SecAuditEngine RelevantOnly',
-      'SecAuditLogRelevantStatus "^(?:5|4(?!04))"',
+      `SecAuditLogRelevantStatus "${AUDIT_RELEVANT_STATUS}"`,
       `SecAuditLogParts ${this.auditLogParts}`,
       'SecAuditLogFormat JSON',
       'SecAuditLogType Serial',
@@ -327,6 +359,7 @@ export class WafPolicy {
     if (this.allowedRequestContentTypes) {
       lines.push(secAction(SETTINGS_RULE_IDS.allowedContentTypes, [`setvar:'tx.allowed_request_content_type=${this.allowedRequestContentTypes.map((t) => `|${t}|`).join(' ')}'`]));
     }
+    if (!this.auditLogParts.includes('B')) lines.push(...renderAuditContextRule(SETTINGS_RULE_IDS.auditContext));
     if (this.skipsResponseAnalysis) lines.push(secAction(SETTINGS_RULE_IDS.skipResponseAnalysis, ['setvar:tx.crs_skip_response_analysis=1']));
     lines.push(...renderTransactionFactRules(SETTINGS_RULE_IDS, RULE_TAG_PREFIX));
     const groups = new Map<number, MergedExclusionMember[]>();

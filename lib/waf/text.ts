@@ -40,25 +40,6 @@ export function checkLiteralValue(field: string, value: string): string {
   return value;
 }
 
-/**
- * A PCRE pattern matched against request data. Allowed: printable ASCII without quotes and backticks, no `%{`
- * (ModSecurity macro expansion), and it must compile as a regular expression.
- */
-export function checkRegex(field: string, pattern: string): string {
-  if (typeof pattern !== 'string' || pattern.length === 0) invalid(field, pattern, 'is empty', 'give a regular expression such as "^admin$"');
-  if (CONTROL.test(pattern)) invalid(field, pattern, 'contains a control character (CR, LF, TAB, ...)', 'use \\r, \\n or \\t escapes inside the regex instead of raw control characters');
-  if (NON_ASCII.test(pattern)) invalid(field, pattern, 'contains non-ASCII characters', 'use \\x escapes for non-ASCII bytes');
-  const bad = /["'`]/.exec(pattern);
-  if (bad) invalid(field, pattern, `contains ${JSON.stringify(bad[0])}, which would end the quoted rule text`, 'write quotes as \\x22 (") or \\x27 (\') and backticks as \\x60 in the regex');
-  if (pattern.includes('%{')) invalid(field, pattern, 'contains "%{", which ModSecurity expands as a macro', 'write % as \\x25 in the regex');
-  try {
-    new RegExp(pattern.replace(/^\(\?i\)/, ''));
-  } catch (err) {
-    invalid(field, pattern, `is not a valid regular expression (${(err as Error).message})`, 'fix the regular expression syntax');
-  }
-  return pattern;
-}
-
 const HEADER_NAME = /^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$/;
 
 /** An HTTP request header name as nginx passes it on: letters, digits and single dashes (no underscores). */

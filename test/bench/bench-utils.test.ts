@@ -6,9 +6,10 @@ import type { ScenarioResult } from '../engine/harness/scenarios';
 import { formatTable, growthExponent, median } from '../../bench/report';
 import { escapeXml, formatTick, horizontalBarChart, lineChart, stackSvgs, ticks } from '../../bench/svg';
 import { parseSynthArgs, summarize, SynthRun } from '../../bench/synth-scale';
+import { operatorsPerPhase } from '../../bench/rule-work';
 import {
   benchmarkDist, cellsOf, corpusOutcome, parseDataPlaneArgs, parseWrk, sameBlocks, SKIP_RESPONSE_ANALYSIS, STOCK_SNIPPET, VARIANTS,
-  WORKLOADS, withoutSkipResponseAnalysis, withStaticBackend, wrkScript, WrkResult,
+  WORKLOADS, withOldResponseDefault, withoutSkipResponseAnalysis, withStaticBackend, wrkScript, WrkResult,
 } from '../../bench/data-plane';
 
 /** The benchmark's own logic (no timings): statistics, tables, plots, wrk parsing and the edge variants. */
@@ -43,6 +44,7 @@ describe('statistics and tables', () => {
     expect(() => parseSynthArgs(['--repeats', '-1'])).toThrow(/--repeats/);
     expect(parseDataPlaneArgs(['--runs', '2', '--duration', '3', '--dist', 'x'])).toEqual({ runs: 2, durationSeconds: 3, distRoot: 'x' });
     expect(() => parseDataPlaneArgs(['--connections', '0'])).toThrow(/--connections: "0"/);
+    expect(parseDataPlaneArgs(['--variants', 'ours,old-default'])).toEqual({ only: ['ours', 'old-default'] });
   });
 });
 
@@ -130,7 +132,7 @@ describe('edges of the data-plane comparison', () => {
     parse(readFileSync(join(dist, '10-controller', 'ingress-nginx_ConfigMap_ingress-nginx-controller.yaml'), 'utf8')).data;
   const ingress = (dist: string): any => parse(readFileSync(join(dist, '30-apps', 'echo_Ingress_echo.yaml'), 'utf8'));
 
-  test.each(VARIANTS.filter((v) => v.id !== 'response-analysis').map((v) => [v.id, v]))('%s: a copy of dist/ with its ModSecurity settings and no HTTPS redirect', (_id, variant) => {
+  test.each(VARIANTS.filter((v) => v.sourceMustContain === undefined).map((v) => [v.id, v]))('%s: a copy of dist/ with its ModSecurity settings and no HTTPS redirect', (_id, variant) => {
     const copy = benchmarkDist(FIXTURE_DIST, variant);
     try {
       const data = controllerData(copy);
@@ -150,28 +152,29 @@ describe('edges of the data-plane comparison', () => {
     }
   });
 
-  test('rejects the response-analysis edge on a dist whose policy does not skip response analysis (the harness fixture)', () => {
-    expect(() => benchmarkDist(FIXTURE_DIST, VARIANTS.find((v) => v.id === 'response-analysis')!)).toThrow(/does not contain .*nothing for this edge to take away/);
+  test.each(['old-default', 'bodies-off-no-skip'])('rejects the %s edge on a dist whose policy does not inspect response bodies (the harness fixture)', (id) => {
+    expect(() => benchmarkDist(FIXTURE_DIST, VARIANTS.find((v) => v.id === id)!)).toThrow(/does not contain .*nothing for this edge to take away/);
   });
 
-  test('the response-analysis edge removes the skip from the mounted WAF policy file', () => {
-    const policy = `SecResponseBodyAccess Off\nInclude /etc/nginx/owasp-modsecurity-crs/crs-setup.conf\n${SKIP_RESPONSE_ANALYSIS}\nInclude /etc/nginx/owasp-modsecurity-crs/rules/*.conf\n`;
-    const source = withMountedPolicy(FIXTURE_DIST, policy);
-    const copy = benchmarkDist(source, VARIANTS.find((v) => v.id === 'response-analysis')!);
+  const CURRENT = 'SecResponseBodyAccess On\nSecResponseBodyMimeType text/html application/json\nInclude /etc/nginx/owasp-modsecurity-crs/crs-setup.conf\nInclude /etc/nginx/owasp-modsecurity-crs/rules/*.conf\n';
+
+  test('the old-default edge puts back the previous response settings in the mounted WAF policy file', () => {
+    const source = withMountedPolicy(FIXTURE_DIST, CURRENT);
+    const copy = benchmarkDist(source, VARIANTS.find((v) => v.id === 'old-default')!);
     try {
       const cm = parse(readFileSync(join(copy, '10-controller', 'ingress-nginx_ConfigMap_ingress-nginx-waf-policy.yaml'), 'utf8'));
-      expect(cm.data['policy.conf']).toBe(withoutSkipResponseAnalysis(policy));
-      expect(cm.data['policy.conf']).not.toContain('crs_skip_response_analysis');
+      expect(cm.data['policy.conf']).toBe(`SecResponseBodyAccess Off\nInclude /etc/nginx/owasp-modsecurity-crs/crs-setup.conf\n${SKIP_RESPONSE_ANALYSIS}\nInclude /etc/nginx/owasp-modsecurity-crs/rules/*.conf\n`);
     } finally {
       rmSync(copy, { recursive: true, force: true });
       rmSync(source, { recursive: true, force: true });
     }
   });
 
-  test('the response-analysis edge removes exactly the skip line and leaves other text alone', () => {
-    const withSkip = `SecRuleEngine On\nSecResponseBodyAccess Off\nInclude /etc/nginx/owasp-modsecurity-crs/crs-setup.conf\n${SKIP_RESPONSE_ANALYSIS}\nInclude /etc/nginx/owasp-modsecurity-crs/rules/*.conf\n`;
-    expect(withoutSkipResponseAnalysis(withSkip)).toBe(withSkip.replace(`${SKIP_RESPONSE_ANALYSIS}\n`, ''));
+  test('the bodies-off-no-skip edge turns response bodies off without the skip', () => {
+    const out = withoutSkipResponseAnalysis(withOldResponseDefault(CURRENT));
+    expect(out).toBe('SecResponseBodyAccess Off\nInclude /etc/nginx/owasp-modsecurity-crs/crs-setup.conf\nInclude /etc/nginx/owasp-modsecurity-crs/rules/*.conf\n');
     expect(withoutSkipResponseAnalysis('SecRuleEngine On\n')).toBe('SecRuleEngine On\n');
+    expect(withOldResponseDefault(withOldResponseDefault(CURRENT))).toBe(withOldResponseDefault(CURRENT));
   });
 
   test('the static backend replaces the harness upstream and closes the http block', () => {
@@ -190,9 +193,23 @@ describe('edges of the data-plane comparison', () => {
   test('corpus outcome counts blocks per group and compares the blocked attacks', () => {
     const res = (id: string, group: ScenarioResult['group'], status: number, passed: boolean): ScenarioResult => ({ id, group, title: id, expected: { status: 403 }, status, ruleIds: [], problems: passed ? [] : ['x'], passed });
     const a = corpusOutcome('ours', [res('sqli', 'attack', 403, true), res('xss', 'attack', 403, true), res('ip', 'waf-rules', 403, true), res('get', 'benign', 200, true)]);
-    const b = corpusOutcome('response-analysis', [res('sqli', 'attack', 403, true), res('xss', 'attack', 200, false), res('ip', 'waf-rules', 403, true), res('get', 'benign', 200, true)]);
+    const b = corpusOutcome('old-default', [res('sqli', 'attack', 403, true), res('xss', 'attack', 200, false), res('ip', 'waf-rules', 403, true), res('get', 'benign', 200, true)]);
     expect(a).toMatchObject({ attacksBlocked: 2, attacks: 2, customRulesAsExpected: 1, benignPassed: 1, allChecksPassed: 4, total: 4 });
     expect(sameBlocks(a, a)).toBe(true);
     expect(sameBlocks(b, a)).toBe(false);
+  });
+});
+
+describe('rule work per phase (bench/rule-work.ts)', () => {
+  test('counts executed operators per phase of a debug log', () => {
+    const log = [
+      '[id] [/] [4] Starting phase REQUEST_HEADERS.  (SecRules 1)',
+      '[id] [/] [4] (Rule: 1) Executing operator "Rx" with param "x" against ARGS.',
+      '[id] [/] [4] (Rule: 2) Executing operator "Eq" with param "1" against TX:a.',
+      '[id] [/] [4] Starting phase RESPONSE_HEADERS.  (SecRules 3)',
+      '[id] [/] [4] (Rule: 3) Executing operator "Eq" with param "1" against TX:b.',
+      '[id] [/] [9] Target value: "0"',
+    ].join('\n');
+    expect(operatorsPerPhase(log)).toEqual({ REQUEST_HEADERS: 2, REQUEST_BODY: 0, RESPONSE_HEADERS: 1, RESPONSE_BODY: 0, LOGGING: 0 });
   });
 });

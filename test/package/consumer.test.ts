@@ -129,7 +129,7 @@ describe('consumer: the packed library installed into an empty project', () => {
     const policy = find('ConfigMap', 'ingress-nginx', 'ingress-nginx-waf-policy').data['policy.conf'];
     expect(config.data['modsecurity-snippet']).toContain('Include /etc/nginx/edge-waf/policy.conf');
     expect(policy).toContain('SecRuleEngine On');
-    expect(policy).toMatch(/SecRule REQUEST_HEADERS:user "@streq admin" "id:\d+,phase:1,deny,status:403/);
+    expect(policy).toMatch(/SecRule REQUEST_HEADERS:user "@rx \(\?:\^\|,\)\[\\t \]\*\(\?:admin\)\[\\t \]\*\(\?:,\|\$\)" "id:\d+,phase:1,deny,status:403/);
     expect(find('Certificate', 'client-certificates', 'hospital-a').spec.commonName).toBe('hospital-a');
     expect(objects.find((o) => o.kind === 'IngressClass' && o.metadata.name === 'nginx')?.spec.controller).toBe('k8s.io/ingress-nginx');
     expect(ingress.spec.ingressClassName).toBe('nginx');

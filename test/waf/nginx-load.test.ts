@@ -122,9 +122,9 @@ maybe('rendered snippet in a real nginx + libmodsecurity', () => {
     const policy = new WafPolicy(props);
     expect(policy.allocatedRules().filter((r) => r.mergedInto !== undefined)).toHaveLength(2);
     // Inline, nginx's 4 KiB directive limit allows only part of it (the routed-host and client-certificate rules of
-    // transaction-facts.ts take ~1.2 KiB, the regex match-limit settings ~0.2 KiB): every rule kind, with the regex
+    // transaction-facts.ts take ~1.2 KiB, the regex match-limit settings ~0.2 KiB; response and audit-context settings left out): every rule kind, with the regex
     // header rule (quotes and backslashes) and the first exclusion.
-    const inline = new WafPolicy({ ...props, denyRequestHeaders: props.denyRequestHeaders.slice(2), exclusions: props.exclusions.slice(0, 1) });
+    const inline = new WafPolicy({ ...props, denyRequestHeaders: props.denyRequestHeaders.slice(2), exclusions: props.exclusions.slice(0, 1), inspectResponseBodies: false, auditLogParts: 'ABHZ' });
     expect(nginxTest(mapPaths(MODSECURITY_SNIPPET.render('test', inline.renderModSecurityConfig()))).output).toContain('test is successful');
     const { snippet, policy: file } = rendered(policy);
     expect(file).toContain('\\x27');

@@ -10,28 +10,48 @@ const SCENARIO: WafPolicyProps = {
 };
 
 describe('WafPolicy rendering', () => {
-  test('defaults: DetectionOnly, paranoia 1, thresholds 5/4, recommended body limits, no response bodies', () => {
+  test('defaults: DetectionOnly, paranoia 1, thresholds 5/4, recommended body limits, response bodies inspected', () => {
     const text = new WafPolicy().renderModSecurityConfig();
     expect(text).toContain('SecRuleEngine DetectionOnly\n');
     expect(text).toContain('setvar:tx.blocking_paranoia_level=1,setvar:tx.detection_paranoia_level=1,setvar:tx.inbound_anomaly_score_threshold=5,setvar:tx.outbound_anomaly_score_threshold=4');
     expect(text).toContain('SecRequestBodyLimit 13107200\n');
     expect(text).toContain('SecRequestBodyNoFilesLimit 131072\n');
-    expect(text).toContain('SecResponseBodyAccess Off\n');
+    expect(text).toContain('SecResponseBodyAccess On\nSecResponseBodyMimeType text/html text/plain text/xml application/json application/problem+json application/xml\n');
     expect(text).not.toContain('tx.allowed_methods');
     expect(text).toMatchSnapshot();
   });
 
-  test('skips CRS response analysis by default (no response bodies, detection paranoia 1), before the CRS rules', () => {
-    const lines = new WafPolicy().renderModSecurityConfig().split('\n');
+  test('inspects response bodies by default, JSON included, and keeps CRS response analysis', () => {
+    const policy = new WafPolicy();
+    expect(policy.inspectResponseBodies).toBe(true);
+    expect(policy.responseBodyMimeTypes).toContain('application/json');
+    expect(policy.skipsResponseAnalysis).toBe(false);
+    expect(policy.renderModSecurityConfig()).not.toContain('crs_skip_response_analysis');
+  });
+
+  test('opting out of response bodies skips CRS\'s phase-3 response analysis at detection paranoia 1, before the CRS rules', () => {
+    const lines = new WafPolicy({ inspectResponseBodies: false }).renderModSecurityConfig().split('\n');
+    expect(lines).toContain('SecResponseBodyAccess Off');
+    expect(lines.some((l) => l.startsWith('SecResponseBodyMimeType'))).toBe(false);
     const skip = lines.indexOf('SecAction "id:10003,phase:1,pass,nolog,t:none,setvar:tx.crs_skip_response_analysis=1"');
     expect(skip).toBeGreaterThan(lines.indexOf('Include /etc/nginx/owasp-modsecurity-crs/crs-setup.conf'));
     expect(skip).toBeLessThan(lines.indexOf('Include /etc/nginx/owasp-modsecurity-crs/rules/*.conf'));
-    expect(new WafPolicy().skipsResponseAnalysis).toBe(true);
+    expect(new WafPolicy({ inspectResponseBodies: false }).skipsResponseAnalysis).toBe(true);
+  });
+
+  test('adds the host to audit records as a message when request headers (part B) are not logged', () => {
+    const rule = 'SecRule RESPONSE_STATUS "@rx ^(?:5|4(?!04))" "id:10030,phase:5,pass,log,t:none,msg:\'Request context\',logdata:\'host=%{REQUEST_HEADERS.host}\',tag:\'edge-waf/audit-context\'"';
+    expect(new WafPolicy().renderPolicyFile()).toContain(`${rule}\n`);
+    expect(new WafPolicy({ auditLogParts: 'ABHZ' }).renderPolicyFile()).not.toContain('id:10030');
+  });
+
+  test('lists the response content types it is given', () => {
+    expect(new WafPolicy({ responseBodyMimeTypes: ['application/json'] }).renderModSecurityConfig()).toContain('SecResponseBodyMimeType application/json\n');
   });
 
   test.each<[string, WafPolicyProps]>([
     ['response bodies are inspected', { inspectResponseBodies: true }],
-    ['the detection paranoia level is above 1', { detectionParanoiaLevel: 2 }],
+    ['the detection paranoia level is above 1', { detectionParanoiaLevel: 2, inspectResponseBodies: false }],
   ])('keeps CRS response analysis when %s', (_why, props) => {
     const policy = new WafPolicy(props);
     expect(policy.skipsResponseAnalysis).toBe(false);
@@ -52,7 +72,7 @@ describe('WafPolicy rendering', () => {
 
   test('JSON audit log to stdout, serial, relevant only, 5xx and 4xx except 404', () => {
     const text = new WafPolicy().renderModSecurityConfig();
-    for (const line of ['SecAuditEngine RelevantOnly', 'SecAuditLogFormat JSON', 'SecAuditLogType Serial', 'SecAuditLog /dev/stdout', 'SecAuditLogRelevantStatus "^(?:5|4(?!04))"', 'SecAuditLogParts ABFHZ']) {
+    for (const line of ['SecAuditEngine RelevantOnly', 'SecAuditLogFormat JSON', 'SecAuditLogType Serial', 'SecAuditLog /dev/stdout', 'SecAuditLogRelevantStatus "^(?:5|4(?!04))"', 'SecAuditLogParts AHZ']) {
       expect(text.split('\n')).toContain(line);
     }
     const relevant = /^(?:5|4(?!04))/;
@@ -63,7 +83,7 @@ describe('WafPolicy rendering', () => {
   test('renders the scenario rules: deny 34.242.209.15 and header user: admin with 403 in phase 1', () => {
     const text = new WafPolicy(SCENARIO).renderModSecurityConfig();
     expect(text).toContain('SecRule REMOTE_ADDR "@ipMatch 34.242.209.15" "id:10100,phase:1,deny,status:403,log,');
-    expect(text).toContain('SecRule REQUEST_HEADERS:user "@streq admin" "id:10101,phase:1,deny,status:403,log,');
+    expect(text).toContain('SecRule REQUEST_HEADERS:user "@rx (?:^|,)[\\t ]*(?:admin)[\\t ]*(?:,|$)" "id:10101,phase:1,deny,status:403,log,t:none,');
     expect(text).toContain('SecRuleEngine On\n');
     expect(text).toMatchSnapshot();
   });
@@ -98,8 +118,8 @@ describe('WafPolicy rendering', () => {
     expect(text).toContain("setvar:'tx.allowed_methods=GET POST PUT'");
     expect(text).toContain("setvar:'tx.allowed_request_content_type=|application/json| |multipart/form-data|'");
     expect(text).toContain('SecResponseBodyAccess On');
-    expect(text).toContain('"@rx ^(?:root|a\\.b)$"');
-    expect(text).toContain('"@rx (?i)^sqlmap"');
+    expect(text).toContain('"@rx (?:^|,)[\\t ]*(?:root|a\\.b)[\\t ]*(?:,|$)" "id:10100,phase:1,deny,status:403,log,t:none,t:lowercase,');
+    expect(text).toContain('"@rx (?i)^sqlmap" "id:10101,phase:1,deny,status:403,log,t:none,t:trim,');
     expect(text).toContain('SecRule REQUEST_FILENAME "@rx \\A/upload(?:/|\\z)" "t:none,t:urlDecode,t:normalizePath,ctl:ruleRemoveById=942100"');
     expect(text).toContain('ctl:ruleRemoveTargetById=942100;ARGS:comment,ctl:ruleRemoveTargetById=942200;ARGS:comment');
     expect(text).toContain('!@rx (?:\\A/v1(?:/|\\z))|(?:\\A/healthz(?:/|\\z))');
@@ -272,6 +292,16 @@ describe('WafPolicy rejects bad input', () => {
     ['a regex with a macro', { denyRequestHeaders: [{ header: 'user', match: { regex: '^%{REMOTE_ADDR}' } }] }, 'waf.denyRequestHeaders[0].match.regex'],
     ['a regex with a raw newline', { denyRequestHeaders: [{ header: 'user', match: { regex: '^a\nb' } }] }, 'waf.denyRequestHeaders[0].match.regex'],
     ['a regex that does not compile', { denyRequestHeaders: [{ header: 'user', match: { regex: '^(admin' } }] }, 'waf.denyRequestHeaders[0].match.regex'],
+    ['a regex PCRE2 cannot compile: [^]', { denyRequestHeaders: [{ header: 'user', match: { regex: '^[^]' } }] }, 'waf.denyRequestHeaders[0].match.regex', '^[^]'],
+    ['a regex PCRE2 cannot compile: \\u0041', { denyRequestHeaders: [{ header: 'user', match: { regex: '^\\u0041' } }] }, 'waf.denyRequestHeaders[0].match.regex'],
+    ['a regex PCRE2 cannot compile: a variable-length lookbehind', { denyRequestHeaders: [{ header: 'user', match: { regex: '(?<=x+)admin' } }] }, 'waf.denyRequestHeaders[0].match.regex'],
+    ['a regex with \\k<n>, the letter k in JavaScript', { denyRequestHeaders: [{ header: 'user', match: { regex: 'a\\k<n>' } }] }, 'waf.denyRequestHeaders[0].match.regex'],
+    ['a regex with \\s, which differs on byte 0xA0', { denyRequestHeaders: [{ header: 'user', match: { regex: '^admin\\s*$' } }] }, 'waf.denyRequestHeaders[0].match.regex'],
+    ['a case-insensitive regex with a Latin-1 byte', { denyRequestHeaders: [{ header: 'user', match: { regex: '\\xe9' }, ignoreCase: true }] }, 'waf.denyRequestHeaders[0].match.regex'],
+    ['an empty response content-type list', { responseBodyMimeTypes: [] }, 'waf.responseBodyMimeTypes'],
+    ['a response content type with parameters', { responseBodyMimeTypes: ['application/json; charset=utf-8'] }, 'waf.responseBodyMimeTypes[0]'],
+    ['an upper-case response content type (libmodsecurity compares exactly)', { responseBodyMimeTypes: ['Application/JSON'] }, 'waf.responseBodyMimeTypes[0]'],
+    ['a duplicate response content type', { responseBodyMimeTypes: ['text/html', 'text/html'] }, 'waf.responseBodyMimeTypes'],
     ['a match with two kinds', { denyRequestHeaders: [{ header: 'user', match: { exact: 'a', regex: 'b' } as never }] }, 'waf.denyRequestHeaders[0].match'],
     ['a description with a quote', { denySourceIps: [{ sources: ['192.0.2.1'], description: "bad' actor" }] }, 'waf.denySourceIps[0].description'],
     ['an allow-list of "/"', { allowPaths: [{ paths: ['/'] }] }, 'waf.allowPaths[0].paths[0]'],

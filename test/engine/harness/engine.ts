@@ -215,12 +215,21 @@ export async function startEdgeEngine(options: EdgeEngineOptions): Promise<EdgeE
         serverCa: pem(pki.serverCa.cert),
         clientCertificate: cert ? { cert: pem(cert.cert), key: pem(cert.key) } : undefined,
       });
-      let audit = auditRecords().find((r) => r.headers[MARKER_HEADER] === req.marker);
+      // By the marker header (audit part B); without part B (the default parts AHZ), by the request-target among the
+      // records written since the request was sent (requests are sent one at a time), else the only such record.
+      const target = req.requestLine.split(' ')[1] ?? '';
+      const lookup = (): AuditRecord | undefined => {
+        const byMarker = auditRecords().find((r) => r.headers[MARKER_HEADER] === req.marker);
+        if (byMarker) return byMarker;
+        const since = auditRecords().slice(before).filter((r) => Object.keys(r.headers).length === 0);
+        return since.find((r) => r.uri === target || (r.uri !== '' && target.endsWith(r.uri))) ?? (since.length === 1 ? since[0] : undefined);
+      };
+      let audit = lookup();
       if (!audit && req.awaitAudit && response.status >= 400) {
         const deadline = Date.now() + 1500;
         while (!audit && Date.now() < deadline) {
           await sleep(20);
-          audit = auditRecords().slice(before).find((r) => r.headers[MARKER_HEADER] === req.marker);
+          audit = lookup();
         }
       }
       return { response, audit };
