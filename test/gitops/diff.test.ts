@@ -56,3 +56,34 @@ describe('unifiedDiff', () => {
     expect(unifiedDiff('/dev/null', 'b', '', 'a\nb\n')).toBe('--- /dev/null\n+++ b\n@@ -0,0 +1,2 @@\n+a\n+b\n');
   });
 });
+
+describe('unifiedDiff on large objects and in colour', () => {
+  test('diffs a 10 000-line object with one change into one hunk', () => {
+    const from = `${Array.from({ length: 10000 }, (_, i) => `rule ${i}`).join('\n')}\n`;
+    const to = from.replace('rule 5000\n', 'rule five thousand\n');
+    expect(unifiedDiff('a', 'b', from, to)).toBe('--- a\n+++ b\n@@ -4998,7 +4998,7 @@\n rule 4997\n rule 4998\n rule 4999\n-rule 5000\n+rule five thousand\n rule 5001\n rule 5002\n rule 5003\n');
+  });
+
+  test('keeps hunks apart beyond twice the context and merges them within it', () => {
+    const from = `${Array.from({ length: 30 }, (_, i) => `l${i}`).join('\n')}\n`;
+    const apart = unifiedDiff('a', 'b', from, from.replace('l5\n', 'x\n').replace('l20\n', 'y\n'));
+    expect(apart.match(/^@@ .* @@$/gm)).toEqual(['@@ -3,7 +3,7 @@', '@@ -18,7 +18,7 @@']);
+    const near = unifiedDiff('a', 'b', from, from.replace('l5\n', 'x\n').replace('l11\n', 'y\n'));
+    expect(near.match(/^@@ .* @@$/gm)).toEqual(['@@ -3,13 +3,13 @@']);
+  });
+
+  test('treats a missing final newline like a present one (no "No newline" marker)', () => {
+    expect(unifiedDiff('a', 'b', 'x\ny', 'x\nz\n')).toBe('--- a\n+++ b\n@@ -1,2 +1,2 @@\n x\n-y\n+z\n');
+  });
+
+  test('colours the report only when asked, whatever stdout is', () => {
+    const before = new Map([['a.yaml', cm('a', { x: '1' })]]);
+    const after = new Map([['a.yaml', cm('a', { x: '2' })]]);
+    const d = diffTrees(before, after, parse, toYaml);
+    expect(formatTreeDiff(d)).not.toContain('\u001b[');
+    const coloured = formatTreeDiff(d, { color: true });
+    expect(coloured).toContain('\u001b[33m~ changed\u001b[39m');
+    expect(coloured).toContain('\u001b[32m+  x: "2"\u001b[39m');
+    expect(coloured).toContain('\u001b[1m# changed: core/ConfigMap demo/a\u001b[22m');
+  });
+});
