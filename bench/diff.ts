@@ -80,7 +80,7 @@ export function runDiffBench(options: DiffBenchOptions = {}): void {
   const rows: (string | number)[][] = [];
   for (const impl of Object.keys(IMPLEMENTATIONS) as Implementation[]) {
     const runs = Array.from({ length: repeats }, () => measure(impl, lines));
-    const m = { impl, runs: repeats, objectLines: runs[0].objectLines, diffLines: runs[0].diffLines, sha256: runs[0].sha256, medianMs: round(median(runs.map((r) => r.ms)), 1), medianPeakRssMiB: round(median(runs.map((r) => r.peakRssMiB)), 0), medianRssBeforeMiB: round(median(runs.map((r) => r.rssBeforeMiB)), 0) };
+    const m = { impl, runs: repeats, objectLines: runs[0].objectLines, diffLines: runs[0].diffLines, sha256: runs[0].sha256, medianMs: round(median(runs.map((r) => r.ms)), 1), medianPeakRssMiB: round(median(runs.map((r) => r.peakRssMiB)), 0), medianRssBeforeMiB: round(median(runs.map((r) => r.rssBeforeMiB)), 0), ms: runs.map((r) => round(r.ms, 1)), peakRssMiB: runs.map((r) => round(r.peakRssMiB, 0)) };
     results.push(m);
     rows.push([impl, m.objectLines, m.diffLines, m.medianMs.toFixed(1), m.medianPeakRssMiB.toFixed(0), m.medianRssBeforeMiB.toFixed(0)]);
   }
