@@ -1,4 +1,6 @@
 import { parseAllDocuments } from 'yaml';
+import { applyPatch } from 'diff';
+import { lcsUnifiedDiff } from '../../bench/diff-lcs-baseline';
 import { diffTrees, formatTreeDiff, unifiedDiff } from '../../lib/gitops/diff';
 import { toYaml } from '../../lib/synth/render';
 
@@ -85,5 +87,33 @@ describe('unifiedDiff on large objects and in colour', () => {
     expect(coloured).toContain('\u001b[33m~ changed\u001b[39m');
     expect(coloured).toContain('\u001b[32m+  x: "2"\u001b[39m');
     expect(coloured).toContain('\u001b[1m# changed: core/ConfigMap demo/a\u001b[22m');
+  });
+});
+
+describe('unifiedDiff against the LCS table it replaced', () => {
+  // Seeded random edits of short texts with many equal lines (where alignments are ambiguous).
+  const cases = ((): { from: string; to: string }[] => {
+    let seed = 7;
+    const rnd = (n: number): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+    return Array.from({ length: 500 }, () => {
+      const a = Array.from({ length: rnd(40) }, () => `l${rnd(6)}`);
+      const b = [...a];
+      for (let e = rnd(5); e > 0; e--) {
+        const p = rnd(b.length + 1);
+        const k = rnd(3);
+        if (k === 0) b.splice(p, 1); else if (k === 1) b.splice(p, 0, `n${rnd(6)}`); else b[p] = `c${rnd(3)}`;
+      }
+      const text = (l: string[]): string => (l.length ? `${l.join('\n')}\n` : '');
+      return { from: text(a), to: text(b) };
+    });
+  })();
+  const changedLines = (d: string): number => d.split('\n').filter((l) => /^[-+]/.test(l) && !/^(---|\+\+\+) /.test(l)).length;
+
+  test('changes as few lines as the LCS table did, and its patch turns the old text into the new', () => {
+    for (const { from, to } of cases) {
+      const d = unifiedDiff('a', 'b', from, to);
+      expect(changedLines(d)).toBe(changedLines(lcsUnifiedDiff('a', 'b', from, to)));
+      if (d !== '') expect(applyPatch(from, d)).toBe(to);
+    }
   });
 });
