@@ -10,6 +10,7 @@
  * Both folders are replaced together or not at all, under a lock, and only while they hold nothing synth did not
  * write (docs/synth.md). Expected failures print one line naming the file and the cause; exit status 1.
  */
+import { parseArgs } from 'node:util';
 import { REFERENCE_DEPLOYMENT } from './lib/reference/config';
 import { buildEdgeApp } from './lib/reference/cdk8s-app';
 import { buildAzureApp } from './lib/reference/cdktf-app';
@@ -24,19 +25,30 @@ interface Options {
   readonly lockWaitSeconds?: number;
 }
 
-function parseArgs(argv: readonly string[]): Options {
+const USAGE = 'Usage: main.ts [--only cdk8s|cdktf] [--dist DIR] [--cdktf-out DIR] [--lock-wait SECONDS]';
+
+/**
+ * The flags, read by `node:util` `parseArgs` (tokens, not strict: the one-line usage error below names the argument
+ * the user wrote, where the strict mode's own messages would not). A value starting with `-` is taken for a missing
+ * value (`--dist --only cdk8s`), as before; `--dist=DIR` is also accepted. The last occurrence of a flag wins.
+ */
+function parseOptions(argv: readonly string[]): Options {
+  const { tokens } = parseArgs({ args: [...argv], options: { only: { type: 'string' }, dist: { type: 'string' }, 'cdktf-out': { type: 'string' }, 'lock-wait': { type: 'string' } }, strict: false, allowPositionals: true, tokens: true });
   let only: Options['only'];
   let dist = 'dist';
   let cdktfOut = process.env.CDKTF_OUTDIR ?? 'cdktf.out';
   let lockWaitSeconds: number | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = argv[i + 1];
-    if (arg === '--only' && (value === 'cdk8s' || value === 'cdktf')) { only = value; i++; }
-    else if (arg === '--dist' && value) { dist = value; i++; }
-    else if (arg === '--cdktf-out' && value) { cdktfOut = value; i++; }
-    else if (arg === '--lock-wait' && /^\d+$/.test(value ?? '')) { lockWaitSeconds = Number(value); i++; }
-    else throw new UsageError(`unknown or incomplete argument "${arg}"; nothing was changed. Usage: main.ts [--only cdk8s|cdktf] [--dist DIR] [--cdktf-out DIR] [--lock-wait SECONDS]`);
+  for (const t of tokens) {
+    const bad = (): never => {
+      throw new UsageError(`unknown or incomplete argument "${t.kind === 'option' ? t.rawName : t.kind === 'positional' ? t.value : '--'}"; nothing was changed. ${USAGE}`);
+    };
+    if (t.kind !== 'option') bad();
+    else if (t.value === undefined || (!t.inlineValue && t.value.startsWith('-'))) bad();
+    else if (t.name === 'only' && (t.value === 'cdk8s' || t.value === 'cdktf')) only = t.value;
+    else if (t.name === 'dist' && t.value !== '') dist = t.value;
+    else if (t.name === 'cdktf-out' && t.value !== '') cdktfOut = t.value;
+    else if (t.name === 'lock-wait' && /^\d+$/.test(t.value)) lockWaitSeconds = Number(t.value);
+    else bad();
   }
   return { only, dist, cdktfOut, lockWaitSeconds };
 }
@@ -46,7 +58,7 @@ class UsageError extends Error {}
 function main(): number {
   const started = performance.now();
   try {
-    const options = parseArgs(process.argv.slice(2));
+    const options = parseOptions(process.argv.slice(2));
     const config = REFERENCE_DEPLOYMENT;
     const summary = synthesize({
       cdk8s: options.only === 'cdktf' ? undefined : { build: () => buildEdgeApp(config), outdir: options.dist },

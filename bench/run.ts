@@ -4,24 +4,38 @@
  *   npm run bench                       synth scale (N = 10, 100, 1 000, 5 000; 3 runs each) and data plane (3 × 5 s)
  *   npm run bench -- --only synth       only part 1        (--sizes 10,100 --repeats 1 --stock-max 100)
  *   npm run bench -- --only data-plane  only part 2        (--runs 1 --duration 2 --threads 2 --connections 16 --dist DIR)
+ *   npm run bench -- --only diff        only the `npm run diff` benchmark (--lines 10000 --repeats 3; not in the default run)
  *   npm run bench -- --quick            1 run per size, data plane 1 × 2 s (a smoke run; numbers are noisier)
  *
  * Results: bench/results/{synth-scale,data-plane}.{json,svg}; docs/benchmarks.md explains them. No test asserts on
  * timings: this is a measurement, run it on the machine you care about.
  */
+import { parseArgs } from 'node:util';
 import { parseDataPlaneArgs, runDataPlane } from './data-plane';
+import { parseDiffArgs, runDiffBench } from './diff';
 import { parseSynthArgs, runSynthScale } from './synth-scale';
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
-  const onlyIndex = argv.indexOf('--only');
-  const only = onlyIndex >= 0 ? argv[onlyIndex + 1] : undefined;
-  if (only !== undefined && only !== 'synth' && only !== 'data-plane') {
-    console.error(`--only: "${only}" is not a part; use "synth" or "data-plane"`);
+  // strict: false leaves the parts' own flags (--sizes, --runs, ...) to their parsers, which read the same argv.
+  const { values } = parseArgs({ args: argv, options: { only: { type: 'string' }, quick: { type: 'boolean' } }, strict: false, allowPositionals: true });
+  const only = values.only;
+  if (only === true) {
+    console.error('--only: name a part: "synth", "data-plane" or "diff"');
     return 2;
   }
-  const quick = argv.includes('--quick');
+  if (only !== undefined && only !== 'synth' && only !== 'data-plane' && only !== 'diff') {
+    console.error(`--only: "${String(only)}" is not a part; use "synth", "data-plane" or "diff"`);
+    return 2;
+  }
+  const quick = values.quick === true;
   const started = performance.now();
+  if (only === 'diff') {
+    console.log('=== npm run diff on one large object ===');
+    runDiffBench(parseDiffArgs(argv));
+    console.log(`\nbench finished in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    return 0;
+  }
   if (only !== 'data-plane') {
     console.log('=== Part 1: synth at scale ===');
     runSynthScale({ ...(quick ? { repeats: 1 } : {}), ...parseSynthArgs(argv) });

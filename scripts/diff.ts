@@ -9,6 +9,7 @@
  *   npm run diff -- --dist DIR   compare against another folder
  */
 import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { REFERENCE_DEPLOYMENT } from '../lib/reference/config';
 import { buildEdgeApp } from '../lib/reference/cdk8s-app';
@@ -16,17 +17,20 @@ import { renderObjects, renderTree, RenderedTree, toYaml } from '../lib/synth/re
 import { diffTrees, formatTreeDiff, readTreeFrom } from '../lib/gitops/diff';
 
 function main(argv: readonly string[]): number {
+  const usage = (arg: string): number => {
+    console.error(`diff: unknown argument "${arg}". Usage: diff.ts [--dist DIR] [--stat] [--exit-code]`);
+    return 2;
+  };
+  const { tokens } = parseArgs({ args: [...argv], options: { dist: { type: 'string' }, stat: { type: 'boolean' }, 'exit-code': { type: 'boolean' } }, strict: false, allowPositionals: true, tokens: true });
   let dist = 'dist';
   let stat = false;
   let exitCode = false;
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--dist' && argv[i + 1]) dist = argv[++i];
-    else if (argv[i] === '--stat') stat = true;
-    else if (argv[i] === '--exit-code') exitCode = true;
-    else {
-      console.error(`diff: unknown argument "${argv[i]}". Usage: diff.ts [--dist DIR] [--stat] [--exit-code]`);
-      return 2;
-    }
+  for (const t of tokens) {
+    if (t.kind !== 'option') return usage(t.kind === 'positional' ? t.value : '--');
+    if (t.name === 'dist' && t.value !== undefined && t.value !== '' && (t.inlineValue || !t.value.startsWith('-'))) dist = t.value;
+    else if (t.name === 'stat' && t.value === undefined) stat = true;
+    else if (t.name === 'exit-code' && t.value === undefined) exitCode = true;
+    else return usage(t.rawName);
   }
   const before: RenderedTree = existsSync(dist) ? readTreeFrom(dist) : new Map();
   const after = renderTree(renderObjects(buildEdgeApp(REFERENCE_DEPLOYMENT)));

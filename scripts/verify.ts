@@ -11,6 +11,7 @@
  * Exit code 0 when every scenario behaves as expected, 1 otherwise, 2 when the engine cannot start.
  */
 import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { startEdgeEngine } from '../test/engine/harness/engine';
 import { currentEngine, describeEngine } from '../test/engine/harness/engine-root';
 import { describeCrs } from '../test/engine/harness/modsecurity-tree';
@@ -21,10 +22,10 @@ import { formatRowResults, removeStateSources, RowResult, rowsFor, runRow, start
 import { ENGINE_STATES } from '../test/engine/harness/adversarial/types';
 
 async function main(): Promise<number> {
-  const args = process.argv.slice(2);
-  const distIndex = args.indexOf('--dist');
-  const distRoot = resolve(distIndex >= 0 && args[distIndex + 1] ? args[distIndex + 1] : join(dirname(__dirname), 'dist'));
-  const keepTemp = args.includes('--keep');
+  // Not strict, as before: unknown flags are ignored.
+  const { values } = parseArgs({ args: process.argv.slice(2), options: { dist: { type: 'string' }, keep: { type: 'boolean' } }, strict: false, allowPositionals: true });
+  const distRoot = resolve(typeof values.dist === 'string' && values.dist !== '' ? values.dist : join(dirname(__dirname), 'dist'));
+  const keepTemp = values.keep === true;
 
   const availability = engineAvailability();
   if (!availability.run) {

@@ -3,7 +3,7 @@
  * mistake fails `npm run synth` instead of `terraform apply` twenty minutes in.
  */
 import { checkIntegerInRange, checkUnique, invalid } from '../core/validation';
-import { checkIpv4Cidr, Ipv4Cidr } from './cidr';
+import { checkIpv4Cidr, Ipv4Cidr } from '../core/ip';
 import { AZURE_REGIONS, normalizeRegion } from './regions';
 
 /** An Azure region in programmatic form (`westeurope`), optionally one of {@link AZURE_REGIONS}. */

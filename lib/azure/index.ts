@@ -10,5 +10,5 @@ export * from './kql';
 export { resolveAksProps } from './resolve';
 export type { ResolvedAksProps, ResolvedNodePool } from './resolve';
 export { AZURE_REGIONS, normalizeRegion } from './regions';
-export { checkIpv4Cidr } from './cidr';
-export type { Ipv4Cidr } from './cidr';
+export { checkIpv4Cidr } from '../core/ip';
+export type { Ipv4Cidr } from '../core/ip';

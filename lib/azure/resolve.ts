@@ -3,7 +3,7 @@
  * resolved values. Every rejection names the prop path, the value and the fix.
  */
 import { checkHostname, checkIntegerInRange, checkNoTerraformTemplates, checkUnique, invalid } from '../core/validation';
-import { checkIpv4Cidr, contains, formatIpv4, Ipv4Cidr, overlaps, parseIpv4 } from './cidr';
+import { checkIpv4Cidr, contains, formatIpv4, Ipv4Cidr, overlaps, parseIpv4 } from '../core/ip';
 import {
   AZURE_NAME_RULES, checkAuthorizedIpRanges, checkAzureName, checkEmail, checkGuid, checkKubernetesVersion,
   checkNodeCounts, checkRegion, checkTimeOfDay, checkUtcOffset, checkZones,

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { KubeIngressClass, KubeNamespace, ResourceRequirements } from 'cdk8s-plus-27/lib/imports/k8s';
 import { checkDnsLabel, checkDnsSubdomain, checkIntegerInRange, invalid } from '../core/validation';
 import { WafPolicy } from '../waf/policy';
-import { checkIpv4Cidr } from '../azure/cidr';
+import { checkIpv4Cidr } from '../core/ip';
 import { AdmissionWebhook, DEFAULT_WEBHOOK_TIMEOUT_SECONDS } from './admission-webhook';
 import { ControllerPolicies, MetricsScraper } from './availability';
 import { ControllerConfigMaps, DEFAULT_PROXY_SET_HEADERS } from './config-maps';

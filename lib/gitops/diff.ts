@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { styleText } from 'node:util';
+import { structuredPatch } from 'diff';
 
 /**
  * Object-by-object comparison of two rendered `dist/` trees (path → content): the review step of the
@@ -108,46 +110,21 @@ export function diffTrees(before: ReadonlyMap<string, string>, after: ReadonlyMa
   return { objects, files };
 }
 
-/** A unified diff (3 lines of context) of two texts, empty when they are equal. */
+/**
+ * A unified diff (3 lines of context) of two texts, empty when they are equal. The line diff is jsdiff's
+ * `structuredPatch` (Myers' O(ND) algorithm: time and memory grow with the size of the change, not with the product
+ * of the two lengths as the LCS table this replaced did; bench/diff.ts measures both, docs/benchmarks.md has the
+ * numbers). Both texts are read as ending in a newline, so no `\ No newline at end of file` marker appears; hunk
+ * headers follow GNU diff (a zero-length side starts at the line before).
+ */
 export function unifiedDiff(fromName: string, toName: string, from: string, to: string, context = 3): string {
   if (from === to) return '';
-  const x = from === '' ? [] : from.replace(/\n$/, '').split('\n');
-  const y = to === '' ? [] : to.replace(/\n$/, '').split('\n');
-  // Longest common subsequence table (objects are small: a few hundred lines).
-  const lcs: number[][] = Array.from({ length: x.length + 1 }, () => new Array<number>(y.length + 1).fill(0));
-  for (let i = x.length - 1; i >= 0; i--) for (let j = y.length - 1; j >= 0; j--) lcs[i][j] = x[i] === y[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
-  const ops: { op: ' ' | '-' | '+'; line: string; i: number; j: number }[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < x.length || j < y.length) {
-    if (i < x.length && j < y.length && x[i] === y[j]) { ops.push({ op: ' ', line: x[i], i, j }); i++; j++; }
-    else if (i < x.length && (j >= y.length || lcs[i + 1][j] >= lcs[i][j + 1])) { ops.push({ op: '-', line: x[i], i, j }); i++; }
-    else { ops.push({ op: '+', line: y[j], i, j }); j++; }
-  }
+  const withNewline = (text: string): string => (text === '' || text.endsWith('\n') ? text : `${text}\n`);
+  const patch = structuredPatch(fromName, toName, withNewline(from), withNewline(to), undefined, undefined, { context });
   const out = [`--- ${fromName}`, `+++ ${toName}`];
-  let k = 0;
-  while (k < ops.length) {
-    if (ops[k].op === ' ') { k++; continue; }
-    let start = Math.max(0, k - context);
-    let end = k;
-    // Extend the hunk while changes are less than 2*context lines apart.
-    for (;;) {
-      while (end < ops.length && ops[end].op !== ' ') end++;
-      let next = end;
-      while (next < ops.length && ops[next].op === ' ') next++;
-      if (next < ops.length && next - end <= 2 * context) { end = next; continue; }
-      end = Math.min(ops.length, end + context);
-      break;
-    }
-    const hunk = ops.slice(start, end);
-    const oldStart = hunk[0].i + 1;
-    const newStart = hunk[0].j + 1;
-    const oldLen = hunk.filter((o) => o.op !== '+').length;
-    const newLen = hunk.filter((o) => o.op !== '-').length;
-    out.push(`@@ -${oldLen === 0 ? oldStart - 1 : oldStart},${oldLen} +${newLen === 0 ? newStart - 1 : newStart},${newLen} @@`);
-    for (const o of hunk) out.push(`${o.op}${o.line}`);
-    k = end;
-    start = end;
+  for (const h of patch.hunks) {
+    out.push(`@@ -${h.oldLines === 0 ? h.oldStart - 1 : h.oldStart},${h.oldLines} +${h.newLines === 0 ? h.newStart - 1 : h.newStart},${h.newLines} @@`);
+    out.push(...h.lines);
   }
   return `${out.join('\n')}\n`;
 }
@@ -168,7 +145,9 @@ export interface FormatOptions {
 
 /** Human-readable report: one line per changed object, then the diffs. */
 export function formatTreeDiff(d: TreeDiff, options: FormatOptions = {}): string {
-  const paint = (code: string, s: string): string => (options.color ? `\u001b[${code}m${s}\u001b[0m` : s);
+  // The caller decides (scripts/diff.ts: stdout is a TTY); styleText must not second-guess it from process.stdout.
+  type Format = Parameters<typeof styleText>[0];
+  const paint = (format: Format, s: string): string => (options.color ? styleText(format, s, { validateStream: false }) : s);
   const changed = d.objects.filter((o) => o.change !== 'unchanged');
   const count = (c: ObjectChange['change']): number => d.objects.filter((o) => o.change === c).length;
   const lines: string[] = [];
@@ -176,18 +155,18 @@ export function formatTreeDiff(d: TreeDiff, options: FormatOptions = {}): string
   lines.push(`${count('added')} added, ${count('removed')} removed, ${count('changed')} changed, ${count('moved')} moved, ${count('unchanged')} unchanged objects; ${d.files.length} other files changed.`);
   for (const o of changed) {
     const where = o.change === 'moved' ? `${o.before} -> ${o.after}` : (o.after ?? o.before);
-    const mark = { added: paint('32', '+ added  '), removed: paint('31', '- removed'), changed: paint('33', '~ changed'), moved: paint('36', '> moved  '), unchanged: '' }[o.change];
+    const mark = { added: paint('green', '+ added  '), removed: paint('red', '- removed'), changed: paint('yellow', '~ changed'), moved: paint('cyan', '> moved  '), unchanged: '' }[o.change];
     lines.push(`  ${mark} ${o.id}  (${where})`);
   }
-  for (const f of d.files) lines.push(`  ${paint('33', `~ ${f.change.padEnd(7)}`)} ${f.path}`);
+  for (const f of d.files) lines.push(`  ${paint('yellow', `~ ${f.change.padEnd(7)}`)} ${f.path}`);
   if (!options.stat) {
     for (const o of changed) {
       if (!o.diff) continue;
-      lines.push('', paint('1', `# ${o.change}: ${o.id}`));
-      lines.push(...o.diff.replace(/\n$/, '').split('\n').map((l) => (l.startsWith('+') && !l.startsWith('+++') ? paint('32', l) : l.startsWith('-') && !l.startsWith('---') ? paint('31', l) : l)));
+      lines.push('', paint('bold', `# ${o.change}: ${o.id}`));
+      lines.push(...o.diff.replace(/\n$/, '').split('\n').map((l) => (l.startsWith('+') && !l.startsWith('+++') ? paint('green', l) : l.startsWith('-') && !l.startsWith('---') ? paint('red', l) : l)));
     }
     for (const f of d.files) {
-      lines.push('', paint('1', `# ${f.change}: ${f.path}`));
+      lines.push('', paint('bold', `# ${f.change}: ${f.path}`));
       lines.push(...f.diff.replace(/\n$/, '').split('\n'));
     }
   }

@@ -1,5 +1,5 @@
 import { invalid, checkUnique } from '../core/validation';
-import { checkIpOrCidr } from './ip';
+import { checkIpOrCidr } from '../core/ip';
 import { denyActions, ruleComment, secRule } from './rule-text';
 import { checkDescription } from './text';
 

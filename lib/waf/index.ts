@@ -8,5 +8,5 @@ export * from './regex-limits';
 export * from './rule-ids';
 export * from './crs';
 export { escapeForNginxSingleQuotes } from './text';
-export { checkIpOrCidr } from './ip';
+export { checkIpOrCidr } from '../core/ip';
 export { RULE_TAG_PREFIX } from './rule-text';

@@ -1,5 +1,5 @@
 import { ValidationError } from '../../lib/core/validation';
-import { checkIpv4Cidr, contains, formatIpv4, overlaps, parseIpv4 } from '../../lib/azure/cidr';
+import { checkIpv4Cidr, contains, formatIpv4, overlaps, parseIpv4 } from '../../lib/core/ip';
 
 describe('IPv4 CIDR helpers', () => {
   test('parses and formats addresses', () => {
