@@ -39,7 +39,9 @@ export function modSecurityBlocksQuery(options: ModSecurityBlocksQueryOptions): 
     '| extend Tx = Audit.transaction',
     '| where isnotnull(Tx) and toint(Tx.response.http_code) == 403 and array_length(Tx.messages) > 0',
     '| extend ClientIp = tostring(Tx.client_ip), TxId = tostring(Tx.unique_id), Uri = tostring(Tx.request.uri)',
-    '| extend Host = tostring(coalesce(Tx.request.headers.Host, Tx.request.headers.host, Tx.host_ip))',
+    // The default audit parts carry no request headers: the host nginx routed to is the WAF's audit-context message
+    // `host=/<host>/` (lib/waf/audit.ts); records with part B (a custom auditLogParts) also name the Host header.
+    '| extend Host = coalesce(extract(\'"data":"host=/([^/"]*)/"\', 1, tostring(Tx.messages)), tostring(Tx.request.headers.Host), tostring(Tx.request.headers.host), tostring(Tx.host_ip))',
     '| mv-expand Message = Tx.messages',
     '| extend RuleId = tostring(Message.details.ruleId)',
     '| where isnotempty(RuleId)',

@@ -1,4 +1,5 @@
 import { RULE_TAG_PREFIX } from './rule-text';
+import { ROUTED_HOST_VARIABLE } from './transaction-facts';
 
 /**
  * What the JSON audit log keeps of a blocked request. libmodsecurity 3 cannot redact single headers or arguments:
@@ -27,8 +28,10 @@ export const AUDIT_RELEVANT_STATUS = '^(?:5|4(?!04))';
 export const AUDIT_CONTEXT_MESSAGE = 'Request context';
 
 /**
- * A logging-phase rule that adds the request's Host to every audit record as a message (`details.data` =
- * `host=<Host header>`), so that a record names the host without part B and its credentials. It fires only for the
+ * A logging-phase rule that adds the host nginx routed the request to (`tx.edge_waf_host`, see transaction-facts.ts:
+ * from the edge's transaction id, else the normalized request line or Host header) to every audit record as a message
+ * (`details.data` = `host=<host>`), so that a record names the host without part B and its credentials, and names the
+ * host the request reached rather than what the client wrote in its Host header. It fires only for the
  * statuses that make a record relevant anyway: a logged message makes a transaction relevant by itself (v3.0.13
  * src/audit_log/audit_log.cc `saveIfRelevant`, lines 292-297), and with `noauditlog` libmodsecurity 3.0.9 leaves the
  * message out of the record (measured). The message does not reach nginx's error log at the controller's default
@@ -36,7 +39,7 @@ export const AUDIT_CONTEXT_MESSAGE = 'Request context';
  */
 export function renderAuditContextRule(id: number): string[] {
   return [
-    `# [${id}] Audit context: the Host of the request, so that records name it without request headers (part B)`,
-    `SecRule RESPONSE_STATUS "@rx ${AUDIT_RELEVANT_STATUS}" "id:${id},phase:5,pass,log,t:none,msg:'${AUDIT_CONTEXT_MESSAGE}',logdata:'host=%{REQUEST_HEADERS.host}',tag:'${RULE_TAG_PREFIX}/audit-context'"`,
+    `# [${id}] Audit context: the routed host of the request, so that records name it without request headers (part B)`,
+    `SecRule RESPONSE_STATUS "@rx ${AUDIT_RELEVANT_STATUS}" "id:${id},phase:5,pass,log,t:none,msg:'${AUDIT_CONTEXT_MESSAGE}',logdata:'host=%{${ROUTED_HOST_VARIABLE}}',tag:'${RULE_TAG_PREFIX}/audit-context'"`,
   ];
 }

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Debian packages of the real-engine tests (nginx + libmodsecurity3 + CRS, openssl, curl), iproute2 (`ip`, `ss`:
+# Debian packages of the real-engine tests (nginx + libmodsecurity3 + CRS, openssl, curl), pcre2-utils (`pcre2test`:
+# the regex whitelist is checked against the real PCRE2), iproute2 (`ip`, `ss`:
 # the cluster tests' private network namespace and listener check) and, when the machine
 # has no kubectl on PATH, Debian's kubernetes-client (existing tests run `kubectl kustomize`). Installs only what
 # dpkg does not list as installed; needs root (otherwise it says what is missing and leaves it to the tests).
 set -euo pipefail
-PACKAGES=(nginx-light libnginx-mod-http-modsecurity modsecurity-crs openssl curl ca-certificates iproute2)
+PACKAGES=(nginx-light libnginx-mod-http-modsecurity modsecurity-crs openssl curl ca-certificates pcre2-utils iproute2)
 command -v kubectl >/dev/null || PACKAGES+=(kubernetes-client)
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { BLOCK_DIMENSIONS, BLOCKS_COLUMN, modSecurityBlocksQuery } from '../../lib/azure/kql';
 
 /**
- * A ModSecurity JSON audit record as libmodsecurity 3 writes it (captured from Debian's nginx + libmodsecurity
- * with `SecAuditLogFormat JSON`, for a request denied by a custom rule on header `user: admin`). The query's field
+ * A ModSecurity JSON audit record as libmodsecurity 3.0.14 writes it (captured from the engine suite, `npm run verify --
+ * --keep`, with the default audit parts AHZ, for a request from the denied source IP). The query's field
  * paths are resolved against it, so a misspelt path fails here instead of silently never alerting.
  */
 const record = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'modsecurity-audit-403.json'), 'utf8'));
@@ -41,10 +41,14 @@ describe('modSecurityBlocksQuery', () => {
     expect(txPaths).toEqual(expect.arrayContaining(['response.http_code', 'messages', 'client_ip', 'unique_id', 'request.uri']));
     expect(messagePaths).toEqual(['details.ruleId']);
     const tx = record.transaction;
-    // The Host header is case-sensitive in JSON and HTTP/2 clients send it lower-case: the query reads both.
-    const missing = txPaths.filter((p) => p !== 'request.headers.host' && at(tx, p) === undefined);
+    // The Host header is only in records with part B (a custom auditLogParts; the default AHZ has none), and is
+    // case-sensitive in JSON (HTTP/2 clients send it lower-case): the query reads both as fallbacks.
+    const missing = txPaths.filter((p) => !p.startsWith('request.headers.') && at(tx, p) === undefined);
     expect(missing).toEqual([]);
-    expect(at(tx, 'messages.details.ruleId')).toBe('10001');
+    expect(at(tx, 'messages.details.ruleId')).toBe('10100');
+    // The host the query extracts first: the WAF's audit-context message in the real record.
+    const extract = /extract\('([^']*)', 1, tostring\(Tx\.messages\)\)/.exec(query)?.[1];
+    expect(new RegExp(extract!).exec(JSON.stringify(tx.messages))?.[1]).toBe('echo.example.com');
     expect(at(tx, 'response.http_code')).toBe(403);
     expect(query).toContain('Audit.transaction');
   });

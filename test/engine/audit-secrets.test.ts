@@ -79,7 +79,7 @@ describeEngine('credentials in the JSON audit log, on the real engine', () => {
     expect(record.ruleIds).toContain(b.rule);
     const tx = (JSON.parse(record.raw) as { transaction: Record<string, unknown> & { request: Record<string, unknown>; messages: { message: string; details: { data: string } }[] } }).transaction;
     expect(Object.keys(tx.request).sort()).toEqual(['http_version', 'method', 'uri']);
-    expect(tx.messages.find((m) => m.message === AUDIT_CONTEXT_MESSAGE)?.details.data).toBe(`host=${engines.current!.host}`);
+    expect(tx.messages.find((m) => m.message === AUDIT_CONTEXT_MESSAGE)?.details.data).toBe(`host=/${engines.current!.host}/`);
     // Measured limitation: part A carries the request-target as sent, query string included.
     expect(record.uri).toContain(creds.query);
     // The message stays out of nginx's error log at the controller's default level (notice).

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Chart, Testing } from 'cdk8s';
-import { AUDIT_LOG_FIELDS, EdgeDashboard, EdgeDashboardProps, lokiSelector } from '../../lib/monitoring/dashboard/edge-dashboard';
+import { AUDIT_HOST_PATTERN, AUDIT_LOG_FIELDS, EdgeDashboard, EdgeDashboardProps, lokiSelector } from '../../lib/monitoring/dashboard/edge-dashboard';
 import { GrafanaDashboardModel } from '../../lib/monitoring/dashboard/model';
 import { ValidationError } from '../../lib/core/validation';
 import { validateManifest } from '../support/schema';
@@ -79,9 +79,12 @@ describe('EdgeDashboard', () => {
       const m = /^(\w+)\[(\d+)\]$/.exec(part);
       return m ? o?.[m[1]]?.[Number(m[2])] : o?.[part];
     }, record);
-    expect(resolve(AUDIT_LOG_FIELDS.ruleId)).toBe('10001');
+    // A real record of the default audit parts (AHZ), captured from the engine (`npm run verify -- --keep`, stdout.log).
+    expect(resolve(AUDIT_LOG_FIELDS.ruleId)).toBe('10100');
     expect(resolve(AUDIT_LOG_FIELDS.clientIp)).toBe('34.242.209.15');
-    expect(resolve(AUDIT_LOG_FIELDS.host)).toBe('echo.example.com');
+    expect(record.transaction.request.headers).toBeUndefined();
+    // The host comes from the audit-context message; Loki's regexp stage is RE2, which reads (?P<name>) like JavaScript's (?<name>).
+    expect(new RegExp(AUDIT_HOST_PATTERN.replace('(?P<', '(?<')).exec(JSON.stringify(record))?.groups?.host).toBe('echo.example.com');
     expect(resolve(AUDIT_LOG_FIELDS.status)).toBe(403);
     for (const path of Object.values(AUDIT_LOG_FIELDS)) expect({ path, value: resolve(path) }).not.toEqual({ path, value: undefined });
     const logQueries = panelsOf(synth().dashboard).filter((p) => p.datasource.type === 'loki').flatMap((p) => p.targets.map((t: any) => t.expr));

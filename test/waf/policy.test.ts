@@ -40,7 +40,7 @@ describe('WafPolicy rendering', () => {
   });
 
   test('adds the host to audit records as a message when request headers (part B) are not logged', () => {
-    const rule = 'SecRule RESPONSE_STATUS "@rx ^(?:5|4(?!04))" "id:10030,phase:5,pass,log,t:none,msg:\'Request context\',logdata:\'host=%{REQUEST_HEADERS.host}\',tag:\'edge-waf/audit-context\'"';
+    const rule = 'SecRule RESPONSE_STATUS "@rx ^(?:5|4(?!04))" "id:10030,phase:5,pass,log,t:none,msg:\'Request context\',logdata:\'host=%{tx.edge_waf_host}\',tag:\'edge-waf/audit-context\'"';
     expect(new WafPolicy().renderPolicyFile()).toContain(`${rule}\n`);
     expect(new WafPolicy({ auditLogParts: 'ABHZ' }).renderPolicyFile()).not.toContain('id:10030');
   });

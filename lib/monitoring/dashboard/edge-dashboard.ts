@@ -44,10 +44,16 @@ export const AUDIT_LOG_FIELDS = {
   ruleId: 'transaction.messages[0].details.ruleId',
   message: 'transaction.messages[0].message',
   clientIp: 'transaction.client_ip',
-  host: 'transaction.request.headers.Host',
   uri: 'transaction.request.uri',
   status: 'transaction.response.http_code',
 } as const;
+
+/**
+ * The host of an audit record, as a regex with the named group `host` (RE2 and PCRE): the default audit parts carry
+ * no request headers (credentials), so the WAF policy's audit-context rule (lib/waf/audit.ts) adds the host nginx
+ * routed the request to as a message, `"data":"host=/<host>/"`.
+ */
+export const AUDIT_HOST_PATTERN = '"data":"host=/(?P<host>[^/"]*)/"';
 
 /**
  * Builds the edge's Grafana dashboard: traffic, WAF blocks by host (metrics) and by rule id and client (audit log
@@ -91,7 +97,7 @@ export function buildEdgeDashboard(props: Pick<EdgeDashboardProps, 'controllerNa
   });
   if (props.logs) {
     const stream = lokiSelector(props.logs.labels);
-    const audit = `${stream} |= \`"transaction"\` | json rule_id="${AUDIT_LOG_FIELDS.ruleId}", client_ip="${AUDIT_LOG_FIELDS.clientIp}", host="${AUDIT_LOG_FIELDS.host}", status="${AUDIT_LOG_FIELDS.status}" | status="403" | host=~"$host"`;
+    const audit = `${stream} |= \`"transaction"\` | json rule_id="${AUDIT_LOG_FIELDS.ruleId}", client_ip="${AUDIT_LOG_FIELDS.clientIp}", status="${AUDIT_LOG_FIELDS.status}" | regexp \`${AUDIT_HOST_PATTERN}\` | status="403" | host=~"$host"`;
     d.addPanel({
       title: 'WAF blocks by rule id', kind: 'timeseries', source: 'logs', unit: 'short', stacked: true,
       description: 'ModSecurity audit records (JSON on the controller stdout) of blocked requests, by the id of the first matching rule.',
