@@ -17,6 +17,7 @@ import { describeEngine } from './harness/jest-engine';
 import { loudWarning, missingPrerequisites } from './harness/prerequisites';
 import { REGEX_LIMIT_INPUTS } from './harness/regex-limit-inputs';
 import { runScenario, SCENARIOS, scenarioContext } from './harness/scenarios';
+import { SETTINGS_RULE_IDS } from '../../lib/waf/rule-ids';
 
 jest.setTimeout(180000);
 
@@ -43,7 +44,9 @@ function previousPolicyDist(): string {
 
 interface Outcome { readonly status: number; readonly ruleIds: readonly string[] }
 
-const show = (o: Outcome | undefined): string => (o ? `${o.status}${o.ruleIds.length ? ` [${o.ruleIds.filter((id) => !/^9(49|59|80)/.test(id)).join(' ')}]` : ''}` : '-');
+/** Rule ids that decide: without CRS's summary rules (949/959/980) and the policy's audit-context message (lib/waf/audit.ts). */
+const deciding = (ids: readonly string[]): string[] => ids.filter((id) => !/^9(49|59|80)/.test(id) && id !== String(SETTINGS_RULE_IDS.auditContext));
+const show = (o: Outcome | undefined): string => (o ? `${o.status}${deciding(o.ruleIds).length ? ` [${deciding(o.ruleIds).join(' ')}]` : ''}` : '-');
 
 async function outcomes(engine: EngineRoot, distRoot: string): Promise<Map<string, Outcome>> {
   useEngine(engine);

@@ -8,6 +8,7 @@
  * with ingress-nginx's defaults (underscores off, invalid headers ignored) nginx drops names with "_".
  */
 import type { DenyRequestHeaderRule } from '../../../../lib/waf/deny-request-header';
+import type { AdversarialTable } from './types';
 
 /** The header rules of the policy the rows run against. */
 export const HEADER_RULES_POLICY: readonly DenyRequestHeaderRule[] = [
@@ -63,3 +64,21 @@ export const HEADER_RULE_ROWS: readonly HeaderRuleRow[] = [
   { id: 'regex-tabs', title: 'x-client:<TAB>evil42<TAB> (regex sees the trimmed value)', headers: { 'x-client': '\tevil42\t' }, status: 403 },
   { id: 'regex-other', title: 'x-client: evil42x passes', headers: { 'x-client': 'evil42x' }, status: 200, backendSees: { 'x-client': 'evil42x' } },
 ];
+
+/**
+ * The rows of {@link HEADER_RULE_ROWS} that the reference deployment's own rule decides (`user: admin`, exact), as a
+ * table of the adversarial suite: run against the dist under test by test/engine/adversarial.test.ts and listed by
+ * `npm run verify`. (test/engine/header-rules.test.ts runs every row, against {@link HEADER_RULES_POLICY}, and also
+ * checks what the backend received.)
+ */
+export const HEADER_RULES_TABLE: AdversarialTable = {
+  mechanism: 'header-rules',
+  title: 'the deny-header rule of dist (user: admin) matches what the backend sees: whitespace, case, lists, repeats',
+  states: ['certificate-configured', 'custom-rules-only'],
+  rows: HEADER_RULE_ROWS.filter((row) => [...Object.keys(row.headers ?? {}), ...(row.rawLines ?? [])].every((h) => !/^x-/i.test(h))).map((row) => ({
+    id: row.id,
+    title: row.title,
+    request: { target: `/header-${row.id}`, headers: row.rawLines ?? Object.entries(row.headers ?? {}).flatMap(([name, value]) => (Array.isArray(value) ? value : [value]).map((v) => `${name}: ${v}`)) },
+    expect: row.status === 200 ? { kind: 'backend', route: 'api' } : { kind: 'refused', status: row.status, by: row.status === 403 ? 'waf' : 'nginx' },
+  })),
+};

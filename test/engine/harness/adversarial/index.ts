@@ -1,3 +1,4 @@
+import { HEADER_RULES_TABLE } from './header-rules';
 import { HOST_SCOPE_TABLE } from './host-scope';
 import { IP_RULES_TABLE } from './ip-rules';
 import { MTLS_TABLE } from './mtls';
@@ -11,5 +12,6 @@ export const ADVERSARIAL_TABLES: readonly AdversarialTable[] = [
   MTLS_TABLE,
   HOST_SCOPE_TABLE,
   PATH_SCOPE_TABLE,
+  HEADER_RULES_TABLE,
   IP_RULES_TABLE,
 ];
