@@ -6,9 +6,9 @@
  * How staleness is ruled out: the bundle is named by a sha256 key over (a) the launcher itself, the esbuild version
  * and tsconfig.json, (b) every file esbuild read for it: the repository's own files by path and exact content (an
  * onLoad plugin reads and hashes them, so the key covers the very bytes compiled), installed packages by path, size
- * and mtime, and (c) the module files and module folders in every folder those files are in (a new file that could shadow a
- * resolved import changes that list). A run recomputes the key from the input list of the last build and runs `main-<key>.cjs` only
- * if that file exists; otherwise it builds. Two synths at once are safe: bundles and the input list are written to a
+ * and mtime, and (c) the module files and module folders in every folder those files are in (a new file that could
+ * shadow a resolved import changes that list). A run recomputes the key from the input list of the last build and
+ * runs `main-<key>.cjs` only if that file exists; otherwise it builds. Two synths at once are safe: bundles and the input list are written to a
  * temporary name and renamed, and a bundle's name is its inputs' key.
  *
  * The bundle lives in `<repo>/.cache/synth/`, not in a shared `$EDGE_CACHE_DIR`: it is a build product of this
