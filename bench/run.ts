@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { parseDataPlaneArgs, runDataPlane } from './data-plane';
 import { parseDiffArgs, runDiffBench } from './diff';
 import { parseSynthArgs, runSynthScale } from './synth-scale';
+import { parseStartupArgs, runSynthStartup } from './synth-startup';
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
@@ -39,6 +40,8 @@ async function main(): Promise<number> {
   if (only !== 'data-plane') {
     console.log('=== Part 1: synth at scale ===');
     runSynthScale({ ...(quick ? { repeats: 1 } : {}), ...parseSynthArgs(argv) });
+    console.log('\n=== Part 1b: synth start-up (tsx vs compiled bundle) ===');
+    runSynthStartup({ ...(quick ? { runs: 3 } : {}), ...parseStartupArgs(argv) });
   }
   if (only !== 'synth') {
     console.log('\n=== Part 2: the WAF on the data plane ===');

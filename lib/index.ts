@@ -54,6 +54,7 @@ export type { MetricsScraper } from './controller/availability';
 export { INGRESS_NGINX_VERSION, INGRESS_NGINX_IMAGE } from './controller/upstream';
 export { DEFAULT_PROXY_SET_HEADERS } from './controller/config-maps';
 export { DEFAULT_CONTROLLER_RESOURCES } from './controller/deployment';
+export { CONTROLLER_MEMORY_SIZING, controllerMemoryMiB, controllerResourcesFor } from './controller/sizing';
 
 // Writing dist/: layered charts and the atomic synth.
 export { LayerChart, DeliveryChart, LAYERS, DELIVERY_FOLDERS } from './synth/layers';

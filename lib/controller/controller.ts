@@ -6,7 +6,8 @@ import { checkIpv4Cidr } from '../core/ip';
 import { AdmissionWebhook, DEFAULT_WEBHOOK_TIMEOUT_SECONDS } from './admission-webhook';
 import { ControllerPolicies, MetricsScraper } from './availability';
 import { ControllerConfigMaps, DEFAULT_PROXY_SET_HEADERS } from './config-maps';
-import { ControllerDeployment, DEFAULT_CONTROLLER_RESOURCES } from './deployment';
+import { ControllerDeployment } from './deployment';
+import { checkControllerMemoryLimit, controllerResourcesFor } from './sizing';
 import { controllerLabels } from './labels';
 import { ControllerRbac } from './rbac';
 import { ControllerServiceOptions, ControllerServices } from './services';
@@ -65,10 +66,18 @@ export interface ModSecurityControllerProps {
    */
   readonly proxySetHeaders?: Readonly<Record<string, string>>;
   /**
-   * Container resources.
-   * @default requests cpu 100m, memory 256Mi; limit memory 1Gi; no CPU limit
+   * Container resources. A memory limit below the sizing rule for {@link ModSecurityControllerProps.expectedHosts}
+   * fails synth (see {@link CONTROLLER_MEMORY_SIZING} and docs/controller-sizing.md).
+   * @default requests cpu 100m and memory max(256Mi, nginx(hosts)); limit memory max(1Gi, 2 × nginx(hosts) + 256Mi),
+   * where nginx(hosts) = 100 MiB + 0.35 MiB × expectedHosts; no CPU limit
    */
   readonly resources?: ResourceRequirements;
+  /**
+   * Number of hosts (nginx servers, each with its own TLS context) the controller will serve; sizes the memory
+   * request and limit. Set it when Ingresses beyond the WAF policy's served hosts use this controller.
+   * @default the number of `servedHosts` of the WAF policy (at least 1)
+   */
+  readonly expectedHosts?: number;
   /**
    * The one namespace whose Ingresses the controller serves (`--watch-namespace`). Set it to keep every other
    * namespace's Secrets — above all a client CA's key pair — out of the controller's reach: the controller then lists
@@ -133,6 +142,8 @@ export class ModSecurityController extends Construct {
     const metricsScrapers = (props.metricsScrapers ?? DEFAULT_METRICS_SCRAPERS).map((s, i) => checkMetricsScraper(`controller.metricsScrapers[${i}]`, s));
     const apiServerCidrs = checkApiServerCidrs('controller.apiServerCidrs', props.apiServerCidrs ?? ['0.0.0.0/0']);
     const webhookTimeoutSeconds = checkIntegerInRange('controller.webhookTimeoutSeconds', props.webhookTimeoutSeconds ?? DEFAULT_WEBHOOK_TIMEOUT_SECONDS, 1, 30, 'use 1 to 30 seconds (the API server\'s limit for webhooks); 10 is the default');
+    const expectedHosts = checkIntegerInRange('controller.expectedHosts', props.expectedHosts ?? Math.max(1, props.waf.servedHosts.length), 1, 100000, 'give the number of hosts the controller serves, from 1 to 100000');
+    if (props.resources !== undefined) checkControllerMemoryLimit('controller.resources', props.resources, expectedHosts);
     if (!/^[^\s@]+@sha256:[0-9a-f]{64}$/.test(image)) invalid('controller.image', image, 'is not pinned by digest', 'use "<repository>:<tag>@sha256:<digest>" so every node runs the same, reviewed image');
 
     if (props.createNamespace ?? true) {
@@ -175,7 +186,7 @@ export class ModSecurityController extends Construct {
       ingressClassName: this.ingressClassName,
       replicas,
       image,
-      resources: props.resources ?? DEFAULT_CONTROLLER_RESOURCES,
+      resources: props.resources ?? controllerResourcesFor(expectedHosts),
       webhookSecretName: webhook?.secretName,
       wafPolicy,
       watchNamespace,

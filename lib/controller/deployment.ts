@@ -1,20 +1,21 @@
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
-import { IntOrString, KubeDeployment, Quantity, ResourceRequirements, Volume, VolumeMount, ContainerPort } from 'cdk8s-plus-27/lib/imports/k8s';
+import { IntOrString, KubeDeployment, ResourceRequirements, Volume, VolumeMount, ContainerPort } from 'cdk8s-plus-27/lib/imports/k8s';
 import { controllerLabels } from './labels';
+import { controllerResourcesFor } from './sizing';
 import { CONTROLLER_CLASS, CONTROLLER_SELECTOR_LABELS, NAMES, PORTS } from './upstream';
 import { WAF_POLICY_SHA256_ANNOTATION, WafPolicyFile } from './waf-policy';
 
 /**
- * Default resources: upstream's CPU request; more memory than upstream's 90Mi because every worker holds CRS; a
- * memory limit (upstream sets none) so a runaway worker is restarted instead of starving the node. No CPU limit
- * (throttling an edge proxy adds latency to every request). Raise the limit on nodes with many cores
- * (`worker-processes` is `auto`: one worker, one CRS copy, per core).
+ * Default resources at one host: upstream's CPU request; more memory than upstream's 90Mi because every worker holds
+ * CRS; a memory limit (upstream sets none) so a runaway worker is restarted instead of starving the node. No CPU limit
+ * (throttling an edge proxy adds latency to every request). The controller sizes memory from the number of hosts it
+ * serves ({@link controllerResourcesFor}, docs/controller-sizing.md); this is that rule at one host.
  */
-export const DEFAULT_CONTROLLER_RESOURCES: ResourceRequirements = {
-  requests: { cpu: Quantity.fromString('100m'), memory: Quantity.fromString('256Mi') },
-  limits: { memory: Quantity.fromString('1Gi') },
-};
+export const DEFAULT_CONTROLLER_RESOURCES: ResourceRequirements = controllerResourcesFor(1);
+
+/** Name of the controller container (the `container` label of its cAdvisor and kube-state-metrics series). */
+export const CONTROLLER_CONTAINER_NAME = 'controller';
 
 /** Props of {@link ControllerDeployment}. */
 export interface ControllerDeploymentProps {
@@ -115,7 +116,7 @@ export class ControllerDeployment extends Construct {
               },
             },
             containers: [{
-              name: 'controller',
+              name: CONTROLLER_CONTAINER_NAME,
               image: props.image,
               imagePullPolicy: 'IfNotPresent',
               args,

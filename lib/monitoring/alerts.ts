@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/monitoring.coreos.com';
 import { checkDnsLabel, checkDnsSubdomain, checkHostname, checkIntegerInRange, checkKubernetesLabels, checkNoTemplate, checkUnique, checkUrl, invalid } from '../core/validation';
+import { CONTROLLER_CONTAINER_NAME } from '../controller/deployment';
 import { anyOf, checkDuration, durationSeconds, eq, LabelMatcher, ne, PromDuration, re, series, sumBy } from './promql';
 
 /** When a rate counts as a spike: `factor` times its own average over the preceding `baseline`, and at least `minimumPerMinute`. */
@@ -34,6 +35,7 @@ export const EDGE_ALERTS = {
   configReloadFailed: { alert: 'EdgeConfigReloadFailed', anchor: 'edgeconfigreloadfailed' },
   certificateExpiringSoon: { alert: 'EdgeCertificateExpiringSoon', anchor: 'edgecertificateexpiringsoon' },
   controllerDown: { alert: 'EdgeControllerDown', anchor: 'edgecontrollerdown' },
+  controllerMemoryNearLimit: { alert: 'EdgeControllerMemoryNearLimit', anchor: 'edgecontrollermemorynearlimit' },
 } as const;
 
 /** Props of {@link EdgeAlertRules}. */
@@ -74,6 +76,13 @@ export interface EdgeAlertRulesProps {
    */
   readonly certificateExpiryDays?: number;
   /**
+   * Alert when a controller container's memory working set stays above this fraction of its memory limit. The sizing
+   * rule (docs/controller-sizing.md) gives a limit of twice nginx' steady memory plus headroom, because a reload runs
+   * old and new workers side by side: above about half the limit, the next reload under traffic can be OOM-killed.
+   * @default 0.6
+   */
+  readonly controllerMemoryRatio?: number;
+  /**
    * Labels added to every alert (an AlertmanagerConfig matches on them).
    * @default {}
    */
@@ -104,8 +113,9 @@ interface AlertRule {
 
 /**
  * A prometheus-operator PrometheusRule with the alerts a WAF operator needs: WAF block spike, mTLS failure spike,
- * configuration reload failure, server certificate expiry, controller down. Expressions are built from the
- * ingress-nginx v1.15.1 metric table and fail synth when a metric or label does not exist.
+ * configuration reload failure, server certificate expiry, controller down, controller memory near its limit.
+ * Expressions are built from the ingress-nginx v1.15.1 metric table (and the cAdvisor/kube-state-metrics container
+ * series in kubernetes-metrics.ts) and fail synth when a metric or label does not exist.
  */
 export class EdgeAlertRules extends Construct {
   /** The emitted PrometheusRule. */
@@ -133,6 +143,8 @@ export class EdgeAlertRules extends Construct {
       // Prometheus expands Go templates in alerting-rule labels too.
       checkNoTemplate(`monitoring.alerts.alertLabels.${key}`, (props.alertLabels ?? {})[key]);
     }
+    const memoryRatio = props.controllerMemoryRatio ?? 0.6;
+    if (typeof memoryRatio !== 'number' || !(memoryRatio > 0 && memoryRatio < 1)) invalid('monitoring.alerts.controllerMemoryRatio', memoryRatio, 'is not a fraction between 0 and 1', 'use a fraction of the memory limit such as 0.6');
     const waf = resolveSpike('monitoring.alerts.wafBlockSpike', props.wafBlockSpike);
     const mtls = resolveSpike('monitoring.alerts.mtlsFailureSpike', props.mtlsFailureSpike);
 
@@ -142,6 +154,7 @@ export class EdgeAlertRules extends Construct {
       configReloadFailed(props),
       certificateExpiringSoon(props, certificateExpiryDays),
       controllerDown(props),
+      controllerMemoryNearLimit(props, memoryRatio),
     ];
     this.expressions = new Map(rules.map((r) => [r.alert, r.expr]));
 
@@ -293,6 +306,29 @@ function controllerDown(props: EdgeAlertRulesProps): AlertRule {
       `Prometheus has no healthy scrape target for job ${props.scrapeJob} in namespace ${props.controllerNamespace}: every controller pod is down,`,
       'or the metrics Service / ServiceMonitor is gone. Look first at `kubectl -n ' + props.controllerNamespace + ' get pods,endpoints`,',
       'then at pod events (OOMKilled with OWASP CRS loaded, image pull, admission webhook) and the ServiceMonitor selector.',
+    ].join(' '),
+  };
+}
+
+function controllerMemoryNearLimit(props: EdgeAlertRulesProps, ratio: number): AlertRule {
+  // Both series exist once per container; max() folds the kubelet's duplicate working-set series (cAdvisor and
+  // /metrics/resource) and a restarted pod's overlap. Working set: what the kernel's OOM killer weighs against the limit.
+  const container = [eq('namespace', props.controllerNamespace), eq('container', CONTROLLER_CONTAINER_NAME)];
+  const WORKING_SET = 'container_memory_working_set_bytes';
+  const LIMITS = 'kube_pod_container_resource_limits';
+  const used = `max by (namespace, pod) (${series(WORKING_SET, container)})`;
+  const limit = `max by (namespace, pod) (${series(LIMITS, [...container, eq('resource', 'memory')])})`;
+  return {
+    ...EDGE_ALERTS.controllerMemoryNearLimit,
+    expr: `${used}\n/ on (namespace, pod)\n${limit}\n> ${ratio}`,
+    for: '15m',
+    severity: 'warning',
+    summary: 'Controller pod {{ $labels.pod }} uses {{ $value | humanizePercentage }} of its memory limit',
+    description: [
+      `The controller container's memory working set has stayed above ${Math.round(ratio * 1000) / 10}% of its limit for 15 minutes. A reload runs the old`,
+      'nginx workers beside the new ones until their connections drain, so the next reload can reach the limit and be OOM-killed.',
+      'Look first at the number of hosts the controller serves against the sizing rule (docs/controller-sizing.md: about 0.35 MiB',
+      'per mTLS host, twice that during reloads), then raise controller.expectedHosts or the memory limit and synth again.',
     ].join(' '),
   };
 }

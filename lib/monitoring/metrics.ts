@@ -4,6 +4,7 @@
  * Every PromQL expression this library emits is built from this table, so a metric or label that the
  * controller does not export fails `npm run synth` instead of producing an alert that never fires.
  */
+import { KUBERNETES_CONTAINER_SERIES } from './kubernetes-metrics';
 
 /** Prometheus metric type. */
 export type MetricType = 'counter' | 'gauge' | 'histogram';
@@ -96,5 +97,6 @@ export function scrapedLabelsOf(seriesName: string): ReadonlySet<string> | undef
     if (seriesName.endsWith('_bucket')) labels.add('le');
     return labels;
   }
-  return undefined;
+  const container = KUBERNETES_CONTAINER_SERIES.find((k) => k.name === seriesName);
+  return container ? new Set(container.labels) : undefined;
 }

@@ -6,6 +6,8 @@ import { series, eq } from '../../lib/monitoring/promql';
 import { ValidationError } from '../../lib/core/validation';
 import { validateManifest } from '../support/schema';
 import { checkPromQL } from './promql-checker';
+import { ModSecurityController } from '../../lib/controller/controller';
+import { WafPolicy } from '../../lib/waf/policy';
 
 const PROPS: EdgeAlertRulesProps = {
   name: 'edge-alerts',
@@ -37,7 +39,7 @@ describe('EdgeAlertRules', () => {
     expect(manifests).toMatchSnapshot();
   });
 
-  test('has the five alerts a WAF operator needs, each with summary, description and runbook link', () => {
+  test('has the six alerts a WAF operator needs, each with summary, description and runbook link', () => {
     const rules = rulesOf(synth().manifests[0]);
     expect(rules.map((r) => r.alert)).toEqual(Object.values(EDGE_ALERTS).map((a) => a.alert));
     for (const r of rules) {
@@ -81,6 +83,26 @@ describe('EdgeAlertRules', () => {
     expect(synth({ certificateExpiryDays: 7 }).rules.expressions.get('EdgeCertificateExpiringSoon')).toMatch(/< 7 \* 86400$/);
   });
 
+  test('controller memory: working set over the memory limit of the controller container, per pod', () => {
+    const { expressions } = synth().rules;
+    expect(expressions.get('EdgeControllerMemoryNearLimit')).toBe([
+      'max by (namespace, pod) (container_memory_working_set_bytes{namespace="ingress-nginx", container="controller"})',
+      '/ on (namespace, pod)',
+      'max by (namespace, pod) (kube_pod_container_resource_limits{namespace="ingress-nginx", container="controller", resource="memory"})',
+      '> 0.6',
+    ].join('\n'));
+    expect(synth({ controllerMemoryRatio: 0.75 }).rules.expressions.get('EdgeControllerMemoryNearLimit')).toMatch(/\n> 0\.75$/);
+  });
+
+  test('controller memory: selects the container the controller Deployment runs', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    new ModSecurityController(chart, 'c', { waf: new WafPolicy({}) });
+    const deployment = Testing.synth(chart).find((m) => m.kind === 'Deployment');
+    const names = deployment.spec.template.spec.containers.map((c: { name: string }) => c.name);
+    expect(synth().rules.expressions.get('EdgeControllerMemoryNearLimit')).toContain(`container="${names[0]}"`);
+    expect(names).toHaveLength(1);
+  });
+
   test('without runbookUrl no runbook_url annotation is emitted', () => {
     for (const r of rulesOf(synth({ runbookUrl: undefined }).manifests[0])) expect(r.annotations.runbook_url).toBeUndefined();
   });
@@ -104,6 +126,8 @@ describe('EdgeAlertRules', () => {
     ['an alert label Prometheus cannot hold', { alertLabels: { 'edge-name': 'x' } }, /alertLabels/],
     ['an alert label that overrides severity', { alertLabels: { severity: 'info' } }, /alertLabels\.severity/],
     ['a runbook URL that is not http(s)', { runbookUrl: 'docs/monitoring.md' }, /runbookUrl/],
+    ['a controller memory ratio of 1', { controllerMemoryRatio: 1 }, /controllerMemoryRatio/],
+    ['a controller memory ratio of 0', { controllerMemoryRatio: 0 }, /controllerMemoryRatio/],
     ['a namespace that is not a DNS label', { namespace: 'Ingress_Nginx' }, /alerts\.namespace/],
   ])('rejects %s', (_, props, field) => {
     expect(() => synth(props)).toThrow(ValidationError);

@@ -47,3 +47,18 @@ describe('ingress-nginx v1.15.1 metric table', () => {
     expect(new Set(names).size).toBe(names.length);
   });
 });
+
+describe('container series of kube-prometheus-stack (cAdvisor, kube-state-metrics)', () => {
+  test('hold the labels the controller-memory alert selects and joins on', () => {
+    for (const l of ['namespace', 'pod', 'container', 'job']) expect(scrapedLabelsOf('container_memory_working_set_bytes')?.has(l)).toBe(true);
+    for (const l of ['namespace', 'pod', 'container', 'resource', 'unit']) expect(scrapedLabelsOf('kube_pod_container_resource_limits')?.has(l)).toBe(true);
+    // honorLabels: true on both ServiceMonitors, so no exported_ renames
+    expect(scrapedLabelsOf('kube_pod_container_resource_limits')?.has('exported_namespace')).toBe(false);
+  });
+
+  test('rejects names that are not the cAdvisor/kube-state-metrics series', () => {
+    expect(checkPromQL('container_memory_working_set{container="controller"}')).toEqual(['unknown series container_memory_working_set']);
+    expect(checkPromQL('kube_pod_container_resource_limits_memory_bytes')).toEqual(['unknown series kube_pod_container_resource_limits_memory_bytes']);
+    expect(checkPromQL('kube_pod_container_resource_limits{le="1"}')).toContain('label le does not exist on kube_pod_container_resource_limits');
+  });
+});
