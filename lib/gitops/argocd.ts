@@ -8,8 +8,13 @@ import { checkGitSource, GitSource } from './source';
 
 /** Annotation that orders the Applications within the sync of the root Application. */
 export const ARGO_SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
-/** Finalizer that makes deleting a layer Application delete (prune) its objects. */
-export const ARGO_RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
+/**
+ * Finalizer that makes deleting a layer Application delete (prune) its objects, foreground cascade. The path form:
+ * Kubernetes 1.36 warns on finalizer names without a path ("prefer a domain-qualified finalizer name including a
+ * path", seen by `npm run verify:cluster`); Argo CD treats it as the bare name
+ * (ForegroundPropagationPolicyFinalizer in argo-cd pkg/apis/application/v1alpha1).
+ */
+export const ARGO_RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io/foreground';
 
 /** Props of {@link ArgoCdDelivery}. */
 export interface ArgoCdDeliveryProps extends GitSource {

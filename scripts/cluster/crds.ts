@@ -91,6 +91,16 @@ function generated(pkg: string, group: string, plural: string): string {
 export function resolveCrds(options: { readonly useShared?: boolean } = {}): ResolvedCrd[] {
   const shared = options.useShared === false ? undefined : sharedDir();
   return CRD_SOURCES.map((source): ResolvedCrd => {
+    try {
+      return resolveOne(source, shared);
+    } catch (e) {
+      return { file: source.file, origin: `cannot read: ${(e as Error).message.split('\n')[0]}` };
+    }
+  });
+}
+
+function resolveOne(source: CrdSource, shared: string | undefined): ResolvedCrd {
+  {
     if (shared && existsSync(join(shared, 'crds', source.file))) {
       return { file: source.file, yaml: readFileSync(join(shared, 'crds', source.file), 'utf8'), origin: `../shared/crds/${source.file}` };
     }
@@ -100,5 +110,5 @@ export function resolveCrds(options: { readonly useShared?: boolean } = {}): Res
       return { file: source.file, yaml: readFileSync(generated(f.generate, f.group, f.plural), 'utf8'), origin: `controller-gen of ${f.generate}` };
     }
     return { file: source.file, yaml: readFileSync(join(moduleDir(f.module, f.version), f.path), 'utf8'), origin: `${f.module}@${f.version}/${f.path}` };
-  });
+  }
 }

@@ -10,8 +10,10 @@ export interface ControlPlanePki {
   readonly servingCert: string;
   /** Key of {@link ControlPlanePki.servingCert}. */
   readonly servingKey: string;
-  /** Key pair that signs and verifies service-account tokens. */
+  /** Private key that signs service-account tokens. */
   readonly serviceAccountKey: string;
+  /** Its public key (kube-apiserver's --service-account-key-file reads public keys). */
+  readonly serviceAccountPublicKey: string;
   /** Client certificates by user name (`admin` is in group system:masters). */
   readonly clients: Readonly<Record<string, { readonly cert: string; readonly key: string }>>;
 }
@@ -47,8 +49,9 @@ export function generateControlPlanePki(dir: string): ControlPlanePki {
     clients[user] = { cert: join(dir, `${user}.crt`), key: join(dir, `${user}.key`) };
   }
   openssl(dir, ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'sa.key']);
+  openssl(dir, ['pkey', '-in', 'sa.key', '-pubout', '-out', 'sa.pub']);
   return {
     caCert: join(dir, 'ca.crt'), servingCert: join(dir, 'apiserver.crt'), servingKey: join(dir, 'apiserver.key'),
-    serviceAccountKey: join(dir, 'sa.key'), clients,
+    serviceAccountKey: join(dir, 'sa.key'), serviceAccountPublicKey: join(dir, 'sa.pub'), clients,
   };
 }

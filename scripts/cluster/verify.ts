@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, parseAllDocuments, stringify } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { ControlPlane } from './control-plane';
 import { resolveCrds } from './crds';
 
@@ -52,7 +52,8 @@ function objectId(o: KubeObject): string {
  * (a deprecated API, an unknown field the server dropped) counts as a rejection.
  */
 export function applyObject(cp: ControlPlane, object: KubeObject, fieldManager = 'edge-verify'): ApplyResult {
-  const r = cp.kubectl(['apply', '--server-side', '--validate=strict', `--field-manager=${fieldManager}`, '-f', '-'], { input: stringify(object) });
+  // JSON, not YAML: the yaml package writes strings like `on` plain, which kubectl's YAML 1.1 reader turns into booleans.
+  const r = cp.kubectl(['apply', '--server-side', '--validate=strict', `--field-manager=${fieldManager}`, '-f', '-'], { input: JSON.stringify(object) });
   const warnings = r.stderr.split('\n').filter((l) => /^warning:/i.test(l.trim()));
   const accepted = r.status === 0 && warnings.length === 0;
   return { object: objectId(object), accepted, message: accepted ? '' : r.stderr.trim().replace(/\s*\n\s*/g, ' | ') };

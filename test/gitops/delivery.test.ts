@@ -91,7 +91,7 @@ describe('GitOps delivery of the reference deployment', () => {
       expect(a.spec.syncPolicy.syncOptions).toContain('CreateNamespace=true');
       expect(a.spec.syncPolicy.retry.limit).toBeGreaterThan(0);
       expect(a.spec.source).toEqual({ repoURL: REFERENCE_DEPLOYMENT.gitops.repoUrl, targetRevision: 'main', path: expect.stringMatching(/^dist\/[0-9]{2}-[a-z]+$/) });
-      expect(a.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
+      expect(a.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io/foreground']);
       const folder = a.spec.source.path.replace(/^dist\//, '');
       expect(wave(a)).toBe(LAYERS.find((l) => l.folder === folder)!.syncWave);
     }
