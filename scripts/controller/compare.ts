@@ -107,6 +107,19 @@ export function configFacts(text: string, luaArgs?: (server: string, location: s
   return facts;
 }
 
+/**
+ * Whether lua_ingress.lua sees a certificate for each host: certificate.lua `configured_for_current_request`
+ * (controller-v1.15.1 rootfs/etc/nginx/lua/certificate.lua 217-223) looks the host up in the `servers` map the
+ * controller POSTs to /configuration/servers (nginx.go configureCertificates). `ssl_redirect` only redirects when it
+ * is true (lua_ingress.lua redirect_to_https). Adds `<host> - certificate for Lua` to `facts`.
+ */
+export function addCertificateFacts(facts: Map<string, string>, configured: (host: string) => boolean): Map<string, string> {
+  for (const host of (facts.get('servers') ?? '').split(' ').filter((h) => h && h !== '_')) {
+    facts.set(`${host} - certificate for Lua`, configured(host) ? 'configured' : 'not configured');
+  }
+  return facts;
+}
+
 /** Compares the controller's facts with the harness's, key by key (the union of both key sets). */
 export function compareConfigs(controller: Map<string, string>, harness: Map<string, string>,
   explained: readonly ExplainedDifference[]): ComparedFact[] {

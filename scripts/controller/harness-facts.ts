@@ -1,6 +1,6 @@
 import { EdgeModel, readEdgeModel } from '../../test/engine/harness/edge-model';
 import { renderNginxConf } from '../../test/engine/harness/nginx-conf';
-import { configFacts } from './compare';
+import { addCertificateFacts, configFacts } from './compare';
 
 /** Where the controller writes a host's client CA (store.go syncSecret: `ca-<namespace>-<name>.pem` in the SSL folder). */
 export function controllerCaFile(secretRef: string): string {
@@ -52,5 +52,7 @@ export function harnessLuaArgs(model: EdgeModel): (server: string, location: str
 /** The harness's facts for a dist/ folder. */
 export function harnessFacts(distRoot: string): Map<string, string> {
   const model = readEdgeModel(distRoot);
-  return configFacts(renderHarnessConf(model), harnessLuaArgs(model));
+  // The harness redirects on ssl-redirect only for hosts with a TLS secret (nginx-conf.ts renderLocation).
+  return addCertificateFacts(configFacts(renderHarnessConf(model), harnessLuaArgs(model)),
+    (host) => model.servers.some((s) => s.host === host && s.tlsSecretName !== undefined));
 }

@@ -43,9 +43,9 @@ export interface ControllerRun {
   readonly nginxConf: string;
   /** The dynamic configuration the controller POSTed to nginx's status server (`/configuration/servers` ...), by file. */
   readonly dynamic: Readonly<Record<string, string>>;
-  /** Every klog line. */
+  /** Every klog line up to the moment it was stopped (its shutdown messages are not findings). */
   readonly log: readonly LogLine[];
-  /** The controller's raw output. */
+  /** The controller's raw output, shutdown included. */
   readonly rawLog: string;
 }
 
@@ -93,10 +93,13 @@ function only(objects: readonly KubeObject[], kind: string, name?: string): Kube
   return found[0];
 }
 
-/** A self-signed server certificate for `names` (openssl), as PEM strings. */
+/**
+ * A self-signed server certificate for `names` (openssl), as PEM strings; valid 90 days like a Let's Encrypt
+ * certificate (the controller warns about certificates that expire within 10 days, controller.go 1501).
+ */
 function serverCertificate(dir: string, names: readonly string[]): { certPem: string; keyPem: string } {
   mkdirSync(dir, { recursive: true });
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '90',
     '-subj', `/CN=${names[0]}`, '-addext', `subjectAltName=${names.map((n) => `DNS:${n}`).join(',')}`,
     '-keyout', join(dir, 'tls.key'), '-out', join(dir, 'tls.crt')], { stdio: ['ignore', 'ignore', 'pipe'] });
   return { certPem: readFileSync(join(dir, 'tls.crt'), 'utf8'), keyPem: readFileSync(join(dir, 'tls.key'), 'utf8') };
@@ -140,6 +143,9 @@ function materializeVolumes(cp: ControlPlane, namespace: string, spec: PodSpec, 
   return out;
 }
 
+/** Writable folders of the image (rootfs/Dockerfile 50-64; /tmp/nginx is a tmpfs here, /var/log is not written). */
+const IMAGE_WRITE_DIRS = ['/etc/ingress-controller/ssl', '/etc/ingress-controller/auth', '/etc/ingress-controller/geoip', '/etc/ingress-controller/telemetry'];
+
 const sh = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /**
@@ -154,6 +160,9 @@ function mountScript(upper: string, etcNginx: string, volumes: Map<string, strin
       `mount -t overlay overlay -o ${sh(`lowerdir=/${d},upperdir=${upper}/${d}/u,workdir=${upper}/${d}/w`)} /${d}`);
   }
   lines.push('mkdir -p /etc/nginx', `mount --bind ${sh(etcNginx)} /etc/nginx`, 'mount -t tmpfs edge-tmp-nginx /tmp/nginx');
+  // The folders the image creates (rootfs/Dockerfile 50-64 of controller-v1.15.1, writeDirs); the controller writes
+  // opentelemetry.toml into telemetry/ on every reload (nginx.go createOpentelemetryCfg) and fails the reload without it.
+  lines.push(`mkdir -p ${IMAGE_WRITE_DIRS.join(' ')}`);
   for (const [path, dir] of volumes) lines.push(`mkdir -p ${sh(path)}`, `mount --bind -o ro ${sh(dir)} ${sh(path)}`);
   lines.push(`exec ${command.map(sh).join(' ')}`);
   return lines.join('\n');
@@ -195,6 +204,7 @@ export async function runController(cp: ControlPlane, distRoot: string, artifact
     labels: { 'kubernetes.io/os': 'linux', 'kubernetes.io/hostname': CONTROLLER_NODE, 'topology.kubernetes.io/zone': 'edge-zone-1' } } }, 'kubelet'));
   applied.push(applyObject(cp, { apiVersion: 'v1', kind: 'Pod', metadata: { name: CONTROLLER_POD, namespace, labels: template.metadata.labels },
     spec: { ...template.spec, nodeName: CONTROLLER_NODE } }, 'kube-scheduler'));
+  for (const slice of endpointSlices(all)) applied.push(applyObject(cp, slice, 'endpointslice-controller'));
   options.beforeStart?.(cp);
 
   // Authenticate as the controller's ServiceAccount: a token from the TokenRequest API, so RBAC is dist/'s.
@@ -234,28 +244,62 @@ export async function runController(cp: ControlPlane, distRoot: string, artifact
   const proc = cp.start('ingress-nginx-controller', 'unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script],
     { ...process.env, ...env, NGINX_BINARY: shim, EDGE_NGINX_SHIM_DIR: shimDir });
 
+  let logBeforeStop = '';
   const hosts = all.filter((o) => o.kind === 'Ingress').flatMap((o) => ((o.spec as { rules?: { host?: string }[] }).rules ?? []).map((r) => r.host ?? ''));
   try {
     await waitFor(proc, options.timeoutMs ?? 180000, () => {
       const conf = lastReload(shimDir);
       const log = readFileSync(proc.log, 'utf8');
       if (options.untilLog) return options.untilLog.test(log);
-      return conf !== '' && hosts.every((h) => conf.includes(`server_name ${h} `)) && /successfully acquired lease/.test(log)
+      return conf !== '' && hosts.every((h) => conf.includes(`server_name ${h} `)) && /successfully acquired lease/i.test(log)
         && existsSync(join(shimDir, 'dynamic-servers.json'));
     });
   } finally {
+    logBeforeStop = readFileSync(proc.log, 'utf8');
     await stopProcess(proc, 15000);
   }
   const rawLog = readFileSync(proc.log, 'utf8');
   const dynamic: Record<string, string> = {};
   for (const f of readdirSync(shimDir).filter((n) => n.startsWith('dynamic-'))) dynamic[f] = readFileSync(join(shimDir, f), 'utf8');
   appendFileSync(join(work, 'applied.yaml'), stringify(applied));
-  return { applied, args, calls: readCalls(shimDir), nginxConf: lastReload(shimDir), dynamic, log: parseKlog(rawLog), rawLog };
+  return { applied, args, calls: readCalls(shimDir), nginxConf: lastReload(shimDir), dynamic, log: parseKlog(logBeforeStop), rawLog };
 }
 
 /** Every object of every dist/ layer (rendered with kubectl kustomize). */
 function distObjects(cp: ControlPlane, distRoot: string): KubeObject[] {
   return distLayers(distRoot).flatMap((layer) => renderKustomization(cp, join(distRoot, layer)));
+}
+
+/**
+ * The EndpointSlices kube-controller-manager's endpointslice controller would write once the selected Pods are ready
+ * (no kubelet runs here): one per Service with a selector, one ready endpoint per replica of the Deployment whose Pod
+ * labels match, with the Service ports resolved to the container ports (named targetPorts by name).
+ */
+export function endpointSlices(objects: readonly KubeObject[]): KubeObject[] {
+  type Port = { name?: string; port: number; protocol?: string; targetPort?: number | string };
+  type Tpl = { metadata: { labels?: Record<string, string> }; spec: { containers: { ports?: { name?: string; containerPort: number }[] }[] } };
+  const out: KubeObject[] = [];
+  for (const svc of objects.filter((o) => o.kind === 'Service')) {
+    const spec = svc.spec as { selector?: Record<string, string>; ports?: Port[] };
+    if (!spec.selector) continue;
+    const dep = objects.find((o) => o.kind === 'Deployment' && o.metadata.namespace === svc.metadata.namespace
+      && Object.entries(spec.selector ?? {}).every(([k, v]) => ((o.spec as { template: Tpl }).template.metadata.labels ?? {})[k] === v));
+    if (!dep) continue;
+    const tpl = (dep.spec as { template: Tpl; replicas?: number });
+    const containerPorts = tpl.template.spec.containers.flatMap((c) => c.ports ?? []);
+    const ports = (spec.ports ?? []).map((p) => ({
+      name: p.name ?? '', protocol: p.protocol ?? 'TCP',
+      port: typeof p.targetPort === 'string' ? containerPorts.find((c) => c.name === p.targetPort)?.containerPort ?? p.port : p.targetPort ?? p.port,
+    }));
+    const replicas = tpl.replicas ?? 1;
+    out.push({
+      apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', addressType: 'IPv4', ports,
+      metadata: { name: `${svc.metadata.name}-edge`, namespace: svc.metadata.namespace,
+        labels: { 'kubernetes.io/service-name': svc.metadata.name, 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' } },
+      endpoints: Array.from({ length: replicas }, (_, i) => ({ addresses: [`10.244.0.${10 + i}`], conditions: { ready: true, serving: true, terminating: false } })),
+    });
+  }
+  return out;
 }
 
 function readCalls(dir: string): NginxCall[] {
