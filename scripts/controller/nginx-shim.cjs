@@ -42,8 +42,15 @@ if (args.includes('-t')) {
   process.stderr.write(`nginx: the configuration file ${conf} syntax is ok\nnginx: configuration file ${conf} test is successful\n`);
   process.exit(0);
 }
+const pidFile = '/tmp/nginx/nginx.pid';
 if (signal) {
   const entry = { call: signal, args };
+  // nginx -s signals the master named in the pid file (quit: SIGQUIT, stop: SIGTERM); the controller started the
+  // master in its own process group (nginx.go Start, Setpgid), so this is what ends it.
+  const sig = { quit: 'SIGQUIT', stop: 'SIGTERM' }[signal];
+  if (sig) {
+    try { process.kill(Number(fs.readFileSync(pidFile, 'utf8')), sig); } catch { /* no master */ }
+  }
   if (signal === 'reload' && fs.existsSync(conf)) {
     entry.copy = path.join(dir, `reload-${seq()}.conf`);
     fs.copyFileSync(conf, entry.copy);
@@ -54,7 +61,6 @@ if (signal) {
 
 // master
 record({ call: 'start', args });
-const pidFile = '/tmp/nginx/nginx.pid';
 fs.mkdirSync(path.dirname(pidFile), { recursive: true });
 fs.writeFileSync(pidFile, String(process.pid));
 const posted = {};
@@ -91,3 +97,6 @@ const stop = () => { record({ call: 'exit' }); try { fs.unlinkSync(pidFile); } c
 process.on('SIGTERM', stop);
 process.on('SIGQUIT', stop);
 process.on('SIGINT', stop);
+// Unlike nginx, also end with the controller (it is killed when a test ends, maybe without `nginx -s quit`).
+const parent = process.ppid;
+setInterval(() => { if (process.ppid !== parent) stop(); }, 500).unref();

@@ -7,6 +7,7 @@ import { ControlPlane } from '../cluster/control-plane';
 import { ManagedProcess, stopProcess, tail } from '../cluster/processes';
 import { publishClientCa } from '../cluster/trust-flow';
 import { applyObject, ApplyResult, distLayers, formatReport, KubeObject, renderKustomization, totals, verifyDist } from '../cluster/verify';
+import { configFacts } from './compare';
 import { ControllerArtifacts } from './paths';
 
 /** One call the controller made to its `nginx` (scripts/controller/nginx-shim.cjs). */
@@ -242,7 +243,9 @@ export async function runController(cp: ControlPlane, distRoot: string, artifact
   const script = mountScript(join(work, 'upper'), etcNginx, volumes, [artifacts.binary, ...args]);
   writeFileSync(join(work, 'start.sh'), script);
   const proc = cp.start('ingress-nginx-controller', 'unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script],
-    { ...process.env, ...env, NGINX_BINARY: shim, EDGE_NGINX_SHIM_DIR: shimDir });
+    // The container's environment, not the test runner's (its TMPDIR would move the controller's temp files:
+    // testTemplate writes into os.TempDir()/nginx, nginx.go 648); PATH finds node for the shim.
+    { PATH: process.env.PATH, ...env, NGINX_BINARY: shim, EDGE_NGINX_SHIM_DIR: shimDir });
 
   let logBeforeStop = '';
   const hosts = all.filter((o) => o.kind === 'Ingress').flatMap((o) => ((o.spec as { rules?: { host?: string }[] }).rules ?? []).map((r) => r.host ?? ''));
@@ -251,7 +254,8 @@ export async function runController(cp: ControlPlane, distRoot: string, artifact
       const conf = lastReload(shimDir);
       const log = readFileSync(proc.log, 'utf8');
       if (options.untilLog) return options.untilLog.test(log);
-      return conf !== '' && hosts.every((h) => conf.includes(`server_name ${h} `)) && /successfully acquired lease/i.test(log)
+      const servers = conf === '' ? [] : (configFacts(conf).get('servers') ?? '').split(' ');
+      return hosts.every((h) => servers.includes(h)) && servers.length > 0 && /successfully acquired lease/i.test(log)
         && existsSync(join(shimDir, 'dynamic-servers.json'));
     });
   } finally {
