@@ -6,6 +6,6 @@
 const base = require('./jest.config.js');
 module.exports = {
   ...base,
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/engine/', '<rootDir>/test/cluster/', '<rootDir>/test/waf/nginx-load\\.test\\.ts$',
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/engine/', '<rootDir>/test/cluster/', '<rootDir>/test/controller-real/controller\\.test\\.ts$', '<rootDir>/test/waf/nginx-load\\.test\\.ts$',
     '<rootDir>/test/package/consumer\\.test\\.ts$'],
 };
