@@ -22,21 +22,12 @@ export const EXPLAINED_DIFFERENCES: readonly ExplainedDifference[] = [
 ];
 
 /**
- * Differences that the harness should not have, with the fix. test/engine/harness is owned by another helper, so
- * they are not fixed here: they still count as differences (`M differ`), and the test checks that exactly these differ.
+ * Differences that the harness should not have, with the fix (they count as differences, `M differ`, and the test
+ * checks that exactly these differ). Empty once the harness renders what the controller does.
  */
 export const HARNESS_FIXES_PENDING: readonly { readonly key: RegExp; readonly fix: string }[] = [
-  {
-    key: /^_ - ssl_protocols$/,
-    fix: 'nginx-conf.ts: render `ssl_protocols TLSv1.2 TLSv1.3;` once in the http block, as nginx.tmpl 456 does, '
-      + 'instead of per host server: the default server then has nginx\'s own default (Debian 12 nginx 1.22: TLSv1 '
-      + 'TLSv1.1 TLSv1.2 TLSv1.3), and it is the default server\'s SSL context that negotiates before SNI picks a host',
-  },
-  {
-    key: / proxy_set_header x-original-forwarded-host$/,
-    fix: 'nginx-conf.ts renderLocation: add `proxy_set_header X-Original-Forwarded-Host $http_x_forwarded_host;` '
-      + '(nginx.tmpl 1322, buildForwardedHost with the default forwarded-host-header X-Forwarded-Host)',
-  },
+  // none: `ssl_protocols` in the http block (nginx.tmpl 456) and `X-Original-Forwarded-Host` (nginx.tmpl 1322) are
+  // rendered by test/engine/harness/nginx-conf.ts since they were found here
 ];
 
 /** The differences in `facts` that are neither equal nor explained, split into pending harness fixes and others. */

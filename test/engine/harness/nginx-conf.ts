@@ -99,6 +99,8 @@ export function renderNginxConf(model: EdgeModel, rt: NginxRuntime): string {
   line(1, `ignore_invalid_headers ${c.ignoreInvalidHeaders ? 'on' : 'off'};`);
   line(1, `client_max_body_size ${c.proxyBodySize};`);
   line(1, 'server_tokens off;');
+  line(1, '# nginx.tmpl 456 (ssl-protocols default): once for every server, the default server included');
+  line(1, 'ssl_protocols TLSv1.2 TLSv1.3;');
   line(1, 'map $http_upgrade $connection_upgrade { default upgrade; \'\' close; }');
   line(1, '# nginx.tmpl 392-397 (generate-request-id default true)');
   line(1, 'map $http_x_request_id $req_id { default $http_x_request_id; "" $request_id; }');
@@ -162,7 +164,6 @@ function renderServer(line: Line, model: EdgeModel, server: ServerModel, rt: Ngi
   line(2, `# certificate of tls secret ${server.tlsSecretName ?? '(none: the controller\'s default certificate)'}`);
   line(2, `ssl_certificate ${cert.cert};`);
   line(2, `ssl_certificate_key ${cert.key};`);
-  line(2, 'ssl_protocols TLSv1.2 TLSv1.3;');
   line(2, 'set $proxy_upstream_name "-";');
   const auth = server.auth;
   if (auth?.matchCn) {
@@ -249,6 +250,8 @@ function renderLocation(line: Line, model: EdgeModel, server: ServerModel, locat
   line(3, 'proxy_set_header X-Forwarded-Scheme $pass_access_scheme;');
   line(3, 'proxy_set_header X-Scheme $pass_access_scheme;');
   line(3, 'proxy_set_header X-Original-Forwarded-For $http_x_forwarded_for;');
+  line(3, '# nginx.tmpl 1322 (buildForwardedHost, forwarded-host-header default X-Forwarded-Host)');
+  line(3, 'proxy_set_header X-Original-Forwarded-Host $http_x_forwarded_host;');
   line(3, 'proxy_set_header Proxy "";');
   // Go templates range over maps in sorted key order.
   for (const key of Object.keys(c.proxySetHeaders).sort()) line(3, `proxy_set_header ${key} ${goQuote(c.proxySetHeaders[key])};`);
