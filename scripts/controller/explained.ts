@@ -9,6 +9,12 @@ import { LogLine } from './run-controller';
  */
 export const EXPLAINED_DIFFERENCES: readonly ExplainedDifference[] = [
   {
+    key: /^\S+ \S+ proxy_set_header x-harness-(?:route|uri)$/,
+    reason: 'harness instrumentation, not in the template: the echo backend reports which location proxied the request '
+      + 'and nginx\'s normalized $uri, so the adversarial suite can assert where a request ended up; the client cannot '
+      + 'set them (proxy_set_header replaces a client copy)',
+  },
+  {
     key: /^\S+ \S+ proxy_pass$/,
     reason: 'the controller proxies to upstream_balancer (balancer.lua picks an endpoint of the Service); the harness '
       + 'maps every Service to one loopback echo upstream',

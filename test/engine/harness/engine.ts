@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EdgeModel, readEdgeModel } from './edge-model';
@@ -114,6 +114,13 @@ export interface EdgeEngineOptions {
   readonly acmeSolverToken?: string;
   /** Rewrites the rendered configuration before `nginx -t` (tests of the harness's own error path). @default identity */
   readonly transformConf?: (conf: string) => string;
+  /**
+   * Where the trusted client CA comes from: given the run-time client CA (certificate and key PEM), returns the PEM
+   * nginx trusts as `ssl_client_certificate`. test/cluster passes it through cert-manager's Secret shape and the real
+   * trust-manager, and the engine then trusts exactly the `ca.crt` trust-manager wrote.
+   * @default the run-time client CA certificate itself
+   */
+  readonly trustedClientCa?: (ca: { readonly certPem: string; readonly keyPem: string }) => Promise<string>;
 }
 
 /**
@@ -138,6 +145,11 @@ export async function startEdgeEngine(options: EdgeEngineOptions): Promise<EdgeE
     const mounts = materializeMounts(join(prefix, 'mounts'), model.controller.mounts, tree);
     const hosts = model.servers.map((s) => s.host);
     const pki = generatePki(join(prefix, 'pki'), hosts, model.clients);
+    let clientCaFile = pki.clientCa.cert;
+    if (options.trustedClientCa) {
+      clientCaFile = join(prefix, 'pki', 'trusted-client-ca.crt');
+      writeFileSync(clientCaFile, await options.trustedClientCa({ certPem: readFileSync(pki.clientCa.cert, 'utf8'), keyPem: readFileSync(pki.clientCa.key, 'utf8') }));
+    }
     upstream = await startEchoUpstream();
     const serverCertificates = new Map<string, { cert: string; key: string }>();
     for (const [host, files] of pki.serverCertificates) serverCertificates.set(host, files);
@@ -156,7 +168,7 @@ export async function startEdgeEngine(options: EdgeEngineOptions): Promise<EdgeE
         mounts,
         serverCertificates,
         defaultCertificate: pki.defaultCertificate,
-        clientCaFile: pki.clientCa.cert,
+        clientCaFile,
         clientIpHeader: CLIENT_IP_HEADER,
         runWorkersAsRoot: process.getuid?.() === 0,
         redirectState: options.redirectState,
