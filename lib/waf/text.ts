@@ -75,13 +75,3 @@ export function checkPath(field: string, path: string): string {
   }
   return path;
 }
-
-/**
- * Regex for a path prefix with Kubernetes `Prefix` semantics: matches the path itself and everything below it,
- * element-wise (`/upload` matches `/upload` and `/upload/x` but not `/uploads`).
- */
-export function pathPrefixRegex(path: string): string {
-  const trimmed = path.length > 1 ? path.replace(/\/+$/, '') : path;
-  if (trimmed === '/') return '^/';
-  return `^${escapeRegex(trimmed)}(?:/|$)`;
-}
