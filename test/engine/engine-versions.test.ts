@@ -14,6 +14,7 @@ import { copyDist } from './harness/dist-copy';
 import { startEdgeEngine } from './harness/engine';
 import { describeEngine as describeEngineVersions, EngineRoot, selectEngine, useEngine } from './harness/engine-root';
 import { describeEngine } from './harness/jest-engine';
+import { findCrs } from './harness/modsecurity-tree';
 import { loudWarning, missingPrerequisites } from './harness/prerequisites';
 import { REGEX_LIMIT_INPUTS } from './harness/regex-limit-inputs';
 import { runScenario, SCENARIOS, scenarioContext } from './harness/scenarios';
@@ -86,6 +87,13 @@ describeEngine('libmodsecurity 3.0.9 (Debian 12) vs 3.0.14 (Debian 13, the image
   if (typeof engines === 'string') {
     loudWarning(`the 3.0.9-vs-3.0.14 comparison is SKIPPED: ${engines}`);
     test.skip(`both engines [SKIPPED: ${engines}]`, () => undefined);
+    return;
+  }
+  if (findCrs()?.major === 3) {
+    // EXPECTED_DIFFERENCES are those of CRS 4.22 (what the image ships); the Debian CRS 3 fallback (no ../shared)
+    // has other rules, so its differences would say nothing about the image.
+    loudWarning('the 3.0.9-vs-3.0.14 comparison is SKIPPED: it needs CRS 4.22 (../shared/crs-v4.22.0 or ENGINE_CRS_DIR); only the Debian CRS 3 fallback is here');
+    test.skip('both engines [SKIPPED: CRS 4.22 missing]', () => undefined);
     return;
   }
   test('every scenario and regex-limit input gives the same result on both engines, except the listed differences', async () => {

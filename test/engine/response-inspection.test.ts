@@ -12,6 +12,7 @@ import { copyDist, FIXTURE_DIST, writeControllerObjects } from './harness/dist-c
 import { LEAK_PATH_PREFIX, LEAKING_RESPONSES } from './harness/echo-upstream';
 import { EdgeEngine, startEdgeEngine } from './harness/engine';
 import { describeEngine } from './harness/jest-engine';
+import { findCrs } from './harness/modsecurity-tree';
 
 jest.setTimeout(60000);
 
@@ -77,7 +78,12 @@ describeEngine('response inspection on the real engine', () => {
     for (const d of dists) rmSync(d, { recursive: true, force: true });
   });
 
-  test.each(RESPONSE_ROWS.map((r) => [r.leak, r] as const))('default policy, backend answers %s', async (_l, row) => {
+  // Which responses pass uninspected (compressed, binary) is what CRS 4.22 does; the Debian CRS 3 fallback (no
+  // ../shared) blocks some of them, so those rows are not checked there.
+  const crs3 = findCrs()?.major === 3;
+  const rows = RESPONSE_ROWS.filter((r) => r.blocked || !crs3 || !/gzip/.test(r.leak));
+  if (rows.length < RESPONSE_ROWS.length) process.stderr.write(`\nNOT CHECKED with the Debian CRS 3 fallback: ${RESPONSE_ROWS.filter((r) => !rows.includes(r)).map((r) => r.leak).join(', ')} (CRS 4.22 lets a gzip-encoded body pass uninspected; CRS 3 does not)\n`);
+  test.each(rows.map((r) => [r.leak, r] as const))('default policy, backend answers %s', async (_l, row) => {
     const leaked = LEAKING_RESPONSES[row.leak].body;
     const got = await fetchLeak(inspecting, row.leak);
     if (row.blocked) {

@@ -21,6 +21,7 @@ import { copyDist, FIXTURE_DIST, writeControllerObjects } from '../engine/harnes
 import { EdgeEngine, startEdgeEngine } from '../engine/harness/engine';
 import { currentEngine, enforcesMatchLimit, engineVersions } from '../engine/harness/engine-root';
 import { describeEngine } from '../engine/harness/jest-engine';
+import { findCrs } from '../engine/harness/modsecurity-tree';
 import { REGEX_LIMIT_INPUTS, RegexLimitInput } from '../engine/harness/regex-limit-inputs';
 import { loudWarning } from '../engine/harness/prerequisites';
 
@@ -88,6 +89,11 @@ describeEngine(`regex match limits on libmodsecurity ${version}`, () => {
       const attack = await send(engine, INPUTS.longShellSubstitution);
       expect(attack).toEqual({ status: 403, ruleIds: expect.arrayContaining([LIMIT_RULE]) });
       expect(attack.ruleIds).not.toContain(INPUTS.longShellSubstitution.detectedBy);
+      // The request-line hit is CRS 4's rule 920100 (the Debian CRS 3 fallback's 920100 does not hit the limit).
+      if (findCrs()?.major === 3) {
+        process.stderr.write('\nNOT CHECKED with the Debian CRS 3 fallback: a limit hit in the request line (CRS 4 rule 920100)\n');
+        return;
+      }
       const search = await send(engine, INPUTS.longSearch);
       expect(search).toEqual({ status: 403, ruleIds: expect.arrayContaining([LIMIT_RULE]) });
       // The base config's rule 200005 is removed: it denied before CRS's phase-2 rules ran.

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { REPO_ROOT } from '../../support/dist';
 import type { MountedConfigMapModel } from './edge-model';
@@ -112,16 +112,21 @@ export function buildModSecurityTree(root: string, crs: CrsSource): ModSecurityT
 
   writeFileSync(join(crsDir, 'crs-setup.conf'), readFileSync(crs.setupFile, 'utf8'));
   const rulesDir = join(crs.dir, 'rules');
+  const crsRoot = `${realpathSync(crs.dir)}/`;
   for (const file of readdirSync(rulesDir)) {
     const target = file.replace(/\.conf\.example$/, '.conf');
-    symlinkSync(join(rulesDir, file), join(crsDir, 'rules', target));
+    // A rule file that links outside the CRS folder (Debian links two to /etc/modsecurity/crs) is copied: the trixie
+    // engine runs chrooted and sees only the CRS folder and the temporary tree (engine-root.ts).
+    const real = realpathSync(join(rulesDir, file));
+    if (real.startsWith(crsRoot)) symlinkSync(join(rulesDir, file), join(crsDir, 'rules', target));
+    else writeFileSync(join(crsDir, 'rules', target), readFileSync(real));
   }
   // Debian ships the two exclusion files under /etc/modsecurity/crs; CRS 3 checkouts have them as .example.
   for (const f of ['REQUEST-900-EXCLUSION-RULES-BEFORE-CRS.conf', 'RESPONSE-999-EXCLUSION-RULES-AFTER-CRS.conf']) {
     const link = join(crsDir, 'rules', f);
     if (!existsSync(link)) {
       const debian = join('/etc/modsecurity/crs', f);
-      if (existsSync(debian)) symlinkSync(debian, link);
+      if (existsSync(debian)) writeFileSync(link, readFileSync(debian));
       else writeFileSync(link, '');
     }
   }

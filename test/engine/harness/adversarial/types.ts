@@ -101,6 +101,12 @@ export interface AdversarialRow {
    * @default every state of its table
    */
   readonly states?: readonly EngineState[];
+  /**
+   * Why the row's outcome depends on CRS 4.22's rules (what the image ships): with the Debian CRS 3 fallback (no
+   * ../shared) the row is reported NOT CHECKED instead of run.
+   * @default the outcome does not depend on the CRS version
+   */
+  readonly requiresCrs4?: string;
 }
 
 /** The table of one mechanism. */
