@@ -6,7 +6,7 @@ import {
   KubeService,
   KubeServiceAccount,
   Quantity,
-} from 'cdk8s-plus-27/lib/imports/k8s';
+} from '../core/kube';
 import { Construct } from 'constructs';
 import { standardLabels } from '../core/labels';
 import { checkDnsLabel, checkIntegerInRange, checkKubernetesLabels, invalid } from '../core/validation';

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { KubeService, KubeValidatingWebhookConfiguration, IntOrString } from 'cdk8s-plus-27/lib/imports/k8s';
+import { KubeService, KubeValidatingWebhookConfiguration, IntOrString } from '../core/kube';
 import { Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyRotationPolicy, Issuer } from '../../imports/cert-manager.io';
 import { controllerLabels } from './labels';
 import { CONTROLLER_SELECTOR_LABELS, NAMES } from './upstream';

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { IntOrString, KubeNetworkPolicy, KubePodDisruptionBudget, NetworkPolicyEgressRule, NetworkPolicyPeer, NetworkPolicyPort } from 'cdk8s-plus-27/lib/imports/k8s';
+import { IntOrString, KubeNetworkPolicy, KubePodDisruptionBudget, NetworkPolicyEgressRule, NetworkPolicyPeer, NetworkPolicyPort } from '../core/kube';
 import { controllerLabels } from './labels';
 import { CONTROLLER_SELECTOR_LABELS, NAMES, PORTS } from './upstream';
 

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { KubeConfigMap } from 'cdk8s-plus-27/lib/imports/k8s';
+import { KubeConfigMap } from '../core/kube';
 import {
   ALLOW_SNIPPET_ANNOTATIONS, ENABLE_MODSECURITY, ENABLE_OWASP_MODSECURITY_CRS, MODSECURITY_SNIPPET, PROXY_SET_HEADERS, PROXY_SET_HEADER_ENTRY,
 } from '../ingress-nginx/configmap-keys';

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { KubeIngressClass, KubeNamespace, ResourceRequirements } from 'cdk8s-plus-27/lib/imports/k8s';
+import { KubeIngressClass, KubeNamespace, ResourceRequirements } from '../core/kube';
 import { checkDnsLabel, checkDnsSubdomain, checkIntegerInRange, invalid } from '../core/validation';
 import { WafPolicy } from '../waf/policy';
 import { checkIpv4Cidr } from '../core/ip';

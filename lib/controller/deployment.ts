@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
-import { IntOrString, KubeDeployment, ResourceRequirements, Volume, VolumeMount, ContainerPort } from 'cdk8s-plus-27/lib/imports/k8s';
+import { IntOrString, KubeDeployment, ResourceRequirements, Volume, VolumeMount, ContainerPort } from '../core/kube';
 import { controllerLabels } from './labels';
 import { controllerResourcesFor } from './sizing';
 import { CONTROLLER_CLASS, CONTROLLER_SELECTOR_LABELS, NAMES, PORTS } from './upstream';

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { KubeClusterRole, KubeClusterRoleBinding, KubeRole, KubeRoleBinding, KubeServiceAccount } from 'cdk8s-plus-27/lib/imports/k8s';
+import { KubeClusterRole, KubeClusterRoleBinding, KubeRole, KubeRoleBinding, KubeServiceAccount } from '../core/kube';
 import { controllerLabels } from './labels';
 import { CONTROLLER_CLUSTER_ROLE_RULES, CONTROLLER_ROLE_RULES, NAMES, PolicyRule } from './upstream';
 

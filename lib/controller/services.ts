@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { IntOrString, KubeService } from 'cdk8s-plus-27/lib/imports/k8s';
+import { IntOrString, KubeService } from '../core/kube';
 import { invalid } from '../core/validation';
 import { controllerLabels } from './labels';
 import { CONTROLLER_SELECTOR_LABELS, NAMES, PORTS } from './upstream';

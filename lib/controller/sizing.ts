@@ -1,4 +1,4 @@
-import { Quantity, ResourceRequirements } from 'cdk8s-plus-27/lib/imports/k8s';
+import { Quantity, ResourceRequirements } from '../core/kube';
 import { invalid } from '../core/validation';
 
 /**

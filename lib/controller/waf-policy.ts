@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
-import { KubeConfigMap } from 'cdk8s-plus-27/lib/imports/k8s';
+import { KubeConfigMap } from '../core/kube';
 import { invalid } from '../core/validation';
 import { WafPolicy } from '../waf/policy';
 import { controllerLabels } from './labels';

@@ -1,5 +1,5 @@
 import { Lazy } from 'cdk8s';
-import { KubeNamespace } from 'cdk8s-plus-27/lib/imports/k8s';
+import { KubeNamespace } from '../core/kube';
 import { Construct } from 'constructs';
 import {
   Certificate,

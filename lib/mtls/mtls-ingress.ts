@@ -1,4 +1,4 @@
-import { KubeIngress } from 'cdk8s-plus-27/lib/imports/k8s';
+import { KubeIngress } from '../core/kube';
 import { Construct, IConstruct } from 'constructs';
 import { Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyRotationPolicy } from '../../imports/cert-manager.io';
 import { standardLabels } from '../core/labels';

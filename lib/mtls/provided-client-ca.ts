@@ -1,4 +1,4 @@
-import { KubeSecret } from 'cdk8s-plus-27/lib/imports/k8s';
+import { KubeSecret } from '../core/kube';
 import { Construct } from 'constructs';
 import { standardLabels } from '../core/labels';
 import { checkDnsLabel, invalid } from '../core/validation';

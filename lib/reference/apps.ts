@@ -1,5 +1,5 @@
 import { Chart } from 'cdk8s';
-import { KubeNamespace } from 'cdk8s-plus-27/lib/imports/k8s';
+import { KubeNamespace } from '../core/kube';
 import { EchoApp } from '../apps/echo-app';
 import { standardLabels } from '../core/labels';
 import { MtlsIngress } from '../mtls/mtls-ingress';

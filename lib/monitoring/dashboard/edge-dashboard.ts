@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { KubeConfigMap } from 'cdk8s-plus-27/lib/imports/k8s';
+import { KubeConfigMap } from '../../core/kube';
 import { checkDnsLabel, checkDnsSubdomain, checkKubernetesLabels, checkPrometheusLabelName, invalid } from '../../core/validation';
 import { eq, re, series, sumBy } from '../promql';
 import { GrafanaDashboardModel } from './model';
