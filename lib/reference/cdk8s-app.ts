@@ -21,6 +21,29 @@ export function buildEdgeApp(config: EdgeDeploymentConfig): App {
 }
 
 /**
+ * Builds one cdk8s app with several ingress-nginx edges for one cluster (e.g. `public` and `internal`), each from its
+ * own config with its own `instance`, namespaces and names (see `EdgeDeploymentConfig.instance`). The GitOps
+ * delivery, one for the whole output, follows the first config's `gitops` section. Synth refuses two objects with
+ * the same kind, namespace and name, naming both construct paths.
+ */
+export function buildMultiEdgeApp(configs: readonly EdgeDeploymentConfig[]): App {
+  if (!Array.isArray(configs) || configs.length === 0) invalid('configs', configs, 'is empty', 'give at least one deployment config');
+  const instances = new Map<string, number>();
+  configs.forEach((config, i) => {
+    const instance = instanceOf(config) ?? '';
+    const first = instances.get(instance);
+    if (first !== undefined) {
+      invalid(`configs[${i}].instance`, config.instance, `is also the instance of configs[${first}]`, 'give every edge of the cluster its own instance name, e.g. "public" and "internal"');
+    }
+    instances.set(instance, i);
+  });
+  const app = new App();
+  for (const config of configs) addEdge(app, config);
+  addDelivery(app, configs[0]);
+  return app;
+}
+
+/**
  * Adds the layer charts of one ingress-nginx edge (controller, certificates, apps, monitoring) to `app`, without the
  * GitOps delivery (one delivery covers every layer of an app: call `addDelivery` once, after the last edge). Chart
  * ids are prefixed with `<instance>-` when the config names one, so several edges (each with its own `instance`,

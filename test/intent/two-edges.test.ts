@@ -5,8 +5,7 @@
  */
 import { App } from 'cdk8s';
 import { EdgeDeploymentConfig, REFERENCE_DEPLOYMENT } from '../../lib/reference/config';
-import { addEdge } from '../../lib/reference/cdk8s-app';
-import { addDelivery } from '../../lib/reference/delivery';
+import { addEdge, buildMultiEdgeApp } from '../../lib/reference/cdk8s-app';
 import { renderObjects } from '../../lib/synth/render';
 import { ValidationError } from '../../lib/core/validation';
 
@@ -30,11 +29,7 @@ function identities(app: App): string[] {
 }
 
 function twoEdges(second: EdgeDeploymentConfig): App {
-  const app = new App();
-  addEdge(app, PUBLIC);
-  addEdge(app, second);
-  addDelivery(app, PUBLIC);
-  return app;
+  return buildMultiEdgeApp([PUBLIC, second]);
 }
 
 describe('two edges (public and internal) in one app', () => {
@@ -79,6 +74,26 @@ describe('two edges (public and internal) in one app', () => {
     expect(text).toMatch(message);
     expect(field).toMatch(/^internal-/);
     expect(text).toMatch(/is also the object of public-/);
+  });
+
+  test('rejects two edges with the same instance name, naming configs[1].instance', () => {
+    let error: unknown;
+    try {
+      buildMultiEdgeApp([PUBLIC, { ...INTERNAL, instance: 'public' }]);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).field).toBe('configs[1].instance');
+  });
+
+  test('the GitOps delivery covers both edges\' layers once', () => {
+    const objects = renderObjects(twoEdges(INTERNAL)).map((o) => o.manifest);
+    const applications = objects.filter((o) => o.kind === 'Application').map((o) => o.metadata.name);
+    expect(new Set(applications).size).toBe(applications.length);
+    const trustManager = JSON.stringify(objects.find((o) => o.kind === 'Application' && o.metadata.name.includes('trust-manager')));
+    expect(trustManager).toContain('internal-client-ca');
+    expect(trustManager).toContain('hospital-client-ca');
   });
 
   test('the single reference edge keeps upstream names (dist/ unchanged)', () => {
