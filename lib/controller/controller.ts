@@ -11,7 +11,7 @@ import { checkControllerMemoryLimit, controllerResourcesFor } from './sizing';
 import { controllerLabels } from './labels';
 import { ControllerRbac } from './rbac';
 import { ControllerServiceOptions, ControllerServices } from './services';
-import { CONTROLLER_CLASS, INGRESS_NGINX_IMAGE, NAMES } from './upstream';
+import { clusterScopedNamesOf, INGRESS_NGINX_IMAGE, NAMES } from './upstream';
 import { WafPolicyFile } from './waf-policy';
 
 /** Props of {@link ModSecurityController}. */
@@ -60,11 +60,17 @@ export interface ModSecurityControllerProps {
    */
   readonly service?: ControllerServiceOptions;
   /**
-   * Extra headers sent to every backend (`proxy-set-headers`), merged over the default
-   * `ssl-client-fingerprint: $ssl_client_fingerprint`.
+   * Extra headers sent to every backend (`proxy-set-headers`), merged over the client-certificate fingerprint header
+   * (`<clientCertificateFingerprintHeader>: $ssl_client_fingerprint`).
    * @default only the client-certificate fingerprint
    */
   readonly proxySetHeaders?: Readonly<Record<string, string>>;
+  /**
+   * Header that carries nginx's `$ssl_client_fingerprint` (SHA-1 of the client certificate, lower-case hex) to every
+   * backend, replacing any copy the client sent.
+   * @default 'ssl-client-fingerprint' (the header of {@link DEFAULT_PROXY_SET_HEADERS})
+   */
+  readonly clientCertificateFingerprintHeader?: string;
   /**
    * Container resources. A memory limit below the sizing rule for {@link ModSecurityControllerProps.expectedHosts}
    * fails synth (see {@link CONTROLLER_MEMORY_SIZING} and docs/controller-sizing.md).
@@ -105,6 +111,16 @@ export interface ModSecurityControllerProps {
    */
   readonly webhookTimeoutSeconds?: number;
   /**
+   * Name of this edge's controller instance, so that a second edge can run in the same cluster: the cluster-scoped
+   * objects become `<instanceName>-ingress-nginx` (ClusterRole, ClusterRoleBinding) and
+   * `<instanceName>-ingress-nginx-admission` (ValidatingWebhookConfiguration), and the controller class
+   * `k8s.io/<instanceName>-ingress-nginx` (upstream docs/user-guide/multiple-ingress.md). Give that edge its own
+   * `namespace`, `ingressClassName` and `watchNamespace` too; synth refuses two objects with the same kind, namespace
+   * and name, naming both construct paths.
+   * @default none: upstream's names (one ingress-nginx per cluster)
+   */
+  readonly instanceName?: string;
+  /**
    * Controller image; must be pinned by digest.
    * @default the upstream v1.15.1 image, pinned by digest
    */
@@ -144,6 +160,8 @@ export class ModSecurityController extends Construct {
     const webhookTimeoutSeconds = checkIntegerInRange('controller.webhookTimeoutSeconds', props.webhookTimeoutSeconds ?? DEFAULT_WEBHOOK_TIMEOUT_SECONDS, 1, 30, 'use 1 to 30 seconds (the API server\'s limit for webhooks); 10 is the default');
     const expectedHosts = checkIntegerInRange('controller.expectedHosts', props.expectedHosts ?? Math.max(1, props.waf.servedHosts.length), 1, 100000, 'give the number of hosts the controller serves, from 1 to 100000');
     if (props.resources !== undefined) checkControllerMemoryLimit('controller.resources', props.resources, expectedHosts);
+    const instance = props.instanceName === undefined ? undefined : checkDnsLabel('controller.instanceName', props.instanceName);
+    const clusterNames = clusterScopedNamesOf(instance);
     if (!/^[^\s@]+@sha256:[0-9a-f]{64}$/.test(image)) invalid('controller.image', image, 'is not pinned by digest', 'use "<repository>:<tag>@sha256:<digest>" so every node runs the same, reviewed image');
 
     if (props.createNamespace ?? true) {
@@ -159,13 +177,13 @@ export class ModSecurityController extends Construct {
         },
       });
     }
-    new ControllerRbac(this, 'Rbac', { namespace: this.namespace, watchNamespace });
+    new ControllerRbac(this, 'Rbac', { namespace: this.namespace, watchNamespace, clusterRoleName: clusterNames.clusterRole });
     const wafPolicy = props.waf.mode !== 'Off' ? new WafPolicyFile(this, 'WafPolicy', { namespace: this.namespace, waf: props.waf }) : undefined;
     this.wafPolicySha256 = wafPolicy?.sha256;
     const configMaps = new ControllerConfigMaps(this, 'Config', {
       namespace: this.namespace,
       wafPolicy,
-      proxySetHeaders: { ...DEFAULT_PROXY_SET_HEADERS, ...(props.proxySetHeaders ?? {}) },
+      proxySetHeaders: { ...fingerprintHeader(props.clientCertificateFingerprintHeader), ...(props.proxySetHeaders ?? {}) },
       headersNamespace: watchNamespace,
     });
     this.config = configMaps.data;
@@ -175,11 +193,11 @@ export class ModSecurityController extends Construct {
         labels: controllerLabels(),
         ...(props.defaultIngressClass ? { annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } } : {}),
       },
-      spec: { controller: CONTROLLER_CLASS },
+      spec: { controller: clusterNames.controllerClass },
     });
     new ControllerServices(this, 'Services', { namespace: this.namespace, ...(props.service ?? {}) });
     const webhook = this.admissionWebhook
-      ? new AdmissionWebhook(this, 'AdmissionWebhook', { namespace: this.namespace, timeoutSeconds: webhookTimeoutSeconds, watchNamespace })
+      ? new AdmissionWebhook(this, 'AdmissionWebhook', { namespace: this.namespace, timeoutSeconds: webhookTimeoutSeconds, watchNamespace, webhookName: clusterNames.webhook })
       : undefined;
     new ControllerDeployment(this, 'Deployment', {
       namespace: this.namespace,
@@ -191,6 +209,7 @@ export class ModSecurityController extends Construct {
       wafPolicy,
       watchNamespace,
       config: this.config,
+      controllerClass: clusterNames.controllerClass,
     });
     new ControllerPolicies(this, 'Policies', { namespace: this.namespace, admissionWebhook: this.admissionWebhook, metricsScrapers, apiServerCidrs, watchNamespace });
   }
@@ -199,6 +218,11 @@ export class ModSecurityController extends Construct {
   public get serviceRef(): string {
     return `${this.namespace}/${NAMES.service}`;
   }
+}
+
+/** The fingerprint entry of `proxy-set-headers`: the default map, or the same value under another header name. */
+function fingerprintHeader(name: string | undefined): Readonly<Record<string, string>> {
+  return name === undefined ? DEFAULT_PROXY_SET_HEADERS : { [name]: DEFAULT_PROXY_SET_HEADERS['ssl-client-fingerprint'] };
 }
 
 /** Default metrics scrapers: the Prometheus pods of the kube-prometheus-stack prerequisite (namespace `monitoring`). */
