@@ -4,7 +4,7 @@
  * of an EchoApp), and assert on the YAML it writes. Needs the npm registry or a warm npm cache (`--prefer-offline`).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { objectsOf, readTree } from '../support/dist';
@@ -52,6 +52,11 @@ try { require('aks-waf-mtls-edge/azure'); out.azure = 'loaded'; } catch (e) { ou
 try { require('aks-waf-mtls-edge/build/package/lib/core/validation'); out.deep = 'loaded'; } catch (e) { out.deep = e.code; }
 try { new m.WafPolicy({ denySourceIps: [{ sources: ['34.242.209.999'] }] }); out.error = 'none'; }
 catch (e) { out.error = { isValidationError: e instanceof m.ValidationError, field: e.field, value: e.value, fix: typeof e.fix }; }
+// A second installed copy (as when another library of the app depends on the package): vendor/node_modules holds a
+// copy of the installed package; its dependencies resolve from the consumer's node_modules.
+const other = require('./vendor/node_modules/aks-waf-mtls-edge');
+try { new other.WafPolicy({ denySourceIps: [{ sources: ['34.242.209.999'] }] }); out.otherCopy = 'none'; }
+catch (e) { out.otherCopy = { distinctClass: other.ValidationError !== m.ValidationError, instanceOf: e instanceof m.ValidationError, isValidationError: m.ValidationError.isValidationError(e) }; }
 process.stdout.write(JSON.stringify(out));
 `;
 
@@ -67,6 +72,7 @@ describe('consumer: the packed library installed into an empty project', () => {
     mkdirSync(consumer);
     writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'edge-consumer', version: '1.0.0', private: true }, null, 2));
     npm(['install', '--prefer-offline', '--no-audit', '--no-fund', pack.tarball, ...REQUIRED_PEERS.map((p) => `${p}@${installedVersion(p)}`)], consumer);
+    cpSync(join(consumer, 'node_modules', 'aks-waf-mtls-edge'), join(consumer, 'vendor', 'node_modules', 'aks-waf-mtls-edge'), { recursive: true });
   }, 180_000);
 
   afterAll(() => {
@@ -202,6 +208,11 @@ describe('consumer: the packed library installed into an empty project', () => {
   test('a bad input throws the exported ValidationError naming the field, the value and the fix', () => {
     const out = JSON.parse(execFileSync(process.execPath, ['-e', PROBE], { cwd: consumer, encoding: 'utf8' }));
     expect(out.error).toEqual({ isValidationError: true, field: 'waf.denySourceIps[0].sources[0]', value: '34.242.209.999', fix: 'string' });
+  });
+
+  test('ValidationError.isValidationError recognises an error thrown by a second installed copy (instanceof does not)', () => {
+    const out = JSON.parse(execFileSync(process.execPath, ['-e', PROBE], { cwd: consumer, encoding: 'utf8' }));
+    expect(out.otherCopy).toEqual({ distinctClass: true, instanceOf: false, isValidationError: true });
   });
 
   test('packing the repository itself ships nothing else either (npm pack --dry-run at the root)', () => {
