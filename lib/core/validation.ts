@@ -173,6 +173,7 @@ export interface UrlCheckOptions {
  */
 export function checkUrl(field: string, value: string, options: UrlCheckOptions): string {
   const fix = `use a URL such as ${options.example}`;
+  // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
   if (typeof value !== 'string' || value.length === 0 || value.length > 2048 || /[\s\u0000-\u001f\u007f]/.test(value)) {
     invalid(field, value, 'is not a URL (empty, too long, or with whitespace or control characters)', fix);
   }

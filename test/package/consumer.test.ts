@@ -112,8 +112,10 @@ describe('consumer: the packed library installed into an empty project', () => {
 
   test('the YAML puts the mTLS Ingress in front of the EchoApp and the WAF rule into the controller', () => {
     const tree = readTree(join(consumer, 'dist'));
-    const objects = objectsOf(tree).map((o) => o.manifest as any); // eslint-disable-line @typescript-eslint/no-explicit-any
-    const find = (kind: string, namespace: string, name: string): any => objects.find((o) => o.kind === kind && o.metadata.namespace === namespace && o.metadata.name === name); // eslint-disable-line @typescript-eslint/no-explicit-any
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const objects = objectsOf(tree).map((o) => o.manifest as any);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const find = (kind: string, namespace: string, name: string): any => objects.find((o) => o.kind === kind && o.metadata.namespace === namespace && o.metadata.name === name);
 
     const ingress = find('Ingress', 'echo', 'echo');
     expect(tree.has('30-apps/echo_ingress_echo.yaml')).toBe(true);
@@ -163,7 +165,8 @@ describe('consumer: the packed library installed into an empty project', () => {
     }));
     tsc(['-p', dir], dir);
     execFileSync(process.execPath, [join('out', 'main.js')], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    const objects = objectsOf(readTree(join(dir, 'dist'))).map((o) => o.manifest as any); // eslint-disable-line @typescript-eslint/no-explicit-any
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const objects = objectsOf(readTree(join(dir, 'dist'))).map((o) => o.manifest as any);
     const ingress = objects.find((o) => o.kind === 'Ingress');
     expect(ingress.metadata.annotations[`${P}auth-tls-match-cn`]).toBe('CN=(?:hospital-a)(?:,|$)|^$');
     expect(objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'ingress-nginx-waf-policy').data['policy.conf']).toContain('REQUEST_HEADERS:user');

@@ -12,7 +12,8 @@ type Library = typeof copyA;
 function secondCopy(): Library {
   let lib: Library | undefined;
   jest.isolateModules(() => {
-    lib = require('../../lib') as Library; // eslint-disable-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    lib = require('../../lib') as Library;
   });
   return lib!;
 }

@@ -28,7 +28,7 @@ function modelFor(apiVersion: string, kind: string): ModelClass {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     mod = require(`${pkg}/${apiVersion}`);
   } catch (err) {
-    throw new Error(`no schema for ${apiVersion} in ${pkg}: ${(err as Error).message.split('\n')[0]}`);
+    throw new Error(`no schema for ${apiVersion} in ${pkg}: ${(err as Error).message.split('\n')[0]}`, { cause: err });
   }
   const model = mod[kind];
   if (!model) throw new Error(`no schema for ${apiVersion} ${kind} in ${pkg}`);
@@ -41,6 +41,6 @@ export function validateManifest(manifest: { apiVersion: string; kind: string; m
   try {
     new Model(manifest).validate();
   } catch (err) {
-    throw new Error(`${manifest.apiVersion} ${manifest.kind} "${manifest.metadata?.name}" does not match its schema: ${(err as Error).message}`);
+    throw new Error(`${manifest.apiVersion} ${manifest.kind} "${manifest.metadata?.name}" does not match its schema: ${(err as Error).message}`, { cause: err });
   }
 }
