@@ -13,7 +13,13 @@ import { ALLOWED_PACKAGE_PATH, buildAndPack, installedVersion, npm, PackResult, 
 import { REPO_ROOT } from './public-api';
 
 const P = 'nginx.ingress.kubernetes.io/';
-const REQUIRED_PEERS = ['cdk8s', 'cdk8s-plus-27', 'constructs'];
+const REQUIRED_PEERS = ['cdk8s', 'constructs'];
+/**
+ * What the consumer app itself depends on besides the package: cdk8s-plus-27, whose L1 types the app (and the
+ * examples, like a team's existing app) uses. Installed after the package, without optional dependencies: its only
+ * optional dependency is `backport`, which brings axios 0.27 (CVE-2023-45857) and is not needed at run time.
+ */
+const APP_DEPENDENCIES = ['cdk8s-plus-27'];
 
 /** The consumer's app, as a platform team would write it against the installed package. */
 const APP = `import { App } from 'cdk8s';
@@ -60,10 +66,30 @@ catch (e) { out.otherCopy = { distinctClass: other.ValidationError !== m.Validat
 process.stdout.write(JSON.stringify(out));
 `;
 
+/** The part of `npm ls --json` read here. */
+interface NpmTree {
+  readonly dependencies?: Record<string, NpmTree>;
+}
+
+/** Every package name in an `npm ls --all --json` tree. */
+function namesIn(tree: NpmTree): Set<string> {
+  const names = new Set<string>();
+  const walk = (t: NpmTree): void => {
+    for (const [name, child] of Object.entries(t.dependencies ?? {})) {
+      names.add(name);
+      walk(child);
+    }
+  };
+  walk(tree);
+  return names;
+}
+
 describe('consumer: the packed library installed into an empty project', () => {
   let work: string;
   let consumer: string;
   let pack: PackResult;
+  /** `npm ls --all --json` after installing the package and its required peers only. */
+  let packageOnly: NpmTree;
 
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), 'aks-edge-consumer-'));
@@ -72,6 +98,8 @@ describe('consumer: the packed library installed into an empty project', () => {
     mkdirSync(consumer);
     writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'edge-consumer', version: '1.0.0', private: true }, null, 2));
     npm(['install', '--prefer-offline', '--no-audit', '--no-fund', pack.tarball, ...REQUIRED_PEERS.map((p) => `${p}@${installedVersion(p)}`)], consumer);
+    packageOnly = JSON.parse(npm(['ls', '--all', '--json'], consumer)) as NpmTree;
+    npm(['install', '--prefer-offline', '--no-audit', '--no-fund', '--omit=optional', ...APP_DEPENDENCIES.map((p) => `${p}@${installedVersion(p)}`)], consumer);
     cpSync(join(consumer, 'node_modules', 'aks-waf-mtls-edge'), join(consumer, 'vendor', 'node_modules', 'aks-waf-mtls-edge'), { recursive: true });
   }, 180_000);
 
@@ -97,6 +125,18 @@ describe('consumer: the packed library installed into an empty project', () => {
     expect(existsSync(join(consumer, 'node_modules', '@cdktf'))).toBe(false);
     // `npm ls` exits non-zero on a missing or invalid dependency (an optional peer that is absent is neither).
     expect(() => npm(['ls', '--all', 'aks-waf-mtls-edge'], consumer)).not.toThrow();
+  });
+
+  test('passes on no cdk8s-plus-27, backport or axios: the package and its peers install none of them', () => {
+    const names = namesIn(packageOnly);
+    expect([...names]).toEqual(expect.arrayContaining(['aks-waf-mtls-edge', ...REQUIRED_PEERS]));
+    expect([...names].filter((n) => ['cdk8s-plus-27', 'backport', 'axios'].includes(n))).toEqual([]);
+  });
+
+  test('an app that uses cdk8s-plus-27 itself keeps backport and axios out with --omit=optional', () => {
+    expect(existsSync(join(consumer, 'node_modules', 'cdk8s-plus-27', 'package.json'))).toBe(true);
+    expect(existsSync(join(consumer, 'node_modules', 'backport'))).toBe(false);
+    expect(existsSync(join(consumer, 'node_modules', 'axios'))).toBe(false);
   });
 
   test('a strict TypeScript app type-checks against the shipped declarations (no skipLibCheck) and runs', () => {
