@@ -71,7 +71,8 @@ export function validateBuiltIn(manifest: { apiVersion: string; kind: string; me
   const name = byGvk.get(`${manifest.apiVersion} ${manifest.kind}`);
   if (!name) throw new Error(`${manifest.apiVersion} ${manifest.kind} is not served by Kubernetes ${version} (imports/k8s.definitions.json)`);
   const validate = ajv.getSchema(`k8s#/definitions/${name}`) as ValidateFunction;
-  if (!validate(manifest)) {
+  const data: unknown = manifest; // ajv's validate is a type guard: test a copy of the reference, keep `manifest` typed
+  if (!validate(data)) {
     const e = validate.errors![0];
     const detail = e.keyword === 'additionalProperties' ? `has unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"` : e.message;
     throw new Error(`${manifest.apiVersion} ${manifest.kind} "${manifest.metadata?.name}" does not match the Kubernetes ${version} schema: ${e.instancePath || '/'} ${detail}`);
