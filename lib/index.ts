@@ -3,7 +3,7 @@
  * authentication in front of services on AKS.
  *
  * This is the package's main entry (`aks-waf-mtls-edge`): everything that renders Kubernetes objects. It needs only
- * the peers `cdk8s`, `cdk8s-plus-27` and `constructs`. The CDKTF side (the AKS cluster and its Azure resources)
+ * the peers `cdk8s` and `constructs`. The CDKTF side (the AKS cluster and its Azure resources)
  * is a separate entry, `aks-waf-mtls-edge/azure`, so that a cdk8s-only app never loads `cdktf`.
  *
  * Everything exported here is the public API and follows semantic versioning; anything reached by a deep import

@@ -2,4 +2,4 @@
  * The Kubernetes API types every construct builds its objects from (the L1 classes `KubeDeployment`, `KubeService`,
  * ...). One module, so the Kubernetes version the library types for is chosen in one place.
  */
-export * from 'cdk8s-plus-27/lib/imports/k8s';
+export * from '../../imports/k8s';

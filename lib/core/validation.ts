@@ -1,8 +1,25 @@
 /**
+ * The brand every {@link ValidationError} carries: a registry symbol (`Symbol.for`), so two copies of the package
+ * agree on it. The key names the package; changing it would break recognition across versions.
+ */
+const VALIDATION_ERROR_BRAND = Symbol.for('aks-waf-mtls-edge.ValidationError');
+
+/**
  * Validation errors shared by every construct. A message always names the field, the bad value and the fix,
- * so a failed `npm run synth` tells the user exactly what to change (and writes nothing).
+ * so a failed `npm run synth` tells the user exactly what to change (and writes nothing). Recognise one with
+ * {@link ValidationError.isValidationError}, not `instanceof` (which fails across two installed copies).
  */
 export class ValidationError extends Error {
+  /**
+   * Whether `x` is a {@link ValidationError} from any installed copy of this package. Use it instead of
+   * `instanceof`: when an app ends up with two copies (a library of yours depends on one version, the app on
+   * another), each copy has its own class and `instanceof` is false for the other's errors. The check reads a brand
+   * registered with `Symbol.for`, which is one symbol per JavaScript realm, whatever copy created it.
+   */
+  public static isValidationError(x: unknown): x is ValidationError {
+    return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[VALIDATION_ERROR_BRAND] === true;
+  }
+
   /** Path of the offending field, e.g. `waf.denySourceIps[2]`. */
   public readonly field: string;
   /** The rejected value as the user gave it. */
@@ -16,6 +33,7 @@ export class ValidationError extends Error {
     this.field = field;
     this.value = value;
     this.fix = fix;
+    Object.defineProperty(this, VALIDATION_ERROR_BRAND, { value: true });
   }
 }
 
@@ -155,6 +173,7 @@ export interface UrlCheckOptions {
  */
 export function checkUrl(field: string, value: string, options: UrlCheckOptions): string {
   const fix = `use a URL such as ${options.example}`;
+  // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
   if (typeof value !== 'string' || value.length === 0 || value.length > 2048 || /[\s\u0000-\u001f\u007f]/.test(value)) {
     invalid(field, value, 'is not a URL (empty, too long, or with whitespace or control characters)', fix);
   }

@@ -66,6 +66,9 @@ export const PROXY_SET_HEADERS = declare<ConfigMapRef>({
 });
 
 const HEADER_NAME = /^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$/;
+/** What a proxy-set-headers value may not hold once its nginx variables are removed: control characters, quotes, `\`, `;`, braces. */
+// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
+const UNSAFE_HEADER_VALUE = /[\u0000-\u001f\u007f"'\\;{}]/;
 
 /**
  * One entry of the `proxy-set-headers` ConfigMap. nginx.tmpl writes `proxy_set_header {{ $k }} {{ $v | quote }};`:
@@ -77,7 +80,7 @@ export const PROXY_SET_HEADER_ENTRY = declare<{ readonly name: string; readonly 
   doc: 'Header name → value (nginx variables allowed) sent to every upstream.',
   render: (field, entry) => {
     if (typeof entry?.name !== 'string' || !HEADER_NAME.test(entry.name)) invalid(`${field}.name`, entry?.name, 'is not a header name', 'use letters, digits and single dashes, e.g. "ssl-client-fingerprint"');
-    if (typeof entry.value !== 'string' || entry.value === '' || /[\u0000-\u001f\u007f"'\\;{}]/.test(entry.value.replace(/\$\{?[a-z_][a-z0-9_]*\}?/g, ''))) {
+    if (typeof entry.value !== 'string' || entry.value === '' || UNSAFE_HEADER_VALUE.test(entry.value.replace(/\$\{?[a-z_][a-z0-9_]*\}?/g, ''))) {
       invalid(`${field}.value`, entry.value, 'is empty or contains quotes, backslashes, ; { } or control characters', 'use a plain value or an nginx variable such as "$ssl_client_fingerprint"');
     }
     return entry.value;

@@ -215,7 +215,7 @@ function stage(out: OutputPath, txn: string, staged: Staged[]): string {
 
 /** Turns an expected failure into one line naming the file and the cause; other errors pass unchanged. */
 function explain(err: unknown, outputs: readonly OutputPath[], staged: readonly Staged[]): unknown {
-  if (err instanceof SynthError || err instanceof ValidationError || !isErrno(err)) return err;
+  if (err instanceof SynthError || ValidationError.isValidationError(err) || !isErrno(err)) return err;
   const show = (path: string): string => {
     for (const s of staged) {
       if (path === s.scratch || path.startsWith(`${s.scratch}/`)) {

@@ -294,6 +294,7 @@ export function checkPcreRegex(field: string, pattern: string, options: PcreChec
   if (typeof pattern !== 'string' || pattern.length === 0) invalid(field, pattern, 'is empty', 'give a regular expression such as "^admin$"');
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(pattern)) invalid(field, pattern, 'contains a control character (CR, LF, TAB, ...)', 'use \\r, \\n or \\t escapes inside the regex instead of raw control characters');
+  // eslint-disable-next-line no-control-regex -- \u0000 bounds the ASCII range; the class matches what is outside it
   if (/[^\u0000-\u007f]/.test(pattern)) invalid(field, pattern, 'contains non-ASCII characters', 'use \\x escapes for non-ASCII bytes');
   const bad = /["'`]/.exec(pattern);
   if (bad) invalid(field, pattern, `contains ${JSON.stringify(bad[0])}, which would end the quoted rule text`, 'write quotes as \\x22 (") or \\x27 (\') and backticks as \\x60 in the regex');

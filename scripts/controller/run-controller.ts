@@ -247,7 +247,7 @@ export async function runController(cp: ControlPlane, distRoot: string, artifact
     // testTemplate writes into os.TempDir()/nginx, nginx.go 648); PATH finds node for the shim.
     { PATH: process.env.PATH, ...env, NGINX_BINARY: shim, EDGE_NGINX_SHIM_DIR: shimDir });
 
-  let logBeforeStop = '';
+  let logBeforeStop: string;
   const hosts = all.filter((o) => o.kind === 'Ingress').flatMap((o) => ((o.spec as { rules?: { host?: string }[] }).rules ?? []).map((r) => r.host ?? ''));
   try {
     await waitFor(proc, options.timeoutMs ?? 180000, () => {

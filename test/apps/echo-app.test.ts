@@ -3,7 +3,8 @@ import { ECHO_IMAGE, EchoApp, EchoAppProps } from '../../lib/apps/echo-app';
 import { validateManifest } from '../support/schema';
 import { hardeningViolations, restrictedViolations } from '../security/pod-security';
 
-function synth(props: Partial<EchoAppProps> = {}): any[] { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function synth(props: Partial<EchoAppProps> = {}): any[] {
   const chart = Testing.chart();
   new EchoApp(chart, 'echo', { namespace: 'echo', ingressController: { namespace: 'ingress-nginx' }, ...props });
   return Testing.synth(chart);

@@ -134,7 +134,8 @@ describe('reading dist', () => {
 
 describe('ConfigMaps mounted into the controller (the WAF policy file)', () => {
   /** The fixture converted to a mounted policy, with the Deployment edited; removed after the test. */
-  function withDeployment(edit: (deployment: any) => void, fn: (dist: string) => void): void { // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  function withDeployment(edit: (deployment: any) => void, fn: (dist: string) => void): void {
     const dist = withMountedPolicy(FIXTURE_DIST);
     try {
       const model = readEdgeModel(dist);
@@ -391,7 +392,7 @@ describe('prerequisites', () => {
   test('fails with the exact install command when Debian packages are missing', () => {
     const probe = (): string[] => ['/usr/lib/nginx/modules/ngx_http_modsecurity_module.so (Debian package libnginx-mod-http-modsecurity)'];
     expect(() => engineAvailability({}, probe)).toThrow(INSTALL_COMMAND);
-    expect(() => engineAvailability({}, probe)).toThrow(/needs packages that are not installed:\n  - \/usr\/lib\/nginx\/modules\/ngx_http_modsecurity_module.so/);
+    expect(() => engineAvailability({}, probe)).toThrow(/needs packages that are not installed:\n {2}- \/usr\/lib\/nginx\/modules\/ngx_http_modsecurity_module.so/);
     expect(INSTALL_COMMAND).toBe('sudo apt-get install -y --no-install-recommends nginx-light libnginx-mod-http-modsecurity modsecurity-crs openssl');
   });
 

@@ -4,7 +4,8 @@ import { validateManifest } from '../support/schema';
 
 const P = 'nginx.ingress.kubernetes.io/';
 
-function synthExample(): any[] { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function synthExample(): any[] {
   const app = buildExistingApp();
   const chart = app.node.children.find((c): c is Chart => c instanceof Chart);
   if (!chart) throw new Error('the example has no chart');
@@ -13,7 +14,8 @@ function synthExample(): any[] { // eslint-disable-line @typescript-eslint/no-ex
 
 describe('example 1: an existing app adds an mTLS-protected, WAF-guarded ingress', () => {
   const objects = synthExample();
-  const find = (kind: string, name: string): any => objects.find((o) => o.kind === kind && o.metadata.name === name); // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const find = (kind: string, name: string): any => objects.find((o) => o.kind === kind && o.metadata.name === name);
 
   test('every object it emits is schema-valid', () => {
     expect(objects.length).toBeGreaterThan(20);

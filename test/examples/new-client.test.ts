@@ -11,7 +11,8 @@ describe('example 2: an operator adds a new client and a WAF exclusion', () => {
   const after = renderTree(renderObjects(buildEdgeApp(WITH_NEW_CLIENT)));
   const changed = [...after.keys()].filter((f) => before.get(f) !== after.get(f)).sort();
   const removed = [...before.keys()].filter((f) => !after.has(f));
-  const objectIn = (file: string): any => objectsOf(new Map([[file, after.get(file)!]]))[0].manifest; // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const objectIn = (file: string): any => objectsOf(new Map([[file, after.get(file)!]]))[0].manifest;
 
   test('changes only the client certificate, the allow-list and the WAF policy', () => {
     expect(removed).toEqual([]);

@@ -23,7 +23,8 @@ function setup(overrides: Partial<MtlsIngressProps> = {}, clientAuth: Partial<Mt
   return { chart, ingress, ca };
 }
 
-function ingressOf(chart: Chart): any { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function ingressOf(chart: Chart): any {
   return Testing.synth(chart).find((o) => o.kind === 'Ingress');
 }
 

@@ -5,14 +5,16 @@ import { renderObjects } from '../../lib/synth/render';
 import { validateManifest } from '../support/schema';
 import { generateTestPki } from './pki';
 
-function objects(config: EdgeDeploymentConfig): any[] { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function objects(config: EdgeDeploymentConfig): any[] {
   return renderObjects(buildEdgeApp(config)).map((o) => ({ folder: o.layer.folder, ...o.manifest }));
 }
 const withMtls = (mtls: Partial<EdgeDeploymentConfig['mtls']>): EdgeDeploymentConfig => ({ ...REFERENCE_DEPLOYMENT, mtls: { ...REFERENCE_DEPLOYMENT.mtls, ...mtls } });
 
 describe('reference deployment: mTLS path', () => {
   const all = objects(REFERENCE_DEPLOYMENT);
-  const find = (kind: string, name: string, namespace?: string): any => all.find((o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === namespace); // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const find = (kind: string, name: string, namespace?: string): any => all.find((o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === namespace);
 
   test('has the app and client-certificate namespaces, staging and production issuers, two clients', () => {
     expect(find('Namespace', 'echo').folder).toBe('00-cluster');

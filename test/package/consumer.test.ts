@@ -4,7 +4,7 @@
  * of an EchoApp), and assert on the YAML it writes. Needs the npm registry or a warm npm cache (`--prefer-offline`).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { objectsOf, readTree } from '../support/dist';
@@ -13,7 +13,13 @@ import { ALLOWED_PACKAGE_PATH, buildAndPack, installedVersion, npm, PackResult, 
 import { REPO_ROOT } from './public-api';
 
 const P = 'nginx.ingress.kubernetes.io/';
-const REQUIRED_PEERS = ['cdk8s', 'cdk8s-plus-27', 'constructs'];
+const REQUIRED_PEERS = ['cdk8s', 'constructs'];
+/**
+ * What the consumer app itself depends on besides the package: cdk8s-plus-27, whose L1 types the app (and the
+ * examples, like a team's existing app) uses. Installed after the package, without optional dependencies: its only
+ * optional dependency is `backport`, which brings axios 0.27 (CVE-2023-45857) and is not needed at run time.
+ */
+const APP_DEPENDENCIES = ['cdk8s-plus-27'];
 
 /** The consumer's app, as a platform team would write it against the installed package. */
 const APP = `import { App } from 'cdk8s';
@@ -52,13 +58,38 @@ try { require('aks-waf-mtls-edge/azure'); out.azure = 'loaded'; } catch (e) { ou
 try { require('aks-waf-mtls-edge/build/package/lib/core/validation'); out.deep = 'loaded'; } catch (e) { out.deep = e.code; }
 try { new m.WafPolicy({ denySourceIps: [{ sources: ['34.242.209.999'] }] }); out.error = 'none'; }
 catch (e) { out.error = { isValidationError: e instanceof m.ValidationError, field: e.field, value: e.value, fix: typeof e.fix }; }
+// A second installed copy (as when another library of the app depends on the package): vendor/node_modules holds a
+// copy of the installed package; its dependencies resolve from the consumer's node_modules.
+const other = require('./vendor/node_modules/aks-waf-mtls-edge');
+try { new other.WafPolicy({ denySourceIps: [{ sources: ['34.242.209.999'] }] }); out.otherCopy = 'none'; }
+catch (e) { out.otherCopy = { distinctClass: other.ValidationError !== m.ValidationError, instanceOf: e instanceof m.ValidationError, isValidationError: m.ValidationError.isValidationError(e) }; }
 process.stdout.write(JSON.stringify(out));
 `;
+
+/** The part of `npm ls --json` read here. */
+interface NpmTree {
+  readonly dependencies?: Record<string, NpmTree>;
+}
+
+/** Every package name in an `npm ls --all --json` tree. */
+function namesIn(tree: NpmTree): Set<string> {
+  const names = new Set<string>();
+  const walk = (t: NpmTree): void => {
+    for (const [name, child] of Object.entries(t.dependencies ?? {})) {
+      names.add(name);
+      walk(child);
+    }
+  };
+  walk(tree);
+  return names;
+}
 
 describe('consumer: the packed library installed into an empty project', () => {
   let work: string;
   let consumer: string;
   let pack: PackResult;
+  /** `npm ls --all --json` after installing the package and its required peers only. */
+  let packageOnly: NpmTree;
 
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), 'aks-edge-consumer-'));
@@ -67,6 +98,9 @@ describe('consumer: the packed library installed into an empty project', () => {
     mkdirSync(consumer);
     writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'edge-consumer', version: '1.0.0', private: true }, null, 2));
     npm(['install', '--prefer-offline', '--no-audit', '--no-fund', pack.tarball, ...REQUIRED_PEERS.map((p) => `${p}@${installedVersion(p)}`)], consumer);
+    packageOnly = JSON.parse(npm(['ls', '--all', '--json'], consumer)) as NpmTree;
+    npm(['install', '--prefer-offline', '--no-audit', '--no-fund', '--omit=optional', ...APP_DEPENDENCIES.map((p) => `${p}@${installedVersion(p)}`)], consumer);
+    cpSync(join(consumer, 'node_modules', 'aks-waf-mtls-edge'), join(consumer, 'vendor', 'node_modules', 'aks-waf-mtls-edge'), { recursive: true });
   }, 180_000);
 
   afterAll(() => {
@@ -93,6 +127,18 @@ describe('consumer: the packed library installed into an empty project', () => {
     expect(() => npm(['ls', '--all', 'aks-waf-mtls-edge'], consumer)).not.toThrow();
   });
 
+  test('passes on no cdk8s-plus-27, backport or axios: the package and its peers install none of them', () => {
+    const names = namesIn(packageOnly);
+    expect([...names]).toEqual(expect.arrayContaining(['aks-waf-mtls-edge', ...REQUIRED_PEERS]));
+    expect([...names].filter((n) => ['cdk8s-plus-27', 'backport', 'axios'].includes(n))).toEqual([]);
+  });
+
+  test('an app that uses cdk8s-plus-27 itself keeps backport and axios out with --omit=optional', () => {
+    expect(existsSync(join(consumer, 'node_modules', 'cdk8s-plus-27', 'package.json'))).toBe(true);
+    expect(existsSync(join(consumer, 'node_modules', 'backport'))).toBe(false);
+    expect(existsSync(join(consumer, 'node_modules', 'axios'))).toBe(false);
+  });
+
   test('a strict TypeScript app type-checks against the shipped declarations (no skipLibCheck) and runs', () => {
     writeFileSync(join(consumer, 'app.ts'), APP);
     writeFileSync(join(consumer, 'tsconfig.json'), JSON.stringify({
@@ -106,8 +152,10 @@ describe('consumer: the packed library installed into an empty project', () => {
 
   test('the YAML puts the mTLS Ingress in front of the EchoApp and the WAF rule into the controller', () => {
     const tree = readTree(join(consumer, 'dist'));
-    const objects = objectsOf(tree).map((o) => o.manifest as any); // eslint-disable-line @typescript-eslint/no-explicit-any
-    const find = (kind: string, namespace: string, name: string): any => objects.find((o) => o.kind === kind && o.metadata.namespace === namespace && o.metadata.name === name); // eslint-disable-line @typescript-eslint/no-explicit-any
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const objects = objectsOf(tree).map((o) => o.manifest as any);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const find = (kind: string, namespace: string, name: string): any => objects.find((o) => o.kind === kind && o.metadata.namespace === namespace && o.metadata.name === name);
 
     const ingress = find('Ingress', 'echo', 'echo');
     expect(tree.has('30-apps/echo_ingress_echo.yaml')).toBe(true);
@@ -157,7 +205,8 @@ describe('consumer: the packed library installed into an empty project', () => {
     }));
     tsc(['-p', dir], dir);
     execFileSync(process.execPath, [join('out', 'main.js')], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    const objects = objectsOf(readTree(join(dir, 'dist'))).map((o) => o.manifest as any); // eslint-disable-line @typescript-eslint/no-explicit-any
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const objects = objectsOf(readTree(join(dir, 'dist'))).map((o) => o.manifest as any);
     const ingress = objects.find((o) => o.kind === 'Ingress');
     expect(ingress.metadata.annotations[`${P}auth-tls-match-cn`]).toBe('CN=(?:hospital-a)(?:,|$)|^$');
     expect(objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'ingress-nginx-waf-policy').data['policy.conf']).toContain('REQUEST_HEADERS:user');
@@ -202,6 +251,11 @@ describe('consumer: the packed library installed into an empty project', () => {
   test('a bad input throws the exported ValidationError naming the field, the value and the fix', () => {
     const out = JSON.parse(execFileSync(process.execPath, ['-e', PROBE], { cwd: consumer, encoding: 'utf8' }));
     expect(out.error).toEqual({ isValidationError: true, field: 'waf.denySourceIps[0].sources[0]', value: '34.242.209.999', fix: 'string' });
+  });
+
+  test('ValidationError.isValidationError recognises an error thrown by a second installed copy (instanceof does not)', () => {
+    const out = JSON.parse(execFileSync(process.execPath, ['-e', PROBE], { cwd: consumer, encoding: 'utf8' }));
+    expect(out.otherCopy).toEqual({ distinctClass: true, instanceOf: false, isValidationError: true });
   });
 
   test('packing the repository itself ships nothing else either (npm pack --dry-run at the root)', () => {

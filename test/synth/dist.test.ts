@@ -21,7 +21,7 @@ describe('committed dist/', () => {
       try {
         validateManifest(manifest);
       } catch (err) {
-        throw new Error(`dist/${file}: ${(err as Error).message}`);
+        throw new Error(`dist/${file}: ${(err as Error).message}`, { cause: err });
       }
     }
   });

@@ -6,7 +6,7 @@ export function validationErrorOf(fn: () => unknown): ValidationError {
     fn();
   } catch (err) {
     if (err instanceof ValidationError) return err;
-    throw new Error(`expected a ValidationError, got ${String(err)}`);
+    throw new Error(`expected a ValidationError, got ${String(err)}`, { cause: err });
   }
   throw new Error('expected a ValidationError, but nothing was thrown');
 }

@@ -37,7 +37,7 @@ export function openssl(args: readonly string[], cwd?: string): string {
     return execFileSync('openssl', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (err) {
     const e = err as { stderr?: string; message: string };
-    throw new Error(`openssl ${args.join(' ')} failed: ${e.stderr?.trim() || e.message}`);
+    throw new Error(`openssl ${args.join(' ')} failed: ${e.stderr?.trim() || e.message}`, { cause: err });
   }
 }
 

@@ -1,2 +1,0 @@
-/** Applications served behind the edge. */
-export * from './echo-app';
