@@ -75,7 +75,7 @@ function main(): number {
     console.log(formatSummary(summary, performance.now() - started));
     return 0;
   } catch (err) {
-    if (err instanceof ValidationError) {
+    if (ValidationError.isValidationError(err)) {
       console.error(`synth failed, nothing was changed: ${err.message}`);
       return 1;
     }
