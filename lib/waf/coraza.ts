@@ -48,7 +48,11 @@ import { ROUTED_HOST_VARIABLE } from './transaction-facts';
  *   percent-decoded once (internal/corazawaf/transaction.go lines 834-864), where libmodsecurity keeps the raw path.
  *   A second `t:urlDecode` would read `/%2561pi` as `/api` while Envoy and the backend see `/%61pi`: path-scoped
  *   rules get {@link CORAZA_PATH_TRANSFORMS} instead.
- * - Audit log: the same JSON record settings (`SecAuditLog /dev/stdout`, the Envoy container's log).
+ * - Audit log: the same JSON record settings (`SecAuditLog /dev/stdout`, the Envoy container's log). Coraza sets no
+ *   `RESPONSE_STATUS` once a request is interrupted (internal/corazawaf/transaction.go `ProcessResponseHeaders`, lines
+ *   1164-1167), so the audit-context rule (10030) names the routed host only on relevant upstream answers (FULL mode);
+ *   a WAF block's record names the `:authority` Envoy routed on in `server_id` and `request.uri` (waf.go lines
+ *   216-220), and its rule in `messages`.
  */
 
 /** Coraza version of the Built On Envoy composer module (its go.mod). */

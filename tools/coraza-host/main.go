@@ -98,6 +98,7 @@ func main() {
 			}
 			_, err := regexWAF(pattern)
 			writeJSON(w, map[string]any{"ok": err == nil, "error": errString(err)})
+			w.Flush()
 		}
 	case *matchRegex:
 		for in.Scan() {
@@ -117,6 +118,7 @@ func main() {
 			return
 		}
 		writeJSON(w, map[string]any{"loaded": true, "mode": mode})
+		w.Flush()
 		var reqs []request
 		for in.Scan() {
 			var r request
