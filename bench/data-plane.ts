@@ -154,9 +154,9 @@ export const WORKLOADS: readonly Workload[] = [
   { id: 'portal-get', title: 'GET portal page → 3 KiB HTML', method: 'GET', path: '/portal/appointments', headers: BROWSER_HEADERS },
 ];
 
-/** Bodies the backend answers with. */
-const API_RESPONSE = JSON.stringify({ results: Array.from({ length: 6 }, (_, i) => ({ id: 40 + i, name: `Patient ${40 + i}`, ward: '3B', admitted: '2026-11-02', status: 'recovering' })), page: 2 });
-const PORTAL_RESPONSE = `<!doctype html><html><head><title>Appointments</title></head><body><h1>Appointments</h1><table>${Array.from({ length: 24 }, (_, i) => `<tr><td>2026-12-${String(i + 1).padStart(2, '0')}</td><td>09:${String(i * 2).padStart(2, '0')}</td><td>Cardiology</td><td>Ward 3B</td></tr>`).join('')}</table></body></html>`;
+/** Bodies the backend answers with (`/api/` JSON, `/portal/` HTML; also what bench/coraza.ts feeds Coraza's response phases). */
+export const API_RESPONSE = JSON.stringify({ results: Array.from({ length: 6 }, (_, i) => ({ id: 40 + i, name: `Patient ${40 + i}`, ward: '3B', admitted: '2026-11-02', status: 'recovering' })), page: 2 });
+export const PORTAL_RESPONSE = `<!doctype html><html><head><title>Appointments</title></head><body><h1>Appointments</h1><table>${Array.from({ length: 24 }, (_, i) => `<tr><td>2026-12-${String(i + 1).padStart(2, '0')}</td><td>09:${String(i * 2).padStart(2, '0')}</td><td>Cardiology</td><td>Ward 3B</td></tr>`).join('')}</table></body></html>`;
 
 /** What `wrk` reported for one run. */
 export interface WrkResult {
