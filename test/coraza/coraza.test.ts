@@ -17,8 +17,8 @@ const missing = corazaHostMissing();
 if (missing) loudWarning(missing);
 const describeCoraza = missing ? describe.skip : describe;
 
-/** The Coraza config with path-scoped rules decoding REQUEST_FILENAME once more (what the nginx text does). */
-function withNginxPathTransforms(config: CorazaFilterConfig): CorazaFilterConfig {
+/** The Coraza config with path-scoped rules decoding REQUEST_FILENAME once more (the rendering before this fix). */
+function withSecondUrlDecode(config: CorazaFilterConfig): CorazaFilterConfig {
   return { ...config, directives: config.directives.map((l) => l.replace('"t:none,t:normalizePath', '"t:none,t:urlDecode,t:normalizePath')) };
 }
 
@@ -55,8 +55,8 @@ describeCoraza(`real Coraza engine${missing ? ` [SKIPPED: ${missing}]` : ''}`, (
     expect(results.filter((r) => r.id.startsWith('scenario/attack') || /^scenario\/(sqli|xss|traversal|cmdi|log4shell|scanner)-/.test(r.id)).every((r) => r.observed.startsWith('403 (waf 949110)'))).toBe(true);
   });
 
-  test('rejects double-encoded paths into a scope only with Coraza\'s own path transforms (one t:urlDecode more lets them in)', async () => {
-    const old = await runCorazaScenarios({ configOf: (host, state) => withNginxPathTransforms(corazaFilterConfig(referencePolicy(state), host)) });
+  test('rejects double-encoded paths into a scope only without a second t:urlDecode (the previous rendering let them in)', async () => {
+    const old = await runCorazaScenarios({ configOf: (host, state) => withSecondUrlDecode(corazaFilterConfig(referencePolicy(state), host)) });
     const failed = old.filter((r) => !r.passed).map((r) => r.id);
     expect(failed).toEqual(expect.arrayContaining(['path-scope/double-encoded-letter', 'path-scope/exclusion-double-encoded']));
     expect(old.find((r) => r.id === 'path-scope/double-encoded-letter')?.observed).toBe('200 → portal');
