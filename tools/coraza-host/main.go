@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -78,7 +79,18 @@ func main() {
 	compileRegex := flag.Bool("compile-regex", false, "check patterns with Coraza's @rx")
 	matchRegex := flag.Bool("match-regex", false, "match samples with Coraza's @rx")
 	bench := flag.Int("bench", 0, "run every request this many times and print CPU time")
+	cpuProfile := flag.String("cpuprofile", "", "with -bench: write a Go CPU profile to this file")
 	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fatal(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 
 	out, err := protocolOutput()
 	if err != nil {
