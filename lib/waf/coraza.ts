@@ -40,7 +40,9 @@ import { ROUTED_HOST_VARIABLE } from './transaction-facts';
  *   passes on Coraza. Multipart bodies are bounded by `SecRequestBodyLimit` only.
  * - `SecResponseBodyMimeType` replaces the list in Coraza (`directiveSecResponseBodyMimeType`: `strings.Split`) and
  *   appends in libmodsecurity; the base config's three types are therefore listed with the policy's.
- * - Regexes: Coraza compiles `@rx` with Go's `regexp` after prefixing `(?sm)` (internal/operators/rx.go `newRX`), and a
+ * - Regexes: Coraza compiles `@rx` with Go's `regexp` after prefixing `(?s)` (the module is built with the tag
+ *   `coraza.rule.no_regex_multiline`, built-on-envoy extensions/composer/Makefile.common line 9; without it `(?sm)`,
+ *   internal/operators/rx.go `newRX`), and a
  *   pattern it cannot compile fails the whole rule set. Our own regexes are RE2-safe (`\A`, `\z`, no lookaround); the
  *   base config's audit status regex uses a lookahead and gets {@link CORAZA_AUDIT_RELEVANT_STATUS}; user regexes are
  *   checked again with `re2: true` (a ValidationError names the field).

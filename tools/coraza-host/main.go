@@ -4,7 +4,9 @@
 // of stdin, and writes one result line per request on stdout.
 //
 // Our own code: it follows built-on-envoy extensions/composer/waf/waf.go (commit b911ffa) step by step, cited by
-// line, but copies none of it. Envoy's part (codec, path normalization, routing) is modelled by the caller
+// line, but copies none of it. Build it with the module's Coraza build tags (extensions/composer/Makefile.common
+// line 9: coraza.rule.case_sensitive_args_keys, coraza.rule.no_regex_multiline, coraza.rule.mandatory_rule_id_check),
+// as scripts/test-deps/20-go-tools.sh does. Envoy's part (codec, path normalization, routing) is modelled by the caller
 // (test/coraza/envoy-model.ts): a request line here is what reaches the filter.
 //
 // Modes:
