@@ -170,6 +170,24 @@ export interface AllocatedRule {
   readonly mergedInto?: number;
 }
 
+/** What a data plane puts into the shared part of the policy (see {@link WafPolicy.renderRules}). */
+export interface PolicyRuleOptions {
+  /** Rules that set `tx.edge_waf_host` to the routed host (`/host/`), rendered before the custom rules. */
+  readonly routedHostRules: readonly string[];
+  /** `@rx` of the response statuses the audit-context rule fires on (the engine's dialect of "4xx but 404, 5xx"). */
+  readonly auditRelevantStatus: string;
+}
+
+/** A regex a user wrote, with its field path. */
+export interface UserRegex {
+  /** Field path, e.g. `waf.denyRequestHeaders[0].match.regex`. */
+  readonly field: string;
+  /** The pattern as written. */
+  readonly pattern: string;
+  /** The rule matches ignoring case. */
+  readonly caseInsensitive: boolean;
+}
+
 const FIELD = 'waf';
 const HEADER = '# Rendered from a typed WafPolicy (aks-waf-mtls-edge): change the policy, not this text.';
 const METHOD = /^[A-Z]{1,20}$/;
@@ -329,8 +347,6 @@ export class WafPolicy {
    * controller loads after the image's base `modsecurity.conf`; the controller mounts it from its own ConfigMap.
    */
   public renderPolicyFile(): string {
-    const ids = allocateRuleIds(this.rules.map((r) => ({ field: r.field, id: r.rule.id })));
-    const leaders = this.mergeLeaders();
     const lines: string[] = [
       HEADER,
       `SecRuleEngine ${this.mode}`,
@@ -348,6 +364,25 @@ export class WafPolicy {
       'SecAuditLogType Serial',
       'SecAuditLog /dev/stdout',
       `Include ${CRS_ROOT}/crs-setup.conf`,
+      ...this.renderRules({ routedHostRules: renderTransactionFactRules(SETTINGS_RULE_IDS, RULE_TAG_PREFIX), auditRelevantStatus: AUDIT_RELEVANT_STATUS }),
+      `# OWASP CRS v${CRS_VERSION}, loaded once for the whole controller`,
+      `Include ${CRS_RULES_GLOB}`,
+      ...renderRegexLimitRule(this.regexLimits, SETTINGS_RULE_IDS.regexMatchLimit),
+    ];
+    return `${lines.join('\n')}\n`;
+  }
+
+  /**
+   * The part of the policy every data plane renders alike, between the CRS setup file and the CRS rules: the CRS
+   * variables, the audit-context rule, the data plane's rules that put the routed host into `tx.edge_waf_host`
+   * (`options.routedHostRules`), then the custom rules in declaration order (merged exclusions once). Used by the
+   * ingress-nginx policy file ({@link renderPolicyFile}) and the Coraza directives (lib/waf/coraza.ts).
+   * @internal
+   */
+  public renderRules(options: PolicyRuleOptions): string[] {
+    const ids = allocateRuleIds(this.rules.map((r) => ({ field: r.field, id: r.rule.id })));
+    const leaders = this.mergeLeaders();
+    const lines: string[] = [
       secAction(SETTINGS_RULE_IDS.crsVariables, [
         `setvar:tx.blocking_paranoia_level=${this.blockingParanoiaLevel}`,
         `setvar:tx.detection_paranoia_level=${this.detectionParanoiaLevel}`,
@@ -359,9 +394,9 @@ export class WafPolicy {
     if (this.allowedRequestContentTypes) {
       lines.push(secAction(SETTINGS_RULE_IDS.allowedContentTypes, [`setvar:'tx.allowed_request_content_type=${this.allowedRequestContentTypes.map((t) => `|${t}|`).join(' ')}'`]));
     }
-    if (!this.auditLogParts.includes('B')) lines.push(...renderAuditContextRule(SETTINGS_RULE_IDS.auditContext));
+    if (!this.auditLogParts.includes('B')) lines.push(...renderAuditContextRule(SETTINGS_RULE_IDS.auditContext, options.auditRelevantStatus));
     if (this.skipsResponseAnalysis) lines.push(secAction(SETTINGS_RULE_IDS.skipResponseAnalysis, ['setvar:tx.crs_skip_response_analysis=1']));
-    lines.push(...renderTransactionFactRules(SETTINGS_RULE_IDS, RULE_TAG_PREFIX));
+    lines.push(...options.routedHostRules);
     const groups = new Map<number, MergedExclusionMember[]>();
     leaders.forEach((leader, j) => {
       if (!groups.has(leader)) groups.set(leader, []);
@@ -372,9 +407,18 @@ export class WafPolicy {
       if (!members) return;
       lines.push(...(members.length > 1 ? renderMergedExclusion(members, ids[i]) : renderRule(r, ids[i])));
     });
-    lines.push(`# OWASP CRS v${CRS_VERSION}, loaded once for the whole controller`, `Include ${CRS_RULES_GLOB}`);
-    lines.push(...renderRegexLimitRule(this.regexLimits, SETTINGS_RULE_IDS.regexMatchLimit));
-    return `${lines.join('\n')}\n`;
+    return lines;
+  }
+
+  /**
+   * The regexes users wrote (`denyRequestHeaders[n].match.regex`), with their field paths: for data planes whose
+   * regex engine accepts less than the checks of pcre.ts (Coraza's RE2, see lib/waf/coraza.ts).
+   * @internal
+   */
+  public userRegexes(): UserRegex[] {
+    return this.rules.flatMap((r) => (r.kind === 'denyRequestHeaders' && 'regex' in r.rule.match
+      ? [{ field: `${r.field}.match.regex`, pattern: r.rule.match.regex, caseInsensitive: r.rule.ignoreCase === true }]
+      : []));
   }
 
   /** For each rule, the index of the rule that renders it (itself, or the first exclusion of its merge group). */

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the control-plane binaries the cluster tests run, from the Go module proxy, into ${EDGE_CACHE_DIR}/bin:
 # kube-apiserver + kubectl (tools/kube-apiserver), kine (tools/kine), trust-manager (tools/trust-manager) and
-# controller-gen (tools/controller-gen: generates Flux's HelmRelease CRD, see scripts/cluster/crds.ts).
+# controller-gen (tools/controller-gen: generates Flux's HelmRelease CRD, see scripts/cluster/crds.ts), and
+# coraza-host (tools/coraza-host: our Go host running Coraza v3.7.0 + coraza-coreruleset v4.25.0 as the Envoy
+# Gateway WAF filter does, for test/coraza and bench/coraza.ts).
 # CGO is off: no C compiler needed, and kine then uses its pure-Go SQLite driver (modernc.org/sqlite,
 # pkg/drivers/sqlite/sqlite_nocgo.go of kine v0.17.5).
 # Each wrapper module pins its versions (go.mod) and checksums (go.sum); a binary is rebuilt only when its module's
@@ -18,14 +20,17 @@ if ! command -v go >/dev/null; then
   exit 1
 fi
 
-# build <module dir under tools/> <binary names...> -- <packages...>   ($LDFLAGS: linker flags, default none)
+# build <module dir under tools/> <binary names...> -- <packages...>   ($LDFLAGS: linker flags, $TAGS: build tags; default none)
 build() {
   local dir="$ROOT/tools/$1"; shift
   local names=() pkgs=()
   while [ "$1" != "--" ]; do names+=("$1"); shift; done; shift
   pkgs=("$@")
   local stamp
-  stamp="$( (cat "$dir/go.mod" "$dir/go.sum"; echo "${LDFLAGS:-}") | sha256sum | cut -c1-16) $(go env GOVERSION) cgo=0"
+  # Our own sources count too (tools/coraza-host/main.go); the wrappers' tools.go only names what to build.
+  local src f
+  src="$(for f in "$dir"/*.go; do if [ -e "$f" ] && [ "$(basename "$f")" != tools.go ]; then cat "$f"; fi; done)"
+  stamp="$( (cat "$dir/go.mod" "$dir/go.sum"; echo "${LDFLAGS:-}"; if [ -n "${TAGS:-}" ]; then echo "tags=$TAGS"; fi; if [ -n "$src" ]; then echo "$src"; fi) | sha256sum | cut -c1-16) $(go env GOVERSION) cgo=0"
   local fresh=1 n
   for n in "${names[@]}"; do
     [ -x "$BIN/$n" ] && [ "$(cat "$BIN/.$n.stamp" 2>/dev/null)" = "$stamp" ] || fresh=0
@@ -36,7 +41,7 @@ build() {
   fi
   local start=$SECONDS
   echo "test-deps: building ${names[*]} from tools/$(basename "$dir") (first build takes minutes) ..."
-  (cd "$dir" && go build -ldflags="${LDFLAGS:-}" -o "$BIN/" "${pkgs[@]}")
+  (cd "$dir" && go build ${TAGS:+-tags="$TAGS"} -ldflags="${LDFLAGS:-}" -o "$BIN/" "${pkgs[@]}")
   for n in "${names[@]}"; do echo "$stamp" > "$BIN/.$n.stamp"; done
   echo "test-deps: built ${names[*]} in $((SECONDS - start)) s"
 }
@@ -53,3 +58,6 @@ done
 LDFLAGS="$KUBE_LDFLAGS" build kube-apiserver kube-apiserver kubectl -- k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl
 build trust-manager trust-manager -- github.com/cert-manager/trust-manager/cmd/trust-manager
 build controller-gen controller-gen -- sigs.k8s.io/controller-tools/cmd/controller-gen
+# The build tags of built-on-envoy's composer module (extensions/composer/Makefile.common line 9): `@rx` without the
+# multiline default, case-sensitive ARGS keys, rule ids mandatory — so our host compiles rules as the module does.
+TAGS=coraza.rule.case_sensitive_args_keys,coraza.rule.no_regex_multiline,coraza.rule.mandatory_rule_id_check build coraza-host coraza-host -- .
