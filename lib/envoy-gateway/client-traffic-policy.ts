@@ -1,0 +1,43 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { standardLabels } from '../core/labels';
+import type { EdgeHostIntent } from '../intent/edge-intent';
+import { clientValidation, forwardClientCert } from './mtls';
+import { httpsListenerName } from './names';
+import { ENVOY_GATEWAY_GROUP_VERSION, GATEWAY_API_GROUP } from './versions';
+
+/** Props of an {@link EdgeClientTrafficPolicy}. */
+export interface EdgeClientTrafficPolicyProps {
+  /** Name of the policy. */
+  readonly name: string;
+  /** The Gateway (the policy lives in its namespace). */
+  readonly gateway: { readonly name: string; readonly namespace: string };
+  /** The hosts whose HTTPS listeners require client certificates. */
+  readonly hosts: readonly EdgeHostIntent[];
+  /** CA-only Secret (key `ca.crt`) in the Gateway namespace. */
+  readonly caSecretName: string;
+}
+
+/**
+ * ClientTrafficPolicy on the HTTPS listeners: client certificates required and verified against the client CA,
+ * `x-forwarded-client-cert` sanitized and set by Envoy (see mtls.ts). The plain-HTTP listener is not targeted: it
+ * only redirects and serves the ACME HTTP-01 challenge.
+ */
+export class EdgeClientTrafficPolicy extends Construct {
+  /** The ClientTrafficPolicy object. */
+  public readonly apiObject: ApiObject;
+
+  constructor(scope: Construct, id: string, props: EdgeClientTrafficPolicyProps) {
+    super(scope, id);
+    this.apiObject = new ApiObject(this, 'resource', {
+      apiVersion: ENVOY_GATEWAY_GROUP_VERSION,
+      kind: 'ClientTrafficPolicy',
+      metadata: { name: props.name, namespace: props.gateway.namespace, labels: standardLabels(props.name, 'client-traffic-policy') },
+      spec: {
+        targetRefs: props.hosts.map((host) => ({ group: GATEWAY_API_GROUP, kind: 'Gateway', name: props.gateway.name, sectionName: httpsListenerName(host) })),
+        tls: clientValidation(props.caSecretName),
+        headers: forwardClientCert(),
+      },
+    });
+  }
+}
