@@ -24,7 +24,7 @@ import { MtlsIngress } from '../lib/mtls/mtls-ingress';
 import type { RuleExclusion } from '../lib/waf/exclusion';
 import { WafPolicy } from '../lib/waf/policy';
 import { addApps } from '../lib/reference/apps';
-import { ingressHosts } from '../lib/reference/hosts';
+import { hostNamesOf } from '../lib/reference/intent';
 import { addCertificates, clientCaOf, serverIssuerName } from '../lib/reference/certificates';
 import { EdgeDeploymentConfig } from '../lib/reference/config';
 import { addDelivery } from '../lib/reference/delivery';
@@ -93,14 +93,14 @@ export function tenantFleet(options: TenantFleetOptions): Tenant[] {
 }
 
 /**
- * The WAF policy of the reference deployment plus every tenant's exclusion, served hosts = the reference host and the
+ * The WAF policy of the reference deployment plus every tenant's exclusion, served hosts = the reference hosts and the
  * tenant hosts. Every exclusion is validated as it is added (host served, rule ids, path, target); exclusions that fix
  * the same false positive (same rules, target and path) render as one rule over their hosts.
  */
 export function tenantWafPolicy(config: EdgeDeploymentConfig, tenants: readonly Tenant[]): WafPolicy {
   return new WafPolicy({
     ...config.waf,
-    servedHosts: [...ingressHosts(config), ...tenants.map((t) => t.host)],
+    servedHosts: [...hostNamesOf(config), ...tenants.map((t) => t.host)],
     exclusions: [...(config.waf.exclusions ?? []), ...tenants.map((t) => t.wafExclusion)],
   });
 }

@@ -28,7 +28,7 @@ export const WITH_NEW_CLIENT: EdgeDeploymentConfig = {
       ...(base.waf.exclusions ?? []),
       {
         ruleIds: [942100],
-        host: base.app.host,
+        host: base.app.hosts[0].host,
         path: '/reports',
         target: 'ARGS:query',
         description: 'hospital-c sends SQL-like report filters in the query argument',

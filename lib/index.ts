@@ -71,6 +71,10 @@ export type {
   ControllerSection,
   WafSection,
   AppSection,
+  AppHost,
+  AppHostBackend,
+  DataPlane,
+  ClientCertificateHeadersSection,
   TlsSection,
   MtlsSection,
   MonitoringSection,
@@ -78,6 +82,10 @@ export type {
   AzureSection,
 } from './reference/config';
 export { buildEdgeApp } from './reference/cdk8s-app';
+
+// The edge as data, independent of the data plane: what every renderer reads (hosts declared once).
+export type { EdgeIntent, EdgeHostIntent, EdgeBackendIntent, ServerTlsIntent, ClientAuthIntent, ClientCertificateHeadersIntent } from './intent/edge-intent';
+export { edgeIntentOf } from './reference/intent';
 
 // Observability and GitOps delivery, as namespaces (they hold generic names such as `eq` and `quote`).
 export * as monitoring from './monitoring';

@@ -60,11 +60,17 @@ export interface ModSecurityControllerProps {
    */
   readonly service?: ControllerServiceOptions;
   /**
-   * Extra headers sent to every backend (`proxy-set-headers`), merged over the default
-   * `ssl-client-fingerprint: $ssl_client_fingerprint`.
+   * Extra headers sent to every backend (`proxy-set-headers`), merged over the client-certificate fingerprint header
+   * (`<clientCertificateFingerprintHeader>: $ssl_client_fingerprint`).
    * @default only the client-certificate fingerprint
    */
   readonly proxySetHeaders?: Readonly<Record<string, string>>;
+  /**
+   * Header that carries nginx's `$ssl_client_fingerprint` (SHA-1 of the client certificate, lower-case hex) to every
+   * backend, replacing any copy the client sent.
+   * @default 'ssl-client-fingerprint' (the header of {@link DEFAULT_PROXY_SET_HEADERS})
+   */
+  readonly clientCertificateFingerprintHeader?: string;
   /**
    * Container resources. A memory limit below the sizing rule for {@link ModSecurityControllerProps.expectedHosts}
    * fails synth (see {@link CONTROLLER_MEMORY_SIZING} and docs/controller-sizing.md).
@@ -165,7 +171,7 @@ export class ModSecurityController extends Construct {
     const configMaps = new ControllerConfigMaps(this, 'Config', {
       namespace: this.namespace,
       wafPolicy,
-      proxySetHeaders: { ...DEFAULT_PROXY_SET_HEADERS, ...(props.proxySetHeaders ?? {}) },
+      proxySetHeaders: { ...fingerprintHeader(props.clientCertificateFingerprintHeader), ...(props.proxySetHeaders ?? {}) },
       headersNamespace: watchNamespace,
     });
     this.config = configMaps.data;
@@ -199,6 +205,11 @@ export class ModSecurityController extends Construct {
   public get serviceRef(): string {
     return `${this.namespace}/${NAMES.service}`;
   }
+}
+
+/** The fingerprint entry of `proxy-set-headers`: the default map, or the same value under another header name. */
+function fingerprintHeader(name: string | undefined): Readonly<Record<string, string>> {
+  return name === undefined ? DEFAULT_PROXY_SET_HEADERS : { [name]: DEFAULT_PROXY_SET_HEADERS['ssl-client-fingerprint'] };
 }
 
 /** Default metrics scrapers: the Prometheus pods of the kube-prometheus-stack prerequisite (namespace `monitoring`). */

@@ -2,7 +2,7 @@ import { App, LocalBackend } from 'cdktf';
 import { AksStack } from '../azure/aks-stack';
 import { AksStackProps } from '../azure/props';
 import { EdgeDeploymentConfig } from './config';
-import { ingressHosts } from './hosts';
+import { hostNamesOf } from './intent';
 
 /** Name of the CDKTF stack of a deployment: `cdktf.out/stacks/<name>/cdk.tf.json`. */
 export function azureStackName(config: EdgeDeploymentConfig): string {
@@ -25,7 +25,7 @@ export function aksStackProps(config: EdgeDeploymentConfig): AksStackProps {
     apiServerAuthorizedIpRanges: azure.apiServerAuthorizedIpRanges,
     ingress: {
       publicIpName: azure.ingressPublicIpName,
-      dns: azure.dnsZoneName ? { zoneName: azure.dnsZoneName, hosts: ingressHosts(config) } : undefined,
+      dns: azure.dnsZoneName ? { zoneName: azure.dnsZoneName, hosts: hostNamesOf(config) } : undefined,
     },
     alerting: {
       ...stack.alerting,

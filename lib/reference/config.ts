@@ -11,6 +11,13 @@ import type { WafPolicyOptions } from '../waf/policy';
 export interface EdgeDeploymentConfig {
   /** Short name of the deployment; prefixes Azure resource names and labels. */
   readonly name: string;
+  /**
+   * The data plane that serves this deployment's edge: it picks the renderer of the one edge intent
+   * (`edgeIntentOf`). `ingress-nginx`: ingress-nginx v1.15.1 + ModSecurity (`buildEdgeApp`, dist/);
+   * `envoy-gateway`: Envoy Gateway + Coraza (lib/envoy-gateway). The `controller` section configures ingress-nginx only.
+   * @default 'ingress-nginx'
+   */
+  readonly dataPlane?: DataPlane;
   /** The ingress-nginx controller (controller layer, dist/10-controller). */
   readonly controller: ControllerSection;
   /** The WAF policy the controller loads (ModSecurity + OWASP CRS, in the controller ConfigMap). */
@@ -29,6 +36,9 @@ export interface EdgeDeploymentConfig {
   readonly azure: AzureSection;
 }
 
+/** A data plane the edge intent can be rendered for (see `EdgeDeploymentConfig.dataPlane`). */
+export type DataPlane = 'ingress-nginx' | 'envoy-gateway';
+
 /** The ingress-nginx v1.15.1 controller of the reference deployment (see `ModSecurityController`). */
 export interface ControllerSection {
   /** Namespace of the ingress-nginx controller. */
@@ -42,19 +52,26 @@ export interface ControllerSection {
 }
 
 /**
- * WAF policy of the edge (rendered into the controller ConfigMap `modsecurity-snippet`): the props of `WafPolicy`
- * except the served hosts, which the reference wiring takes from the app section.
+ * WAF policy of the edge (on ingress-nginx: the ConfigMap `ingress-nginx-waf-policy`, included from
+ * `modsecurity-snippet`): the props of `WafPolicy` except the served hosts, which are the host names of `app.hosts`.
  */
 export type WafSection = WafPolicyOptions;
 
-/** The echo app behind the edge (see `EchoApp`) and the host its `MtlsIngress` serves. */
+/**
+ * The echo app behind the edge (see `EchoApp`) and the public hosts in front of it. Every host is declared here
+ * once: the WAF's served hosts, the routes of the data plane (Ingresses or HTTPRoutes), monitoring and the Azure DNS
+ * records all read it through `edgeIntentOf` (lib/reference/intent.ts).
+ */
 export interface AppSection {
   /** Namespace of the echo app (emitted, labelled for Pod Security "restricted"). */
   readonly namespace: string;
-  /** Name of the echo app's Deployment, Service and Ingress. */
+  /** Name of the echo app's Deployment and Service. */
   readonly name: string;
-  /** Public host of the echo app behind mutual TLS. */
-  readonly host: string;
+  /**
+   * The public hosts behind mutual TLS, each with its own route object (an Ingress on ingress-nginx) and server
+   * certificate. Names and hosts are unique; at least one host.
+   */
+  readonly hosts: readonly AppHost[];
   /** Echo replicas (at least 2). @default 2 */
   readonly replicas?: number;
   /**
@@ -62,17 +79,27 @@ export interface AppSection {
    * @default true
    */
   readonly httpsRedirect?: boolean;
+}
+
+/** One public host of the edge (an entry of `app.hosts`). */
+export interface AppHost {
+  /** Name of the host's route object (Ingress) and prefix of its server certificate Secret (`<name>-tls`); a DNS label. */
+  readonly name: string;
+  /** Public DNS name, lower case, no trailing dot, e.g. `echo.example.com`. */
+  readonly host: string;
   /**
-   * A second host in front of the same echo app, also behind mutual TLS, with its own Ingress: the host the WAF
-   * section's host- and path-scoped rules (path allow-list, CRS exclusion) are written for.
-   * @default no second host
+   * The Service in `app.namespace` this host's requests go to.
+   * @default the echo app's Service (`app.name`, port `http` = 80)
    */
-  readonly portal?: {
-    /** Name of the second host's Ingress. */
-    readonly name: string;
-    /** Public host name. */
-    readonly host: string;
-  };
+  readonly backend?: AppHostBackend;
+}
+
+/** A Service port in the app namespace that a host forwards to. */
+export interface AppHostBackend {
+  /** Service name. */
+  readonly serviceName: string;
+  /** Service port: its name and its number (Gateway API routes by number, ingress-nginx by name). */
+  readonly servicePort: { readonly name: string; readonly number: number };
 }
 
 /** Server certificates: the Let's Encrypt ClusterIssuers (see `AcmeClusterIssuer`) that issue the hosts' certificates. */
@@ -104,8 +131,18 @@ export interface MtlsSection {
   readonly allowedClients?: readonly string[];
   /** Client chain depth (1-10). @default 1 */
   readonly verifyDepth?: number;
-  /** Pass the client certificate PEM to the backend (`ssl-client-cert`). @default false */
+  /**
+   * Pass the client certificate PEM to the backend (`ssl-client-cert`); the older name of
+   * `clientCertificateHeaders.passCertificate`, which wins when both are set.
+   * @default false
+   */
   readonly passCertificateToUpstream?: boolean;
+  /**
+   * What the backend is told about the verified client certificate. Copies of these headers a client sends are
+   * replaced, never passed on.
+   * @default fingerprint in `ssl-client-fingerprint` (SHA-1, lower-case hex), PEM as `passCertificateToUpstream` says
+   */
+  readonly clientCertificateHeaders?: ClientCertificateHeadersSection;
   /** Bring your own CA instead of the managed one: CA certificate PEM (no key) and optional CRL PEM. @default managed CA */
   readonly providedCa?: {
     /** PEM of the CA certificate(s) that issue client certificates: CA certificates only, valid now, never a private key. */
@@ -117,6 +154,26 @@ export interface MtlsSection {
      */
     readonly crlPem?: string;
   };
+}
+
+/** The headers the edge sets from the verified client certificate (`mtls.clientCertificateHeaders`). */
+export interface ClientCertificateHeadersSection {
+  /**
+   * Header carrying the certificate fingerprint (letters, digits and single dashes).
+   * @default 'ssl-client-fingerprint'
+   */
+  readonly fingerprintHeader?: string;
+  /**
+   * Fingerprint algorithm: lower-case hex without colons of the SHA-1 (`sha1`) or SHA-256 (`sha256`) of the DER
+   * certificate. ingress-nginx v1.15.1 offers only SHA-1 (`$ssl_client_fingerprint`); `sha256` needs Envoy Gateway.
+   * @default 'sha1'
+   */
+  readonly fingerprintAlgorithm?: 'sha1' | 'sha256';
+  /**
+   * Pass the client certificate PEM (URL-encoded) to the backend (`ssl-client-cert` on ingress-nginx).
+   * @default `mtls.passCertificateToUpstream` (false)
+   */
+  readonly passCertificate?: boolean;
 }
 
 /** Observability of the edge: Prometheus scraping, alert rules, Grafana dashboard and Slack routing (see `monitoring.EdgeMonitoring`). */
@@ -222,9 +279,13 @@ export interface AzureSection {
   readonly stack?: Partial<Omit<AksStackProps, 'location' | 'resourceGroupName' | 'clusterName' | 'apiServerAuthorizedIpRanges' | 'ingress'>>;
 }
 
+/** The reference deployment's second host; the WAF section's host-scoped rules name it. */
+const PORTAL_HOST = 'portal.example.com';
+
 /** The reference deployment: the scenario of the original write-up with example hosts. */
 export const REFERENCE_DEPLOYMENT: EdgeDeploymentConfig = {
   name: 'hospital-edge',
+  dataPlane: 'ingress-nginx',
   controller: {
     namespace: 'ingress-nginx',
     ingressClassName: 'nginx',
@@ -239,17 +300,21 @@ export const REFERENCE_DEPLOYMENT: EdgeDeploymentConfig = {
     denySourceIps: [{ sources: ['34.242.209.15'], description: 'scenario: known bad source' }],
     denyRequestHeaders: [{ header: 'user', match: { exact: 'admin' }, description: 'scenario: user admin is not allowed' }],
     // The second host: only its API and upload paths exist; incident notes on uploads quote Unix file paths.
-    allowPaths: [{ host: 'portal.example.com', paths: ['/api', '/upload'], description: 'portal: only the API and uploads' }],
+    allowPaths: [{ host: PORTAL_HOST, paths: ['/api', '/upload'], description: 'portal: only the API and uploads' }],
     exclusions: [{
-      host: 'portal.example.com', path: '/upload', target: 'ARGS:note', ruleIds: [930120, 932160],
+      host: PORTAL_HOST, path: '/upload', target: 'ARGS:note', ruleIds: [930120, 932160],
       description: 'portal uploads: incident notes quote Unix file paths such as /etc/passwd',
     }],
   },
   app: {
     namespace: 'echo',
     name: 'echo',
-    host: 'echo.example.com',
-    portal: { name: 'portal', host: 'portal.example.com' },
+    // Every host of the edge, declared once. The second host is the one the WAF section's host- and path-scoped
+    // rules (path allow-list, CRS exclusion) are written for.
+    hosts: [
+      { name: 'echo', host: 'echo.example.com' },
+      { name: 'portal', host: PORTAL_HOST },
+    ],
   },
   tls: {
     acmeEnvironment: 'staging',

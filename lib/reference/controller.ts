@@ -1,23 +1,16 @@
 import { Chart } from 'cdk8s';
-import { ModSecurityController } from '../controller/controller';
-import { WafPolicy } from '../waf/policy';
 import { EdgeDeploymentConfig } from './config';
-import { ingressHosts } from './hosts';
+import { addIngressNginxController } from './ingress-nginx';
+import { edgeIntentOf } from './intent';
 
 /**
- * Adds the controller layer of the reference deployment: ingress-nginx with ModSecurity + CRS, driven by the `waf`
- * section (served hosts: the app's hosts), with the static public IP of the `azure` section.
+ * Adds the controller layer of the reference deployment: ingress-nginx with ModSecurity + CRS, driven by the edge
+ * intent (the `waf` section with the hosts of `app.hosts` as served hosts, the fingerprint header), with the static
+ * public IP of the `azure` section.
  */
 export function addController(chart: Chart, config: EdgeDeploymentConfig): void {
-  const waf = new WafPolicy({ ...config.waf, servedHosts: ingressHosts(config) });
-  new ModSecurityController(chart, 'IngressNginx', {
-    waf,
-    namespace: config.controller.namespace,
-    ingressClassName: config.controller.ingressClassName,
-    replicas: config.controller.replicas,
-    admissionWebhook: config.controller.admissionWebhook,
-    // Only the app namespace's Secrets are readable by the edge; the client CA key (mtls.clientNamespace) is not.
-    watchNamespace: config.app.namespace,
+  addIngressNginxController(chart, edgeIntentOf(config), {
+    controller: config.controller,
     service: { azurePublicIpName: config.azure.ingressPublicIpName, azureResourceGroupName: config.azure.resourceGroupName },
   });
 }

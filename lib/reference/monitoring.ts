@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { EdgeMonitoring } from '../monitoring/edge-monitoring';
 import { EdgeDeploymentConfig } from './config';
-import { ingressHosts } from './hosts';
+import { hostNamesOf } from './intent';
 
 /** The controller's metrics Service (created by the controller layer): name, labels and port name. */
 export const CONTROLLER_METRICS_SERVICE = {
@@ -26,7 +26,7 @@ export function addMonitoring(chart: Chart, config: EdgeDeploymentConfig): void 
     controllerNamespace: config.controller.namespace,
     metricsService: CONTROLLER_METRICS_SERVICE,
     prometheusSelectorLabels: monitoring.prometheusSelectorLabels,
-    mtlsHosts: ingressHosts(config),
+    mtlsHosts: hostNamesOf(config),
     slack: monitoring.slack,
     logs: monitoring.lokiLogs ? { labels: { namespace: config.controller.namespace, container: 'controller' } } : undefined,
     runbookUrl: monitoring.runbookUrl,

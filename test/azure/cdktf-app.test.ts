@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EdgeDeploymentConfig, REFERENCE_DEPLOYMENT } from '../../lib/reference/config';
 import { aksStackProps, azureStackName, buildAzureApp } from '../../lib/reference/cdktf-app';
-import { ingressHosts } from '../../lib/reference/hosts';
 import { ValidationError } from '../../lib/core/validation';
 
 describe('buildAzureApp (reference deployment)', () => {
@@ -24,7 +23,7 @@ describe('buildAzureApp (reference deployment)', () => {
     const props = aksStackProps(REFERENCE_DEPLOYMENT);
     expect(props.resourceGroupName).toBe(REFERENCE_DEPLOYMENT.azure.resourceGroupName);
     expect(props.ingress.publicIpName).toBe(REFERENCE_DEPLOYMENT.azure.ingressPublicIpName);
-    expect(props.ingress.dns).toEqual({ zoneName: REFERENCE_DEPLOYMENT.azure.dnsZoneName, hosts: ingressHosts(REFERENCE_DEPLOYMENT) });
+    expect(props.ingress.dns).toEqual({ zoneName: REFERENCE_DEPLOYMENT.azure.dnsZoneName, hosts: ['echo.example.com', 'portal.example.com'] });
     expect(props.alerting?.controllerNamespace).toBe(REFERENCE_DEPLOYMENT.controller.namespace);
     expect(props.tags).toEqual({ deployment: REFERENCE_DEPLOYMENT.name });
   });
@@ -48,21 +47,5 @@ describe('buildAzureApp (reference deployment)', () => {
   test('rejects a config whose hosts lie outside the DNS zone', () => {
     const config: EdgeDeploymentConfig = { ...REFERENCE_DEPLOYMENT, azure: { ...REFERENCE_DEPLOYMENT.azure, dnsZoneName: 'example.org' } };
     expect(() => buildAzureApp(config, outdir)).toThrow(ValidationError);
-  });
-});
-
-describe('ingressHosts', () => {
-  const withApp = (app: unknown) => ({ ...REFERENCE_DEPLOYMENT, app } as unknown as EdgeDeploymentConfig);
-
-  test('reads a single host', () => {
-    expect(ingressHosts(withApp({ namespace: 'echo', name: 'echo', host: 'echo.example.com' }))).toEqual(['echo.example.com']);
-  });
-
-  test('reads a list of hosts (strings or { host } entries) and drops duplicates', () => {
-    expect(ingressHosts(withApp({ hosts: ['a.example.com', { host: 'b.example.com' }, 'a.example.com'] }))).toEqual(['a.example.com', 'b.example.com']);
-  });
-
-  test('returns the reference host', () => {
-    expect(ingressHosts(REFERENCE_DEPLOYMENT)).toContain('echo.example.com');
   });
 });

@@ -76,6 +76,6 @@ describe('reference deployment: mTLS path', () => {
   });
 
   test('fails on an invalid host', () => {
-    expect(() => buildEdgeApp({ ...REFERENCE_DEPLOYMENT, app: { ...REFERENCE_DEPLOYMENT.app, host: 'echo_example.com' } })).toThrow(ValidationError);
+    expect(() => buildEdgeApp({ ...REFERENCE_DEPLOYMENT, app: { ...REFERENCE_DEPLOYMENT.app, hosts: [{ name: 'echo', host: 'echo_example.com' }] } })).toThrow(/app\.hosts\[0\]\.host/);
   });
 });

@@ -1,0 +1,101 @@
+import { Chart } from 'cdk8s';
+import { ModSecurityController } from '../controller/controller';
+import type { ControllerServiceOptions } from '../controller/services';
+import { invalid } from '../core/validation';
+import type { ClientCertificateHeadersIntent, EdgeIntent } from '../intent/edge-intent';
+import type { IClientCa } from '../mtls/client-ca';
+import { MtlsIngress } from '../mtls/mtls-ingress';
+import type { ControllerSection } from './config';
+
+/**
+ * The ingress-nginx renderer of an {@link EdgeIntent}: the controller (with the intent's WAF policy and fingerprint
+ * header) and one {@link MtlsIngress} per host. The user's constructs do the rendering; this file only maps the
+ * intent onto their props, so `dist/` is what those constructs have always written.
+ */
+
+/** What the ingress-nginx controller needs beyond the intent (the `controller` and `azure` sections). */
+export interface IngressNginxControllerOptions {
+  /** The `controller` section of the config. */
+  readonly controller: ControllerSection;
+  /** AKS options of the controller's LoadBalancer Service (static public IP). */
+  readonly service: ControllerServiceOptions;
+}
+
+/** What the per-host Ingresses need beyond the intent. */
+export interface IngressNginxRoutesOptions {
+  /** IngressClass of the controller. */
+  readonly ingressClassName: string;
+  /** The client CA whose CA-only Secret is `intent.clientAuth.caSecretName` (its clients carry the common names). */
+  readonly clientCa: IClientCa;
+}
+
+/**
+ * The nginx variable that carries the fingerprint the intent asks for. ingress-nginx v1.15.1 exposes only nginx's
+ * `$ssl_client_fingerprint` (SHA-1 of the DER certificate, lower-case hex; rootfs/etc/nginx/template/nginx.tmpl
+ * sets no other fingerprint and proxy-set-headers values are nginx variables), so `sha256` is a synth error.
+ */
+export function ingressNginxFingerprintVariable(headers: ClientCertificateHeadersIntent): string {
+  if (headers.fingerprintAlgorithm !== 'sha1') {
+    invalid('mtls.clientCertificateHeaders.fingerprintAlgorithm', headers.fingerprintAlgorithm,
+      'cannot be expressed by ingress-nginx v1.15.1, whose only client-certificate fingerprint is nginx\'s SHA-1 $ssl_client_fingerprint',
+      'use "sha1" on ingress-nginx (the backend can compute SHA-256 from the PEM passed with passCertificate: true), or set dataPlane: "envoy-gateway"');
+  }
+  return '$ssl_client_fingerprint';
+}
+
+/** Adds the ingress-nginx controller that serves the intent: its WAF policy, fingerprint header and watched namespace. */
+export function addIngressNginxController(chart: Chart, intent: EdgeIntent, options: IngressNginxControllerOptions): ModSecurityController {
+  const { controller } = options;
+  const headers = intent.clientCertificateHeaders;
+  return new ModSecurityController(chart, 'IngressNginx', {
+    waf: intent.waf,
+    namespace: controller.namespace,
+    ingressClassName: controller.ingressClassName,
+    replicas: controller.replicas,
+    admissionWebhook: controller.admissionWebhook,
+    clientCertificateFingerprintHeader: fingerprintHeaderOf(headers),
+    // Only the app namespace's Secrets are readable by the edge; the client CA key (mtls.clientNamespace) is not.
+    watchNamespace: intent.namespace,
+    service: options.service,
+  });
+}
+
+/** The controller's fingerprint header for the intent's contract (the algorithm checked first). */
+function fingerprintHeaderOf(headers: ClientCertificateHeadersIntent): string {
+  ingressNginxFingerprintVariable(headers);
+  return headers.fingerprintHeader;
+}
+
+/** Adds one {@link MtlsIngress} per host of the intent, in declaration order (server certificate per host). */
+export function addIngressNginxRoutes(chart: Chart, intent: EdgeIntent, options: IngressNginxRoutesOptions): MtlsIngress[] {
+  const { clientAuth } = intent;
+  const allowedClients = clientNamesOf(options.clientCa, clientAuth.allowedCommonNames);
+  return intent.hosts.map((h) => new MtlsIngress(chart, `${h.name}-ingress`, {
+    name: h.name,
+    namespace: intent.namespace,
+    ingressClassName: options.ingressClassName,
+    hosts: [{ host: h.host }],
+    backend: { serviceName: h.backend.serviceName, servicePort: h.backend.servicePort.name },
+    serverTls: { clusterIssuer: intent.serverTls.clusterIssuer },
+    httpsRedirect: intent.httpsRedirect,
+    clientAuth: {
+      ca: options.clientCa,
+      verifyDepth: clientAuth.verifyDepth,
+      passCertificateToUpstream: intent.clientCertificateHeaders.passCertificate,
+      allowedClients,
+    },
+  }));
+}
+
+/** The CA's client names for the intent's common names (MtlsIngress admits clients of its CA by name). */
+function clientNamesOf(ca: IClientCa, commonNames: readonly string[]): string[] {
+  const byCommonName = new Map<string, string>();
+  for (const [name, identity] of ca.knownClients()) byCommonName.set(identity.commonName, name);
+  return commonNames.map((cn, i) => {
+    const name = byCommonName.get(cn);
+    if (name === undefined) {
+      invalid(`mtls.allowedClients[${i}]`, cn, `is not a client of CA "${ca.caName}"`, 'add it to mtls.clients first');
+    }
+    return name;
+  });
+}
