@@ -35,11 +35,12 @@ export const AUDIT_CONTEXT_MESSAGE = 'Request context';
  * statuses that make a record relevant anyway: a logged message makes a transaction relevant by itself (v3.0.13
  * src/audit_log/audit_log.cc `saveIfRelevant`, lines 292-297), and with `noauditlog` libmodsecurity 3.0.9 leaves the
  * message out of the record (measured). The message does not reach nginx's error log at the controller's default
- * `error-log-level` (notice; measured on the engine).
+ * `error-log-level` (notice; measured on the engine). `relevantStatus` is the engine's regex for those statuses
+ * (Coraza's RE2 has no lookahead: see lib/waf/coraza.ts).
  */
-export function renderAuditContextRule(id: number): string[] {
+export function renderAuditContextRule(id: number, relevantStatus: string = AUDIT_RELEVANT_STATUS): string[] {
   return [
     `# [${id}] Audit context: the routed host of the request, so that records name it without request headers (part B)`,
-    `SecRule RESPONSE_STATUS "@rx ${AUDIT_RELEVANT_STATUS}" "id:${id},phase:5,pass,log,t:none,msg:'${AUDIT_CONTEXT_MESSAGE}',logdata:'host=%{${ROUTED_HOST_VARIABLE}}',tag:'${RULE_TAG_PREFIX}/audit-context'"`,
+    `SecRule RESPONSE_STATUS "@rx ${relevantStatus}" "id:${id},phase:5,pass,log,t:none,msg:'${AUDIT_CONTEXT_MESSAGE}',logdata:'host=%{${ROUTED_HOST_VARIABLE}}',tag:'${RULE_TAG_PREFIX}/audit-context'"`,
   ];
 }

@@ -39,7 +39,17 @@ export interface PcreCheckOptions {
    * @default false
    */
   readonly inputMayContainLineBreaks?: boolean;
+  /**
+   * Also refuse what Go's `regexp` (RE2, the engine of Coraza v3.7.0's `@rx`, internal/operators/rx.go) cannot
+   * compile: lookarounds (RE2 has none) and counted repeats above 1000, nested counts multiplied (Go
+   * regexp/syntax parse.go `repeatIsValid(re, 1000)`: "invalid repeat count"). Coraza refuses to load such a rule set.
+   * @default false
+   */
+  readonly re2?: boolean;
 }
+
+/** Go regexp/syntax's limit on counted repetition (parse.go `maxRepeat`-style check `repeatIsValid(re, 1000)`). */
+export const RE2_MAX_REPEAT = 1000;
 
 /** Why a construct is refused, and what to write instead. */
 interface Refusal {
@@ -87,7 +97,7 @@ type Width = number | undefined;
 
 class Parser {
   private i = 0;
-  constructor(private readonly src: string, private readonly ci: boolean, private readonly lineBreaks: boolean) {}
+  constructor(private readonly src: string, private readonly ci: boolean, private readonly lineBreaks: boolean, private readonly re2 = false) {}
 
   public parse(): void {
     if (this.src.startsWith('(?i)')) this.i = 4;
@@ -113,12 +123,23 @@ class Parser {
     return widths;
   }
 
+  /** Largest product of nested counted repeats seen in the group being parsed (RE2's limit, see `re2`). */
+  private repeatProduct = 1;
+
   private sequence(depth: number): Width {
     let width: Width = 0;
     while (this.i < this.src.length && this.peek() !== '|' && this.peek() !== ')') {
       const start = this.i;
+      const outer = this.repeatProduct;
+      this.repeatProduct = 1;
       const atom = this.atom(depth);
+      const inner = this.repeatProduct;
       const repeated = this.quantifier(atom.quantifiable, start);
+      const product = inner * this.lastCount;
+      if (this.re2 && product > RE2_MAX_REPEAT) {
+        this.fail(`counted repeats of ${product} copies (nested counts multiplied), above the ${RE2_MAX_REPEAT} Go's regexp (RE2, Coraza) accepts`, `use counts whose product is at most ${RE2_MAX_REPEAT}, or * / + where the count does not matter`, start);
+      }
+      this.repeatProduct = Math.max(outer, product);
       const w = repeated === 1 ? atom.width : repeated === undefined || atom.width === undefined ? undefined : atom.width * repeated;
       width = width === undefined || w === undefined ? undefined : width + w;
     }
@@ -126,9 +147,13 @@ class Parser {
   }
 
   /** Parses a quantifier if one follows; returns the repeat count when fixed (1 when there is none). */
+  /** Repeat count of the last quantifier for RE2's limit: `{n,m}` counts m (`{n,}` n), other quantifiers 1. */
+  private lastCount = 1;
+
   private quantifier(quantifiable: boolean, atomStart: number): Width {
     const c = this.peek();
     let fixed: Width;
+    this.lastCount = 1;
     if (c === '*' || c === '+' || c === '?') {
       this.i++;
       fixed = undefined;
@@ -141,6 +166,7 @@ class Parser {
       if (high !== undefined && high < low) this.fail(`the quantifier ${m[0]} has its numbers out of order`, 'write {min,max} with min ≤ max');
       this.i += m[0].length;
       fixed = high === low ? low : undefined;
+      this.lastCount = Math.max(1, high ?? low);
     } else {
       return 1;
     }
@@ -196,6 +222,9 @@ class Parser {
     else if (rest.startsWith('(?')) return this.fail('a PCRE2-only group or option (?…) (atomic, comment, flags, recursion…)', 'use (…), (?:…), (?=…), (?!…), (?<=…) or (?<!…)');
     else if (rest.startsWith('(*')) return this.fail('a PCRE2 verb (*…)', 'remove it');
     else kind = 'capture';
+    if (this.re2 && (kind === 'lookahead' || kind === 'lookbehind')) {
+      this.fail(`a ${kind} (Go's regexp, RE2, the engine of Coraza, has no lookarounds: the rule set would not load)`, 'match the text itself, e.g. (?:^|[^x])y instead of (?<!x)y, or use two rules', start);
+    }
     this.i += kind === 'capture' ? 1 : kind === 'lookbehind' ? 4 : 3;
     const widths = this.alternation(depth + 1);
     if (this.peek() !== ')') this.fail('an unclosed group "("', 'close the group with )', start);
@@ -300,7 +329,7 @@ export function checkPcreRegex(field: string, pattern: string, options: PcreChec
   if (pattern.includes('%{')) invalid(field, pattern, 'contains "%{", which ModSecurity expands as a macro', 'write % as \\x25 in the regex');
   const ci = options.caseInsensitive === true || pattern.startsWith('(?i)');
   try {
-    new Parser(pattern, ci, options.inputMayContainLineBreaks === true).parse();
+    new Parser(pattern, ci, options.inputMayContainLineBreaks === true, options.re2 === true).parse();
   } catch (err) {
     if (!(err instanceof Rejected)) throw err;
     invalid(field, pattern, `uses ${err.refusal.problem} at position ${err.at}`, err.refusal.fix);

@@ -8,6 +8,7 @@ import { checkExclusion, exclusionMergeKey, MergedExclusionMember, renderExclusi
 import { checkRegexLimits, RegexLimits, RegexMatchLimitAction, renderRegexLimitRule, renderRegexLimitSettings } from './regex-limits';
 import { allocateRuleIds, checkCustomRuleId, CUSTOM_RULE_ID_RANGE, SETTINGS_RULE_IDS } from './rule-ids';
 import { RULE_TAG_PREFIX } from './rule-text';
+import { PATH_TRANSFORMS } from './scope';
 import { renderTransactionFactRules } from './transaction-facts';
 
 /**
@@ -168,6 +169,26 @@ export interface AllocatedRule {
    * @default rendered as its own rule
    */
   readonly mergedInto?: number;
+}
+
+/** What a data plane puts into the shared part of the policy (see {@link WafPolicy.renderRules}). */
+export interface PolicyRuleOptions {
+  /** Rules that set `tx.edge_waf_host` to the routed host (`/host/`), rendered before the custom rules. */
+  readonly routedHostRules: readonly string[];
+  /** `@rx` of the response statuses the audit-context rule fires on (the engine's dialect of "4xx but 404, 5xx"). */
+  readonly auditRelevantStatus: string;
+  /** Transformations of `REQUEST_FILENAME` in path-scoped rules, so that they see the path the data plane routes on. */
+  readonly pathTransforms: readonly string[];
+}
+
+/** A regex a user wrote, with its field path. */
+export interface UserRegex {
+  /** Field path, e.g. `waf.denyRequestHeaders[0].match.regex`. */
+  readonly field: string;
+  /** The pattern as written. */
+  readonly pattern: string;
+  /** The rule matches ignoring case. */
+  readonly caseInsensitive: boolean;
 }
 
 const FIELD = 'waf';
@@ -337,8 +358,6 @@ export class WafPolicy {
    * controller loads after the image's base `modsecurity.conf`; the controller mounts it from its own ConfigMap.
    */
   public renderPolicyFile(): string {
-    const ids = allocateRuleIds(this.rules.map((r) => ({ field: r.field, id: r.rule.id })));
-    const leaders = this.mergeLeaders();
     const lines: string[] = [
       HEADER,
       `SecRuleEngine ${this.mode}`,
@@ -356,6 +375,25 @@ export class WafPolicy {
       'SecAuditLogType Serial',
       'SecAuditLog /dev/stdout',
       `Include ${CRS_ROOT}/crs-setup.conf`,
+      ...this.renderRules({ routedHostRules: renderTransactionFactRules(SETTINGS_RULE_IDS, RULE_TAG_PREFIX), auditRelevantStatus: AUDIT_RELEVANT_STATUS, pathTransforms: PATH_TRANSFORMS }),
+      `# OWASP CRS v${CRS_VERSION}, loaded once for the whole controller`,
+      `Include ${CRS_RULES_GLOB}`,
+      ...renderRegexLimitRule(this.regexLimits, SETTINGS_RULE_IDS.regexMatchLimit),
+    ];
+    return `${lines.join('\n')}\n`;
+  }
+
+  /**
+   * The part of the policy every data plane renders alike, between the CRS setup file and the CRS rules: the CRS
+   * variables, the audit-context rule, the data plane's rules that put the routed host into `tx.edge_waf_host`
+   * (`options.routedHostRules`), then the custom rules in declaration order (merged exclusions once). Used by the
+   * ingress-nginx policy file ({@link renderPolicyFile}) and the Coraza directives (lib/waf/coraza.ts).
+   * @internal
+   */
+  public renderRules(options: PolicyRuleOptions): string[] {
+    const ids = allocateRuleIds(this.rules.map((r) => ({ field: r.field, id: r.rule.id })));
+    const leaders = this.mergeLeaders();
+    const lines: string[] = [
       secAction(SETTINGS_RULE_IDS.crsVariables, [
         `setvar:tx.blocking_paranoia_level=${this.blockingParanoiaLevel}`,
         `setvar:tx.detection_paranoia_level=${this.detectionParanoiaLevel}`,
@@ -367,9 +405,9 @@ export class WafPolicy {
     if (this.allowedRequestContentTypes) {
       lines.push(secAction(SETTINGS_RULE_IDS.allowedContentTypes, [`setvar:'tx.allowed_request_content_type=${this.allowedRequestContentTypes.map((t) => `|${t}|`).join(' ')}'`]));
     }
-    if (!this.auditLogParts.includes('B')) lines.push(...renderAuditContextRule(SETTINGS_RULE_IDS.auditContext));
+    if (!this.auditLogParts.includes('B')) lines.push(...renderAuditContextRule(SETTINGS_RULE_IDS.auditContext, options.auditRelevantStatus));
     if (this.skipsResponseAnalysis) lines.push(secAction(SETTINGS_RULE_IDS.skipResponseAnalysis, ['setvar:tx.crs_skip_response_analysis=1']));
-    lines.push(...renderTransactionFactRules(SETTINGS_RULE_IDS, RULE_TAG_PREFIX));
+    lines.push(...options.routedHostRules);
     const groups = new Map<number, MergedExclusionMember[]>();
     leaders.forEach((leader, j) => {
       if (!groups.has(leader)) groups.set(leader, []);
@@ -378,11 +416,20 @@ export class WafPolicy {
     this.rules.forEach((r, i) => {
       const members = groups.get(i);
       if (!members) return;
-      lines.push(...(members.length > 1 ? renderMergedExclusion(members, ids[i]) : renderRule(r, ids[i])));
+      lines.push(...(members.length > 1 ? renderMergedExclusion(members, ids[i], options.pathTransforms) : renderRule(r, ids[i], options.pathTransforms)));
     });
-    lines.push(`# OWASP CRS v${CRS_VERSION}, loaded once for the whole controller`, `Include ${CRS_RULES_GLOB}`);
-    lines.push(...renderRegexLimitRule(this.regexLimits, SETTINGS_RULE_IDS.regexMatchLimit));
-    return `${lines.join('\n')}\n`;
+    return lines;
+  }
+
+  /**
+   * The regexes users wrote (`denyRequestHeaders[n].match.regex`), with their field paths: for data planes whose
+   * regex engine accepts less than the checks of pcre.ts (Coraza's RE2, see lib/waf/coraza.ts).
+   * @internal
+   */
+  public userRegexes(): UserRegex[] {
+    return this.rules.flatMap((r) => (r.kind === 'denyRequestHeaders' && 'regex' in r.rule.match
+      ? [{ field: `${r.field}.match.regex`, pattern: r.rule.match.regex, caseInsensitive: r.rule.ignoreCase === true }]
+      : []));
   }
 
   /** For each rule, the index of the rule that renders it (itself, or the first exclusion of its merge group). */
@@ -422,11 +469,11 @@ function secAction(id: number, setvars: readonly string[]): string {
   return `SecAction "id:${id},phase:1,pass,nolog,t:none,${setvars.join(',')}"`;
 }
 
-function renderRule(r: CustomRule, id: number): string[] {
+function renderRule(r: CustomRule, id: number, pathTransforms: readonly string[]): string[] {
   switch (r.kind) {
     case 'denySourceIps': return renderDenySourceIps(r.rule, id);
     case 'denyRequestHeaders': return renderDenyRequestHeader(r.rule, id);
-    case 'allowPaths': return renderAllowPaths(r.rule, id);
-    case 'exclusions': return renderExclusion(r.rule, id);
+    case 'allowPaths': return renderAllowPaths(r.rule, id, pathTransforms);
+    case 'exclusions': return renderExclusion(r.rule, id, pathTransforms);
   }
 }

@@ -9,7 +9,8 @@ import { invalid } from '../core/validation';
  * - 1–99999: ModSecurity's "local use" range (rules that are not distributed) — we take 10000–19999 from it.
  *
  * 10000–10099 hold the policy's own settings rules (CRS variables; 10011-10013 the routed host, 10020-10021 the
- * client-certificate gate, see transaction-facts.ts; 10030 adds the audit-context message; 10090 acts on regex
+ * client-certificate gate, see transaction-facts.ts; on Coraza 10014 sets the routed host and 10004 enforces the
+ * no-files body limit, see coraza.ts; 10030 adds the audit-context message; 10090 acts on regex
  * match-limit hits, after CRS); custom rules get ids from 10100–19999.
  *
  * Allocation is per declared rule, in declaration order, whatever is merged at render time: host-scoped exclusions
@@ -21,7 +22,8 @@ export const WAF_RULE_ID_RANGE = { first: 10000, last: 19999 } as const;
 /** Ids the policy uses for its settings rules (`SecAction`s setting CRS variables). */
 export const SETTINGS_RULE_IDS = { crsVariables: 10000, allowedMethods: 10001, allowedContentTypes: 10002, skipResponseAnalysis: 10003,
   hostFromHeader: 10011, hostFromRequestLine: 10012, hostFromTransaction: 10013, plainHttpRedirect: 10020, clientCertificateGate: 10021,
-  auditContext: 10030, regexMatchLimit: 10090 } as const;
+  auditContext: 10030, regexMatchLimit: 10090,
+  corazaRoutedHost: 10014, corazaNoFilesLimit: 10004 } as const;
 
 /** Ids a custom rule may take, explicitly or by allocation. */
 export const CUSTOM_RULE_ID_RANGE = { first: 10100, last: WAF_RULE_ID_RANGE.last } as const;

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the control-plane binaries the cluster tests run, from the Go module proxy, into ${EDGE_CACHE_DIR}/bin:
 # kube-apiserver + kubectl (tools/kube-apiserver), kine (tools/kine), trust-manager (tools/trust-manager) and
-# controller-gen (tools/controller-gen: generates Flux's HelmRelease CRD, see scripts/cluster/crds.ts).
+# controller-gen (tools/controller-gen: generates Flux's HelmRelease CRD, see scripts/cluster/crds.ts), and
+# coraza-host (tools/coraza-host: our Go host running Coraza v3.7.0 + coraza-coreruleset v4.25.0 as the Envoy
+# Gateway WAF filter does, for test/coraza and bench/coraza.ts).
 # CGO is off: no C compiler needed, and kine then uses its pure-Go SQLite driver (modernc.org/sqlite,
 # pkg/drivers/sqlite/sqlite_nocgo.go of kine v0.17.5).
 # Each wrapper module pins its versions (go.mod) and checksums (go.sum); a binary is rebuilt only when its module's
@@ -53,3 +55,4 @@ done
 LDFLAGS="$KUBE_LDFLAGS" build kube-apiserver kube-apiserver kubectl -- k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl
 build trust-manager trust-manager -- github.com/cert-manager/trust-manager/cmd/trust-manager
 build controller-gen controller-gen -- sigs.k8s.io/controller-tools/cmd/controller-gen
+build coraza-host coraza-host -- .
