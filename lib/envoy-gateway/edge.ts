@@ -10,7 +10,8 @@ import { EdgeHostRoutes } from './http-routes';
 import { allowListCel, backendCertificateHeaders } from './mtls';
 import { backendRouteName } from './names';
 import { EdgeSecurityPolicy } from './security-policy';
-import { CorazaExtensionPolicy, CorazaFilterConfig } from './waf-extension-policy';
+import { corazaFilterConfig, CorazaFilterConfig } from '../waf/coraza';
+import { CorazaExtensionPolicy } from './waf-extension-policy';
 
 /** Props of an {@link EnvoyGatewayDataPlane}. */
 export interface EnvoyGatewayDataPlaneProps {
@@ -93,8 +94,11 @@ export interface EnvoyGatewayRoutesProps {
   readonly intent: EdgeIntent;
   /** The Gateway the routes attach to (name and namespace). */
   readonly gateway: { readonly name: string; readonly namespace: string };
-  /** Renders each host's Coraza filter configuration from `intent.waf`. */
-  readonly corazaFilterConfig: CorazaFilterRenderer;
+  /**
+   * Renders each host's Coraza filter configuration from `intent.waf`.
+   * @default corazaFilterConfig of lib/waf/coraza.ts
+   */
+  readonly corazaFilterConfig?: CorazaFilterRenderer;
 }
 
 /**
@@ -123,7 +127,7 @@ export class EnvoyGatewayRoutes extends Construct {
       if (intent.waf.mode !== 'Off') {
         wafPolicies.set(host.host, new CorazaExtensionPolicy(this, `${host.name}-waf`, {
           name: `${host.name}-waf`, namespace: intent.namespace, routeName: backendRouteName(host),
-          config: props.corazaFilterConfig(intent.waf, host.host),
+          config: (props.corazaFilterConfig ?? corazaFilterConfig)(intent.waf, host.host),
         }));
       }
     }

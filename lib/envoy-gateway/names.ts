@@ -28,3 +28,17 @@ export function redirectRouteName(host: EdgeHostIntent): string {
 
 /** Name under which the Coraza composer module is registered in `EnvoyProxy.spec.dynamicModules`. */
 export const CORAZA_MODULE_NAME = 'coraza-composer';
+
+/**
+ * Labels of the Envoy pods Envoy Gateway runs for a Gateway (internal/infrastructure/kubernetes/proxy/resource.go
+ * `EnvoyAppLabel`, lines 47-53, plus the owning-Gateway labels of internal/gatewayapi/translator.go lines 37-42).
+ */
+export function envoyProxyPodLabels(gateway: { readonly name: string; readonly namespace: string }): Record<string, string> {
+  return {
+    'app.kubernetes.io/name': 'envoy',
+    'app.kubernetes.io/component': 'proxy',
+    'app.kubernetes.io/managed-by': 'envoy-gateway',
+    'gateway.envoyproxy.io/owning-gateway-name': gateway.name,
+    'gateway.envoyproxy.io/owning-gateway-namespace': gateway.namespace,
+  };
+}

@@ -2,20 +2,9 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { standardLabels } from '../core/labels';
 import { invalid } from '../core/validation';
+import type { CorazaFilterConfig } from '../waf/coraza';
 import { CORAZA_MODULE_NAME } from './names';
 import { CORAZA_COMPOSER, ENVOY_GATEWAY_GROUP_VERSION, GATEWAY_API_GROUP } from './versions';
-
-/**
- * Configuration of the composer's `coraza-waf` filter (extensions/composer/waf/coraza/config.go
- * `NewWAFConfigFromBytes`: JSON `{"mode": ..., "directives": [...]}`; the directives are joined with newlines and
- * loaded as one SecLang text; mode `REQUEST_ONLY` (default), `FULL` or the deprecated `RESPONSE_ONLY`).
- */
-export interface CorazaFilterConfig {
-  /** Which phases the filter passes to Coraza. */
-  readonly mode: 'REQUEST_ONLY' | 'FULL';
-  /** SecLang directives, one per entry. */
-  readonly directives: readonly string[];
-}
 
 /** Props of a {@link CorazaExtensionPolicy}. */
 export interface CorazaExtensionPolicyProps {
@@ -25,7 +14,10 @@ export interface CorazaExtensionPolicyProps {
   readonly namespace: string;
   /** The HTTPRoute (one host) the WAF runs on. */
   readonly routeName: string;
-  /** The filter configuration for this host (from the WAF policy). */
+  /**
+   * The filter configuration for this host (lib/waf/coraza.ts `corazaFilterConfig`; the composer reads JSON
+   * `{"mode", "directives"}`, built-on-envoy extensions/composer/waf/coraza/config.go `NewWAFConfigFromBytes`).
+   */
   readonly config: CorazaFilterConfig;
 }
 
