@@ -6,8 +6,10 @@ import { checkCommonName, escapeRegex, escapeRfc2253Value } from '../mtls/subjec
  * place where "which client certificates are admitted" becomes CEL.
  *
  * What the expression reads: Envoy's attribute `connection.subject_peer_certificate`, the peer certificate's subject
- * as Envoy prints it, `X509_NAME_print_ex(..., XN_FLAG_RFC2253)` (Envoy source/common/tls/utility.cc,
- * `getRFC2253NameFromCertificate`): RFC 2253, most specific RDN first (for certificates cert-manager issues that is
+ * as Envoy prints it: `getRFC2253NameFromCertificate` (Envoy source/common/tls/utility.cc, formerly
+ * source/extensions/transport_sockets/tls/utility.cc) prints it with BoringSSL's `X509_NAME_print_ex(...,
+ * XN_FLAG_RFC2253)`, the flag set OpenSSL's `-nameopt RFC2253` also selects (the tests print real test certificates
+ * that way): RFC 2253, most specific RDN first (for certificates cert-manager issues that is
  * the CN: Go writes the CN last in the certificate), `,+"\<>;` inside values backslash-escaped, multi-valued RDNs
  * joined with `+`.
  *

@@ -64,7 +64,12 @@ export class EdgeGateway extends Construct {
     super(scope, id);
     this.name = props.metadata.name;
     this.namespace = props.metadata.namespace;
-    const allowedRoutes = { namespaces: { from: 'Selector', selector: { matchLabels: { 'kubernetes.io/metadata.name': props.routeNamespace } } } };
+    // Same namespace: `from: Same`. Otherwise a selector on the namespace name label Kubernetes sets. (egctl's offline
+    // translator keeps only a Namespace's name, internal/gatewayapi/resource/load.go lines 277-288, so only `Same`
+    // can be proven by translation here.)
+    const allowedRoutes = props.routeNamespace === this.namespace
+      ? { namespaces: { from: 'Same' } }
+      : { namespaces: { from: 'Selector', selector: { matchLabels: { 'kubernetes.io/metadata.name': props.routeNamespace } } } };
     this.apiObject = new ApiObject(this, 'resource', {
       apiVersion: GATEWAY_API_GROUP_VERSION,
       kind: 'Gateway',

@@ -4,8 +4,13 @@ import type { EdgeDeploymentConfig } from '../config';
 
 /** The Envoy Gateway data plane of a deployment (used when the edge is rendered for Envoy Gateway). */
 export interface EnvoyGatewaySection {
-  /** Namespace of the Gateway, its EnvoyProxy and ClientTrafficPolicy (emitted), where the client CA is published. */
-  readonly namespace: string;
+  /**
+   * Namespace of the Gateway, its EnvoyProxy and ClientTrafficPolicy, where the client CA is published. In the app
+   * namespace (the default) the listeners admit routes from that namespace only (`allowedRoutes.namespaces.from:
+   * Same`); in another namespace (emitted) they select the app namespace by name.
+   * @default app.namespace
+   */
+  readonly namespace?: string;
   /** Name of the GatewayClass (cluster-scoped: unique per edge in a cluster). */
   readonly gatewayClassName: string;
   /**
@@ -43,7 +48,6 @@ export type EnvoyGatewayDeploymentConfig = EdgeDeploymentConfig & {
  * replace the tag with `@sha256:<digest>` after reading it (docs/envoy-gateway.md).
  */
 export const REFERENCE_ENVOY_GATEWAY: EnvoyGatewaySection = {
-  namespace: 'edge-gateway',
   gatewayClassName: 'hospital-edge',
   corazaModule: { image: { reference: `${CORAZA_COMPOSER.image}:${CORAZA_COMPOSER.version}` } },
   publicIpName: 'pip-hospital-edge-envoy',

@@ -16,15 +16,23 @@ export function gatewayIssuerName(environment: 'staging' | 'production'): string
   return `letsencrypt-${environment}-gateway`;
 }
 
+/** The Gateway's namespace (`envoyGateway.namespace`, default the app namespace). */
+export function gatewayNamespaceOf(config: EnvoyGatewayDeploymentConfig): string {
+  return config.envoyGateway.namespace ?? config.app.namespace;
+}
+
 /** Controller layer: the Gateway namespace, EnvoyProxy, GatewayClass, Gateway and ClientTrafficPolicy. */
 export function addGatewayControllerLayer(chart: Chart, config: EnvoyGatewayDeploymentConfig): EnvoyGatewayDataPlane {
   const section = config.envoyGateway;
-  new KubeNamespace(chart, 'namespace', {
-    metadata: { name: section.namespace, labels: { ...standardLabels(section.namespace, 'gateway-namespace'), 'pod-security.kubernetes.io/enforce': 'restricted' } },
-  });
+  const namespace = gatewayNamespaceOf(config);
+  if (namespace !== config.app.namespace) {
+    new KubeNamespace(chart, 'namespace', {
+      metadata: { name: namespace, labels: { ...standardLabels(namespace, 'gateway-namespace'), 'pod-security.kubernetes.io/enforce': 'restricted' } },
+    });
+  }
   return new EnvoyGatewayDataPlane(chart, 'envoy-gateway', {
     intent: edgeIntentOf(config),
-    gatewayNamespace: section.namespace,
+    gatewayNamespace: namespace,
     gatewayClassName: section.gatewayClassName,
     corazaModule: section.corazaModule,
     clusterIssuer: gatewayIssuerName(config.tls.acmeEnvironment),
@@ -40,7 +48,7 @@ export function addGatewayControllerLayer(chart: Chart, config: EnvoyGatewayDepl
  */
 export function addGatewayCertificatesLayer(chart: Chart, config: EnvoyGatewayDeploymentConfig): IClientCa {
   const intent = edgeIntentOf(config);
-  const gateway = { name: intent.name, namespace: config.envoyGateway.namespace };
+  const gateway = { name: intent.name, namespace: gatewayNamespaceOf(config) };
   for (const environment of ['staging', 'production'] as const) {
     new GatewayAcmeClusterIssuer(chart, `letsencrypt-${environment}-gateway`, { environment, name: gatewayIssuerName(environment), gateway, email: config.tls.acmeEmail });
   }
@@ -49,7 +57,7 @@ export function addGatewayCertificatesLayer(chart: Chart, config: EnvoyGatewayDe
     ? new ProvidedClientCa(chart, 'client-ca', { name: mtls.caName, caPem: mtls.providedCa.caPem, crlPem: mtls.providedCa.crlPem, clients: mtls.clients.map((name) => ({ name })) })
     : new ManagedClientCa(chart, 'client-ca', { name: mtls.caName, namespace: mtls.clientNamespace });
   if (ca instanceof ManagedClientCa) for (const client of mtls.clients) ca.addClient(client);
-  ca.trustIn(config.envoyGateway.namespace);
+  ca.trustIn(gatewayNamespaceOf(config));
   return ca;
 }
 
@@ -57,7 +65,7 @@ export function addGatewayCertificatesLayer(chart: Chart, config: EnvoyGatewayDe
 export function addGatewayAppsLayer(chart: Chart, config: EnvoyGatewayDeploymentConfig): EnvoyGatewayRoutes {
   const { app } = config;
   const intent = edgeIntentOf(config);
-  const gateway = { name: intent.name, namespace: config.envoyGateway.namespace };
+  const gateway = { name: intent.name, namespace: gatewayNamespaceOf(config) };
   new KubeNamespace(chart, 'namespace', {
     metadata: { name: app.namespace, labels: { ...standardLabels(app.namespace, 'app-namespace'), 'pod-security.kubernetes.io/enforce': 'restricted' } },
   });
