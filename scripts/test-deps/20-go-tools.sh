@@ -56,3 +56,5 @@ LDFLAGS="$KUBE_LDFLAGS" build kube-apiserver kube-apiserver kubectl -- k8s.io/ku
 build trust-manager trust-manager -- github.com/cert-manager/trust-manager/cmd/trust-manager
 build controller-gen controller-gen -- sigs.k8s.io/controller-tools/cmd/controller-gen
 build coraza-host coraza-host -- .
+build egctl egctl -- github.com/envoyproxy/gateway/cmd/egctl
+build cel-check cel-check -- .
