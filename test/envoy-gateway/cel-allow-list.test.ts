@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { subjectAllowListCel } from '../../lib/envoy-gateway/cel';
 import { REPO_ROOT } from '../support/dist';
-import { TestPki } from './support/pki';
-import { skipLoudly, toolPath } from './support/tools';
+import { TestPki } from '../../scripts/envoy-gateway/pki';
+import { skipLoudly, toolPath } from '../../scripts/envoy-gateway/tools';
 
 const celCheck = toolPath('cel-check');
 if (!celCheck) skipLoudly('cel-check');

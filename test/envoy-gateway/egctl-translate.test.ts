@@ -14,9 +14,9 @@ import { REFERENCE_ENVOY_GATEWAY_DEPLOYMENT } from '../../lib/reference/envoy-ga
 import { edgeIntentOf } from '../../lib/reference/intent';
 import { corazaFilterConfig } from '../../lib/waf/coraza';
 import { REPO_ROOT } from '../support/dist';
-import { TestPki } from './support/pki';
-import { toolPath, skipLoudly } from './support/tools';
-import { clusterAdditions, findAll, layerObjects, Obj, translate, translateToIr, Translation, withClusterIps } from './support/translate';
+import { TestPki } from '../../scripts/envoy-gateway/pki';
+import { toolPath, skipLoudly } from '../../scripts/envoy-gateway/tools';
+import { clusterAdditions, findAll, layerObjects, Obj, translate, translateToIr, Translation, withClusterIps } from '../../scripts/envoy-gateway/translate';
 
 const egctl = toolPath('egctl');
 if (!egctl) skipLoudly('egctl');

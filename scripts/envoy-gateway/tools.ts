@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheDir } from '../../../scripts/cluster/paths';
+import { cacheDir } from '../cluster/paths';
 
 /** The Go tools the Envoy Gateway proofs run, built by scripts/test-deps/20-go-tools.sh into ${EDGE_CACHE_DIR}/bin. */
 export type EnvoyGatewayTool = 'egctl' | 'cel-check';
