@@ -16,6 +16,11 @@ export interface EdgeClientTrafficPolicyProps {
   readonly hosts: readonly EdgeHostIntent[];
   /** CA-only Secret (key `ca.crt`) in the Gateway namespace. */
   readonly caSecretName: string;
+  /**
+   * The CA Secret also holds a revocation list (key `ca.crl`); Envoy then rejects revoked client certificates.
+   * @default false
+   */
+  readonly crl?: boolean;
 }
 
 /**
@@ -35,7 +40,7 @@ export class EdgeClientTrafficPolicy extends Construct {
       metadata: { name: props.name, namespace: props.gateway.namespace, labels: standardLabels(props.name, 'client-traffic-policy') },
       spec: {
         targetRefs: props.hosts.map((host) => ({ group: GATEWAY_API_GROUP, kind: 'Gateway', name: props.gateway.name, sectionName: httpsListenerName(host) })),
-        tls: clientValidation(props.caSecretName),
+        tls: clientValidation(props.caSecretName, props.crl ?? false),
         headers: forwardClientCert(),
       },
     });

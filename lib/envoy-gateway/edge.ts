@@ -30,6 +30,12 @@ export interface EnvoyGatewayDataPlaneProps {
    */
   readonly clusterIssuer?: string;
   /**
+   * The client CA Secret holds a certificate revocation list (key `ca.crl`, e.g. a `ProvidedClientCa` with `crlPem`):
+   * Envoy checks client certificates against it.
+   * @default false
+   */
+  readonly clientCaCrl?: boolean;
+  /**
    * Envoy replicas.
    * @default 2
    */
@@ -80,7 +86,7 @@ export class EnvoyGatewayDataPlane extends Construct {
       clusterIssuer: props.clusterIssuer ?? intent.serverTls.clusterIssuer,
     });
     this.clientTrafficPolicy = new EdgeClientTrafficPolicy(this, 'client-traffic-policy', {
-      name: `${intent.name}-client-tls`, gateway: this.gateway, hosts: intent.hosts, caSecretName: intent.clientAuth.caSecretName,
+      name: `${intent.name}-client-tls`, gateway: this.gateway, hosts: intent.hosts, caSecretName: intent.clientAuth.caSecretName, crl: props.clientCaCrl,
     });
   }
 }

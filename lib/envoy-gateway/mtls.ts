@@ -17,9 +17,14 @@ import { subjectAllowListCel } from './cel';
  * - {@link allowListCel}: the SecurityPolicy CEL rule admitting exactly the allowed common names (cel.ts).
  */
 
-/** ClientTrafficPolicy `spec.tls` for the intent's client CA (a Secret with key `ca.crt` in the Gateway namespace). */
-export function clientValidation(caSecretName: string): Record<string, unknown> {
-  return { clientValidation: { caCertificateRefs: [{ kind: 'Secret', group: '', name: caSecretName }] } };
+/**
+ * ClientTrafficPolicy `spec.tls` for the intent's client CA (a Secret with key `ca.crt` in the Gateway namespace)
+ * and, when it holds one, its revocation list (key `ca.crl` of the same Secret: `clientValidation.crl`, api/v1alpha1
+ * tls_types.go `CrlContext`, the whole chain checked).
+ */
+export function clientValidation(caSecretName: string, withCrl: boolean): Record<string, unknown> {
+  const ref = { kind: 'Secret', group: '', name: caSecretName };
+  return { clientValidation: { caCertificateRefs: [ref], ...(withCrl ? { crl: { refs: [ref] } } : {}) } };
 }
 
 /** ClientTrafficPolicy `spec.headers`: sanitize and set `x-forwarded-client-cert`. */

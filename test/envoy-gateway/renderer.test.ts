@@ -136,3 +136,16 @@ describe('Envoy Gateway renderer', () => {
     expect(() => buildEnvoyGatewayApp()).not.toThrow();
   });
 });
+
+describe('client CA revocation list', () => {
+  test('a provided CA with a CRL makes Envoy check it (clientValidation.crl on the same Secret); without one, no crl', () => {
+    const ctp = (intent: EdgeIntent, clientCaCrl: boolean) => {
+      const chart = new Chart(Testing.app(), 'crl');
+      new EnvoyGatewayDataPlane(chart, 'plane', { intent, gatewayNamespace: intent.namespace, gatewayClassName: 'edge', corazaModule: MODULE, clientCaCrl });
+      return Testing.synth(chart).find((o) => o.kind === 'ClientTrafficPolicy')!.spec.tls.clientValidation;
+    };
+    const ref = { kind: 'Secret', group: '', name: 'hospital-client-ca' };
+    expect(ctp(intentWith(), true)).toEqual({ caCertificateRefs: [ref], crl: { refs: [ref] } });
+    expect(ctp(intentWith(), false)).toEqual({ caCertificateRefs: [ref] });
+  });
+});

@@ -36,6 +36,7 @@ export function addGatewayControllerLayer(chart: Chart, config: EnvoyGatewayDepl
     gatewayClassName: section.gatewayClassName,
     corazaModule: section.corazaModule,
     clusterIssuer: gatewayIssuerName(config.tls.acmeEnvironment),
+    clientCaCrl: config.mtls.providedCa?.crlPem !== undefined,
     replicas: section.replicas,
     azurePublicIpName: section.publicIpName ?? config.azure.ingressPublicIpName,
     azureResourceGroupName: config.azure.resourceGroupName,
