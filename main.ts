@@ -1,41 +1,45 @@
 /**
- * Synthesizes the reference deployment: the cdk8s app into dist/ and the CDKTF app into cdktf.out/.
+ * Synthesizes the reference deployment: the cdk8s outputs of lib/reference/outputs.ts (dist/ first) and the CDKTF
+ * app into cdktf.out/.
  *
- *   npm run synth                      both
- *   npm run synth -- --only cdk8s      dist/ only
+ *   npm run synth                      all
+ *   npm run synth -- --only cdk8s      the cdk8s outputs only
  *   npm run synth -- --only cdktf      cdktf.out/ only (also what `cdktf synth` runs, into $CDKTF_OUTDIR)
  *   npm run synth -- --dist DIR --cdktf-out DIR
  *   npm run synth -- --lock-wait 0    refuse at once when another synth holds the lock (default: wait 60 s)
  *
- * Both folders are replaced together or not at all, under a lock, and only while they hold nothing synth did not
+ * All folders are replaced together or not at all, under a lock each, and only while they hold nothing synth did not
  * write (docs/synth.md). Expected failures print one line naming the file and the cause; exit status 1.
  */
 import { parseArgs } from 'node:util';
 import { REFERENCE_DEPLOYMENT } from './lib/reference/config';
-import { buildEdgeApp } from './lib/reference/cdk8s-app';
 import { buildAzureApp } from './lib/reference/cdktf-app';
-import { formatSummary, synthesize } from './lib/synth/pipeline';
+import { cdk8sOutdirsOf, REFERENCE_CDK8S_OUTPUTS } from './lib/reference/outputs';
+import { Cdk8sTarget, formatSummary, synthesize } from './lib/synth/pipeline';
 import { ValidationError } from './lib/core/validation';
 import { SynthError } from './lib/synth/errors';
 
 interface Options {
   readonly only?: 'cdk8s' | 'cdktf';
-  readonly dist: string;
+  /** Folder per cdk8s output option (`dist` → DIR); an output missing here is not written. */
+  readonly cdk8sOutdirs: ReadonlyMap<string, string>;
   readonly cdktfOut: string;
   readonly lockWaitSeconds?: number;
 }
 
-const USAGE = 'Usage: main.ts [--only cdk8s|cdktf] [--dist DIR] [--cdktf-out DIR] [--lock-wait SECONDS]';
+const USAGE = `Usage: main.ts [--only cdk8s|cdktf] ${REFERENCE_CDK8S_OUTPUTS.map((o) => `[--${o.option} DIR]`).join(' ')} [--cdktf-out DIR] [--lock-wait SECONDS]`;
 
 /**
  * The flags, read by `node:util` `parseArgs` (tokens, not strict: the one-line usage error below names the argument
  * the user wrote, where the strict mode's own messages would not). A value starting with `-` is taken for a missing
  * value (`--dist --only cdk8s`), as before; `--dist=DIR` is also accepted. The last occurrence of a flag wins.
+ * Every cdk8s output of lib/reference/outputs.ts has its option (`cdk8sOutdirsOf` says which are written where).
  */
 function parseOptions(argv: readonly string[]): Options {
-  const { tokens } = parseArgs({ args: [...argv], options: { only: { type: 'string' }, dist: { type: 'string' }, 'cdktf-out': { type: 'string' }, 'lock-wait': { type: 'string' } }, strict: false, allowPositionals: true, tokens: true });
+  const outputOptions = Object.fromEntries(REFERENCE_CDK8S_OUTPUTS.map((o) => [o.option, { type: 'string' as const }]));
+  const { tokens } = parseArgs({ args: [...argv], options: { only: { type: 'string' }, ...outputOptions, 'cdktf-out': { type: 'string' }, 'lock-wait': { type: 'string' } }, strict: false, allowPositionals: true, tokens: true });
   let only: Options['only'];
-  let dist = 'dist';
+  const given = new Map<string, string>();
   let cdktfOut = process.env.CDKTF_OUTDIR ?? 'cdktf.out';
   let lockWaitSeconds: number | undefined;
   for (const t of tokens) {
@@ -45,12 +49,12 @@ function parseOptions(argv: readonly string[]): Options {
     if (t.kind !== 'option') bad();
     else if (t.value === undefined || (!t.inlineValue && t.value.startsWith('-'))) bad();
     else if (t.name === 'only' && (t.value === 'cdk8s' || t.value === 'cdktf')) only = t.value;
-    else if (t.name === 'dist' && t.value !== '') dist = t.value;
+    else if (Object.hasOwn(outputOptions, t.name) && t.value !== '') given.set(t.name, t.value);
     else if (t.name === 'cdktf-out' && t.value !== '') cdktfOut = t.value;
     else if (t.name === 'lock-wait' && /^\d+$/.test(t.value)) lockWaitSeconds = Number(t.value);
     else bad();
   }
-  return { only, dist, cdktfOut, lockWaitSeconds };
+  return { only, cdk8sOutdirs: cdk8sOutdirsOf(REFERENCE_CDK8S_OUTPUTS, given), cdktfOut, lockWaitSeconds };
 }
 
 class UsageError extends Error {}
@@ -60,8 +64,11 @@ function main(): number {
   try {
     const options = parseOptions(process.argv.slice(2));
     const config = REFERENCE_DEPLOYMENT;
+    const cdk8s: Cdk8sTarget[] = REFERENCE_CDK8S_OUTPUTS
+      .filter((o) => options.cdk8sOutdirs.has(o.option))
+      .map((o) => ({ build: o.build, outdir: options.cdk8sOutdirs.get(o.option)!, label: o.label }));
     const summary = synthesize({
-      cdk8s: options.only === 'cdktf' ? undefined : { build: () => buildEdgeApp(config), outdir: options.dist },
+      cdk8s: options.only === 'cdktf' ? undefined : cdk8s,
       cdktf: options.only === 'cdk8s' ? undefined : { build: (outdir) => buildAzureApp(config, outdir), outdir: options.cdktfOut },
       lockWaitSeconds: options.lockWaitSeconds,
     });

@@ -43,7 +43,12 @@ export interface EdgeBackendIntent {
   /** Service name. */
   readonly serviceName: string;
   /** Service port: its name (ingress-nginx) and number (Gateway API backendRefs need the number). */
-  readonly servicePort: { readonly name: string; readonly number: number };
+  readonly servicePort: {
+    /** The Service port's name, e.g. `http`. */
+    readonly name: string;
+    /** The Service port's number, e.g. 80. */
+    readonly number: number;
+  };
 }
 
 /** Where the hosts' server certificates come from. */

@@ -99,7 +99,12 @@ export interface AppHostBackend {
   /** Service name. */
   readonly serviceName: string;
   /** Service port: its name and its number (Gateway API routes by number, ingress-nginx by name). */
-  readonly servicePort: { readonly name: string; readonly number: number };
+  readonly servicePort: {
+    /** The Service port's name, e.g. `http`. */
+    readonly name: string;
+    /** The Service port's number, e.g. 80. */
+    readonly number: number;
+  };
 }
 
 /** Server certificates: the Let's Encrypt ClusterIssuers (see `AcmeClusterIssuer`) that issue the hosts' certificates. */

@@ -51,3 +51,8 @@ export function describeErrno(err: ErrnoLike, show: (path: string) => string = (
   const file = err.path ? ` ${show(err.path)}${err.dest ? ` to ${show(err.dest)}` : ''}` : '';
   return `cannot ${verb}${file}: ${cause} (${err.code})`;
 }
+
+/** `a`, `a and b`, `a, b and c`: output names in one message. */
+export function listOf(names: readonly string[]): string {
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}

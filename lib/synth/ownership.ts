@@ -15,7 +15,7 @@ export interface OutputPath {
 
 /**
  * Resolves the output folders and refuses, before anything is touched, a folder that is the working directory, an
- * ancestor of it, the repository root, or overlaps the other output.
+ * ancestor of it, the repository root, or overlaps another output.
  */
 export function resolveOutputs(outputs: readonly { label: string; given: string }[]): OutputPath[] {
   const cwd = realpathSync(process.cwd());
@@ -23,7 +23,7 @@ export function resolveOutputs(outputs: readonly { label: string; given: string 
   const resolved = outputs.map(({ label, given }) => ({ label, given, real: resolveLinks(resolve(given)) }));
   for (const out of resolved) {
     const refuse = (problem: string): never => {
-      throw new SynthError(`${out.label} "${out.given}" ${problem}; synth replaces its output folder whole, so it refuses this one and nothing was changed. Fix: pass a dedicated folder such as ${out.label === 'dist' ? '--dist dist' : '--cdktf-out cdktf.out'}`);
+      throw new SynthError(`${out.label} "${out.given}" ${problem}; synth replaces its output folder whole, so it refuses this one and nothing was changed. Fix: pass a dedicated folder such as ${out.label === 'dist' ? '--dist dist' : out.label === 'cdktf.out' ? '--cdktf-out cdktf.out' : 'a folder of its own'}`);
     };
     if (out.real === cwd) refuse(`is the working directory (${cwd})`);
     if (out.real === repoRoot) refuse(`is the root of the git repository ${repoRoot}`);

@@ -3,22 +3,23 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { ValidationError } from '../core/validation';
-import { SynthError, describeErrno, isErrno } from './errors';
+import { SynthError, describeErrno, isErrno, listOf } from './errors';
 import { step } from './hooks';
 import { Lock, acquireLock } from './lock';
 import { writeManifest } from './manifest';
 import { OutputPath, checkOwnership, resolveOutputs } from './ownership';
 import { PublishInterrupted, Staged, journalTargets, lockPath, publish, recover, scratchPath } from './publish';
-import { assertNoPrivateKeys, renderObjects, renderTree, RenderedObject } from './render';
+import { assertNoPrivateKeys, renderObjects, renderTree } from './render';
 import { writeTree } from './write';
 
 /** What `synthesize` should produce. Leave a target out to skip it. */
 export interface SynthTargets {
   /**
-   * The cdk8s app to render into layered YAML.
+   * The cdk8s app(s) to render into layered YAML, each into its own folder; all of them and the CDKTF output are
+   * replaced together or not at all.
    * @default no cdk8s output
    */
-  readonly cdk8s?: Cdk8sTarget;
+  readonly cdk8s?: Cdk8sTarget | readonly Cdk8sTarget[];
   /**
    * The CDKTF app to synthesize into Terraform JSON.
    * @default no CDKTF output
@@ -37,6 +38,11 @@ export interface Cdk8sTarget {
   readonly build: () => App;
   /** Folder replaced with the rendered layers, e.g. `dist` (a symlink is written through to its target). */
   readonly outdir: string;
+  /**
+   * Name of the output in messages, the summary and lock/journal notes; unique among the targets.
+   * @default 'dist' for the first cdk8s target, the `outdir` as given for the others
+   */
+  readonly label?: string;
 }
 
 /** A CDKTF app and the folder its Terraform JSON replaces. */
@@ -52,16 +58,20 @@ export interface CdktfTarget {
 
 /** What `synthesize` wrote. */
 export interface SynthSummary {
-  /** The layered YAML, when a cdk8s target was given. */
+  /** The layered YAML of the first cdk8s target, when one was given (the same object as `cdk8sOutputs[0]`). */
   readonly dist?: DistSummary;
+  /** The layered YAML of every cdk8s target, in the order given. */
+  readonly cdk8sOutputs: DistSummary[];
   /** The Terraform JSON, when a CDKTF target was given. */
   readonly cdktf?: CdktfSummary;
   /** What synth did besides writing: a stale lock removed, a publish a killed synth left half done finished. */
   readonly notes: string[];
 }
 
-/** What was written for the cdk8s app. */
+/** What was written for a cdk8s app. */
 export interface DistSummary {
+  /** The output's label (`dist` for the first target). */
+  readonly label: string;
   /** The folder written. */
   readonly outdir: string;
   /** Files written, kustomization.yaml files included (the manifest `.synth-manifest` not counted). */
@@ -83,38 +93,39 @@ export interface CdktfSummary {
 }
 
 /**
- * Synthesizes both apps into their output folders, which are replaced together or not at all (docs/synth.md):
- * the cdk8s app is rendered and validated in memory, then under a lock per output folder both trees are written into
- * scratch folders beside their targets, the targets are checked to hold nothing synth did not write, and only then
- * are both swapped in, through a journal that the next run uses to finish a publish a killed synth left half done.
- * Any failure before that leaves both folders byte-identical; expected failures (validation, disk full, permissions,
+ * Synthesizes the apps into their output folders, which are replaced together or not at all (docs/synth.md):
+ * every cdk8s app is rendered and validated in memory, then under a lock per output folder every tree is written into
+ * a scratch folder beside its target, the targets are checked to hold nothing synth did not write, and only then
+ * are all swapped in, through a journal that the next run uses to finish a publish a killed synth left half done.
+ * Any failure before that leaves every folder byte-identical; expected failures (validation, disk full, permissions,
  * name too long, lock held, a folder synth does not own) throw a `ValidationError` or `SynthError` whose one-line
  * message names the file and the cause.
  */
 export function synthesize(targets: SynthTargets): SynthSummary {
-  let rendered: { objects: RenderedObject[]; tree: Map<string, string> } | undefined;
-  if (targets.cdk8s) {
-    const objects = renderObjects(targets.cdk8s.build());
+  const cdk8sTargets = cdk8sTargetsOf(targets.cdk8s);
+  // Render and validate every cdk8s app before any folder is touched.
+  const rendered = cdk8sTargets.map((target) => {
+    const objects = renderObjects(target.build());
     const tree = renderTree(objects);
     assertNoPrivateKeys(tree);
-    rendered = { objects, tree };
-  }
+    return { target, objects, tree };
+  });
   const wanted = [
-    ...(targets.cdk8s ? [{ label: 'dist', given: targets.cdk8s.outdir }] : []),
-    ...(targets.cdktf ? [{ label: 'cdktf.out', given: targets.cdktf.outdir }] : []),
+    ...cdk8sTargets.map((t) => ({ label: t.label, given: t.outdir })),
+    ...(targets.cdktf ? [{ label: CDKTF_LABEL, given: targets.cdktf.outdir }] : []),
   ];
   const outputs = resolveOutputs(wanted);
-  const dist = outputs.find((o) => o.label === 'dist');
-  const cdktf = outputs.find((o) => o.label === 'cdktf.out');
+  const cdk8sOutputs = outputs.slice(0, cdk8sTargets.length);
+  const cdktf = targets.cdktf ? outputs[cdk8sTargets.length] : undefined;
 
   const txn = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const notes: string[] = [];
   const staged: Staged[] = [];
   const locks: Lock[] = [];
   const createdParents: { top: string; deepest: string }[] = [];
+  const bytes: number[] = [];
   let keepStaged = false;
   let succeeded = false;
-  let bytes = 0;
   try {
     for (const out of outputs) {
       const top = mkdirSync(dirname(out.real), { recursive: true });
@@ -129,12 +140,13 @@ export function synthesize(targets: SynthTargets): SynthSummary {
     notes.push(...recover(lockTargets));
     step('recovered');
 
-    if (dist && rendered) {
-      checkOwnership(dist, new Set(rendered.tree.keys()));
-      const scratch = stage(dist, txn, staged);
-      bytes = writeTree(scratch, rendered.tree);
+    rendered.forEach(({ tree }, i) => {
+      const out = cdk8sOutputs[i];
+      checkOwnership(out, new Set(tree.keys()));
+      const scratch = stage(out, txn, staged);
+      bytes.push(writeTree(scratch, tree));
       writeManifest(scratch);
-    }
+    });
     if (cdktf && targets.cdktf) {
       const scratch = stage(cdktf, txn, staged);
       try {
@@ -162,11 +174,35 @@ export function synthesize(targets: SynthTargets): SynthSummary {
     if (!succeeded && !keepStaged) removeCreated(createdParents);
   }
 
+  const summaries: DistSummary[] = rendered.map(({ target, objects, tree }, i) => ({
+    label: target.label,
+    outdir: target.outdir,
+    files: tree.size,
+    bytes: bytes[i],
+    objectsByKind: countBy(objects, (o) => o.manifest.kind),
+    objectsByLayer: countBy(objects, (o) => o.layer.folder),
+  }));
   return {
-    dist: dist && rendered ? { outdir: dist.given, files: rendered.tree.size, bytes, objectsByKind: countBy(rendered.objects, (o) => o.manifest.kind), objectsByLayer: countBy(rendered.objects, (o) => o.layer.folder) } : undefined,
+    dist: summaries[0],
+    cdk8sOutputs: summaries,
     cdktf: cdktf ? { outdir: cdktf.given, stacks: listStacks(cdktf.real) } : undefined,
     notes,
   };
+}
+
+/** Label of the CDKTF output in messages and journals. */
+const CDKTF_LABEL = 'cdktf.out';
+
+/** The cdk8s targets as a list with their labels (`dist` for the first unless named), labels checked unique. */
+function cdk8sTargetsOf(given: SynthTargets['cdk8s']): (Cdk8sTarget & { readonly label: string })[] {
+  const list: readonly Cdk8sTarget[] = given === undefined ? [] : Array.isArray(given) ? given : [given as Cdk8sTarget];
+  const labelled = list.map((t, i) => ({ ...t, label: t.label ?? (i === 0 ? 'dist' : t.outdir) }));
+  const seen = new Set<string>([CDKTF_LABEL]);
+  for (const t of labelled) {
+    if (seen.has(t.label)) throw new SynthError(`two outputs are labelled "${t.label}"; nothing was changed. Fix: give every cdk8s target its own label`);
+    seen.add(t.label);
+  }
+  return labelled;
 }
 
 /** Creates the scratch folder of `out` (mode from the umask, as `git checkout` creates folders). */
@@ -189,7 +225,7 @@ function explain(err: unknown, outputs: readonly OutputPath[], staged: readonly 
     }
     return path;
   };
-  return new SynthError(`${describeErrno(err, show)}; ${outputs.map((o) => o.given).join(' and ')} ${outputs.length > 1 ? 'were' : 'was'} not changed`);
+  return new SynthError(`${describeErrno(err, show)}; ${listOf(outputs.map((o) => o.given))} ${outputs.length > 1 ? 'were' : 'was'} not changed`);
 }
 
 /** Removes the (empty) parent folders this run created for an output that was not written. */
@@ -223,8 +259,7 @@ function countBy<T>(items: readonly T[], key: (t: T) => string): Record<string, 
 /** A short human summary for the terminal. */
 export function formatSummary(summary: SynthSummary, millis: number): string {
   const lines: string[] = [...(summary.notes ?? []).map((n) => `note: ${n}`)];
-  if (summary.dist) {
-    const d = summary.dist;
+  for (const d of summary.cdk8sOutputs ?? (summary.dist ? [summary.dist] : [])) {
     const objects = Object.values(d.objectsByKind).reduce((a, b) => a + b, 0);
     lines.push(`${d.outdir}/: ${d.files} files, ${objects} objects, ${(d.bytes / 1024).toFixed(1)} KiB`);
     lines.push(`  layers: ${Object.entries(d.objectsByLayer).map(([k, v]) => `${k} ${v}`).join(', ')}`);

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { SynthError, describeErrno, isErrno } from './errors';
+import { SynthError, describeErrno, isErrno, listOf } from './errors';
 import { exchangeFolders } from './exchange';
 import { step } from './hooks';
 import { isAlive } from './lock';
@@ -114,7 +114,7 @@ export function publish(txn: string, staged: readonly Staged[]): void {
       rmSync(e.scratch, { recursive: true, force: true });
     }
   } catch (err) {
-    throw new SynthError(`${journal.entries.map((e) => e.label).join(' and ')} were published, but cleaning up failed: ${isErrno(err) ? describeErrno(err) : String(err)}; the next synth removes what is left`);
+    throw new SynthError(`${listOf(journal.entries.map((e) => e.label))} were published, but cleaning up failed: ${isErrno(err) ? describeErrno(err) : String(err)}; the next synth removes what is left`);
   }
 }
 
@@ -146,7 +146,7 @@ function rollBack(done: SwapState[], journal: Journal, cause: unknown): never {
   } catch (again) {
     throw new PublishInterrupted(`publishing failed (${why}) and so did putting the previous output back (${isErrno(again) ? describeErrno(again) : String(again)}); the journal ${journalPath(journal.entries[0].target)} is kept and the next synth finishes the publish`);
   }
-  throw new SynthError(`publishing failed: ${why}; ${journal.entries.map((e) => e.label).join(' and ')} were put back as they were`);
+  throw new SynthError(`publishing failed: ${why}; ${listOf(journal.entries.map((e) => e.label))} were put back as they were`);
 }
 
 /**

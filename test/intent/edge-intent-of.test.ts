@@ -114,6 +114,14 @@ describe('edgeIntentOf rejects bad hosts and contracts, naming the config path',
     expect(error.fix).toMatch(/envoy-gateway/);
   });
 
+  test('rejects dataPlane envoy-gateway in buildEdgeApp (the ingress-nginx renderer), naming dataPlane', () => {
+    const config: EdgeDeploymentConfig = { ...REFERENCE_DEPLOYMENT, dataPlane: 'envoy-gateway' };
+    expect(edgeIntentOf(config).hosts).toHaveLength(2);
+    const error = validationError(() => buildEdgeApp(config));
+    expect(error.field).toBe('dataPlane');
+    expect(error.fix).toMatch(/lib\/envoy-gateway/);
+  });
+
   test('rejects a WAF host-scoped rule for a host app.hosts does not declare', () => {
     const error = validationError(() => edgeIntentOf(withHosts([{ name: 'echo', host: 'echo.example.com' }])));
     expect(error.message).toMatch(/portal\.example\.com/);
