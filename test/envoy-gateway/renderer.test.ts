@@ -149,3 +149,9 @@ describe('client CA revocation list', () => {
     expect(ctp(intentWith(), false)).toEqual({ caCertificateRefs: [ref] });
   });
 });
+
+describe('buildEnvoyGatewayApp', () => {
+  test('rejects a config whose dataPlane is ingress-nginx, naming dataPlane', () => {
+    expect(() => buildEnvoyGatewayApp({ ...REFERENCE_ENVOY_GATEWAY_DEPLOYMENT, dataPlane: 'ingress-nginx' })).toThrow(/^dataPlane: "ingress-nginx" is not what buildEnvoyGatewayApp renders/);
+  });
+});

@@ -1,4 +1,6 @@
 import { App } from 'cdk8s';
+import { invalid } from '../../core/validation';
+import { dataPlaneOf } from '../intent';
 import { LayerChart } from '../../synth/layers';
 import { REFERENCE_DEPLOYMENT } from '../config';
 import { EnvoyGatewayDeploymentConfig, REFERENCE_ENVOY_GATEWAY } from './config';
@@ -20,6 +22,11 @@ export const REFERENCE_ENVOY_GATEWAY_DEPLOYMENT: EnvoyGatewayDeploymentConfig = 
  * Construct ids are part of the contract (they become object names).
  */
 export function buildEnvoyGatewayApp(config: EnvoyGatewayDeploymentConfig = REFERENCE_ENVOY_GATEWAY_DEPLOYMENT): App {
+  const dataPlane = dataPlaneOf(config);
+  if (dataPlane !== 'envoy-gateway') {
+    invalid('dataPlane', dataPlane, 'is not what buildEnvoyGatewayApp renders (Envoy Gateway v1.9 + Coraza)', 'build this config with buildEdgeApp (ingress-nginx), or set dataPlane: "envoy-gateway"');
+  }
+  if (!config.envoyGateway) invalid('envoyGateway', config.envoyGateway, 'is missing', 'add an envoyGateway section (namespace, gatewayClassName, corazaModule), e.g. REFERENCE_ENVOY_GATEWAY');
   const app = new App();
   addGatewayControllerLayer(new LayerChart(app, 'controller', { layer: 'controller' }), config);
   addGatewayCertificatesLayer(new LayerChart(app, 'certificates', { layer: 'certificates' }), config);
