@@ -101,6 +101,13 @@ run('egctl experimental translate (Envoy Gateway v1.9.0) on examples/envoy-gatew
     expect(Buffer.from(listener.tls.caCertificate.certificate, 'base64').toString()).toBe(pki.ca.certPem);
   });
 
+  test('every listener strips a trailing dot from the Host and normalizes the path before routing (as nginx routes)', () => {
+    const hcms = listeners(out).filter((l) => l.name.startsWith(`${intent.namespace}/${intent.name}/`))
+      .flatMap((l) => [...(l.filterChains ?? []), ...(l.defaultFilterChain ? [l.defaultFilterChain] : [])]).map(hcm);
+    expect(hcms.length).toBe(3);
+    for (const h of hcms) expect([h.stripTrailingHostDot, h.normalizePath, h.mergeSlashes, h.pathWithEscapedSlashesAction]).toEqual([true, true, true, 'UNESCAPE_AND_REDIRECT']);
+  });
+
   test('client certificates are only asked for on HTTPS: the plain-HTTP listener has no TLS', () => {
     const http = listeners(out).find((l) => l.name === `${intent.namespace}/${intent.name}/http`)!;
     expect(findAll(http, (n) => n.name === 'envoy.transport_sockets.tls')).toEqual([]);
@@ -178,7 +185,7 @@ run('egctl experimental translate (Envoy Gateway v1.9.0) on examples/envoy-gatew
   test('rejects a Gateway whose client CA Secret is missing (no listener is programmed with client validation)', () => {
     const withoutCa = gatewayInput().filter((o) => !(o.kind === 'Secret' && o.metadata.name === intent.clientAuth.caSecretName));
     const r = translate(egctl!, withoutCa);
-    const ctp = (r.output!.clientTrafficPolicies as Json[])[0];
+    const ctp = (r.output!.clientTrafficPolicies as Json[]).find((p) => p.metadata.name === `${intent.name}-client-tls`)!;
     expect(conditions(ctp).join(' ')).toMatch(/Accepted=False/);
   });
 
