@@ -9,6 +9,7 @@
  * run time (support/translate.ts `clusterAdditions`: test-generated server and CA Secrets, Service ClusterIPs and the
  * HTTPRoute cert-manager's HTTP-01 solver creates for a pending challenge).
  */
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { REFERENCE_ENVOY_GATEWAY_DEPLOYMENT } from '../../lib/reference/envoy-gateway/app';
 import { edgeIntentOf } from '../../lib/reference/intent';
@@ -75,6 +76,13 @@ beforeAll(() => {
 afterAll(() => pki?.dispose());
 
 run('egctl experimental translate (Envoy Gateway v1.9.0) on examples/envoy-gateway/dist', () => {
+  test('the translator is Envoy Gateway v1.9.0 (build info of the egctl binary: `go version -m`)', () => {
+    const r = spawnSync('go', ['version', '-m', egctl!], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/\tmod\tgithub\.com\/envoyproxy\/gateway\tv1\.9\.0\t/);
+    expect(r.stdout).toMatch(/\tdep\tgithub\.com\/google\/cel-go\tv0\.30\.0\t/);
+  });
+
   test('translates without errors, and accepts every route and policy', () => {
     expect([result.status, result.stderr]).toEqual([0, '']);
     const statuses = ['httpRoutes', 'clientTrafficPolicies', 'securityPolicies', 'envoyExtensionPolicies']
