@@ -23,7 +23,9 @@ export interface EdgeHostRoutesProps {
 /**
  * The routes of one host: the HTTPS route to the backend (on the host's own listener, so a request whose Host names
  * another host on this TLS connection finds no route: Envoy Gateway gives each HTTPS listener its own route
- * configuration) and, on the plain-HTTP listener, a redirect of every path to `https://` with 301. cert-manager's
+ * configuration) and, on the plain-HTTP listener, a redirect of every path to `https://` with 308, as ingress-nginx
+ * (method and body kept; Envoy Gateway v1.9.0 accepts 301, 302, 303, 307 and 308: internal/utils/http/http.go line
+ * 10, internal/xds/translator/route.go lines 531-543). cert-manager's
  * HTTP-01 solver adds its own HTTPRoute with an `Exact` match on `/.well-known/acme-challenge/<token>` to the same
  * listener; Gateway API gives an Exact path precedence over this PathPrefix `/` (HTTPRoute spec, "Rule
  * precedence"), so challenges are answered while everything else is redirected.
@@ -62,7 +64,7 @@ export class EdgeHostRoutes extends Construct {
           hostnames: [host.host],
           rules: [{
             matches: [{ path: { type: 'PathPrefix', value: '/' } }],
-            filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }],
+            filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 308 } }],
           }],
         },
       });

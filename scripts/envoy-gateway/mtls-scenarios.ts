@@ -55,7 +55,7 @@ export function envoyGatewayMtlsScenarios(options: MtlsScenarioOptions): MtlsSce
   const foreign = new TestPki('other-ca');
   try {
     const objects = layerObjects(options.distRoot, ['10-controller', '20-certificates', '30-apps']);
-    const input = withClusterIps([...objects.filter((o) => !o.apiVersion.startsWith('cert-manager.io/') && !o.apiVersion.startsWith('trust.cert-manager.io/')), ...clusterAdditions(objects, pki)]);
+    const input = withClusterIps([...objects.filter((o) => !o.apiVersion.startsWith('cert-manager.io/') && !o.apiVersion.startsWith('trust.cert-manager.io/')), ...clusterAdditions(objects, pki, { host: options.host, token: 'scenario-token' })]);
     const t = translate(options.egctl, input);
     if (t.status !== 0 || !t.output) throw new Error(`egctl translate failed: ${t.stderr}`);
     const ir = translateToIr(options.egctl, input) as Json;
@@ -84,7 +84,8 @@ export function envoyGatewayMtlsScenarios(options: MtlsScenarioOptions): MtlsSce
       { label: 'look-alike CN=hospital-a-evil', cert: pki.client('evil', '/CN=hospital-a-evil'), sourceIp: '203.0.113.7', expected: '403' },
       { label: 'valid certificate CN=hospital-a', cert: pki.client('hospital-a-ip', '/CN=hospital-a'), sourceIp: '34.242.209.15', expected: '403' },
     ];
-    return clients.map((c) => {
+    const plain = plainHttpRows(configs, key, options.host);
+    return [...clients.map((c) => {
       const scenario = `${c.label}, from ${c.sourceIp}`;
       if (!c.cert) {
         return { scenario, expected: c.expected, observed: requireCert ? 'TLS handshake refused: no certificate' : 'handshake completes', mechanism: 'listener filter chain: require_client_certificate' };
@@ -97,11 +98,35 @@ export function envoyGatewayMtlsScenarios(options: MtlsScenarioOptions): MtlsSce
       const fingerprint = sha1Fingerprint(c.cert.certPem);
       const fp = headers.find((h) => h.value === '%DOWNSTREAM_PEER_FINGERPRINT_1%');
       return { scenario, expected: c.expected, observed: `200, ${fp?.key}: ${fingerprint}`, mechanism: `route RBAC: ${decision.rule}; header ${fp?.key} from %DOWNSTREAM_PEER_FINGERPRINT_1%` };
-    });
+    }), ...plain];
   } finally {
     pki.dispose();
     foreign.dispose();
   }
+}
+
+/** Envoy's RedirectAction response codes (route.proto `RedirectResponseCode`; unset is 301). */
+const REDIRECT_CODES: Readonly<Record<string, number>> = { MOVED_PERMANENTLY: 301, FOUND: 302, SEE_OTHER: 303, TEMPORARY_REDIRECT: 307, PERMANENT_REDIRECT: 308 };
+
+/**
+ * Plain HTTP on the host: the first route of the host's virtual host on the `http` listener whose match fits the path
+ * (Envoy tries a virtual host's routes in order; Envoy Gateway orders Exact before PathPrefix).
+ */
+function plainHttpRows(configs: Json[], key: string, host: string): MtlsScenarioResult[] {
+  const rc = (configs.find((c) => c.dynamicRouteConfigs)!.dynamicRouteConfigs as Json[]).map((r) => r.routeConfig).find((r) => r.name === `${key}/http`)!;
+  const vhost = (rc.virtualHosts as Json[]).find((v) => v.domains.includes(host))!;
+  const pick = (path: string): Json | undefined => (vhost.routes as Json[]).find((r) => (r.match.path !== undefined ? r.match.path === path : path.startsWith(r.match.prefix)));
+  const describe = (r: Json | undefined): string => {
+    if (!r) return '404 (no route)';
+    if (r.redirect) return `${REDIRECT_CODES[r.redirect.responseCode ?? 'MOVED_PERMANENTLY']} redirect to ${r.redirect.schemeRedirect}://`;
+    return `routed to ${r.route.cluster}`;
+  };
+  const acme = (vhost.routes as Json[]).find((r) => typeof r.match.path === 'string' && r.match.path.startsWith('/.well-known/acme-challenge/'));
+  const rows: MtlsScenarioResult[] = [
+    { scenario: `plain HTTP GET /api on ${host}`, expected: '308 to https', observed: describe(pick('/api')), mechanism: 'http listener: HTTPRoute RequestRedirect' },
+  ];
+  if (acme) rows.push({ scenario: `plain HTTP GET ${acme.match.path} (pending ACME challenge)`, expected: 'reaches the cert-manager solver', observed: describe(pick(acme.match.path)), mechanism: 'http listener: cert-manager\'s Exact-match HTTPRoute before the redirect' });
+  return rows;
 }
 
 /** The CEL text of the SecurityPolicy's Allow rule (the translated matcher holds its parsed form). */

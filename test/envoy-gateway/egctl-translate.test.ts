@@ -172,12 +172,12 @@ run('egctl experimental translate (Envoy Gateway v1.9.0) on examples/envoy-gatew
     expect(rc.ignorePortInHostMatching).toBe(true);
   });
 
-  test('plain HTTP: every host redirects to https (301, Envoy\'s default response code), the ACME challenge path reaches the solver first', () => {
+  test('plain HTTP: every host redirects to https with 308 (as ingress-nginx), the ACME challenge path reaches the solver first', () => {
     const rc = routeConfigs(out).find((r) => r.name === `${intent.namespace}/${intent.name}/http`)!;
     const byHost = Object.fromEntries((rc.virtualHosts as Json[]).map((v) => [v.domains.join(','), (v.routes as Json[]).map((r) => [r.match.path ?? `prefix:${r.match.prefix}`, r.redirect ?? r.route?.cluster])]));
     expect(byHost).toEqual({
-      'echo.example.com': [[`/.well-known/acme-challenge/${ACME.token}`, `httproute/${intent.namespace}/cm-acme-http-solver-test/rule/0`], ['prefix:/', { schemeRedirect: 'https' }]],
-      'portal.example.com': [['prefix:/', { schemeRedirect: 'https' }]],
+      'echo.example.com': [[`/.well-known/acme-challenge/${ACME.token}`, `httproute/${intent.namespace}/cm-acme-http-solver-test/rule/0`], ['prefix:/', { schemeRedirect: 'https', responseCode: 'PERMANENT_REDIRECT' }]],
+      'portal.example.com': [['prefix:/', { schemeRedirect: 'https', responseCode: 'PERMANENT_REDIRECT' }]],
     });
   });
 
