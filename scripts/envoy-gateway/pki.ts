@@ -50,6 +50,21 @@ export class TestPki {
     return { certPem: readFileSync(crt, 'utf8'), keyPem: readFileSync(key, 'utf8'), subj, rfc2253 };
   }
 
+  /** A CRL of the CA (PEM), listing no revoked certificate, valid for one day (`openssl ca -gencrl`). */
+  public crl(): string {
+    const conf = join(this.dir, 'crl.cnf');
+    writeFileSync(join(this.dir, 'index.txt'), '');
+    writeFileSync(join(this.dir, 'crlnumber'), '01\n');
+    writeFileSync(conf, [
+      '[ca]', 'default_ca = ca_default', '[ca_default]',
+      `database = ${join(this.dir, 'index.txt')}`, `crlnumber = ${join(this.dir, 'crlnumber')}`,
+      'default_md = sha256', 'default_crl_days = 1', '',
+    ].join('\n'));
+    const out = join(this.dir, 'ca.crl');
+    this.openssl(['ca', '-gencrl', '-config', conf, '-keyfile', join(this.dir, 'ca.key'), '-cert', join(this.dir, 'ca.crt'), '-out', out]);
+    return readFileSync(out, 'utf8');
+  }
+
   /** Removes the temporary folder. */
   public dispose(): void {
     rmSync(this.dir, { recursive: true, force: true });

@@ -181,6 +181,25 @@ run('egctl experimental translate (Envoy Gateway v1.9.0) on examples/envoy-gatew
     });
   });
 
+  test('a client CA with a revocation list: the translated listener checks client certificates against that CRL', () => {
+    const crl = pki.crl();
+    const withCrl = gatewayInput().map((o) => {
+      if (o.kind === 'Secret' && o.metadata.name === intent.clientAuth.caSecretName) return { ...o, data: { ...(o.data as object), 'ca.crl': Buffer.from(crl).toString('base64') } };
+      if (o.kind === 'ClientTrafficPolicy' && o.metadata.name === `${intent.name}-client-tls`) {
+        const spec = o.spec as Json;
+        return { ...o, spec: { ...spec, tls: { clientValidation: { ...spec.tls.clientValidation, crl: { refs: spec.tls.clientValidation.caCertificateRefs } } } } };
+      }
+      return o;
+    });
+    const r = translate(egctl!, withCrl);
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    const ctp = (r.output!.clientTrafficPolicies as Json[]).find((p) => p.metadata.name === `${intent.name}-client-tls`)!;
+    expect(conditions(ctp).every((c) => c.includes('=True'))).toBe(true);
+    const ir = translateToIr(egctl!, withCrl) as Json;
+    const listener = (ir.xdsIR[`${intent.namespace}/${intent.name}`].http as Json[]).find((l) => (l.hostnames as string[]).includes('echo.example.com'))!;
+    expect(JSON.stringify(listener.tls)).toContain(Buffer.from(crl).toString('base64'));
+  });
+
   test('rejects a SecurityPolicy whose CEL does not parse (the translator checks what we send)', () => {
     const broken = gatewayInput().map((o) => (o.kind === 'SecurityPolicy'
       ? { ...o, spec: { ...(o.spec as Json), authorization: { defaultAction: 'Deny', rules: [{ name: 'x', action: 'Allow', cel: "connection.subject_peer_certificate.matches('^CN=(a" }] } } }
