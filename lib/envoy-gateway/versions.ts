@@ -28,7 +28,10 @@ export const ENVOY_GATEWAY_CONTROLLER_NAME = 'gateway.envoyproxy.io/gatewayclass
 /** Envoy version Envoy Gateway v1.9.0 runs by default. */
 export const ENVOY_DEFAULT_IMAGE = 'docker.io/envoyproxy/envoy:distroless-v1.39.0';
 
-/** The Coraza WAF integration: Built On Envoy's composer dynamic module and its `coraza-waf` filter. */
+/**
+ * The Coraza WAF integration: Built On Envoy's composer dynamic module and its `coraza-waf` filter. The Coraza and
+ * CRS versions it embeds are declared once, in lib/waf/coraza.ts (`CORAZA_VERSION`, `CORAZA_CRS_VERSION`).
+ */
 export const CORAZA_COMPOSER = {
   /** OCI repository of the composer image (a `FROM scratch` image holding only the library and manifests). */
   image: 'ghcr.io/tetratelabs/built-on-envoy/composer',
@@ -38,10 +41,6 @@ export const CORAZA_COMPOSER = {
   library: 'libcomposer.so',
   /** Filter name that selects the WAF inside the composer (`filterName` of EnvoyExtensionPolicy.dynamicModule). */
   filterName: 'coraza-waf',
-  /** Coraza engine the composer embeds. */
-  coraza: 'v3.7.0',
-  /** OWASP CRS the composer embeds (`@owasp_crs/`, via coraza-coreruleset v4.25.0: the 4.25 LTS line). */
-  crs: '4.25.0',
   /** Oldest Envoy the composer supports (manifest `minEnvoyVersion`). */
   minEnvoyVersion: '1.38.0',
 } as const;
