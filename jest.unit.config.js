@@ -1,11 +1,11 @@
 /**
  * `npm run test:unit`: the inner loop. Every test except the ones that run real components: the nginx +
- * libmodsecurity engine (test/engine, test/waf/nginx-load), the kube-apiserver control plane (test/cluster) and the
+ * libmodsecurity engine (test/engine, test/waf/nginx-load), the Coraza host (test/coraza), the kube-apiserver control plane (test/cluster) and the
  * packed-package consumer build (test/package/consumer).
  */
 const base = require('./jest.config.js');
 module.exports = {
   ...base,
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/engine/', '<rootDir>/test/cluster/', '<rootDir>/test/controller-real/controller\\.test\\.ts$', '<rootDir>/test/waf/nginx-load\\.test\\.ts$',
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/engine/', '<rootDir>/test/cluster/', '<rootDir>/test/coraza/', '<rootDir>/test/controller-real/controller\\.test\\.ts$', '<rootDir>/test/waf/nginx-load\\.test\\.ts$',
     '<rootDir>/test/package/consumer\\.test\\.ts$'],
 };

@@ -37,6 +37,7 @@ import { WAF_POLICY_CONFIG_MAP, WAF_POLICY_KEY } from '../lib/controller/waf-pol
 import { copyDist } from '../test/engine/harness/dist-copy';
 import { readTree } from '../test/support/dist';
 import { EdgeEngine, startEdgeEngine } from '../test/engine/harness/engine';
+import { currentEngine, nginxBinary } from '../test/engine/harness/engine-root';
 import { describeCrs } from '../test/engine/harness/modsecurity-tree';
 import { freePort } from '../test/engine/harness/nginx-process';
 import { engineAvailability } from '../test/engine/harness/prerequisites';
@@ -154,9 +155,9 @@ export const WORKLOADS: readonly Workload[] = [
   { id: 'portal-get', title: 'GET portal page → 3 KiB HTML', method: 'GET', path: '/portal/appointments', headers: BROWSER_HEADERS },
 ];
 
-/** Bodies the backend answers with. */
-const API_RESPONSE = JSON.stringify({ results: Array.from({ length: 6 }, (_, i) => ({ id: 40 + i, name: `Patient ${40 + i}`, ward: '3B', admitted: '2026-11-02', status: 'recovering' })), page: 2 });
-const PORTAL_RESPONSE = `<!doctype html><html><head><title>Appointments</title></head><body><h1>Appointments</h1><table>${Array.from({ length: 24 }, (_, i) => `<tr><td>2026-12-${String(i + 1).padStart(2, '0')}</td><td>09:${String(i * 2).padStart(2, '0')}</td><td>Cardiology</td><td>Ward 3B</td></tr>`).join('')}</table></body></html>`;
+/** Bodies the backend answers with (`/api/` JSON, `/portal/` HTML; also what bench/coraza.ts feeds Coraza's response phases). */
+export const API_RESPONSE = JSON.stringify({ results: Array.from({ length: 6 }, (_, i) => ({ id: 40 + i, name: `Patient ${40 + i}`, ward: '3B', admitted: '2026-11-02', status: 'recovering' })), page: 2 });
+export const PORTAL_RESPONSE = `<!doctype html><html><head><title>Appointments</title></head><body><h1>Appointments</h1><table>${Array.from({ length: 24 }, (_, i) => `<tr><td>2026-12-${String(i + 1).padStart(2, '0')}</td><td>09:${String(i * 2).padStart(2, '0')}</td><td>Cardiology</td><td>Ward 3B</td></tr>`).join('')}</table></body></html>`;
 
 /** What `wrk` reported for one run. */
 export interface WrkResult {
@@ -646,10 +647,16 @@ export function dataPlanePlot(result: DataPlaneResult): string {
   ]);
 }
 
+/** Versions of the engine that ran: the trixie root's packages when nginx runs chrooted there (engine-root.ts), else the host's. */
 function softwareVersions(engine: EdgeEngine): Record<string, string> {
-  const q = (pkg: string): string => spawnSync('dpkg-query', ['-W', '-f', '${Version}', pkg], { encoding: 'utf8' }).stdout?.trim() || 'unknown';
-  const nginx = /nginx\/(\S+)/.exec(spawnSync('nginx', ['-v'], { encoding: 'utf8' }).stderr ?? '')?.[1] ?? 'unknown';
-  return { nginx, libmodsecurity3: q('libmodsecurity3'), 'libnginx-mod-http-modsecurity': q('libnginx-mod-http-modsecurity'), crs: describeCrs(engine.crs), wrk: q('wrk') };
+  const root = currentEngine();
+  const admindir = root.kind === 'trixie' ? ['--admindir', join(root.root, 'var', 'lib', 'dpkg')] : [];
+  const q = (pkg: string): string => spawnSync('dpkg-query', [...admindir, '-W', '-f', '${Version}', pkg], { encoding: 'utf8' }).stdout?.trim() || 'unknown';
+  const version = root.kind === 'trixie' ? spawnSync('chroot', [root.root, nginxBinary(root), '-v'], { encoding: 'utf8' }) : spawnSync('nginx', ['-v'], { encoding: 'utf8' });
+  const nginx = /nginx\/(\S+)/.exec(version.stderr ?? '')?.[1] ?? 'unknown';
+  // Debian 13 renamed the library package for the 64-bit time_t transition.
+  const libmodsecurity = q('libmodsecurity3t64') === 'unknown' ? q('libmodsecurity3') : q('libmodsecurity3t64');
+  return { nginx, libmodsecurity3: libmodsecurity, 'libnginx-mod-http-modsecurity': q('libnginx-mod-http-modsecurity'), crs: describeCrs(engine.crs), wrk: q('wrk') };
 }
 
 /** Parses `--dist DIR --runs 3 --duration 5 --threads 2 --connections 16`. */

@@ -39,18 +39,18 @@ export function checkAllowPaths(field: string, rule: AllowPathsRule, servedHosts
   if (rule.description !== undefined) checkDescription(`${field}.description`, rule.description);
 }
 
-/** Renders the rule (`pathTransforms`: the data plane's, see scope.ts): deny unless the normalized path matches one of the prefixes (scoped to the routed host with a chain). */
-export function renderAllowPaths(rule: AllowPathsRule, id: number, pathTransforms: readonly string[] = PATH_TRANSFORMS): string[] {
+/** Renders the rule: deny unless the normalized path matches one of the prefixes (scoped to the routed host with a chain). */
+export function renderAllowPaths(rule: AllowPathsRule, id: number): string[] {
   const pathRegex = rule.paths.map(pathScopeRegex).map((r) => `(?:${r})`).join('|');
   const msg = `Path not in allow-list${rule.description ? ` (${rule.description})` : ''}`;
   const comment = ruleComment(id, `Allow only paths ${rule.paths.join(', ')}${rule.host ? ` on ${rule.host}` : ''}`, rule.description);
   const pathOperator = `!@rx ${pathRegex}`;
   if (!rule.host) {
-    return [comment, secRule('REQUEST_FILENAME', pathOperator, denyActions(id, 'allow-paths', msg, [...pathTransforms, "logdata:'%{MATCHED_VAR}'"]))];
+    return [comment, secRule('REQUEST_FILENAME', pathOperator, denyActions(id, 'allow-paths', msg, [...PATH_TRANSFORMS, "logdata:'%{MATCHED_VAR}'"]))];
   }
   return [
     comment,
     secRule(ROUTED_HOST_TARGET, routedHostOperator([rule.host]), [...denyActions(id, 'allow-paths', msg, ['t:none']), 'chain']),
-    `  ${secRule('REQUEST_FILENAME', pathOperator, [...pathTransforms, "logdata:'%{MATCHED_VAR}'"])}`,
+    `  ${secRule('REQUEST_FILENAME', pathOperator, [...PATH_TRANSFORMS, "logdata:'%{MATCHED_VAR}'"])}`,
   ];
 }

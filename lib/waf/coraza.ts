@@ -40,15 +40,20 @@ import { ROUTED_HOST_VARIABLE } from './transaction-facts';
  *   passes on Coraza. Multipart bodies are bounded by `SecRequestBodyLimit` only.
  * - `SecResponseBodyMimeType` replaces the list in Coraza (`directiveSecResponseBodyMimeType`: `strings.Split`) and
  *   appends in libmodsecurity; the base config's three types are therefore listed with the policy's.
- * - Regexes: Coraza compiles `@rx` with Go's `regexp` after prefixing `(?sm)` (internal/operators/rx.go `newRX`), and a
+ * - Regexes: Coraza compiles `@rx` with Go's `regexp` after prefixing `(?s)` (the module is built with the tag
+ *   `coraza.rule.no_regex_multiline`, built-on-envoy extensions/composer/Makefile.common line 9; without it `(?sm)`,
+ *   internal/operators/rx.go `newRX`), and a
  *   pattern it cannot compile fails the whole rule set. Our own regexes are RE2-safe (`\A`, `\z`, no lookaround); the
  *   base config's audit status regex uses a lookahead and gets {@link CORAZA_AUDIT_RELEVANT_STATUS}; user regexes are
  *   checked again with `re2: true` (a ValidationError names the field).
- * - Paths: Coraza's `ProcessURI` fills `REQUEST_FILENAME` from Go's `url.ParseRequestURI(...).Path`, which is already
- *   percent-decoded once (internal/corazawaf/transaction.go lines 834-864), where libmodsecurity keeps the raw path.
- *   A second `t:urlDecode` would read `/%2561pi` as `/api` while Envoy and the backend see `/%61pi`: path-scoped
- *   rules get {@link CORAZA_PATH_TRANSFORMS} instead.
- * - Audit log: the same JSON record settings (`SecAuditLog /dev/stdout`, the Envoy container's log).
+ * - Paths: Coraza's `ProcessURI` fills `REQUEST_FILENAME` from Go's `url.ParseRequestURI(...).Path`, percent-decoded
+ *   once (internal/corazawaf/transaction.go lines 834-864), as libmodsecurity does: the path-scoped rules' transforms
+ *   (scope.ts `PATH_TRANSFORMS`, no second `t:urlDecode`) mean the same on both engines.
+ * - Audit log: the same JSON record settings (`SecAuditLog /dev/stdout`, the Envoy container's log). Coraza sets no
+ *   `RESPONSE_STATUS` once a request is interrupted (internal/corazawaf/transaction.go `ProcessResponseHeaders`, lines
+ *   1164-1167), so the audit-context rule (10030) names the routed host only on relevant upstream answers (FULL mode);
+ *   a WAF block's record names the `:authority` Envoy routed on in `server_id` and `request.uri` (waf.go lines
+ *   216-220), and its rule in `messages`.
  */
 
 /** Coraza version of the Built On Envoy composer module (its go.mod). */
@@ -68,9 +73,6 @@ export const CORAZA_CRS_RULES_GLOB = '@owasp_crs/*.conf';
  * which Go's `regexp` refuses. Equal on every status 100-599 (test/waf/coraza.test.ts checks all of them).
  */
 export const CORAZA_AUDIT_RELEVANT_STATUS = '^(?:5|4(?:[1-9]|0[0-35-9]))';
-
-/** Path transformations on Coraza: the path is decoded once already (see the module comment), then normalized. */
-export const CORAZA_PATH_TRANSFORMS: readonly string[] = ['t:none', 't:normalizePath'];
 
 /**
  * The settings of the controller image's base `modsecurity.conf` (libmodsecurity v3.0.14 modsecurity.conf-recommended)
@@ -147,7 +149,6 @@ export function renderCorazaDirectives(policy: WafPolicy, options: CorazaDirecti
     ...policy.renderRules({
       routedHostRules: [`# Routed host: the host of this filter's HTTPRoute (Envoy chose the route by :authority)`, routedHost],
       auditRelevantStatus: CORAZA_AUDIT_RELEVANT_STATUS,
-      pathTransforms: CORAZA_PATH_TRANSFORMS,
     }),
     `# OWASP CRS v${CORAZA_CRS_VERSION} (coraza-coreruleset)`,
     `Include ${CORAZA_CRS_RULES_GLOB}`,

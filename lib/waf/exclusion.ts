@@ -66,14 +66,14 @@ export function checkExclusion(field: string, rule: RuleExclusion, servedHosts: 
 }
 
 /** Renders the exclusion: a pass/nolog rule (chained when scoped to host and path) whose last link removes the rules. */
-export function renderExclusion(rule: RuleExclusion, id: number, pathTransforms: readonly string[] = PATH_TRANSFORMS): string[] {
+export function renderExclusion(rule: RuleExclusion, id: number): string[] {
   const ctl = rule.ruleIds.map((r) => (rule.target ? `ctl:ruleRemoveTargetById=${r};${rule.target}` : `ctl:ruleRemoveById=${r}`));
   const scope = [rule.host, rule.path].filter((s) => s !== undefined).join(' ');
   const what = `${rule.target ? `${rule.target} from ` : ''}rules ${rule.ruleIds.join(', ')}`;
   const comment = ruleComment(id, `Exclude ${what} for ${scope}`, rule.description);
   const head = [`id:${id}`, 'phase:1', 'pass', 'nolog', `tag:'${RULE_TAG_PREFIX}/exclusion'`];
   const hostRule = (first: string[], last: string[]): string => secRule(ROUTED_HOST_TARGET, routedHostOperator([rule.host!]), [...first, 't:none', ...last]);
-  const pathRule = (first: string[], last: string[]): string => secRule('REQUEST_FILENAME', `@rx ${pathScopeRegex(rule.path!)}`, [...first, ...pathTransforms, ...last]);
+  const pathRule = (first: string[], last: string[]): string => secRule('REQUEST_FILENAME', `@rx ${pathScopeRegex(rule.path!)}`, [...first, ...PATH_TRANSFORMS, ...last]);
   if (rule.host && rule.path) return [comment, hostRule(head, ['chain']), `  ${pathRule([], ctl)}`];
   if (rule.host) return [comment, hostRule(head, ctl)];
   return [comment, pathRule(head, ctl)];
@@ -101,7 +101,7 @@ export interface MergedExclusionMember {
  * member: a comment line per member (field, host, description), the `@pm` host condition, then the path condition
  * (when scoped to a path) whose last link removes the rules.
  */
-export function renderMergedExclusion(members: readonly MergedExclusionMember[], id: number, pathTransforms: readonly string[] = PATH_TRANSFORMS): string[] {
+export function renderMergedExclusion(members: readonly MergedExclusionMember[], id: number): string[] {
   const first = members[0].rule;
   const hosts = [...new Set(members.map((m) => m.rule.host!))];
   const ctl = first.ruleIds.map((r) => (first.target ? `ctl:ruleRemoveTargetById=${r};${first.target}` : `ctl:ruleRemoveById=${r}`));
@@ -113,6 +113,6 @@ export function renderMergedExclusion(members: readonly MergedExclusionMember[],
   return [
     ...lines,
     secRule(ROUTED_HOST_TARGET, routedHostOperator(hosts), [...head, 'chain']),
-    `  ${secRule('REQUEST_FILENAME', `@rx ${pathScopeRegex(first.path)}`, [...pathTransforms, ...ctl])}`,
+    `  ${secRule('REQUEST_FILENAME', `@rx ${pathScopeRegex(first.path)}`, [...PATH_TRANSFORMS, ...ctl])}`,
   ];
 }

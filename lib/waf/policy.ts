@@ -8,7 +8,6 @@ import { checkExclusion, exclusionMergeKey, MergedExclusionMember, renderExclusi
 import { checkRegexLimits, RegexLimits, RegexMatchLimitAction, renderRegexLimitRule, renderRegexLimitSettings } from './regex-limits';
 import { allocateRuleIds, checkCustomRuleId, CUSTOM_RULE_ID_RANGE, SETTINGS_RULE_IDS } from './rule-ids';
 import { RULE_TAG_PREFIX } from './rule-text';
-import { PATH_TRANSFORMS } from './scope';
 import { renderTransactionFactRules } from './transaction-facts';
 
 /**
@@ -177,8 +176,6 @@ export interface PolicyRuleOptions {
   readonly routedHostRules: readonly string[];
   /** `@rx` of the response statuses the audit-context rule fires on (the engine's dialect of "4xx but 404, 5xx"). */
   readonly auditRelevantStatus: string;
-  /** Transformations of `REQUEST_FILENAME` in path-scoped rules, so that they see the path the data plane routes on. */
-  readonly pathTransforms: readonly string[];
 }
 
 /** A regex a user wrote, with its field path. */
@@ -375,7 +372,7 @@ export class WafPolicy {
       'SecAuditLogType Serial',
       'SecAuditLog /dev/stdout',
       `Include ${CRS_ROOT}/crs-setup.conf`,
-      ...this.renderRules({ routedHostRules: renderTransactionFactRules(SETTINGS_RULE_IDS, RULE_TAG_PREFIX), auditRelevantStatus: AUDIT_RELEVANT_STATUS, pathTransforms: PATH_TRANSFORMS }),
+      ...this.renderRules({ routedHostRules: renderTransactionFactRules(SETTINGS_RULE_IDS, RULE_TAG_PREFIX), auditRelevantStatus: AUDIT_RELEVANT_STATUS }),
       `# OWASP CRS v${CRS_VERSION}, loaded once for the whole controller`,
       `Include ${CRS_RULES_GLOB}`,
       ...renderRegexLimitRule(this.regexLimits, SETTINGS_RULE_IDS.regexMatchLimit),
@@ -416,7 +413,7 @@ export class WafPolicy {
     this.rules.forEach((r, i) => {
       const members = groups.get(i);
       if (!members) return;
-      lines.push(...(members.length > 1 ? renderMergedExclusion(members, ids[i], options.pathTransforms) : renderRule(r, ids[i], options.pathTransforms)));
+      lines.push(...(members.length > 1 ? renderMergedExclusion(members, ids[i]) : renderRule(r, ids[i])));
     });
     return lines;
   }
@@ -469,11 +466,11 @@ function secAction(id: number, setvars: readonly string[]): string {
   return `SecAction "id:${id},phase:1,pass,nolog,t:none,${setvars.join(',')}"`;
 }
 
-function renderRule(r: CustomRule, id: number, pathTransforms: readonly string[]): string[] {
+function renderRule(r: CustomRule, id: number): string[] {
   switch (r.kind) {
     case 'denySourceIps': return renderDenySourceIps(r.rule, id);
     case 'denyRequestHeaders': return renderDenyRequestHeader(r.rule, id);
-    case 'allowPaths': return renderAllowPaths(r.rule, id, pathTransforms);
-    case 'exclusions': return renderExclusion(r.rule, id, pathTransforms);
+    case 'allowPaths': return renderAllowPaths(r.rule, id);
+    case 'exclusions': return renderExclusion(r.rule, id);
   }
 }

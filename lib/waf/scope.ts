@@ -36,12 +36,16 @@ export function routedHostOperator(hosts: readonly string[]): string {
 }
 
 /**
- * Transformations applied to the path before matching, chosen to see the path nginx routes on: nginx decodes `%XX`
- * once, resolves `.`/`..` segments and merges slashes before choosing a location (ngx_http_parse_complex_uri), so:
- * `t:urlDecode` (not `t:urlDecodeUni`: nginx does not decode IIS `%uXXXX`, so `/%u0061pi` is not `/api` to it) and
- * `t:normalizePath`. No `t:lowercase`: nginx location matching is case-sensitive.
+ * Transformations applied to the path before matching, chosen to see the path the proxy routes on: nginx (and Envoy)
+ * decode `%XX` once and resolve `.`/`..` segments before choosing a route (ngx_http_parse_complex_uri; Envoy's
+ * normalize_path). `REQUEST_FILENAME` is already decoded once by both engines (libmodsecurity's `processURI`, Coraza's
+ * `ProcessURI` through Go's url.Parse), so only `t:normalizePath` is applied: a second `t:urlDecode` read the
+ * double-encoded `/%2561pi/x` as `/api/x` while nginx routes it on `/%61pi/x` — outside the allow-list, let through
+ * (measured on the engine: rows double-encoded-letter and exclusion-double-encoded of
+ * test/engine/harness/adversarial/path-scope.ts). IIS `%uXXXX` is decoded by neither. No `t:lowercase`: location
+ * matching is case-sensitive.
  */
-export const PATH_TRANSFORMS: readonly string[] = ['t:none', 't:urlDecode', 't:normalizePath'];
+export const PATH_TRANSFORMS: readonly string[] = ['t:none', 't:normalizePath'];
 
 /**
  * The path-prefix regex of a scope, with Kubernetes `Prefix` semantics (`/api` covers `/api` and `/api/x`, not

@@ -20,14 +20,17 @@ if ! command -v go >/dev/null; then
   exit 1
 fi
 
-# build <module dir under tools/> <binary names...> -- <packages...>   ($LDFLAGS: linker flags, default none)
+# build <module dir under tools/> <binary names...> -- <packages...>   ($LDFLAGS: linker flags, $TAGS: build tags; default none)
 build() {
   local dir="$ROOT/tools/$1"; shift
   local names=() pkgs=()
   while [ "$1" != "--" ]; do names+=("$1"); shift; done; shift
   pkgs=("$@")
   local stamp
-  stamp="$( (cat "$dir/go.mod" "$dir/go.sum"; echo "${LDFLAGS:-}") | sha256sum | cut -c1-16) $(go env GOVERSION) cgo=0"
+  # Our own sources count too (tools/coraza-host/main.go); the wrappers' tools.go only names what to build.
+  local src f
+  src="$(for f in "$dir"/*.go; do if [ -e "$f" ] && [ "$(basename "$f")" != tools.go ]; then cat "$f"; fi; done)"
+  stamp="$( (cat "$dir/go.mod" "$dir/go.sum"; echo "${LDFLAGS:-}"; if [ -n "${TAGS:-}" ]; then echo "tags=$TAGS"; fi; if [ -n "$src" ]; then echo "$src"; fi) | sha256sum | cut -c1-16) $(go env GOVERSION) cgo=0"
   local fresh=1 n
   for n in "${names[@]}"; do
     [ -x "$BIN/$n" ] && [ "$(cat "$BIN/.$n.stamp" 2>/dev/null)" = "$stamp" ] || fresh=0
@@ -38,7 +41,7 @@ build() {
   fi
   local start=$SECONDS
   echo "test-deps: building ${names[*]} from tools/$(basename "$dir") (first build takes minutes) ..."
-  (cd "$dir" && go build -ldflags="${LDFLAGS:-}" -o "$BIN/" "${pkgs[@]}")
+  (cd "$dir" && go build ${TAGS:+-tags="$TAGS"} -ldflags="${LDFLAGS:-}" -o "$BIN/" "${pkgs[@]}")
   for n in "${names[@]}"; do echo "$stamp" > "$BIN/.$n.stamp"; done
   echo "test-deps: built ${names[*]} in $((SECONDS - start)) s"
 }
@@ -55,6 +58,8 @@ done
 LDFLAGS="$KUBE_LDFLAGS" build kube-apiserver kube-apiserver kubectl -- k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl
 build trust-manager trust-manager -- github.com/cert-manager/trust-manager/cmd/trust-manager
 build controller-gen controller-gen -- sigs.k8s.io/controller-tools/cmd/controller-gen
-build coraza-host coraza-host -- .
+# The build tags of built-on-envoy's composer module (extensions/composer/Makefile.common line 9): `@rx` without the
+# multiline default, case-sensitive ARGS keys, rule ids mandatory — so our host compiles rules as the module does.
+TAGS=coraza.rule.case_sensitive_args_keys,coraza.rule.no_regex_multiline,coraza.rule.mandatory_rule_id_check build coraza-host coraza-host -- .
 build egctl egctl -- github.com/envoyproxy/gateway/cmd/egctl
 build cel-check cel-check -- .

@@ -120,7 +120,7 @@ describe('WafPolicy rendering', () => {
     expect(text).toContain('SecResponseBodyAccess On');
     expect(text).toContain('"@rx (?:^|,)[\\t ]*(?:root|a\\.b)[\\t ]*(?:,|$)" "id:10100,phase:1,deny,status:403,log,t:none,t:lowercase,');
     expect(text).toContain('"@rx (?i)^sqlmap" "id:10101,phase:1,deny,status:403,log,t:none,t:trim,');
-    expect(text).toContain('SecRule REQUEST_FILENAME "@rx \\A/upload(?:/|\\z)" "t:none,t:urlDecode,t:normalizePath,ctl:ruleRemoveById=942100"');
+    expect(text).toContain('SecRule REQUEST_FILENAME "@rx \\A/upload(?:/|\\z)" "t:none,t:normalizePath,ctl:ruleRemoveById=942100"');
     expect(text).toContain('ctl:ruleRemoveTargetById=942100;ARGS:comment,ctl:ruleRemoveTargetById=942200;ARGS:comment');
     expect(text).toContain('!@rx (?:\\A/v1(?:/|\\z))|(?:\\A/healthz(?:/|\\z))');
     expect(policy.allocatedRules().map((r) => [r.id, r.field])).toEqual([
@@ -187,7 +187,7 @@ describe('WafPolicy as a file, and merged host-scoped exclusions', () => {
       '#   waf.exclusions[1] b.example.com',
       '#   waf.exclusions[3] c.example.com: notes of c',
       `SecRule TX:edge_waf_host "@pm /a.example.com/ /b.example.com/ /c.example.com/" "id:10101,phase:1,pass,nolog,tag:'edge-waf/exclusion',t:none,chain"`,
-      '  SecRule REQUEST_FILENAME "@rx \\A/api/notes(?:/|\\z)" "t:none,t:urlDecode,t:normalizePath,ctl:ruleRemoveTargetById=942100;ARGS:note,ctl:ruleRemoveTargetById=942200;ARGS:note"',
+      '  SecRule REQUEST_FILENAME "@rx \\A/api/notes(?:/|\\z)" "t:none,t:normalizePath,ctl:ruleRemoveTargetById=942100;ARGS:note,ctl:ruleRemoveTargetById=942200;ARGS:note"',
       '# [10103] Exclude rules 920350 for a.example.com',
     ].join('\n'));
     expect(file.match(/id:1010[24]/g)).toBeNull();

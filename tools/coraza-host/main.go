@@ -4,7 +4,9 @@
 // of stdin, and writes one result line per request on stdout.
 //
 // Our own code: it follows built-on-envoy extensions/composer/waf/waf.go (commit b911ffa) step by step, cited by
-// line, but copies none of it. Envoy's part (codec, path normalization, routing) is modelled by the caller
+// line, but copies none of it. Build it with the module's Coraza build tags (extensions/composer/Makefile.common
+// line 9: coraza.rule.case_sensitive_args_keys, coraza.rule.no_regex_multiline, coraza.rule.mandatory_rule_id_check),
+// as scripts/test-deps/20-go-tools.sh does. Envoy's part (codec, path normalization, routing) is modelled by the caller
 // (test/coraza/envoy-model.ts): a request line here is what reaches the filter.
 //
 // Modes:
@@ -26,6 +28,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -78,7 +81,18 @@ func main() {
 	compileRegex := flag.Bool("compile-regex", false, "check patterns with Coraza's @rx")
 	matchRegex := flag.Bool("match-regex", false, "match samples with Coraza's @rx")
 	bench := flag.Int("bench", 0, "run every request this many times and print CPU time")
+	cpuProfile := flag.String("cpuprofile", "", "with -bench: write a Go CPU profile to this file")
 	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fatal(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 
 	out, err := protocolOutput()
 	if err != nil {
@@ -98,6 +112,7 @@ func main() {
 			}
 			_, err := regexWAF(pattern)
 			writeJSON(w, map[string]any{"ok": err == nil, "error": errString(err)})
+			w.Flush()
 		}
 	case *matchRegex:
 		for in.Scan() {
@@ -117,6 +132,7 @@ func main() {
 			return
 		}
 		writeJSON(w, map[string]any{"loaded": true, "mode": mode})
+		w.Flush()
 		var reqs []request
 		for in.Scan() {
 			var r request

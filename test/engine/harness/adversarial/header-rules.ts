@@ -8,7 +8,7 @@
  * with ingress-nginx's defaults (underscores off, invalid headers ignored) nginx drops names with "_".
  */
 import type { DenyRequestHeaderRule } from '../../../../lib/waf/deny-request-header';
-import type { AdversarialTable } from './types';
+import type { AdversarialTable, CorazaExpectation } from './types';
 
 /** The header rules of the policy the rows run against. */
 export const HEADER_RULES_POLICY: readonly DenyRequestHeaderRule[] = [
@@ -32,6 +32,11 @@ export interface HeaderRuleRow {
   readonly backendSees?: Readonly<Record<string, string | undefined>>;
   /** Why, when not obvious. */
   readonly note?: string;
+  /**
+   * On Envoy Gateway + Coraza, where the outcome differs (see AdversarialRow.coraza).
+   * @default the same outcome
+   */
+  readonly coraza?: CorazaExpectation;
 }
 
 export const HEADER_RULE_ROWS: readonly HeaderRuleRow[] = [
@@ -51,10 +56,11 @@ export const HEADER_RULE_ROWS: readonly HeaderRuleRow[] = [
   { id: 'longer', title: 'user: administrator passes', headers: { user: 'administrator' }, status: 200, backendSees: { user: 'administrator' } },
   { id: 'prefixed', title: 'user: xadmin passes', headers: { user: 'xadmin' }, status: 200, backendSees: { user: 'xadmin' } },
   { id: 'inner-space', title: 'user: ad min passes', headers: { user: 'ad min' }, status: 200, backendSees: { user: 'ad min' } },
-  { id: 'underscore', title: 'us_er: admin is dropped by nginx (never reaches the backend)', headers: { us_er: 'admin' }, status: 200, backendSees: { us_er: undefined, user: undefined } },
+  { id: 'underscore', title: 'us_er: admin is dropped by nginx (never reaches the backend)', headers: { us_er: 'admin' }, status: 200, backendSees: { us_er: undefined, user: undefined },
+    coraza: { expect: { kind: 'refused', status: 400, by: 'envoy' }, reason: 'EG\'s default headersWithUnderscoresAction is RejectRequest (v1.9.0 internal/xds/translator/listener.go buildHeadersWithUnderscoresAction, lines 1296-1309): Envoy answers 400 where nginx drops the line' } },
   { id: 'dash-variant', title: 'u-ser: admin is another header', headers: { 'u-ser': 'admin' }, status: 200, backendSees: { 'u-ser': 'admin', user: undefined } },
-  { id: 'obs-fold', title: 'user:<CRLF> admin (obsolete line folding)', rawLines: ['user:', ' admin'], status: 400, note: 'nginx refuses folded lines' },
-  { id: 'space-before-colon', title: 'user : admin', rawLines: ['user : admin'], status: 400 },
+  { id: 'obs-fold', title: 'user:<CRLF> admin (obsolete line folding)', rawLines: ['user:', ' admin'], status: 400, note: 'nginx refuses folded lines', coraza: { expect: 'not-modelled', reason: 'Envoy\'s HTTP/1 parser (Balsa) decides obsolete line folding; not modelled' } },
+  { id: 'space-before-colon', title: 'user : admin', rawLines: ['user : admin'], status: 400, coraza: { expect: 'not-modelled', reason: 'Envoy\'s HTTP/1 parser (Balsa) decides whitespace in header names; not modelled' } },
   { id: 'nul', title: 'user: admin<NUL>', rawLines: ['user: admin\u0000'], status: 400 },
   { id: 'bare-cr', title: 'user: admin<CR>x', rawLines: ['user: admin\rx'], status: 400 },
   { id: 'list-ci', title: 'x-role: guest, ROOT (ignoreCase)', headers: { 'x-role': 'guest, ROOT' }, status: 403 },
@@ -80,5 +86,6 @@ export const HEADER_RULES_TABLE: AdversarialTable = {
     title: row.title,
     request: { target: `/header-${row.id}`, headers: row.rawLines ?? Object.entries(row.headers ?? {}).flatMap(([name, value]) => (Array.isArray(value) ? value : [value]).map((v) => `${name}: ${v}`)) },
     expect: row.status === 200 ? { kind: 'backend', route: 'api' } : { kind: 'refused', status: row.status, by: row.status === 403 ? 'waf' : 'nginx' },
+    ...(row.coraza ? { coraza: row.coraza } : {}),
   })),
 };

@@ -83,7 +83,7 @@ export type Outcome =
   /** Proxied to this backend location (`api`/`portal` Ingress, or cert-manager's solver) with status 200. */
   | { readonly kind: 'backend'; readonly route: 'api' | 'portal' | 'acme-solver' }
   /** Answered by the edge with one of these statuses; no backend saw it. `by: 'waf'` also requires an audit record. */
-  | { readonly kind: 'refused'; readonly status: number | readonly number[]; readonly by?: 'waf' | 'nginx' }
+  | { readonly kind: 'refused'; readonly status: number | readonly number[]; readonly by?: 'waf' | 'nginx' | 'envoy' }
   /** Redirected to `location` (placeholders resolved) with one of these statuses; no backend saw it. */
   | { readonly kind: 'redirect'; readonly status: number | readonly number[]; readonly location: string };
 
@@ -107,6 +107,19 @@ export interface AdversarialRow {
    * @default the outcome does not depend on the CRS version
    */
   readonly requiresCrs4?: string;
+  /**
+   * On Envoy Gateway + Coraza (test/coraza), where the outcome differs from `expect`: the outcome there (or
+   * `'not-modelled'` when it is decided by Envoy code the harness cannot run), and why.
+   * @default the same outcome as `expect` (`by: 'nginx'` then means the proxy in front of the WAF)
+   */
+  readonly coraza?: CorazaExpectation;
+}
+
+/** A row's outcome on Envoy Gateway + Coraza, where it differs from ingress-nginx's. */
+export interface CorazaExpectation {
+  readonly expect: Outcome | 'not-modelled';
+  /** Why the data planes differ here (cite the source). */
+  readonly reason: string;
 }
 
 /** The table of one mechanism. */
