@@ -159,7 +159,7 @@ export function addTenant(chart: LayerChart, config: EdgeDeploymentConfig, tenan
     ingressClassName: config.controller.ingressClassName,
     hosts: [{ host: tenant.host }],
     backend: { serviceName: tenant.name, servicePort: TENANT_PORT },
-    serverTls: { clusterIssuer: serverIssuerName(config.tls.acmeEnvironment) },
+    serverTls: { clusterIssuer: serverIssuerName(config.tls.acmeEnvironment, config.instance) },
     clientAuth: { ca, allowedClients: tenant.clients, passCertificateToUpstream: false },
   });
 }

@@ -81,7 +81,7 @@ export type {
   GitOpsSection,
   AzureSection,
 } from './reference/config';
-export { buildEdgeApp } from './reference/cdk8s-app';
+export { buildEdgeApp, buildMultiEdgeApp } from './reference/cdk8s-app';
 
 // The edge as data, independent of the data plane: what every renderer reads (hosts declared once).
 export type { EdgeIntent, EdgeHostIntent, EdgeBackendIntent, ServerTlsIntent, ClientAuthIntent, ClientCertificateHeadersIntent } from './intent/edge-intent';

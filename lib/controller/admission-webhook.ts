@@ -15,6 +15,11 @@ export interface AdmissionWebhookProps {
    * @default Ingresses of every namespace
    */
   readonly watchNamespace?: string;
+  /**
+   * Name of the ValidatingWebhookConfiguration (cluster-scoped).
+   * @default upstream's `ingress-nginx-admission`
+   */
+  readonly webhookName?: string;
 }
 
 /** Default webhook timeout: chart 4.15.1's commented `controller.admissionWebhooks.timeoutSeconds: 10` and the API's default, set explicitly. */
@@ -74,7 +79,7 @@ export class AdmissionWebhook extends Construct {
       },
     });
     new KubeValidatingWebhookConfiguration(this, 'Configuration', {
-      metadata: { name: NAMES.webhook, labels, annotations: { 'cert-manager.io/inject-ca-from': `${ns}/${NAMES.admissionCertificate}` } },
+      metadata: { name: props.webhookName ?? NAMES.webhook, labels, annotations: { 'cert-manager.io/inject-ca-from': `${ns}/${NAMES.admissionCertificate}` } },
       webhooks: [{
         name: 'validate.nginx.ingress.kubernetes.io',
         admissionReviewVersions: ['v1'],

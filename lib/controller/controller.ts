@@ -11,7 +11,7 @@ import { checkControllerMemoryLimit, controllerResourcesFor } from './sizing';
 import { controllerLabels } from './labels';
 import { ControllerRbac } from './rbac';
 import { ControllerServiceOptions, ControllerServices } from './services';
-import { CONTROLLER_CLASS, INGRESS_NGINX_IMAGE, NAMES } from './upstream';
+import { clusterScopedNamesOf, INGRESS_NGINX_IMAGE, NAMES } from './upstream';
 import { WafPolicyFile } from './waf-policy';
 
 /** Props of {@link ModSecurityController}. */
@@ -111,6 +111,16 @@ export interface ModSecurityControllerProps {
    */
   readonly webhookTimeoutSeconds?: number;
   /**
+   * Name of this edge's controller instance, so that a second edge can run in the same cluster: the cluster-scoped
+   * objects become `<instanceName>-ingress-nginx` (ClusterRole, ClusterRoleBinding) and
+   * `<instanceName>-ingress-nginx-admission` (ValidatingWebhookConfiguration), and the controller class
+   * `k8s.io/<instanceName>-ingress-nginx` (upstream docs/user-guide/multiple-ingress.md). Give that edge its own
+   * `namespace`, `ingressClassName` and `watchNamespace` too; synth refuses two objects with the same kind, namespace
+   * and name, naming both construct paths.
+   * @default none: upstream's names (one ingress-nginx per cluster)
+   */
+  readonly instanceName?: string;
+  /**
    * Controller image; must be pinned by digest.
    * @default the upstream v1.15.1 image, pinned by digest
    */
@@ -150,6 +160,8 @@ export class ModSecurityController extends Construct {
     const webhookTimeoutSeconds = checkIntegerInRange('controller.webhookTimeoutSeconds', props.webhookTimeoutSeconds ?? DEFAULT_WEBHOOK_TIMEOUT_SECONDS, 1, 30, 'use 1 to 30 seconds (the API server\'s limit for webhooks); 10 is the default');
     const expectedHosts = checkIntegerInRange('controller.expectedHosts', props.expectedHosts ?? Math.max(1, props.waf.servedHosts.length), 1, 100000, 'give the number of hosts the controller serves, from 1 to 100000');
     if (props.resources !== undefined) checkControllerMemoryLimit('controller.resources', props.resources, expectedHosts);
+    const instance = props.instanceName === undefined ? undefined : checkDnsLabel('controller.instanceName', props.instanceName);
+    const clusterNames = clusterScopedNamesOf(instance);
     if (!/^[^\s@]+@sha256:[0-9a-f]{64}$/.test(image)) invalid('controller.image', image, 'is not pinned by digest', 'use "<repository>:<tag>@sha256:<digest>" so every node runs the same, reviewed image');
 
     if (props.createNamespace ?? true) {
@@ -165,7 +177,7 @@ export class ModSecurityController extends Construct {
         },
       });
     }
-    new ControllerRbac(this, 'Rbac', { namespace: this.namespace, watchNamespace });
+    new ControllerRbac(this, 'Rbac', { namespace: this.namespace, watchNamespace, clusterRoleName: clusterNames.clusterRole });
     const wafPolicy = props.waf.mode !== 'Off' ? new WafPolicyFile(this, 'WafPolicy', { namespace: this.namespace, waf: props.waf }) : undefined;
     this.wafPolicySha256 = wafPolicy?.sha256;
     const configMaps = new ControllerConfigMaps(this, 'Config', {
@@ -181,11 +193,11 @@ export class ModSecurityController extends Construct {
         labels: controllerLabels(),
         ...(props.defaultIngressClass ? { annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } } : {}),
       },
-      spec: { controller: CONTROLLER_CLASS },
+      spec: { controller: clusterNames.controllerClass },
     });
     new ControllerServices(this, 'Services', { namespace: this.namespace, ...(props.service ?? {}) });
     const webhook = this.admissionWebhook
-      ? new AdmissionWebhook(this, 'AdmissionWebhook', { namespace: this.namespace, timeoutSeconds: webhookTimeoutSeconds, watchNamespace })
+      ? new AdmissionWebhook(this, 'AdmissionWebhook', { namespace: this.namespace, timeoutSeconds: webhookTimeoutSeconds, watchNamespace, webhookName: clusterNames.webhook })
       : undefined;
     new ControllerDeployment(this, 'Deployment', {
       namespace: this.namespace,
@@ -197,6 +209,7 @@ export class ModSecurityController extends Construct {
       wafPolicy,
       watchNamespace,
       config: this.config,
+      controllerClass: clusterNames.controllerClass,
     });
     new ControllerPolicies(this, 'Policies', { namespace: this.namespace, admissionWebhook: this.admissionWebhook, metricsScrapers, apiServerCidrs, watchNamespace });
   }

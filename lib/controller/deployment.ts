@@ -35,6 +35,11 @@ export interface ControllerDeploymentProps {
   readonly watchNamespace?: string;
   /** Data of the controller ConfigMap (hashed onto the pod template when scoped, see {@link CONFIG_SHA256_ANNOTATION}). */
   readonly config: Readonly<Record<string, string>>;
+  /**
+   * `--controller-class`.
+   * @default upstream's `k8s.io/ingress-nginx`
+   */
+  readonly controllerClass?: string;
 }
 
 /**
@@ -62,7 +67,7 @@ export class ControllerDeployment extends Construct {
       '/nginx-ingress-controller',
       `--publish-service=$(POD_NAMESPACE)/${NAMES.service}`,
       `--election-id=${NAMES.electionId}`,
-      `--controller-class=${CONTROLLER_CLASS}`,
+      `--controller-class=${props.controllerClass ?? CONTROLLER_CLASS}`,
       `--ingress-class=${props.ingressClassName}`,
       `--configmap=$(POD_NAMESPACE)/${NAMES.configMap}`,
       ...(props.watchNamespace !== undefined ? [`--watch-namespace=${props.watchNamespace}`] : []),

@@ -12,6 +12,11 @@ export interface ControllerRbacProps {
    * @default every namespace
    */
   readonly watchNamespace?: string;
+  /**
+   * Name of the ClusterRole and ClusterRoleBinding.
+   * @default upstream's `ingress-nginx`
+   */
+  readonly clusterRoleName?: string;
 }
 
 /*
@@ -102,13 +107,14 @@ export class ControllerRbac extends Construct {
       bindRole('Role', props.namespace, SCOPED_CONTROLLER_NAMESPACE_RULES);
       bindRole('WatchedRole', watched, WATCHED_NAMESPACE_RULES);
     }
+    const clusterRole = props.clusterRoleName ?? NAMES.clusterRole;
     new KubeClusterRole(this, 'ClusterRole', {
-      metadata: { name: NAMES.clusterRole, labels },
+      metadata: { name: clusterRole, labels },
       rules: copyRules(watched === undefined ? CONTROLLER_CLUSTER_ROLE_RULES : scopedClusterRules(watched)),
     });
     new KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
-      metadata: { name: NAMES.clusterRole, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: NAMES.clusterRole },
+      metadata: { name: clusterRole, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRole },
       subjects: [subject],
     });
   }

@@ -32,6 +32,29 @@ export const NAMES = {
   electionId: 'ingress-nginx-leader',
 } as const;
 
+/**
+ * Names an edge's controller must not share with another ingress-nginx in the same cluster: the cluster-scoped
+ * objects (ClusterRole and ClusterRoleBinding, ValidatingWebhookConfiguration) and the controller class. Upstream's
+ * docs/user-guide/multiple-ingress.md:13-25 (controller-v1.15.1) asks for a distinct `--controller-class` (e.g.
+ * `k8s.io/internal-ingress-nginx`) and `--ingress-class` per controller, and a distinct `--election-id` only when two
+ * share a namespace (here each instance has its own namespace, which the duplicate-object check of synth enforces).
+ * Without an instance name these are upstream's names.
+ */
+export interface ClusterScopedNames {
+  /** ClusterRole and ClusterRoleBinding. */
+  readonly clusterRole: string;
+  /** ValidatingWebhookConfiguration. */
+  readonly webhook: string;
+  /** The IngressClass `spec.controller` and `--controller-class`. */
+  readonly controllerClass: string;
+}
+
+/** {@link ClusterScopedNames} of an instance: upstream's, or each prefixed with `<instance>-`. */
+export function clusterScopedNamesOf(instance?: string): ClusterScopedNames {
+  if (instance === undefined) return { clusterRole: NAMES.clusterRole, webhook: NAMES.webhook, controllerClass: CONTROLLER_CLASS };
+  return { clusterRole: `${instance}-${NAMES.clusterRole}`, webhook: `${instance}-${NAMES.webhook}`, controllerClass: `k8s.io/${instance}-ingress-nginx` };
+}
+
 /** Selector labels of the controller pods (also on the metrics Service; monitoring and app NetworkPolicies select them). */
 export const CONTROLLER_SELECTOR_LABELS: Readonly<Record<string, string>> = {
   'app.kubernetes.io/name': 'ingress-nginx',

@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import { KubeNamespace } from '../core/kube';
 import { EchoApp } from '../apps/echo-app';
 import { standardLabels } from '../core/labels';
+import type { IClientCa } from '../mtls/client-ca';
 import { clientCaOf } from './certificates';
 import { EdgeDeploymentConfig } from './config';
 import { addIngressNginxRoutes } from './ingress-nginx';
@@ -10,9 +11,9 @@ import { edgeIntentOf } from './intent';
 /**
  * Adds the apps layer of the reference deployment: the app namespace, the echo app, and one MtlsIngress per host of
  * the edge intent (`app.hosts`; server certificate from Let's Encrypt, client certificates from the client CA,
- * allow-list of `config.mtls.allowedClients`).
+ * allow-list of `config.mtls.allowedClients`), trusting `clientCa` (default: the app's first client CA).
  */
-export function addApps(chart: Chart, config: EdgeDeploymentConfig): void {
+export function addApps(chart: Chart, config: EdgeDeploymentConfig, clientCa: IClientCa = clientCaOf(chart)): void {
   const { app } = config;
   const intent = edgeIntentOf(config);
   new KubeNamespace(chart, 'namespace', {
@@ -27,5 +28,5 @@ export function addApps(chart: Chart, config: EdgeDeploymentConfig): void {
     replicas: app.replicas,
     ingressController: { namespace: config.controller.namespace },
   });
-  addIngressNginxRoutes(chart, intent, { ingressClassName: config.controller.ingressClassName, clientCa: clientCaOf(chart) });
+  addIngressNginxRoutes(chart, intent, { ingressClassName: config.controller.ingressClassName, clientCa });
 }

@@ -14,9 +14,10 @@ export const CLIENT_CA_ID = 'client-ca';
  * HTTP-01 on the edge's IngressClass) and the client CA (managed by cert-manager with one Certificate per client,
  * or provided as PEM when `config.mtls.providedCa` is set).
  */
-export function addCertificates(chart: Chart, config: EdgeDeploymentConfig): void {
+export function addCertificates(chart: Chart, config: EdgeDeploymentConfig): IClientCa {
   for (const environment of ['staging', 'production'] as const) {
     new AcmeClusterIssuer(chart, `letsencrypt-${environment}`, {
+      name: serverIssuerName(environment, config.instance),
       environment,
       ingressClassName: config.controller.ingressClassName,
       email: config.tls.acmeEmail,
@@ -24,24 +25,28 @@ export function addCertificates(chart: Chart, config: EdgeDeploymentConfig): voi
   }
   const { mtls } = config;
   if (mtls.providedCa) {
-    new ProvidedClientCa(chart, CLIENT_CA_ID, {
+    return new ProvidedClientCa(chart, CLIENT_CA_ID, {
       name: mtls.caName,
       caPem: mtls.providedCa.caPem,
       crlPem: mtls.providedCa.crlPem,
       clients: mtls.clients.map((name) => ({ name })),
     });
   } else {
-    const ca = new ManagedClientCa(chart, CLIENT_CA_ID, { name: mtls.caName, namespace: mtls.clientNamespace });
+    const ca = new ManagedClientCa(chart, CLIENT_CA_ID, { name: mtls.caName, namespace: mtls.clientNamespace, createNamespace: mtls.createClientNamespace });
     for (const client of mtls.clients) ca.addClient(client);
+    return ca;
   }
 }
 
-/** Name of the ClusterIssuer that issues the server certificates of the reference deployment. */
-export function serverIssuerName(environment: AcmeEnvironment): string {
-  return `letsencrypt-${environment}`;
+/**
+ * Name of the ClusterIssuer that issues the server certificates of a deployment: `letsencrypt-<environment>`, prefixed
+ * with `<instance>-` for an edge that shares its cluster (`EdgeDeploymentConfig.instance`).
+ */
+export function serverIssuerName(environment: AcmeEnvironment, instance?: string): string {
+  return instance === undefined ? `letsencrypt-${environment}` : `${instance}-letsencrypt-${environment}`;
 }
 
-/** The client CA {@link addCertificates} created in the same app (the apps layer's Ingress trusts it). */
+/** The first client CA {@link addCertificates} created in the app (an app with several edges passes each edge's own). */
 export function clientCaOf(scope: Construct): IClientCa {
   for (const child of scope.node.root.node.findAll()) {
     if (child.node.id === CLIENT_CA_ID && (child instanceof ManagedClientCa || child instanceof ProvidedClientCa)) return child;

@@ -18,6 +18,15 @@ export interface EdgeDeploymentConfig {
    * @default 'ingress-nginx'
    */
   readonly dataPlane?: DataPlane;
+  /**
+   * Name of this edge among the edges of one cluster (e.g. `internal` beside a `public` one): prefixes the names of
+   * its cluster-scoped objects, which two edges would otherwise share — the Let's Encrypt ClusterIssuers
+   * (`<instance>-letsencrypt-<environment>`), the controller's ClusterRole/ClusterRoleBinding and admission webhook,
+   * and its controller class (see `ModSecurityControllerProps.instanceName`). Give that edge its own namespaces,
+   * IngressClass, CA name and `name` too; synth refuses any two objects with the same kind, namespace and name.
+   * @default none: unprefixed names (one edge per cluster, as the reference deployment)
+   */
+  readonly instance?: string;
   /** The ingress-nginx controller (controller layer, dist/10-controller). */
   readonly controller: ControllerSection;
   /** The WAF policy the controller loads (ModSecurity + OWASP CRS, in the controller ConfigMap). */
@@ -132,6 +141,12 @@ export interface MtlsSection {
    * (managed mode only).
    */
   readonly clientNamespace: string;
+  /**
+   * Emit the Namespace object of `clientNamespace` (managed mode). trust-manager has one trust namespace per cluster,
+   * so the client PKI of every edge in a cluster lives there: set false on all but one of them.
+   * @default true
+   */
+  readonly createClientNamespace?: boolean;
   /** Clients admitted by the Ingress (`auth-tls-match-cn`); others get 403. @default every client */
   readonly allowedClients?: readonly string[];
   /** Client chain depth (1-10). @default 1 */

@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { EdgeDeploymentConfig } from './config';
 import { addIngressNginxController } from './ingress-nginx';
-import { edgeIntentOf } from './intent';
+import { edgeIntentOf, instanceOf } from './intent';
 
 /**
  * Adds the controller layer of the reference deployment: ingress-nginx with ModSecurity + CRS, driven by the edge
@@ -11,6 +11,7 @@ import { edgeIntentOf } from './intent';
 export function addController(chart: Chart, config: EdgeDeploymentConfig): void {
   addIngressNginxController(chart, edgeIntentOf(config), {
     controller: config.controller,
+    instanceName: instanceOf(config),
     service: { azurePublicIpName: config.azure.ingressPublicIpName, azureResourceGroupName: config.azure.resourceGroupName },
   });
 }

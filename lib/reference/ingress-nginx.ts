@@ -19,6 +19,11 @@ export interface IngressNginxControllerOptions {
   readonly controller: ControllerSection;
   /** AKS options of the controller's LoadBalancer Service (static public IP). */
   readonly service: ControllerServiceOptions;
+  /**
+   * The edge's instance name in its cluster (`ModSecurityControllerProps.instanceName`).
+   * @default none: upstream's cluster-scoped names
+   */
+  readonly instanceName?: string;
 }
 
 /** What the per-host Ingresses need beyond the intent. */
@@ -57,6 +62,7 @@ export function addIngressNginxController(chart: Chart, intent: EdgeIntent, opti
     // Only the app namespace's Secrets are readable by the edge; the client CA key (mtls.clientNamespace) is not.
     watchNamespace: intent.namespace,
     service: options.service,
+    instanceName: options.instanceName,
   });
 }
 

@@ -40,6 +40,11 @@ export function dataPlaneOf(config: EdgeDeploymentConfig): DataPlane {
   return dataPlane;
 }
 
+/** The edge's instance name in its cluster (`instance`), checked; undefined for the one edge of a cluster. */
+export function instanceOf(config: EdgeDeploymentConfig): string | undefined {
+  return config.instance === undefined ? undefined : checkDnsLabel('instance', config.instance);
+}
+
 /** The public host names of a deployment, in declaration order (the DNS records, the WAF's served hosts). */
 export function hostNamesOf(config: EdgeDeploymentConfig): string[] {
   return edgeIntentOf(config).hosts.map((h) => h.host);
@@ -57,7 +62,7 @@ function buildIntent(config: EdgeDeploymentConfig): EdgeIntent {
     name: config.name,
     namespace: checkDnsLabel('app.namespace', app.namespace),
     hosts,
-    serverTls: { clusterIssuer: serverIssuerName(config.tls.acmeEnvironment) },
+    serverTls: { clusterIssuer: serverIssuerName(config.tls.acmeEnvironment, instanceOf(config)) },
     clientAuth: {
       caSecretName: checkDnsLabel('mtls.caName', mtls.caName),
       // The reference config's clients are issued with CN = client name (ManagedClientCa, ProvidedClientCa default).

@@ -2,6 +2,7 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { stringify } from 'yaml';
 import { synthesizeCharts } from './synth-charts';
 import { toYamlDocument } from './yaml';
+import { invalid } from '../core/validation';
 import { CLUSTER_LAYER_KINDS, DELIVERY_FOLDERS, DeliveryChart, DeliveryFolder, LAYERS, Layer, LayerChart, layerById } from './layers';
 
 /** One Kubernetes object as it will be written to `dist/`: in an applied layer, or in a delivery folder. */
@@ -47,9 +48,10 @@ export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 export function renderObjects(app: App): RenderedObject[] {
   const objects: RenderedObject[] = [];
   const seen = new Map<string, string>();
-  for (const { chart, manifests } of synthesizeCharts(app)) {
+  const identities = new Map<string, string>();
+  for (const { chart, manifests, objects: apiObjects } of synthesizeCharts(app)) {
     const chartLayer = chartLayerOf(chart);
-    for (const raw of manifests as KubeManifest[]) {
+    for (const [i, raw] of (manifests as KubeManifest[]).entries()) {
       const manifest = raw;
       const { kind, metadata } = manifest;
       if (!kind || !metadata?.name) throw new Error(`chart ${chart.node.path}: an object without kind or metadata.name: ${JSON.stringify(raw).slice(0, 200)}`);
@@ -58,12 +60,28 @@ export function renderObjects(app: App): RenderedObject[] {
       const fileName = `${metadata.namespace ? `${metadata.namespace}_` : ''}${kind.toLowerCase()}_${metadata.name}.yaml`;
       const key = `${layer.folder}/${fileName}`;
       const identity = `${manifest.apiVersion}/${kind} ${metadata.namespace ?? ''}/${metadata.name}`;
+      checkUniqueObject(identities, manifest, apiObjects[i].node.path);
       if (seen.has(key)) throw new Error(`two objects would be written to dist/${key}: ${seen.get(key)} and ${identity}; give them distinct names`);
       seen.set(key, identity);
       objects.push({ layer, fileName, manifest });
     }
   }
   return objects;
+}
+
+/**
+ * Refuses a second object with the kind, API group, namespace and name of one already rendered (in any chart or
+ * layer): the cluster would hold one of them, and which one depends on apply order. The error names both construct
+ * paths, e.g. two edges in one app whose controllers both use upstream's cluster-scoped names.
+ */
+function checkUniqueObject(identities: Map<string, string>, manifest: KubeManifest, path: string): void {
+  const group = manifest.apiVersion.includes('/') ? manifest.apiVersion.slice(0, manifest.apiVersion.lastIndexOf('/')) : '';
+  const id = `${manifest.kind}${group ? `.${group}` : ''} ${manifest.metadata.namespace ? `${manifest.metadata.namespace}/` : ''}${manifest.metadata.name}`;
+  const first = identities.get(id);
+  if (first !== undefined) {
+    invalid(path, id, `is also the object of ${first}; one cluster would hold only one of them`, 'give one of them another name or namespace (two edges in one cluster: give the second its own instance name, namespaces and names)');
+  }
+  identities.set(id, path);
 }
 
 /** The folder of an object: its chart's layer, except that cluster-scoped kinds go to the cluster layer. */
