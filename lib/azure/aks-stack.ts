@@ -18,6 +18,7 @@ export const AKS_STACK_OUTPUTS = {
   resourceGroupName: 'resource_group_name',
   getCredentialsCommand: 'get_credentials_command',
   ingressIp: 'ingress_ip',
+  migrationIngressIp: 'migration_ingress_ip',
   dnsNameServers: 'dns_name_servers',
   oidcIssuerUrl: 'oidc_issuer_url',
   logAnalyticsWorkspaceId: 'log_analytics_workspace_id',
@@ -44,6 +45,8 @@ export class AksStack extends TerraformStack {
   public readonly cluster: AksCluster;
   /** The static ingress IP and the cluster identity's role on its resource group. */
   public readonly ingressIp: IngressPublicIp;
+  /** The second static IP of a side-by-side migration; undefined without `ingress.migrationPublicIpName`. */
+  public readonly migrationIngressIp?: IngressPublicIp;
   /** The DNS zone and records; undefined without `ingress.dns`. */
   public readonly dns?: IngressDns;
   /** The action group and the ModSecurity log alert. */
@@ -85,12 +88,27 @@ export class AksStack extends TerraformStack {
       tags: s.tags,
     });
 
+    if (s.ingress.migrationPublicIpName !== undefined) {
+      this.migrationIngressIp = new IngressPublicIp(this, 'migration-ingress-ip', {
+        name: s.ingress.migrationPublicIpName,
+        resourceGroupName,
+        resourceGroupId: this.resourceGroup.id,
+        location: s.location,
+        zones: s.zones,
+        clusterPrincipalId: this.cluster.cluster.identity.principalId,
+        tags: s.tags,
+        // One role on the resource group covers both IPs; a second identical assignment would conflict.
+        roleAssignment: false,
+      });
+    }
+
     if (s.ingress.dns) {
+      const target = s.ingress.dns.target === 'migration' ? this.migrationIngressIp! : this.ingressIp;
       this.dns = new IngressDns(this, 'dns', {
         zoneName: s.ingress.dns.zoneName,
         resourceGroupName,
         records: s.ingress.dns.records,
-        ipAddress: this.ingressIp.publicIp.ipAddress,
+        ipAddress: target.publicIp.ipAddress,
         ttlSeconds: s.ingress.dns.ttlSeconds,
         tags: s.tags,
       });
@@ -127,6 +145,7 @@ export class AksStack extends TerraformStack {
       Fn.format('az aks get-credentials --resource-group %s --name %s --overwrite-existing && kubelogin convert-kubeconfig -l azurecli', [this.resourceGroup.name, cluster.name]),
       'Fetches a kubeconfig (Entra ID login through kubelogin; local accounts are disabled)');
     output(AKS_STACK_OUTPUTS.ingressIp, this.ingressIp.publicIp.ipAddress, `Static ingress IP (${s.ingress.publicIpName}); point the ingress hosts here`);
+    if (this.migrationIngressIp) output(AKS_STACK_OUTPUTS.migrationIngressIp, this.migrationIngressIp.publicIp.ipAddress, `Second static ingress IP (${s.ingress.migrationPublicIpName}) for the side-by-side data plane; test it with curl --resolve before the DNS cut-over`);
     if (this.dns) output(AKS_STACK_OUTPUTS.dnsNameServers, this.dns.zone.nameServers, `Name servers of ${s.ingress.dns?.zoneName}; delegate the domain to them at your registrar`);
     output(AKS_STACK_OUTPUTS.oidcIssuerUrl, cluster.oidcIssuerUrl, 'OIDC issuer of the cluster, for workload identity federated credentials');
     output(AKS_STACK_OUTPUTS.logAnalyticsWorkspaceId, this.logAnalytics.workspace.id, 'Log Analytics workspace with Container Insights (ContainerLogV2)');

@@ -21,6 +21,12 @@ export interface IngressPublicIpProps {
   readonly domainNameLabel?: string;
   /** Tags of the IP. */
   readonly tags: Readonly<Record<string, string>>;
+  /**
+   * Create the Network Contributor role assignment for the cluster identity on the resource group. A second IP in
+   * the same resource group needs none (the first one's role covers it, and Azure refuses a duplicate assignment).
+   * @default true
+   */
+  readonly roleAssignment?: boolean;
 }
 
 /**
@@ -33,8 +39,8 @@ export interface IngressPublicIpProps {
 export class IngressPublicIp extends Construct {
   /** The public IP; `ipAddress` is the ingress address. */
   public readonly publicIp: PublicIp;
-  /** Network Contributor for the cluster identity. */
-  public readonly roleAssignment: RoleAssignment;
+  /** Network Contributor for the cluster identity; undefined when `roleAssignment` is false. */
+  public readonly roleAssignment?: RoleAssignment;
 
   constructor(scope: Construct, id: string, props: IngressPublicIpProps) {
     super(scope, id);
@@ -52,6 +58,7 @@ export class IngressPublicIp extends Construct {
       domainNameLabel: props.domainNameLabel,
       tags: { ...props.tags },
     });
+    if (props.roleAssignment === false) return;
     this.roleAssignment = new RoleAssignment(this, 'network-contributor', {
       scope: props.resourceGroupId,
       roleDefinitionName: 'Network Contributor',

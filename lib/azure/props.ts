@@ -99,6 +99,12 @@ export interface AksDnsProps {
   readonly hosts: readonly string[];
   /** TTL of the A records in seconds (1 to 2147483647). @default 300 */
   readonly ttlSeconds?: number;
+  /**
+   * Which IP the A records point at: `primary` (`publicIpName`) or `migration` (`migrationPublicIpName`). Switching
+   * it is the DNS cut-over of docs/migration.md; switching back is the rollback.
+   * @default 'primary'
+   */
+  readonly target?: 'primary' | 'migration';
 }
 
 /** The ingress entry point: a static Standard public IP the controller Service takes by name. */
@@ -107,6 +113,13 @@ export interface AksIngressProps {
   readonly publicIpName: string;
   /** DNS label giving `<label>.<region>.cloudapp.azure.com`. @default none */
   readonly domainNameLabel?: string;
+  /**
+   * Name of a second static public IP, for a second data plane (the Envoy Gateway edge) running beside the first
+   * during a migration (docs/migration.md); its Service takes it by name like the first. Same resource group, zones
+   * and role as the first IP.
+   * @default no second IP
+   */
+  readonly migrationPublicIpName?: string;
   /** DNS zone and records for the hosts. @default no DNS resources */
   readonly dns?: AksDnsProps;
 }

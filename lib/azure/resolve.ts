@@ -106,6 +106,8 @@ export interface ResolvedAksProps {
     readonly publicIpName: string;
     /** DNS label of the IP (`<label>.<region>.cloudapp.azure.com`); undefined means none. */
     readonly domainNameLabel?: string;
+    /** Name of the second static IP of a side-by-side migration; undefined means none. */
+    readonly migrationPublicIpName?: string;
     /** DNS zone and records; undefined means no DNS resources. */
     readonly dns?: {
       /** Zone name, e.g. `example.com`. */
@@ -119,6 +121,8 @@ export interface ResolvedAksProps {
       }[];
       /** TTL of the A records in seconds (300 unless set). */
       readonly ttlSeconds: number;
+      /** The IP the records point at (`primary` unless set). */
+      readonly target: 'primary' | 'migration';
     };
   };
   /** The attack alert on ModSecurity blocks. */
@@ -233,7 +237,11 @@ function resolveDns(props: AksStackProps): ResolvedAksProps['ingress']['dns'] {
     return { host, name: host.slice(0, -(zoneName.length + 1)) };
   });
   const ttlSeconds = checkIntegerInRange('ingress.dns.ttlSeconds', dns.ttlSeconds ?? 300, 1, 2147483647);
-  return { zoneName, records, ttlSeconds };
+  const target = oneOf('ingress.dns.target', dns.target ?? 'primary', ['primary', 'migration'] as const);
+  if (target === 'migration' && props.ingress.migrationPublicIpName === undefined) {
+    invalid('ingress.dns.target', target, 'names the migration IP, but ingress.migrationPublicIpName is not set', 'set ingress.migrationPublicIpName (the second data plane\'s IP), or point the records at "primary"');
+  }
+  return { zoneName, records, ttlSeconds, target };
 }
 
 function resolveAlerting(props: AksStackProps): ResolvedAksProps['alerting'] {
@@ -326,6 +334,11 @@ export function resolveAksProps(props: AksStackProps): ResolvedAksProps {
   if (domainNameLabel !== undefined && !/^[a-z][a-z0-9-]{1,61}[a-z0-9]$/.test(domainNameLabel)) {
     invalid('ingress.domainNameLabel', domainNameLabel, 'is not a valid DNS label for a public IP', 'use 3–63 lower-case letters, digits and "-", starting with a letter');
   }
+  const migrationPublicIpName = props.ingress.migrationPublicIpName === undefined ? undefined
+    : checkAzureName('ingress.migrationPublicIpName', props.ingress.migrationPublicIpName, AZURE_NAME_RULES.publicIp);
+  if (migrationPublicIpName !== undefined && migrationPublicIpName === publicIpName) {
+    invalid('ingress.migrationPublicIpName', migrationPublicIpName, 'is the same as ingress.publicIpName', 'give the second data plane its own IP name, e.g. "<name>-gateway"');
+  }
 
   const tags = { 'managed-by': 'cdktf', ...(props.tags ?? {}) };
   Object.entries(tags).forEach(([k, v]) => {
@@ -341,7 +354,7 @@ export function resolveAksProps(props: AksStackProps): ResolvedAksProps {
     entra: { adminGroupObjectIds, tenantId: entraProps.tenantId, grantDeployerClusterAdmin: entraProps.grantDeployerClusterAdmin ?? true },
     network: resolveNetwork(props),
     zones, systemNodePool, userNodePool, logAnalytics,
-    ingress: { publicIpName, domainNameLabel, dns: resolveDns(props) },
+    ingress: { publicIpName, domainNameLabel, migrationPublicIpName, dns: resolveDns(props) },
     alerting: resolveAlerting(props),
     tags,
   };
