@@ -656,7 +656,8 @@ function softwareVersions(engine: EdgeEngine): Record<string, string> {
   const nginx = /nginx\/(\S+)/.exec(version.stderr ?? '')?.[1] ?? 'unknown';
   // Debian 13 renamed the library package for the 64-bit time_t transition.
   const libmodsecurity = q('libmodsecurity3t64') === 'unknown' ? q('libmodsecurity3') : q('libmodsecurity3t64');
-  return { nginx, libmodsecurity3: libmodsecurity, 'libnginx-mod-http-modsecurity': q('libnginx-mod-http-modsecurity'), crs: describeCrs(engine.crs), wrk: q('wrk') };
+  return { nginx, libmodsecurity3: libmodsecurity, 'libnginx-mod-http-modsecurity': q('libnginx-mod-http-modsecurity'), crs: describeCrs(engine.crs),
+    wrk: spawnSync('dpkg-query', ['-W', '-f', '${Version}', 'wrk'], { encoding: 'utf8' }).stdout?.trim() || 'unknown' };
 }
 
 /** Parses `--dist DIR --runs 3 --duration 5 --threads 2 --connections 16`. */

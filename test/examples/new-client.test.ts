@@ -54,7 +54,7 @@ describe('example 2: an operator adds a new client and a WAF exclusion', () => {
     const host = lines.findIndex((l) => l.startsWith('SecRule TX:edge_waf_host "@pm /echo.example.com/"'));
     expect(host).toBeGreaterThan(0);
     expect(lines[host]).toMatch(/,chain"$/);
-    expect(lines[host + 1]).toBe('  SecRule REQUEST_FILENAME "@rx \\A/reports(?:/|\\z)" "t:none,t:urlDecode,t:normalizePath,ctl:ruleRemoveTargetById=942100;ARGS:query"');
+    expect(lines[host + 1]).toBe('  SecRule REQUEST_FILENAME "@rx \\A/reports(?:/|\\z)" "t:none,t:normalizePath,ctl:ruleRemoveTargetById=942100;ARGS:query"');
     expect(snippet).not.toContain('ctl:ruleRemoveById=942100');
     validateManifest(configMap);
   });
