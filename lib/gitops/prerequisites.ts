@@ -40,11 +40,25 @@ export const PREREQUISITE_VERSIONS = {
 const JETSTACK = { repoName: 'jetstack', repoUrl: 'https://charts.jetstack.io' } as const;
 const PROMETHEUS_COMMUNITY = { repoName: 'prometheus-community', repoUrl: 'https://prometheus-community.github.io/helm-charts' } as const;
 
+/** Props of {@link certManagerPrerequisite}. */
+export interface CertManagerPrerequisiteProps {
+  /**
+   * Enable cert-manager's Gateway API support (`ControllerConfiguration.enableGatewayAPI`): certificates for Gateway
+   * listeners from the `cert-manager.io/cluster-issuer` annotation, and the `gatewayHTTPRoute` HTTP-01 solver.
+   * cert-manager looks for the Gateway API CRDs when it starts: install them (Envoy Gateway's chart) first.
+   * @default false
+   */
+  readonly gatewayApi?: boolean;
+}
+
 /** cert-manager with its CRDs (issues the server certificates and the client CA chain). */
-export function certManagerPrerequisite(): HelmPrerequisite {
+export function certManagerPrerequisite(props: CertManagerPrerequisiteProps = {}): HelmPrerequisite {
+  const gatewayApi = props.gatewayApi
+    ? { config: { apiVersion: 'controller.config.cert-manager.io/v1alpha1', kind: 'ControllerConfiguration', enableGatewayAPI: true } }
+    : {};
   return {
     name: 'cert-manager', chart: 'cert-manager', ...JETSTACK, version: PREREQUISITE_VERSIONS.certManager, namespace: 'cert-manager',
-    values: { crds: { enabled: true, keep: true } }, dependsOn: [], serverSideApply: false,
+    values: { crds: { enabled: true, keep: true }, ...gatewayApi }, dependsOn: [], serverSideApply: false,
     doc: 'issues the Let\'s Encrypt server certificates and the client CA and client certificates',
   };
 }

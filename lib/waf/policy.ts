@@ -326,6 +326,14 @@ export class WafPolicy {
     this.push({ kind: 'exclusions', field, rule });
   }
 
+  /**
+   * The `denySourceIps` rules as given (read-only), with their field paths, e.g. for a data plane that also denies
+   * them before the WAF (Envoy Gateway's SecurityPolicy `clientCIDRs`).
+   */
+  public deniedSourceIps(): readonly { readonly field: string; readonly rule: DenySourceIpsRule }[] {
+    return this.rules.flatMap((r) => (r.kind === 'denySourceIps' ? [{ field: r.field, rule: r.rule }] : []));
+  }
+
   /** The custom rules with their ids, in render order. Throws when explicit ids collide. */
   public allocatedRules(): AllocatedRule[] {
     const ids = allocateRuleIds(this.rules.map((r) => ({ field: r.field, id: r.rule.id })));

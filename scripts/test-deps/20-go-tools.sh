@@ -61,3 +61,5 @@ build controller-gen controller-gen -- sigs.k8s.io/controller-tools/cmd/controll
 # The build tags of built-on-envoy's composer module (extensions/composer/Makefile.common line 9): `@rx` without the
 # multiline default, case-sensitive ARGS keys, rule ids mandatory — so our host compiles rules as the module does.
 TAGS=coraza.rule.case_sensitive_args_keys,coraza.rule.no_regex_multiline,coraza.rule.mandatory_rule_id_check build coraza-host coraza-host -- .
+build egctl egctl -- github.com/envoyproxy/gateway/cmd/egctl
+build cel-check cel-check -- .
