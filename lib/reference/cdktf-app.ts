@@ -1,8 +1,9 @@
+import { invalid } from '../core/validation';
 import { App, LocalBackend } from 'cdktf';
 import { AksStack } from '../azure/aks-stack';
 import { AksStackProps } from '../azure/props';
 import { EdgeDeploymentConfig } from './config';
-import { hostNamesOf } from './intent';
+import { dataPlaneOf, hostNamesOf } from './intent';
 
 /** Name of the CDKTF stack of a deployment: `cdktf.out/stacks/<name>/cdk.tf.json`. */
 export function azureStackName(config: EdgeDeploymentConfig): string {
@@ -23,16 +24,38 @@ export function aksStackProps(config: EdgeDeploymentConfig): AksStackProps {
     resourceGroupName: azure.resourceGroupName,
     clusterName: azure.clusterName,
     apiServerAuthorizedIpRanges: azure.apiServerAuthorizedIpRanges,
-    ingress: {
-      publicIpName: azure.ingressPublicIpName,
-      dns: azure.dnsZoneName ? { zoneName: azure.dnsZoneName, hosts: hostNamesOf(config) } : undefined,
-    },
+    ingress: ingressOf(config),
     alerting: {
       ...stack.alerting,
       controllerNamespace: stack.alerting?.controllerNamespace ?? config.controller.namespace,
       emailReceivers: stack.alerting?.emailReceivers ?? (azure.alertEmails ?? []).map((address, i) => ({ name: `email-${i + 1}`, address })),
     },
     tags: { deployment: config.name, ...stack.tags },
+  };
+}
+
+/**
+ * The ingress IPs and DNS of a deployment: the IP of `azure.ingressPublicIpName`, a second one when the Envoy Gateway
+ * section names another (`envoyGateway.publicIpName`: both data planes side by side), and the A records of every host
+ * pointing at the IP of `azure.dnsTarget`.
+ */
+function ingressOf(config: EdgeDeploymentConfig): AksStackProps['ingress'] {
+  const azure = config.azure;
+  const gatewayIp = config.envoyGateway?.publicIpName;
+  const migrationPublicIpName = gatewayIp !== undefined && gatewayIp !== azure.ingressPublicIpName ? gatewayIp : undefined;
+  const dnsTarget = azure.dnsTarget ?? 'ingress-nginx';
+  if (dnsTarget !== 'ingress-nginx' && dnsTarget !== 'envoy-gateway') {
+    invalid('azure.dnsTarget', dnsTarget, 'is not a data plane', 'use "ingress-nginx" or "envoy-gateway"');
+  }
+  if (dnsTarget === 'envoy-gateway' && migrationPublicIpName === undefined && dataPlaneOf(config) !== 'envoy-gateway') {
+    invalid('azure.dnsTarget', dnsTarget, 'points DNS at Envoy Gateway, which has no IP of its own', 'set envoyGateway.publicIpName to a second IP name (e.g. "pip-<name>-envoy"), or keep dnsTarget "ingress-nginx"');
+  }
+  return {
+    publicIpName: azure.ingressPublicIpName,
+    migrationPublicIpName,
+    dns: azure.dnsZoneName
+      ? { zoneName: azure.dnsZoneName, hosts: hostNamesOf(config), target: dnsTarget === 'envoy-gateway' && migrationPublicIpName !== undefined ? 'migration' : 'primary' }
+      : undefined,
   };
 }
 

@@ -1,5 +1,7 @@
 import type { AksStackProps } from '../azure/props';
 import type { WafPolicyOptions } from '../waf/policy';
+import { REFERENCE_ENVOY_GATEWAY } from './envoy-gateway/config';
+import type { EnvoyGatewaySection } from './envoy-gateway/config';
 
 /**
  * One configuration of the reference deployment. It feeds both the cdk8s app (dist/) and the CDKTF app
@@ -43,6 +45,13 @@ export interface EdgeDeploymentConfig {
   readonly gitops: GitOpsSection;
   /** The AKS cluster and its Azure resources (the CDKTF app, cdktf.out/). */
   readonly azure: AzureSection;
+  /**
+   * The Envoy Gateway data plane: used when the edge is rendered for Envoy Gateway (`buildEnvoyGatewayApp`,
+   * examples/envoy-gateway/dist), and by the Azure side, which creates its own static IP (`publicIpName`) when it
+   * differs from `azure.ingressPublicIpName`, so both data planes can run side by side (docs/migration.md).
+   * @default no Envoy Gateway data plane
+   */
+  readonly envoyGateway?: EnvoyGatewaySection;
 }
 
 /** A data plane the edge intent can be rendered for (see `EdgeDeploymentConfig.dataPlane`). */
@@ -291,6 +300,13 @@ export interface AzureSection {
   /** E-mail addresses that receive the attack alert (besides the webhook from the sensitive `alert_webhook_url`). @default [] */
   readonly alertEmails?: readonly string[];
   /**
+   * Which data plane's IP the DNS records point at while both run side by side: switching it to `envoy-gateway` is
+   * the DNS cut-over of docs/migration.md, switching back the rollback. `envoy-gateway` needs
+   * `envoyGateway.publicIpName` to name an IP of its own.
+   * @default 'ingress-nginx'
+   */
+  readonly dnsTarget?: DataPlane;
+  /**
    * Any other AksStackProps (node pools, network, upgrades, Entra admin groups...). `alerting` and `tags` are merged
    * with the values derived from this config (controller namespace, `alertEmails`, the `deployment: <name>` tag);
    * where both set a value, `stack` wins.
@@ -372,4 +388,6 @@ export const REFERENCE_DEPLOYMENT: EdgeDeploymentConfig = {
     apiServerAuthorizedIpRanges: ['203.0.113.0/24'],
     alertEmails: [],
   },
+  // Rendered into examples/envoy-gateway/dist; its own static IP lets it run beside ingress-nginx (docs/migration.md).
+  envoyGateway: REFERENCE_ENVOY_GATEWAY,
 };

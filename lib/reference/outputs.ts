@@ -1,6 +1,8 @@
 import { App } from 'cdk8s';
 import { buildEdgeApp } from './cdk8s-app';
 import { REFERENCE_DEPLOYMENT } from './config';
+import { buildEnvoyGatewayApp } from './envoy-gateway/app';
+import { ENVOY_GATEWAY_DIST_PATH } from './envoy-gateway/config';
 
 /** A cdk8s output of `npm run synth`: where it goes by default, its command-line option and the app it renders. */
 export interface ReferenceCdk8sOutput {
@@ -17,10 +19,12 @@ export interface ReferenceCdk8sOutput {
 /**
  * Every cdk8s output `npm run synth` (main.ts) writes, in one place: main.ts publishes all of them with cdktf.out/
  * in one atomic, locked run, and test/synth/outputs-fresh.test.ts fails `npm test` when a committed one is stale.
- * The first is the reference deployment for its configured data plane (ingress-nginx) in dist/.
+ * The first is the reference deployment for its configured data plane (ingress-nginx) in dist/; the second is the same
+ * intent rendered for Envoy Gateway v1.9 + Coraza in examples/envoy-gateway/dist/.
  */
 export const REFERENCE_CDK8S_OUTPUTS: readonly ReferenceCdk8sOutput[] = [
   { label: 'dist', option: 'dist', outdir: 'dist', build: () => buildEdgeApp(REFERENCE_DEPLOYMENT) },
+  { label: 'envoy-gateway', option: 'envoy-gateway-dist', outdir: ENVOY_GATEWAY_DIST_PATH, build: () => buildEnvoyGatewayApp() },
 ];
 
 /**

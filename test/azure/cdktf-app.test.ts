@@ -23,7 +23,7 @@ describe('buildAzureApp (reference deployment)', () => {
     const props = aksStackProps(REFERENCE_DEPLOYMENT);
     expect(props.resourceGroupName).toBe(REFERENCE_DEPLOYMENT.azure.resourceGroupName);
     expect(props.ingress.publicIpName).toBe(REFERENCE_DEPLOYMENT.azure.ingressPublicIpName);
-    expect(props.ingress.dns).toEqual({ zoneName: REFERENCE_DEPLOYMENT.azure.dnsZoneName, hosts: ['echo.example.com', 'portal.example.com'] });
+    expect(props.ingress.dns).toEqual({ zoneName: REFERENCE_DEPLOYMENT.azure.dnsZoneName, hosts: ['echo.example.com', 'portal.example.com'], target: 'primary' });
     expect(props.alerting?.controllerNamespace).toBe(REFERENCE_DEPLOYMENT.controller.namespace);
     expect(props.tags).toEqual({ deployment: REFERENCE_DEPLOYMENT.name });
   });
@@ -47,5 +47,36 @@ describe('buildAzureApp (reference deployment)', () => {
   test('rejects a config whose hosts lie outside the DNS zone', () => {
     const config: EdgeDeploymentConfig = { ...REFERENCE_DEPLOYMENT, azure: { ...REFERENCE_DEPLOYMENT.azure, dnsZoneName: 'example.org' } };
     expect(() => buildAzureApp(config, outdir)).toThrow(ValidationError);
+  });
+
+  test('gives Envoy Gateway its own static IP when its section names one (both data planes side by side)', () => {
+    const props = aksStackProps(REFERENCE_DEPLOYMENT);
+    expect(props.ingress.migrationPublicIpName).toBe(REFERENCE_DEPLOYMENT.envoyGateway?.publicIpName);
+    expect(props.ingress.migrationPublicIpName).not.toBe(props.ingress.publicIpName);
+    const shared: EdgeDeploymentConfig = { ...REFERENCE_DEPLOYMENT, envoyGateway: { ...REFERENCE_DEPLOYMENT.envoyGateway!, publicIpName: undefined } };
+    expect(aksStackProps(shared).ingress.migrationPublicIpName).toBeUndefined();
+    expect(aksStackProps({ ...REFERENCE_DEPLOYMENT, envoyGateway: undefined }).ingress.migrationPublicIpName).toBeUndefined();
+  });
+
+  test('azure.dnsTarget is the DNS cut-over: envoy-gateway points the records at its IP, ingress-nginx back', () => {
+    const at = (dnsTarget?: 'ingress-nginx' | 'envoy-gateway') => aksStackProps({ ...REFERENCE_DEPLOYMENT, azure: { ...REFERENCE_DEPLOYMENT.azure, dnsTarget } }).ingress.dns?.target;
+    expect(at()).toBe('primary');
+    expect(at('envoy-gateway')).toBe('migration');
+    expect(at('ingress-nginx')).toBe('primary');
+  });
+
+  test('rejects dnsTarget envoy-gateway when Envoy Gateway shares the ingress-nginx IP', () => {
+    const config: EdgeDeploymentConfig = {
+      ...REFERENCE_DEPLOYMENT,
+      azure: { ...REFERENCE_DEPLOYMENT.azure, dnsTarget: 'envoy-gateway' },
+      envoyGateway: { ...REFERENCE_DEPLOYMENT.envoyGateway!, publicIpName: undefined },
+    };
+    expect(() => aksStackProps(config)).toThrow(ValidationError);
+    expect(() => aksStackProps(config)).toThrow(/azure\.dnsTarget.*envoyGateway\.publicIpName/s);
+  });
+
+  test('rejects an unknown dnsTarget', () => {
+    const config = { ...REFERENCE_DEPLOYMENT, azure: { ...REFERENCE_DEPLOYMENT.azure, dnsTarget: 'envoy' } } as unknown as EdgeDeploymentConfig;
+    expect(() => aksStackProps(config)).toThrow(/azure\.dnsTarget/);
   });
 });

@@ -33,7 +33,7 @@ function render(intent: EdgeIntent, gatewayNamespace = intent.namespace): Record
 }
 
 describe('examples/envoy-gateway/dist', () => {
-  test('is what buildEnvoyGatewayApp renders (run `node --import tsx examples/envoy-gateway/synth.ts` and commit when this fails)', () => {
+  test('is what buildEnvoyGatewayApp renders (run `npm run synth` and commit when this fails)', () => {
     const committed = readTree(join(REPO_ROOT, ENVOY_GATEWAY_DIST_PATH));
     committed.delete(MANIFEST);
     const fresh = renderTree(renderObjects(buildEnvoyGatewayApp()));
