@@ -2,7 +2,12 @@
  * Real-engine conformance report: renders the nginx configuration ingress-nginx v1.15.1 would build from dist/,
  * runs it on a real nginx + libmodsecurity3 + OWASP CRS on loopback, sends every scenario of
  * test/engine/harness/scenarios.ts and every row of the adversarial tables (test/engine/harness/adversarial/, in
- * each controller state they list) and prints the tables a security reviewer reads.
+ * each controller state they list) and prints the tables a security reviewer reads. Then the same scenarios on the
+ * Envoy Gateway rendering (examples/envoy-gateway/dist: Envoy Gateway's own translation + cel-go for TLS, allow-list
+ * and source IP; the real Coraza engine for the WAF; Envoy itself does not run here) and the equivalence table of
+ * both data planes (scripts/equivalence/table.ts).
+ *
+ *   npm run verify -- --envoy-gateway-dist DIR   another Envoy Gateway rendering (default examples/envoy-gateway/dist)
  *
  *   npm run verify                      against dist/
  *   npm run verify -- --dist DIR        against another dist-shaped folder
@@ -18,14 +23,22 @@ import { describeCrs } from '../test/engine/harness/modsecurity-tree';
 import { engineAvailability, loudWarning } from '../test/engine/harness/prerequisites';
 import { formatTable, runScenarios } from '../test/engine/harness/scenarios';
 import { ADVERSARIAL_TABLES } from '../test/engine/harness/adversarial';
-import { formatRowResults, removeStateSources, RowResult, rowsFor, runRow, startStateEngine, stateSources } from '../test/engine/harness/adversarial/run';
+import { formatRowResults } from '../test/engine/harness/adversarial/run';
 import { ENGINE_STATES } from '../test/engine/harness/adversarial/types';
+import { formatCorazaResults } from '../test/coraza/harness/run';
+import { equivalenceRows, formatEquivalence, rowPasses } from './equivalence/table';
+import { runNginxAdversarial } from './equivalence/nginx-side';
+import { runEnvoyGatewaySide } from './equivalence/envoy-gateway-side';
+import { REFERENCE_DEPLOYMENT } from '../lib/reference/config';
+import { hostNamesOf } from '../lib/reference/intent';
 
 async function main(): Promise<number> {
   // Not strict, as before: unknown flags are ignored.
-  const { values } = parseArgs({ args: process.argv.slice(2), options: { dist: { type: 'string' }, keep: { type: 'boolean' } }, strict: false, allowPositionals: true });
+  const { values } = parseArgs({ args: process.argv.slice(2), options: { dist: { type: 'string' }, 'envoy-gateway-dist': { type: 'string' }, keep: { type: 'boolean' } }, strict: false, allowPositionals: true });
   const distRoot = resolve(typeof values.dist === 'string' && values.dist !== '' ? values.dist : join(dirname(__dirname), 'dist'));
   const keepTemp = values.keep === true;
+  const gatewayDist = values['envoy-gateway-dist'];
+  const envoyGatewayRoot = resolve(typeof gatewayDist === 'string' && gatewayDist !== '' ? gatewayDist : join(dirname(__dirname), 'examples', 'envoy-gateway', 'dist'));
 
   const availability = engineAvailability();
   if (!availability.run) {
@@ -45,34 +58,27 @@ async function main(): Promise<number> {
     console.log('');
     console.log(formatTable(results));
     console.log('');
-    const adversarial = await runAdversarial(distRoot);
+    const adversarial = await runNginxAdversarial(distRoot);
     console.log(`Adversarial request shapes (${ADVERSARIAL_TABLES.map((t) => t.mechanism).join(', ')}; states ${ENGINE_STATES.join(', ')})`);
     console.log(formatRowResults(adversarial));
+    console.log('');
+    const envoy = await runEnvoyGatewaySide(envoyGatewayRoot, hostNamesOf(REFERENCE_DEPLOYMENT)[0]);
+    if (envoy.coraza) {
+      console.log(`Envoy Gateway rendering ${envoyGatewayRoot}: the WAF on the real Coraza engine (modelled Envoy in front)`);
+      console.log(formatCorazaResults(envoy.coraza));
+      console.log('');
+    }
+    for (const why of Object.values(envoy.missing)) loudWarning(why);
+    const rows = equivalenceRows({ nginxScenarios: results, nginxRows: adversarial, coraza: envoy.coraza, envoyMtls: envoy.envoyMtls, missing: envoy.missing });
+    console.log('Equivalence: each scenario on ingress-nginx (dist/) and Envoy Gateway (examples/envoy-gateway/dist)');
+    console.log(formatEquivalence(rows));
     console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
-    return results.every((r) => r.passed) && adversarial.every((r) => r.passed) ? 0 : 1;
+    return results.every((r) => r.passed) && adversarial.every((r) => r.passed) && rows.every(rowPasses) ? 0 : 1;
   } finally {
     await engine.stop();
   }
 }
 
-/** Every adversarial row in every state its table lists, one engine per state. */
-async function runAdversarial(distRoot: string): Promise<RowResult[]> {
-  const sources = stateSources(distRoot);
-  const results: RowResult[] = [];
-  try {
-    for (const state of ENGINE_STATES) {
-      const engine = await startStateEngine(state, sources);
-      try {
-        for (const table of ADVERSARIAL_TABLES) for (const row of rowsFor(table, state)) results.push(await runRow(engine, table, row, state));
-      } finally {
-        await engine.stop();
-      }
-    }
-  } finally {
-    removeStateSources(sources);
-  }
-  return results;
-}
 
 main().then(
   (code) => {

@@ -38,6 +38,17 @@ export type EnvoyVerdict =
 /** The edge's hosts: the HTTPS listeners (hostname = host) and their routes. */
 export interface GatewayModel {
   readonly hosts: readonly string[];
+  /**
+   * ClientTrafficPolicy `headers.host.stripTrailingHostDot` of the HTTPS listeners: Envoy removes a trailing dot from
+   * the host before routing (and the filter sees the host without it).
+   * @default false (EG v1.9.0's default, api/v1alpha1/hostsettings_types.go lines 11-20)
+   */
+  readonly stripTrailingHostDot?: boolean;
+  /**
+   * Status of the plain-HTTP RequestRedirect route.
+   * @default 301 (Envoy's RedirectAction default when the HTTPRoute names no statusCode)
+   */
+  readonly httpsRedirectStatus?: number;
 }
 
 const envoy = (status: number | 'reset' | 'redirect', reason: string, location?: string): EnvoyVerdict => ({ kind: 'envoy', status, reason, location });
@@ -99,7 +110,8 @@ export function throughEnvoy(raw: RawRequest, gateway: GatewayModel): EnvoyVerdi
   const absolute = /^([A-Za-z]+):\/\/([^/?#]*)([^#]*)/.exec(raw.target);
   if (raw.scheme === 'http') {
     const host = (absolute ? absolute[2] : raw.host ?? '').trim();
-    return envoy(301, 'plain HTTP: the HTTPRoute on the HTTP listener redirects to https (RequestRedirect 301); the WAF filter is on the HTTPS routes only', `https://${host}${absolute ? absolute[3] : raw.target}`);
+    const status = gateway.httpsRedirectStatus ?? 301;
+    return envoy(status, `plain HTTP: the HTTPRoute on the HTTP listener redirects to https (RequestRedirect ${status}); the WAF filter is on the HTTPS routes only`, `https://${host}${absolute ? absolute[3] : raw.target}`);
   }
   // TLS: one filter chain per HTTPS listener, matched on SNI = the listener's hostname (eg:
   // internal/xds/translator/listener.go `addServerNamesMatch`, line 619); no default chain → the handshake fails.
@@ -129,12 +141,14 @@ export function throughEnvoy(raw: RawRequest, gateway: GatewayModel): EnvoyVerdi
   if (hostLines > 1) return { kind: 'not-modelled', reason: 'two Host lines: whether Envoy joins or refuses them is decided in its HTTP/1 codec, not modelled' };
   const hostHeader = raw.host === null ? undefined : raw.host.replace(/^[ \t]+|[ \t]+$/g, '');
   // Absolute form: the URL's authority becomes :authority (Envoy's HTTP/1 codec, ServerConnectionImpl::handlePath).
-  const authority = absolute ? absolute[2] : hostHeader;
+  const given = absolute ? absolute[2] : hostHeader;
+  // strip_trailing_host_dot (when the ClientTrafficPolicy sets it) rewrites the host before routing and filters.
+  const authority = gateway.stripTrailingHostDot && given !== undefined ? given.replace(/\.(?=(:[0-9]*)?$)/, '') : given;
   if (authority === undefined || authority === '') return envoy(400, 'HTTP/1.1 request without a host');
   // Route: the listener's route configuration holds one virtual host per route hostname (eg: translator.go lines
   // 585-600, `Domains: []string{httpRoute.Hostname}`), matched case-insensitively with the port ignored
-  // (`IgnorePortInHostMatching: true`, translator.go line 507). The trailing dot is kept (ClientTrafficPolicy
-  // `headers.host.stripTrailingHostDot` defaults to false, eg: api/v1alpha1/hostsettings_types.go lines 11-20).
+  // (`IgnorePortInHostMatching: true`, translator.go line 507). A trailing dot is kept unless the ClientTrafficPolicy
+  // sets `headers.host.stripTrailingHostDot` (see GatewayModel.stripTrailingHostDot; our renderer sets it).
   const matchHost = authority.toLowerCase().replace(/:[0-9]*$/, '');
   if (matchHost !== listenerHost) return envoy(404, `no route for :authority ${JSON.stringify(authority)} on the listener of ${listenerHost} (route_not_found)`);
   // Path: normalized, slashes merged (EG default MergeSlashes true), escaped slashes unescaped and redirected (EG

@@ -9,11 +9,13 @@ import type { AdversarialRow, AdversarialTable, EngineState, Outcome } from '../
 import { Expectation, SCENARIOS, Scenario, ScenarioContext } from '../../engine/harness/scenarios';
 import { CorazaHost, startCorazaHost } from './coraza-host';
 import { EnvoyVerdict, GatewayModel, RawRequest, throughEnvoy } from './envoy-model';
+import { gatewayModelOf } from './gateway-model';
 
 /**
  * Runs the WAF side of the scenario corpus against the real Coraza engine (tools/coraza-host), with the filter
  * configs `corazaFilterConfig` renders for the reference deployment's WafPolicy, one per host as on Envoy Gateway
- * (later: read from examples/envoy-gateway/dist). Rows come from the nginx suite's tables, unchanged; where Coraza's
+ * (`npm run verify` reads them from examples/envoy-gateway/dist: scripts/equivalence/envoy-gateway-side.ts), and
+ * what Envoy does before the filter read from that rendering (gateway-model.ts). Rows come from the nginx suite's tables, unchanged; where Coraza's
  * outcome differs the row says so in its `coraza` field, with the reason.
  */
 
@@ -183,7 +185,7 @@ function describeExpectation(e: Expectation): string {
   return String(e.status);
 }
 
-async function runScenario(s: Scenario, filters: Filters): Promise<CorazaScenarioResult> {
+async function runScenario(s: Scenario, filters: Filters, gateway: GatewayModel): Promise<CorazaScenarioResult> {
   const ctx = scenarioContext();
   const e = s.expect(ctx);
   const req = s.request(ctx);
@@ -192,7 +194,7 @@ async function runScenario(s: Scenario, filters: Filters): Promise<CorazaScenari
   const verdict = throughEnvoy({
     scheme: req.scheme ?? 'https', method: req.method ?? 'GET', target: req.path, host: REFERENCE_HOSTS.api, sni: REFERENCE_HOSTS.api,
     protocol: 'HTTP/1.1', headerLines: headers, clientIp: req.clientIp ?? '198.51.100.23', body,
-  }, { hosts: Object.values(REFERENCE_HOSTS) });
+  }, gateway);
   const base = { id: `scenario/${s.id}`, title: s.title, expected: describeExpectation(e) };
   if (verdict.kind === 'not-modelled') return { ...base, observed: 'not run', ruleIds: [], note: verdict.reason, passed: false, notModelled: true };
   const got = await observe(verdict, filters, s.id);
@@ -213,6 +215,11 @@ export interface CorazaRunOptions {
    * @default corazaFilterConfig of the reference WafPolicy ({@link referencePolicy})
    */
   readonly configOf?: (host: string, state: EngineState) => CorazaFilterConfig;
+  /**
+   * What Envoy does before the filter (listener hosts, trailing-dot stripping, redirect status).
+   * @default read from the committed examples/envoy-gateway/dist ({@link gatewayModelOf})
+   */
+  readonly gateway?: GatewayModel;
 }
 
 /**
@@ -221,13 +228,13 @@ export interface CorazaRunOptions {
  */
 export async function runCorazaScenarios(options: CorazaRunOptions = {}): Promise<CorazaScenarioResult[]> {
   const configOf = options.configOf ?? ((host: string, state: EngineState) => corazaFilterConfig(referencePolicy(state), host));
-  const gateway: GatewayModel = { hosts: Object.values(REFERENCE_HOSTS) };
+  const gateway: GatewayModel = options.gateway ?? gatewayModelOf();
   const results: CorazaScenarioResult[] = [];
   for (const state of CORAZA_STATES) {
     const filters = new Filters((host) => configOf(host, state));
     try {
       if (state === 'certificate-configured') {
-        for (const s of SCENARIOS.filter((x) => WAF_GROUPS.has(x.group))) results.push(await runScenario(s, filters));
+        for (const s of SCENARIOS.filter((x) => WAF_GROUPS.has(x.group))) results.push(await runScenario(s, filters, gateway));
       }
       for (const table of CORAZA_TABLES) {
         for (const row of table.rows.filter((r) => (r.states ?? table.states).includes(state))) results.push(await runRow(table, row, state, filters, gateway));

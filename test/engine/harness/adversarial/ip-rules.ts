@@ -17,6 +17,8 @@ export const IP_RULES_TABLE: AdversarialTable = {
     { id: 'denied-source-portal', title: `source ${DENIED} on the second host`, request: { target: '/api/x', host: '{portal}', clientIp: DENIED }, expect: { kind: 'refused', status: 403, by: 'waf' } },
     { id: 'denied-source-forwarded-for', title: `source ${DENIED} claiming X-Forwarded-For / X-Real-IP ${ALLOWED}`, request: { target: '/', clientIp: DENIED, headers: [`X-Forwarded-For: ${ALLOWED}`, `X-Real-IP: ${ALLOWED}`, `Forwarded: for=${ALLOWED}`] }, expect: { kind: 'refused', status: 403, by: 'waf' } },
     { id: 'allowed-source-forwarded-for-denied', title: `source ${ALLOWED} claiming X-Forwarded-For ${DENIED}`, request: { target: '/', clientIp: ALLOWED, headers: [`X-Forwarded-For: ${DENIED}`] }, expect: { kind: 'backend', route: 'api' } },
-    { id: 'denied-source-plain-http', title: `source ${DENIED} on plain HTTP`, request: { scheme: 'http', target: '/', clientIp: DENIED }, expect: { kind: 'redirect', status: [307, 308], location: 'https://{api}/' }, coraza: { expect: { kind: 'redirect', status: 301, location: 'https://{api}/' }, reason: 'on Envoy Gateway plain HTTP reaches only the redirect HTTPRoute (RequestRedirect 301, lib/envoy-gateway/http-routes.ts), which has no WAF filter' } },
+    // On Envoy Gateway plain HTTP reaches only the redirect HTTPRoute (308, lib/envoy-gateway/http-routes.ts), which
+    // has no WAF filter: the source is refused on the HTTPS request that follows.
+    { id: 'denied-source-plain-http', title: `source ${DENIED} on plain HTTP`, request: { scheme: 'http', target: '/', clientIp: DENIED }, expect: { kind: 'redirect', status: [307, 308], location: 'https://{api}/' } },
   ],
 };
