@@ -7,7 +7,19 @@ import tseslint from 'typescript-eslint';
 export default tseslint.config(
   {
     // Generated or fetched: cdk8s imports, synthesized output, build products, caches, API reference.
-    ignores: ['dist/**', 'imports/**', 'examples/*/dist/**', 'dist.examples/**', 'cdktf.out/**', 'build/**', 'docs/api/**', '.cache/**', 'tools/**', 'coverage/**', 'bench/results/**'],
+    ignores: [
+      'dist/**',
+      'imports/**',
+      'examples/*/dist/**',
+      'dist.examples/**',
+      'cdktf.out/**',
+      'build/**',
+      'docs/api/**',
+      '.cache/**',
+      'tools/**',
+      'coverage/**',
+      'bench/results/**',
+    ],
   },
   {
     linterOptions: { reportUnusedDisableDirectives: 'error' },
@@ -18,7 +30,10 @@ export default tseslint.config(
     files: ['**/*.ts'],
     rules: {
       // `_`-prefixed parameters and destructured leftovers are intentionally unused (tsc's noUnused* agrees).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true },
+      ],
     },
   },
   {
@@ -26,10 +41,19 @@ export default tseslint.config(
     // Known debt, not a rule: new tests type what they read (test/support/dist.ts) or disable the rule on the line.
     // Delete a file from this list once it is clean.
     files: [
-      'test/azure/aks-stack.test.ts', 'test/azure/parts.test.ts', 'test/azure/support.ts', 'test/bench/bench-utils.test.ts',
-      'test/bench/tenants.test.ts', 'test/cluster/broken-copies.ts', 'test/cluster/verify-cluster.test.ts',
-      'test/gitops/constructs.test.ts', 'test/gitops/delivery.test.ts', 'test/monitoring/alerts.test.ts',
-      'test/monitoring/dashboard.test.ts', 'test/monitoring/edge-monitoring.test.ts', 'test/monitoring/slack-routing.test.ts',
+      'test/azure/aks-stack.test.ts',
+      'test/azure/parts.test.ts',
+      'test/azure/support.ts',
+      'test/bench/bench-utils.test.ts',
+      'test/bench/tenants.test.ts',
+      'test/cluster/broken-copies.ts',
+      'test/cluster/verify-cluster.test.ts',
+      'test/gitops/constructs.test.ts',
+      'test/gitops/delivery.test.ts',
+      'test/monitoring/alerts.test.ts',
+      'test/monitoring/dashboard.test.ts',
+      'test/monitoring/edge-monitoring.test.ts',
+      'test/monitoring/slack-routing.test.ts',
     ],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
@@ -37,7 +61,20 @@ export default tseslint.config(
     // Plain Node scripts and jest configuration (CommonJS or ES modules, not TypeScript).
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
     languageOptions: {
-      globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly', __filename: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', URL: 'readonly' },
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        process: 'readonly',
+        console: 'readonly',
+        __dirname: 'readonly',
+        __filename: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        URL: 'readonly',
+      },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -7,6 +7,14 @@
 const base = require('./jest.config.js');
 module.exports = {
   ...base,
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/engine/', '<rootDir>/test/cluster/', '<rootDir>/test/coraza/', '<rootDir>/test/controller-real/controller\\.test\\.ts$', '<rootDir>/test/waf/nginx-load\\.test\\.ts$',
-    '<rootDir>/test/package/consumer\\.test\\.ts$', '<rootDir>/test/envoy-gateway/(egctl-translate|cel-allow-list|mtls-scenarios)\\.test\\.ts$'],
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    '<rootDir>/test/engine/',
+    '<rootDir>/test/cluster/',
+    '<rootDir>/test/coraza/',
+    '<rootDir>/test/controller-real/controller\\.test\\.ts$',
+    '<rootDir>/test/waf/nginx-load\\.test\\.ts$',
+    '<rootDir>/test/package/consumer\\.test\\.ts$',
+    '<rootDir>/test/envoy-gateway/(egctl-translate|cel-allow-list|mtls-scenarios)\\.test\\.ts$',
+  ],
 };

@@ -37,14 +37,27 @@ const USAGE = `Usage: main.ts [--only cdk8s|cdktf] ${REFERENCE_CDK8S_OUTPUTS.map
  */
 function parseOptions(argv: readonly string[]): Options {
   const outputOptions = Object.fromEntries(REFERENCE_CDK8S_OUTPUTS.map((o) => [o.option, { type: 'string' as const }]));
-  const { tokens } = parseArgs({ args: [...argv], options: { only: { type: 'string' }, ...outputOptions, 'cdktf-out': { type: 'string' }, 'lock-wait': { type: 'string' } }, strict: false, allowPositionals: true, tokens: true });
+  const { tokens } = parseArgs({
+    args: [...argv],
+    options: {
+      only: { type: 'string' },
+      ...outputOptions,
+      'cdktf-out': { type: 'string' },
+      'lock-wait': { type: 'string' },
+    },
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
   let only: Options['only'];
   const given = new Map<string, string>();
   let cdktfOut = process.env.CDKTF_OUTDIR ?? 'cdktf.out';
   let lockWaitSeconds: number | undefined;
   for (const t of tokens) {
     const bad = (): never => {
-      throw new UsageError(`unknown or incomplete argument "${t.kind === 'option' ? t.rawName : t.kind === 'positional' ? t.value : '--'}"; nothing was changed. ${USAGE}`);
+      throw new UsageError(
+        `unknown or incomplete argument "${t.kind === 'option' ? t.rawName : t.kind === 'positional' ? t.value : '--'}"; nothing was changed. ${USAGE}`,
+      );
     };
     if (t.kind !== 'option') bad();
     else if (t.value === undefined || (!t.inlineValue && t.value.startsWith('-'))) bad();
@@ -64,12 +77,17 @@ function main(): number {
   try {
     const options = parseOptions(process.argv.slice(2));
     const config = REFERENCE_DEPLOYMENT;
-    const cdk8s: Cdk8sTarget[] = REFERENCE_CDK8S_OUTPUTS
-      .filter((o) => options.cdk8sOutdirs.has(o.option))
-      .map((o) => ({ build: o.build, outdir: options.cdk8sOutdirs.get(o.option)!, label: o.label }));
+    const cdk8s: Cdk8sTarget[] = REFERENCE_CDK8S_OUTPUTS.filter((o) => options.cdk8sOutdirs.has(o.option)).map((o) => ({
+      build: o.build,
+      outdir: options.cdk8sOutdirs.get(o.option)!,
+      label: o.label,
+    }));
     const summary = synthesize({
       cdk8s: options.only === 'cdktf' ? undefined : cdk8s,
-      cdktf: options.only === 'cdk8s' ? undefined : { build: (outdir) => buildAzureApp(config, outdir), outdir: options.cdktfOut },
+      cdktf:
+        options.only === 'cdk8s'
+          ? undefined
+          : { build: (outdir) => buildAzureApp(config, outdir), outdir: options.cdktfOut },
       lockWaitSeconds: options.lockWaitSeconds,
     });
     console.log(formatSummary(summary, performance.now() - started));
@@ -83,7 +101,9 @@ function main(): number {
       console.error(`synth failed: ${err.message}`);
       return 1;
     }
-    console.error('synth failed with an unexpected error (a bug; dist/ and cdktf.out/ are as the message below leaves them):');
+    console.error(
+      'synth failed with an unexpected error (a bug; dist/ and cdktf.out/ are as the message below leaves them):',
+    );
     console.error(err);
     return 1;
   }

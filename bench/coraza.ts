@@ -41,7 +41,12 @@ export interface CorazaBenchOptions {
 
 /** Parses `--runs`, `--iterations`, `--duration`. */
 export function parseCorazaBenchArgs(argv: readonly string[]): CorazaBenchOptions {
-  const { values } = parseArgs({ args: [...argv], options: { runs: { type: 'string' }, iterations: { type: 'string' }, duration: { type: 'string' } }, strict: false, allowPositionals: true });
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { runs: { type: 'string' }, iterations: { type: 'string' }, duration: { type: 'string' } },
+    strict: false,
+    allowPositionals: true,
+  });
   const num = (v: unknown): number | undefined => (typeof v === 'string' ? Number(v) : undefined);
   return { runs: num(values.runs), iterations: num(values.iterations), durationSeconds: num(values.duration) };
 }
@@ -65,28 +70,58 @@ export interface CorazaBenchCell {
 function filterLine(w: Workload): string {
   const response = w.path.startsWith('/portal/')
     ? { status: 200, headers: [['content-type', 'text/html']], body: Buffer.from(PORTAL_RESPONSE).toString('base64') }
-    : { status: 200, headers: [['content-type', 'application/json']], body: Buffer.from(API_RESPONSE).toString('base64') };
+    : {
+        status: 200,
+        headers: [['content-type', 'application/json']],
+        body: Buffer.from(API_RESPONSE).toString('base64'),
+      };
   const body = Buffer.from(w.body ?? '');
-  const headers = [...Object.entries(w.headers).map(([k, v]) => [k.toLowerCase(), v]), ...(body.length ? [['content-length', String(body.length)]] : []),
-    ['x-forwarded-proto', 'https'], ['x-request-id', 'bench'], ['x-forwarded-for', '203.0.113.10']];
-  return JSON.stringify({ id: w.id, method: w.method, path: w.path, authority: REFERENCE_HOSTS.api, scheme: 'https', protocol: 'HTTP/1.1', headers, body: body.toString('base64'), sourceIp: '203.0.113.10', response });
+  const headers = [
+    ...Object.entries(w.headers).map(([k, v]) => [k.toLowerCase(), v]),
+    ...(body.length ? [['content-length', String(body.length)]] : []),
+    ['x-forwarded-proto', 'https'],
+    ['x-request-id', 'bench'],
+    ['x-forwarded-for', '203.0.113.10'],
+  ];
+  return JSON.stringify({
+    id: w.id,
+    method: w.method,
+    path: w.path,
+    authority: REFERENCE_HOSTS.api,
+    scheme: 'https',
+    protocol: 'HTTP/1.1',
+    headers,
+    body: body.toString('base64'),
+    sourceIp: '203.0.113.10',
+    response,
+  });
 }
 
 /** Coraza CPU per request (µs) of one workload, `iterations` requests in one process. */
 function corazaRun(configFile: string, w: Workload, iterations: number): number {
-  const out = spawnSync(corazaHostBinary(), ['-bench', String(iterations), '-config', configFile], { input: `${filterLine(w)}\n`, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const out = spawnSync(corazaHostBinary(), ['-bench', String(iterations), '-config', configFile], {
+    input: `${filterLine(w)}\n`,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
   if (out.status !== 0) throw new Error(`coraza-host -bench failed: ${out.stderr.slice(-2000)}`);
-  const lines = out.stdout.trim().split('\n').map((l) => JSON.parse(l) as { loaded?: boolean; error?: string; requests?: number; cpuNs?: number });
+  const lines = out.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { loaded?: boolean; error?: string; requests?: number; cpuNs?: number });
   if (!lines[0].loaded) throw new Error(`Coraza refused the directives: ${lines[0].error}`);
   const r = lines[1];
-  return (r.cpuNs! / r.requests!) / 1000;
+  return r.cpuNs! / r.requests! / 1000;
 }
 
 /** Checks that Coraza lets the benign workload through (a blocked request would be cheaper and mean nothing). */
 function expectPasses(configFile: string, w: Workload): void {
   const out = spawnSync(corazaHostBinary(), ['-config', configFile], { input: `${filterLine(w)}\n`, encoding: 'utf8' });
   const res = JSON.parse(out.stdout.trim().split('\n')[1]) as { interrupted: boolean; blockRule: number };
-  if (res.interrupted) throw new Error(`Coraza blocked the benign workload ${w.id} (rule ${res.blockRule}): the benchmark would measure a block`);
+  if (res.interrupted)
+    throw new Error(
+      `Coraza blocked the benign workload ${w.id} (rule ${res.blockRule}): the benchmark would measure a block`,
+    );
 }
 
 /** Runs both engines on the workloads, prints a table, writes bench/results/coraza.json. */
@@ -110,24 +145,75 @@ export async function runCorazaBench(options: CorazaBenchOptions = {}): Promise<
         log(`[coraza ${r}/${runs}] ${w.id.padEnd(10)} ${us.toFixed(0)} µs CPU per request (${iterations} requests)`);
       }
     }
-    log('[coraza] libmodsecurity side: nginx with and without ModSecurity under wrk (bench/data-plane.ts, edges plain and ours)');
-    const nginx = await runDataPlane({ only: ['ours'], runs, durationSeconds: options.durationSeconds ?? 3, resultsDir: scratch, log });
-    const cpu = (variant: string, workload: string): number => nginx.cells.find((c) => c.variant === variant && c.workload === workload)!.cpuUsPerRequest;
+    log(
+      '[coraza] libmodsecurity side: nginx with and without ModSecurity under wrk (bench/data-plane.ts, edges plain and ours)',
+    );
+    const nginx = await runDataPlane({
+      only: ['ours'],
+      runs,
+      durationSeconds: options.durationSeconds ?? 3,
+      resultsDir: scratch,
+      log,
+    });
+    const cpu = (variant: string, workload: string): number =>
+      nginx.cells.find((c) => c.variant === variant && c.workload === workload)!.cpuUsPerRequest;
     const cells = WORKLOADS.map((w): CorazaBenchCell => {
       const corazaUs = round(median(coraza.get(w.id)!), 1);
       const ours = cpu('ours', w.id);
       const plain = cpu('plain', w.id);
       const libmodsecurityUs = round(ours - plain, 1);
-      return { workload: w.id, corazaUs, corazaRunsUs: coraza.get(w.id)!.map((v) => round(v, 1)), nginxWithModsecurityUs: ours, nginxPlainUs: plain, libmodsecurityUs, ratio: round(corazaUs / libmodsecurityUs, 2) };
+      return {
+        workload: w.id,
+        corazaUs,
+        corazaRunsUs: coraza.get(w.id)!.map((v) => round(v, 1)),
+        nginxWithModsecurityUs: ours,
+        nginxPlainUs: plain,
+        libmodsecurityUs,
+        ratio: round(corazaUs / libmodsecurityUs, 2),
+      };
     });
     log('');
-    log(formatTable(['workload', 'Coraza µs/req', 'libmodsecurity µs/req (ours - plain)', 'nginx+ModSecurity', 'nginx plain', 'Coraza / libmodsecurity'],
-      cells.map((c) => [c.workload, c.corazaUs.toFixed(0), c.libmodsecurityUs.toFixed(0), c.nginxWithModsecurityUs.toFixed(0), c.nginxPlainUs.toFixed(0), `${c.ratio.toFixed(2)}x`])));
-    const path = writeResult('coraza.json', JSON.stringify({
-      benchmark: 'coraza-vs-libmodsecurity', generatedAt: new Date().toISOString(), machine: machineInfo(),
-      software: { coraza: 'v3.7.0 + coraza-coreruleset v4.25.0 (tools/coraza-host)', libmodsecurity: nginx.software },
-      runs, iterations, wrk: nginx.load, cells,
-    }, null, 2), options.resultsDir);
+    log(
+      formatTable(
+        [
+          'workload',
+          'Coraza µs/req',
+          'libmodsecurity µs/req (ours - plain)',
+          'nginx+ModSecurity',
+          'nginx plain',
+          'Coraza / libmodsecurity',
+        ],
+        cells.map((c) => [
+          c.workload,
+          c.corazaUs.toFixed(0),
+          c.libmodsecurityUs.toFixed(0),
+          c.nginxWithModsecurityUs.toFixed(0),
+          c.nginxPlainUs.toFixed(0),
+          `${c.ratio.toFixed(2)}x`,
+        ]),
+      ),
+    );
+    const path = writeResult(
+      'coraza.json',
+      JSON.stringify(
+        {
+          benchmark: 'coraza-vs-libmodsecurity',
+          generatedAt: new Date().toISOString(),
+          machine: machineInfo(),
+          software: {
+            coraza: 'v3.7.0 + coraza-coreruleset v4.25.0 (tools/coraza-host)',
+            libmodsecurity: nginx.software,
+          },
+          runs,
+          iterations,
+          wrk: nginx.load,
+          cells,
+        },
+        null,
+        2,
+      ),
+      options.resultsDir,
+    );
     log(`\nwrote ${path}`);
     return cells;
   } finally {

@@ -73,7 +73,8 @@ export const STOCK_SNIPPET = 'Include /etc/nginx/modsecurity/modsecurity.conf\nS
  * are opted out of): `tx.crs_skip_response_analysis=1`. In CRS 4.22 it is read by rule 950021, a phase-3 rule whose
  * skipAfter cannot cross into phase 4, so CRS's phase-4 response rules still run (CRS PR #4807).
  */
-export const SKIP_RESPONSE_ANALYSIS = 'SecAction "id:10003,phase:1,pass,nolog,t:none,setvar:tx.crs_skip_response_analysis=1"';
+export const SKIP_RESPONSE_ANALYSIS =
+  'SecAction "id:10003,phase:1,pass,nolog,t:none,setvar:tx.crs_skip_response_analysis=1"';
 
 /** What the current default renders and the response variants take away. */
 export const RESPONSE_BODY_ACCESS_ON = 'SecResponseBodyAccess On';
@@ -82,7 +83,10 @@ const CRS_RULES_INCLUDE = 'Include /etc/nginx/owasp-modsecurity-crs/rules/*.conf
 
 /** Removes {@link SKIP_RESPONSE_ANALYSIS} from rendered ModSecurity text (inline snippet or mounted policy file). */
 export function withoutSkipResponseAnalysis(text: string): string {
-  return text.split('\n').filter((line) => line !== SKIP_RESPONSE_ANALYSIS).join('\n');
+  return text
+    .split('\n')
+    .filter((line) => line !== SKIP_RESPONSE_ANALYSIS)
+    .join('\n');
 }
 
 /**
@@ -90,17 +94,27 @@ export function withoutSkipResponseAnalysis(text: string): string {
  * `SecResponseBodyMimeType`, and {@link SKIP_RESPONSE_ANALYSIS} before the CRS rules.
  */
 export function withOldResponseDefault(text: string): string {
-  return text.split('\n').flatMap((line) => {
-    if (line === RESPONSE_BODY_ACCESS_ON) return ['SecResponseBodyAccess Off'];
-    if (line.startsWith('SecResponseBodyMimeType ')) return [];
-    if (line === CRS_RULES_INCLUDE && !text.includes(SKIP_RESPONSE_ANALYSIS)) return [SKIP_RESPONSE_ANALYSIS, line];
-    return [line];
-  }).join('\n');
+  return text
+    .split('\n')
+    .flatMap((line) => {
+      if (line === RESPONSE_BODY_ACCESS_ON) return ['SecResponseBodyAccess Off'];
+      if (line.startsWith('SecResponseBodyMimeType ')) return [];
+      if (line === CRS_RULES_INCLUDE && !text.includes(SKIP_RESPONSE_ANALYSIS)) return [SKIP_RESPONSE_ANALYSIS, line];
+      return [line];
+    })
+    .join('\n');
 }
 
-function responseVariant(id: string, title: string, edit: (text: string) => string, mustNotContain: string): EdgeVariant {
+function responseVariant(
+  id: string,
+  title: string,
+  edit: (text: string) => string,
+  mustNotContain: string,
+): EdgeVariant {
   return {
-    id, title, waf: true,
+    id,
+    title,
+    waf: true,
     editControllerData: (d) => {
       if (d['modsecurity-snippet'] !== undefined) d['modsecurity-snippet'] = edit(d['modsecurity-snippet']);
     },
@@ -112,18 +126,43 @@ function responseVariant(id: string, title: string, edit: (text: string) => stri
 
 /** The edges of the comparison: the three of the issue, and ours with the previous response defaults. */
 export const VARIANTS: readonly EdgeVariant[] = [
-  { id: 'plain', title: 'plain nginx proxy (ModSecurity off)', waf: false, editControllerData: (d) => { d['enable-modsecurity'] = 'false'; delete d['modsecurity-snippet']; } },
-  { id: 'ours', title: 'our WAF configuration (dist/: response bodies inspected)', waf: true, editControllerData: () => undefined },
   {
-    id: 'stock', title: 'ModSecurity recommended config + CRS (stock)', waf: true,
+    id: 'plain',
+    title: 'plain nginx proxy (ModSecurity off)',
+    waf: false,
+    editControllerData: (d) => {
+      d['enable-modsecurity'] = 'false';
+      delete d['modsecurity-snippet'];
+    },
+  },
+  {
+    id: 'ours',
+    title: 'our WAF configuration (dist/: response bodies inspected)',
+    waf: true,
+    editControllerData: () => undefined,
+  },
+  {
+    id: 'stock',
+    title: 'ModSecurity recommended config + CRS (stock)',
+    waf: true,
     editControllerData: (d) => {
       d['enable-modsecurity'] = 'true';
       d['enable-owasp-modsecurity-crs'] = 'true';
       d['modsecurity-snippet'] = STOCK_SNIPPET;
     },
   },
-  responseVariant('old-default', 'ours with the previous default: no response bodies, tx.crs_skip_response_analysis=1', withOldResponseDefault, RESPONSE_BODY_ACCESS_ON),
-  responseVariant('bodies-off-no-skip', 'ours without response bodies and without the skip', (t) => withoutSkipResponseAnalysis(withOldResponseDefault(t)), 'crs_skip_response_analysis'),
+  responseVariant(
+    'old-default',
+    'ours with the previous default: no response bodies, tx.crs_skip_response_analysis=1',
+    withOldResponseDefault,
+    RESPONSE_BODY_ACCESS_ON,
+  ),
+  responseVariant(
+    'bodies-off-no-skip',
+    'ours without response bodies and without the skip',
+    (t) => withoutSkipResponseAnalysis(withOldResponseDefault(t)),
+    'crs_skip_response_analysis',
+  ),
 ];
 
 /** A request pattern `wrk` repeats. */
@@ -136,27 +175,57 @@ export interface Workload {
   readonly body?: string;
 }
 
-const API_HEADERS = { 'User-Agent': 'hospital-a-integration/2.3 (+https://hospital-a.example)', Accept: 'application/json' };
+const API_HEADERS = {
+  'User-Agent': 'hospital-a-integration/2.3 (+https://hospital-a.example)',
+  Accept: 'application/json',
+};
 const BROWSER_HEADERS = {
-  'User-Agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36',
+  'User-Agent':
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36',
   Accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
   'Accept-Language': 'en-IE,en;q=0.9',
   Cookie: 'session=3f2a9c1e7b; theme=dark; lang=en-IE',
 };
-const NOTE = 'Patient recovering well after the procedure; follow-up in two weeks, continue the current medication and review bloods at the next visit. ';
+const NOTE =
+  'Patient recovering well after the procedure; follow-up in two weeks, continue the current medication and review bloods at the next visit. ';
 
 /** Benign traffic of an API and a portal behind the edge. */
 export const WORKLOADS: readonly Workload[] = [
-  { id: 'api-get', title: 'GET API query → JSON', method: 'GET', path: '/api/patients?search=heart%20surgery%20recovery&page=2&sort=-admitted', headers: API_HEADERS },
   {
-    id: 'api-post', title: 'POST 1 KiB JSON → JSON', method: 'POST', path: '/api/patients/42/notes', headers: { ...API_HEADERS, 'Content-Type': 'application/json' },
+    id: 'api-get',
+    title: 'GET API query → JSON',
+    method: 'GET',
+    path: '/api/patients?search=heart%20surgery%20recovery&page=2&sort=-admitted',
+    headers: API_HEADERS,
+  },
+  {
+    id: 'api-post',
+    title: 'POST 1 KiB JSON → JSON',
+    method: 'POST',
+    path: '/api/patients/42/notes',
+    headers: { ...API_HEADERS, 'Content-Type': 'application/json' },
     body: JSON.stringify({ patient: 42, ward: '3B', author: 'dr-obrien', note: NOTE.repeat(7).trim() }),
   },
-  { id: 'portal-get', title: 'GET portal page → 3 KiB HTML', method: 'GET', path: '/portal/appointments', headers: BROWSER_HEADERS },
+  {
+    id: 'portal-get',
+    title: 'GET portal page → 3 KiB HTML',
+    method: 'GET',
+    path: '/portal/appointments',
+    headers: BROWSER_HEADERS,
+  },
 ];
 
 /** Bodies the backend answers with (`/api/` JSON, `/portal/` HTML; also what bench/coraza.ts feeds Coraza's response phases). */
-export const API_RESPONSE = JSON.stringify({ results: Array.from({ length: 6 }, (_, i) => ({ id: 40 + i, name: `Patient ${40 + i}`, ward: '3B', admitted: '2026-11-02', status: 'recovering' })), page: 2 });
+export const API_RESPONSE = JSON.stringify({
+  results: Array.from({ length: 6 }, (_, i) => ({
+    id: 40 + i,
+    name: `Patient ${40 + i}`,
+    ward: '3B',
+    admitted: '2026-11-02',
+    status: 'recovering',
+  })),
+  page: 2,
+});
 export const PORTAL_RESPONSE = `<!doctype html><html><head><title>Appointments</title></head><body><h1>Appointments</h1><table>${Array.from({ length: 24 }, (_, i) => `<tr><td>2026-12-${String(i + 1).padStart(2, '0')}</td><td>09:${String(i * 2).padStart(2, '0')}</td><td>Cardiology</td><td>Ward 3B</td></tr>`).join('')}</table></body></html>`;
 
 /** What `wrk` reported for one run. */
@@ -275,7 +344,14 @@ export interface DataPlaneResult {
   readonly generatedAt: string;
   readonly machine: ReturnType<typeof machineInfo>;
   readonly software: Readonly<Record<string, string>>;
-  readonly load: { readonly tool: string; readonly threads: number; readonly connections: number; readonly durationSeconds: number; readonly runs: number; readonly nginxWorkers: number };
+  readonly load: {
+    readonly tool: string;
+    readonly threads: number;
+    readonly connections: number;
+    readonly durationSeconds: number;
+    readonly runs: number;
+    readonly nginxWorkers: number;
+  };
   readonly variants: readonly { readonly id: string; readonly title: string }[];
   readonly workloads: readonly { readonly id: string; readonly title: string }[];
   readonly cells: readonly DataPlaneCell[];
@@ -296,7 +372,8 @@ export async function runDataPlane(options: DataPlaneOptions = {}): Promise<Data
   const threads = options.threads ?? 2;
   const connections = options.connections ?? 16;
   const unknown = (options.only ?? []).filter((id) => !VARIANTS.some((v) => v.id === id));
-  if (unknown.length > 0) throw new Error(`--variants: unknown edge ${unknown.join(', ')} (edges: ${VARIANTS.map((v) => v.id).join(', ')})`);
+  if (unknown.length > 0)
+    throw new Error(`--variants: unknown edge ${unknown.join(', ')} (edges: ${VARIANTS.map((v) => v.id).join(', ')})`);
   const chosen = options.only ? VARIANTS.filter((v) => v.id === 'plain' || options.only!.includes(v.id)) : VARIANTS;
   const variants = [...chosen, ...(options.extraVariants ?? [])];
   const scratch = mkdtempSync(join(tmpdir(), 'bench-dataplane-'));
@@ -308,35 +385,52 @@ export async function runDataPlane(options: DataPlaneOptions = {}): Promise<Data
       const copy = benchmarkDist(distRoot, v);
       copies.push(copy);
       const backendPort = await freePort();
-      const engine = await startEdgeEngine({ distRoot: copy, transformConf: (conf) => withStaticBackend(conf, backendPort) });
+      const engine = await startEdgeEngine({
+        distRoot: copy,
+        transformConf: (conf) => withStaticBackend(conf, backendPort),
+      });
       engines.set(v.id, engine);
     }
     const first = engines.get('ours')!;
     for (const w of WORKLOADS) writeFileSync(join(scratch, `${w.id}.lua`), wrkScript(w, first.host));
 
     // Sanity: every edge answers every workload with 200 before it is loaded.
-    for (const v of variants) for (const w of WORKLOADS) await expectOk(engines.get(v.id)!, w, join(scratch, `${w.id}.lua`));
+    for (const v of variants)
+      for (const w of WORKLOADS) await expectOk(engines.get(v.id)!, w, join(scratch, `${w.id}.lua`));
 
     const raw = new Map<string, WrkResult[]>();
     const steps = runs * WORKLOADS.length * variants.length;
     let step = 0;
     for (const w of WORKLOADS) {
-      for (const v of variants) await runWrk(engines.get(v.id)!, w, join(scratch, `${w.id}.lua`), { threads, connections, durationSeconds: 1 }); // warm-up
+      for (const v of variants)
+        await runWrk(engines.get(v.id)!, w, join(scratch, `${w.id}.lua`), { threads, connections, durationSeconds: 1 }); // warm-up
       for (let r = 1; r <= runs; r++) {
         for (const v of variants) {
-          const res = await runWrk(engines.get(v.id)!, w, join(scratch, `${w.id}.lua`), { threads, connections, durationSeconds: duration });
+          const res = await runWrk(engines.get(v.id)!, w, join(scratch, `${w.id}.lua`), {
+            threads,
+            connections,
+            durationSeconds: duration,
+          });
           const key = `${v.id}/${w.id}`;
           raw.set(key, [...(raw.get(key) ?? []), res]);
-          log(`[data-plane ${++step}/${steps}] ${w.id.padEnd(10)} ${v.id.padEnd(6)} run ${r}: ${res.requestsPerSecond.toFixed(0)} req/s, p50 ${res.p50Ms.toFixed(2)} ms, p99 ${res.p99Ms.toFixed(2)} ms${res.errors ? `, ${res.errors} non-2xx` : ''}`);
+          log(
+            `[data-plane ${++step}/${steps}] ${w.id.padEnd(10)} ${v.id.padEnd(6)} run ${r}: ${res.requestsPerSecond.toFixed(0)} req/s, p50 ${res.p50Ms.toFixed(2)} ms, p99 ${res.p99Ms.toFixed(2)} ms${res.errors ? `, ${res.errors} non-2xx` : ''}`,
+          );
         }
       }
     }
     const unloaded = new Map<string, WrkResult>();
     for (const w of WORKLOADS) {
       for (const v of variants) {
-        const res = await runWrk(engines.get(v.id)!, w, join(scratch, `${w.id}.lua`), { threads: 1, connections: 1, durationSeconds: Math.min(3, duration) });
+        const res = await runWrk(engines.get(v.id)!, w, join(scratch, `${w.id}.lua`), {
+          threads: 1,
+          connections: 1,
+          durationSeconds: Math.min(3, duration),
+        });
         unloaded.set(`${v.id}/${w.id}`, res);
-        log(`[data-plane latency] ${w.id.padEnd(10)} ${v.id.padEnd(6)} 1 connection: p50 ${res.p50Ms.toFixed(2)} ms, p99 ${res.p99Ms.toFixed(2)} ms`);
+        log(
+          `[data-plane latency] ${w.id.padEnd(10)} ${v.id.padEnd(6)} 1 connection: p50 ${res.p50Ms.toFixed(2)} ms, p99 ${res.p99Ms.toFixed(2)} ms`,
+        );
       }
     }
     const cells = cellsOf(variants, raw, unloaded);
@@ -348,9 +442,13 @@ export async function runDataPlane(options: DataPlaneOptions = {}): Promise<Data
     // The attack corpus runs against the edges as the harness renders them (Node echo backend, which the benign
     // scenarios' checks read), over HTTPS with client certificates.
     const corpus: CorpusOutcome[] = [];
-    const corpusScenarios = SCENARIOS.filter((s) => s.group === 'attack' || s.group === 'waf-rules' || s.group === 'benign');
+    const corpusScenarios = SCENARIOS.filter(
+      (s) => s.group === 'attack' || s.group === 'waf-rules' || s.group === 'benign',
+    );
     for (const v of variants.filter((x) => x.waf)) {
-      log(`[data-plane corpus] ${v.id}: ${corpusScenarios.length} scenarios (attacks, custom rules, benign) over HTTPS with client certificates`);
+      log(
+        `[data-plane corpus] ${v.id}: ${corpusScenarios.length} scenarios (attacks, custom rules, benign) over HTTPS with client certificates`,
+      );
       const copy = benchmarkDist(distRoot, v);
       copies.push(copy);
       const engine = await startEdgeEngine({ distRoot: copy });
@@ -359,7 +457,9 @@ export async function runDataPlane(options: DataPlaneOptions = {}): Promise<Data
       await engine.stop();
       engines.delete(v.id);
       corpus.push(outcome);
-      log(`[data-plane corpus] ${v.id}: ${outcome.attacksBlocked}/${outcome.attacks} attacks blocked, ${outcome.customRulesAsExpected}/${outcome.customRules} custom-rule scenarios and ${outcome.benignPassed}/${outcome.benign} benign as expected`);
+      log(
+        `[data-plane corpus] ${v.id}: ${outcome.attacksBlocked}/${outcome.attacks} attacks blocked, ${outcome.customRulesAsExpected}/${outcome.customRules} custom-rule scenarios and ${outcome.benignPassed}/${outcome.benign} benign as expected`,
+      );
     }
 
     const result: DataPlaneResult = {
@@ -393,14 +493,23 @@ export function benchmarkDist(distRoot: string, variant: EdgeVariant): string {
   const copy = copyDist(distRoot, (_path, content) => {
     if (!/^kind: (ConfigMap|Ingress)$/m.test(content)) return content;
     const doc = parseDocument(content);
-    const o = doc.toJS() as { kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; data?: Record<string, string> };
-    const controllerConfigMap = o.kind === 'ConfigMap' && o.metadata.name === 'ingress-nginx-controller' && o.metadata.namespace === 'ingress-nginx';
-    const policyConfigMap = o.kind === 'ConfigMap' && o.metadata.name === WAF_POLICY_CONFIG_MAP && o.metadata.namespace === 'ingress-nginx';
+    const o = doc.toJS() as {
+      kind: string;
+      metadata: { name: string; namespace?: string; annotations?: Record<string, string> };
+      data?: Record<string, string>;
+    };
+    const controllerConfigMap =
+      o.kind === 'ConfigMap' &&
+      o.metadata.name === 'ingress-nginx-controller' &&
+      o.metadata.namespace === 'ingress-nginx';
+    const policyConfigMap =
+      o.kind === 'ConfigMap' && o.metadata.name === WAF_POLICY_CONFIG_MAP && o.metadata.namespace === 'ingress-nginx';
     if (controllerConfigMap || policyConfigMap) {
       const data = { ...(o.data ?? {}) };
       try {
         if (controllerConfigMap) variant.editControllerData(data);
-        else if (variant.editPolicyFile && data[WAF_POLICY_KEY] !== undefined) data[WAF_POLICY_KEY] = variant.editPolicyFile(data[WAF_POLICY_KEY]);
+        else if (variant.editPolicyFile && data[WAF_POLICY_KEY] !== undefined)
+          data[WAF_POLICY_KEY] = variant.editPolicyFile(data[WAF_POLICY_KEY]);
       } catch (err) {
         failure ??= err;
       }
@@ -412,11 +521,22 @@ export function benchmarkDist(distRoot: string, variant: EdgeVariant): string {
     }
     return doc.toString({ lineWidth: 0 });
   });
-  const controllerLayerContains = (root: string, text: string): boolean => [...readTree(root)].some(([path, content]) => path.startsWith('10-controller/') && content.includes(text));
-  if (failure === undefined && variant.sourceMustContain !== undefined && !controllerLayerContains(distRoot, variant.sourceMustContain)) {
-    failure = new Error(`edge ${variant.id}: ${distRoot} does not contain "${variant.sourceMustContain}" in its controller layer: nothing for this edge to take away`);
+  const controllerLayerContains = (root: string, text: string): boolean =>
+    [...readTree(root)].some(([path, content]) => path.startsWith('10-controller/') && content.includes(text));
+  if (
+    failure === undefined &&
+    variant.sourceMustContain !== undefined &&
+    !controllerLayerContains(distRoot, variant.sourceMustContain)
+  ) {
+    failure = new Error(
+      `edge ${variant.id}: ${distRoot} does not contain "${variant.sourceMustContain}" in its controller layer: nothing for this edge to take away`,
+    );
   }
-  if (failure === undefined && variant.mustNotContain !== undefined && controllerLayerContains(copy, variant.mustNotContain)) {
+  if (
+    failure === undefined &&
+    variant.mustNotContain !== undefined &&
+    controllerLayerContains(copy, variant.mustNotContain)
+  ) {
     failure = new Error(`edge ${variant.id}: the copy of ${distRoot} still contains "${variant.mustNotContain}"`);
   }
   if (failure !== undefined) {
@@ -433,15 +553,18 @@ export function benchmarkDist(distRoot: string, variant: EdgeVariant): string {
  */
 export function withStaticBackend(conf: string, port: number): string {
   const upstream = /upstream harness-echo \{ server [^;]+; keepalive \d+; \}/;
-  if (!upstream.test(conf)) throw new Error('the harness configuration has no "upstream harness-echo { server ...; keepalive N; }" line: bench/data-plane.ts must follow the harness');
+  if (!upstream.test(conf))
+    throw new Error(
+      'the harness configuration has no "upstream harness-echo { server ...; keepalive N; }" line: bench/data-plane.ts must follow the harness',
+    );
   const backend = [
     '    # bench/data-plane.ts: static backend (replaces the Node echo server, which would be the bottleneck)',
     '    server {',
     `        listen 127.0.0.1:${port};`,
     // The edge's `modsecurity on;` is in the http block: without this the backend requests would be inspected too.
     ...(/^\s*modsecurity on;/m.test(conf) ? ['        modsecurity off;'] : []),
-    '        location /api/ { default_type application/json; return 200 \'' + API_RESPONSE + '\'; }',
-    '        location /portal/ { default_type text/html; return 200 \'' + PORTAL_RESPONSE + '\'; }',
+    "        location /api/ { default_type application/json; return 200 '" + API_RESPONSE + "'; }",
+    "        location /portal/ { default_type text/html; return 200 '" + PORTAL_RESPONSE + "'; }",
     '        location / { return 404; }',
     '    }',
   ].join('\n');
@@ -452,21 +575,48 @@ export function withStaticBackend(conf: string, port: number): string {
 async function expectOk(engine: EdgeEngine, w: Workload, script: string): Promise<void> {
   const res = await runWrk(engine, w, script, { threads: 1, connections: 1, durationSeconds: 1 });
   if (res.errors > 0 || res.socketErrors > 0 || res.requests === 0) {
-    throw new Error(`${w.id} against ${engine.confPath}: ${res.errors} non-2xx/3xx and ${res.socketErrors} socket errors of ${res.requests} requests; the edge does not serve this workload (error log: ${engine.errorLog().slice(-800)})`);
+    throw new Error(
+      `${w.id} against ${engine.confPath}: ${res.errors} non-2xx/3xx and ${res.socketErrors} socket errors of ${res.requests} requests; the edge does not serve this workload (error log: ${engine.errorLog().slice(-800)})`,
+    );
   }
 }
 
-async function runWrk(engine: EdgeEngine, w: Workload, script: string, load: { threads: number; connections: number; durationSeconds: number }): Promise<WrkResult> {
+async function runWrk(
+  engine: EdgeEngine,
+  w: Workload,
+  script: string,
+  load: { threads: number; connections: number; durationSeconds: number },
+): Promise<WrkResult> {
   const pids = nginxPids(engine);
   const before = cpuTicks(pids);
   const result = await wrkOnce(engine, w, script, load);
   const ticks = cpuTicks(pids) - before;
-  return { ...result, cpuUsPerRequest: result.requests > 0 ? round((ticks / clockTicksPerSecond()) * 1e6 / result.requests, 1) : undefined };
+  return {
+    ...result,
+    cpuUsPerRequest:
+      result.requests > 0 ? round(((ticks / clockTicksPerSecond()) * 1e6) / result.requests, 1) : undefined,
+  };
 }
 
-function wrkOnce(engine: EdgeEngine, w: Workload, script: string, load: { threads: number; connections: number; durationSeconds: number }): Promise<WrkResult> {
+function wrkOnce(
+  engine: EdgeEngine,
+  w: Workload,
+  script: string,
+  load: { threads: number; connections: number; durationSeconds: number },
+): Promise<WrkResult> {
   const url = `http://127.0.0.1:${engine.ports.http}${w.path}`;
-  const args = ['-t', String(load.threads), '-c', String(load.connections), '-d', `${load.durationSeconds}s`, '--latency', '-s', script, url];
+  const args = [
+    '-t',
+    String(load.threads),
+    '-c',
+    String(load.connections),
+    '-d',
+    `${load.durationSeconds}s`,
+    '--latency',
+    '-s',
+    script,
+    url,
+  ];
   return new Promise((resolve, reject) => {
     const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -487,7 +637,11 @@ function wrkOnce(engine: EdgeEngine, w: Workload, script: string, load: { thread
 }
 
 /** Medians per edge and workload, with the throughput ratio to `plain`. */
-export function cellsOf(variants: readonly Pick<EdgeVariant, 'id'>[], raw: ReadonlyMap<string, readonly WrkResult[]>, unloaded: ReadonlyMap<string, WrkResult> = new Map()): DataPlaneCell[] {
+export function cellsOf(
+  variants: readonly Pick<EdgeVariant, 'id'>[],
+  raw: ReadonlyMap<string, readonly WrkResult[]>,
+  unloaded: ReadonlyMap<string, WrkResult> = new Map(),
+): DataPlaneCell[] {
   const cells: DataPlaneCell[] = [];
   for (const w of WORKLOADS) {
     const plain = raw.get(`plain/${w.id}`);
@@ -504,7 +658,14 @@ export function cellsOf(variants: readonly Pick<EdgeVariant, 'id'>[], raw: Reado
         p99Ms: round(median(runs.map((r) => r.p99Ms))),
         ratioToPlain: plainRps ? round(rps / plainRps) : NaN,
         cpuUsPerRequest: round(median(runs.map((r) => r.cpuUsPerRequest ?? NaN)), 1),
-        ...(unloaded.has(`${v.id}/${w.id}`) ? { unloaded: { p50Ms: unloaded.get(`${v.id}/${w.id}`)!.p50Ms, p99Ms: unloaded.get(`${v.id}/${w.id}`)!.p99Ms } } : {}),
+        ...(unloaded.has(`${v.id}/${w.id}`)
+          ? {
+              unloaded: {
+                p50Ms: unloaded.get(`${v.id}/${w.id}`)!.p50Ms,
+                p99Ms: unloaded.get(`${v.id}/${w.id}`)!.p99Ms,
+              },
+            }
+          : {}),
         errors: runs.reduce((a, r) => a + r.errors + r.socketErrors, 0),
         runs,
       });
@@ -536,33 +697,72 @@ export function corpusOutcome(variant: string, results: readonly ScenarioResult[
 
 /** The table printed at the end. */
 export function formatDataPlaneTable(result: DataPlaneResult): string {
-  const head = ['workload', 'edge', 'req/s', 'ratio to plain', 'p50 ms', 'p99 ms', 'CPU µs/req', '1-conn p50 ms', '1-conn p99 ms', 'non-2xx'];
+  const head = [
+    'workload',
+    'edge',
+    'req/s',
+    'ratio to plain',
+    'p50 ms',
+    'p99 ms',
+    'CPU µs/req',
+    '1-conn p50 ms',
+    '1-conn p99 ms',
+    'non-2xx',
+  ];
   const rows = result.cells.map((c) => [
-    c.workload, c.variant, c.requestsPerSecond.toFixed(0), Number.isNaN(c.ratioToPlain) ? '-' : c.ratioToPlain.toFixed(3), c.p50Ms.toFixed(2), c.p99Ms.toFixed(2),
-    Number.isNaN(c.cpuUsPerRequest) ? '-' : c.cpuUsPerRequest.toFixed(0), c.unloaded ? c.unloaded.p50Ms.toFixed(2) : '-', c.unloaded ? c.unloaded.p99Ms.toFixed(2) : '-', c.errors,
+    c.workload,
+    c.variant,
+    c.requestsPerSecond.toFixed(0),
+    Number.isNaN(c.ratioToPlain) ? '-' : c.ratioToPlain.toFixed(3),
+    c.p50Ms.toFixed(2),
+    c.p99Ms.toFixed(2),
+    Number.isNaN(c.cpuUsPerRequest) ? '-' : c.cpuUsPerRequest.toFixed(0),
+    c.unloaded ? c.unloaded.p50Ms.toFixed(2) : '-',
+    c.unloaded ? c.unloaded.p99Ms.toFixed(2) : '-',
+    c.errors,
   ]);
   const l = result.load;
   const lines = [
     `Data plane: ${l.tool}, ${l.threads} threads, ${l.connections} connections, ${l.durationSeconds} s × ${l.runs} runs per cell (median), nginx ${l.nginxWorkers} worker, HTTP on loopback.`,
     'p50/p99 under saturation include queueing (connections ÷ throughput); CPU µs/req and the 1-connection latencies are the per-request cost.',
-    `software: ${Object.entries(result.software).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `software: ${Object.entries(result.software)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
     formatTable(head, rows),
   ];
-  if (result.memory.length > 0) lines.push('', `nginx RSS after load (master + worker): ${result.memory.map((m) => `${m.variant} ${m.rssMiB.toFixed(0)} MiB`).join(', ')}`);
+  if (result.memory.length > 0)
+    lines.push(
+      '',
+      `nginx RSS after load (master + worker): ${result.memory.map((m) => `${m.variant} ${m.rssMiB.toFixed(0)} MiB`).join(', ')}`,
+    );
   if (result.corpus.length > 0) {
     const ours = result.corpus.find((c) => c.variant === 'ours');
-    lines.push('', 'Attack corpus (test/engine/harness/scenarios.ts: attack, waf-rules and benign groups, HTTPS + client certificates):');
-    lines.push(formatTable(
-      ['edge', 'attacks blocked', 'custom rules ok', 'benign ok', 'all checks', 'same blocks as ours'],
-      result.corpus.map((c) => [
-        c.variant, `${c.attacksBlocked}/${c.attacks}`, `${c.customRulesAsExpected}/${c.customRules}`, `${c.benignPassed}/${c.benign}`, `${c.allChecksPassed}/${c.total}`,
-        ours ? (sameBlocks(c, ours) ? 'yes' : `NO (${diffBlocks(c, ours)})`) : '-',
-      ]),
-    ));
+    lines.push(
+      '',
+      'Attack corpus (test/engine/harness/scenarios.ts: attack, waf-rules and benign groups, HTTPS + client certificates):',
+    );
+    lines.push(
+      formatTable(
+        ['edge', 'attacks blocked', 'custom rules ok', 'benign ok', 'all checks', 'same blocks as ours'],
+        result.corpus.map((c) => [
+          c.variant,
+          `${c.attacksBlocked}/${c.attacks}`,
+          `${c.customRulesAsExpected}/${c.customRules}`,
+          `${c.benignPassed}/${c.benign}`,
+          `${c.allChecksPassed}/${c.total}`,
+          ours ? (sameBlocks(c, ours) ? 'yes' : `NO (${diffBlocks(c, ours)})`) : '-',
+        ]),
+      ),
+    );
     for (const c of result.corpus.filter((x) => x.variant !== 'stock' && x.failures.length > 0)) {
-      lines.push(`  ${c.variant} not as expected: ${c.failures.map((f) => `${f.id} (${f.problems.join('; ')})`).join(', ')}`);
+      lines.push(
+        `  ${c.variant} not as expected: ${c.failures.map((f) => `${f.id} (${f.problems.join('; ')})`).join(', ')}`,
+      );
     }
-    if (result.corpus.some((c) => c.variant === 'stock')) lines.push('  (stock writes its audit log to files, not JSON on stdout, and has no custom rules: only its status codes are comparable)');
+    if (result.corpus.some((c) => c.variant === 'stock'))
+      lines.push(
+        '  (stock writes its audit log to files, not JSON on stdout, and has no custom rules: only its status codes are comparable)',
+      );
   }
   return lines.join('\n');
 }
@@ -575,7 +775,9 @@ export function sameBlocks(a: CorpusOutcome, b: CorpusOutcome): boolean {
 function diffBlocks(a: CorpusOutcome, b: CorpusOutcome): string {
   const lost = b.blockedIds.filter((id) => !a.blockedIds.includes(id));
   const gained = a.blockedIds.filter((id) => !b.blockedIds.includes(id));
-  return [lost.length ? `not blocked: ${lost.join(' ')}` : '', gained.length ? `also blocked: ${gained.join(' ')}` : ''].filter(Boolean).join('; ');
+  return [lost.length ? `not blocked: ${lost.join(' ')}` : '', gained.length ? `also blocked: ${gained.join(' ')}` : '']
+    .filter(Boolean)
+    .join('; ');
 }
 
 /** The nginx processes of an edge: the master (pid file) and its children (the worker), from /proc. */
@@ -631,18 +833,29 @@ function nginxRssMiB(engine: EdgeEngine): number {
 export function dataPlanePlot(result: DataPlaneResult): string {
   const titleOf = new Map(result.workloads.map((w) => [w.id, w.title]));
   const bars = (value: (c: DataPlaneCell) => number, note: (c: DataPlaneCell) => string) =>
-    result.cells.map((c) => ({ group: titleOf.get(c.workload) ?? c.workload, name: c.variant, value: value(c), note: note(c) }));
+    result.cells.map((c) => ({
+      group: titleOf.get(c.workload) ?? c.workload,
+      name: c.variant,
+      value: value(c),
+      note: note(c),
+    }));
   const l = result.load;
   return stackSvgs([
     horizontalBarChart({
       title: `Throughput (median of ${l.runs} × ${l.durationSeconds} s, ${l.connections} connections, 1 nginx worker, loopback)`,
       xLabel: 'requests per second',
-      bars: bars((c) => c.requestsPerSecond, (c) => `${c.requestsPerSecond.toFixed(0)} req/s (${c.ratioToPlain.toFixed(3)} of plain)`),
+      bars: bars(
+        (c) => c.requestsPerSecond,
+        (c) => `${c.requestsPerSecond.toFixed(0)} req/s (${c.ratioToPlain.toFixed(3)} of plain)`,
+      ),
     }),
     horizontalBarChart({
       title: 'nginx CPU time per request (master + worker, from /proc)',
       xLabel: 'microseconds per request',
-      bars: bars((c) => c.cpuUsPerRequest, (c) => `${c.cpuUsPerRequest.toFixed(0)} µs`),
+      bars: bars(
+        (c) => c.cpuUsPerRequest,
+        (c) => `${c.cpuUsPerRequest.toFixed(0)} µs`,
+      ),
     }),
   ]);
 }
@@ -651,18 +864,35 @@ export function dataPlanePlot(result: DataPlaneResult): string {
 function softwareVersions(engine: EdgeEngine): Record<string, string> {
   const root = currentEngine();
   const admindir = root.kind === 'trixie' ? ['--admindir', join(root.root, 'var', 'lib', 'dpkg')] : [];
-  const q = (pkg: string): string => spawnSync('dpkg-query', [...admindir, '-W', '-f', '${Version}', pkg], { encoding: 'utf8' }).stdout?.trim() || 'unknown';
-  const version = root.kind === 'trixie' ? spawnSync('chroot', [root.root, nginxBinary(root), '-v'], { encoding: 'utf8' }) : spawnSync('nginx', ['-v'], { encoding: 'utf8' });
+  const q = (pkg: string): string =>
+    spawnSync('dpkg-query', [...admindir, '-W', '-f', '${Version}', pkg], { encoding: 'utf8' }).stdout?.trim() ||
+    'unknown';
+  const version =
+    root.kind === 'trixie'
+      ? spawnSync('chroot', [root.root, nginxBinary(root), '-v'], { encoding: 'utf8' })
+      : spawnSync('nginx', ['-v'], { encoding: 'utf8' });
   const nginx = /nginx\/(\S+)/.exec(version.stderr ?? '')?.[1] ?? 'unknown';
   // Debian 13 renamed the library package for the 64-bit time_t transition.
   const libmodsecurity = q('libmodsecurity3t64') === 'unknown' ? q('libmodsecurity3') : q('libmodsecurity3t64');
-  return { nginx, libmodsecurity3: libmodsecurity, 'libnginx-mod-http-modsecurity': q('libnginx-mod-http-modsecurity'), crs: describeCrs(engine.crs),
-    wrk: spawnSync('dpkg-query', ['-W', '-f', '${Version}', 'wrk'], { encoding: 'utf8' }).stdout?.trim() || 'unknown' };
+  return {
+    nginx,
+    libmodsecurity3: libmodsecurity,
+    'libnginx-mod-http-modsecurity': q('libnginx-mod-http-modsecurity'),
+    crs: describeCrs(engine.crs),
+    wrk: spawnSync('dpkg-query', ['-W', '-f', '${Version}', 'wrk'], { encoding: 'utf8' }).stdout?.trim() || 'unknown',
+  };
 }
 
 /** Parses `--dist DIR --runs 3 --duration 5 --threads 2 --connections 16`. */
 export function parseDataPlaneArgs(argv: readonly string[]): DataPlaneOptions {
-  const out: { distRoot?: string; runs?: number; durationSeconds?: number; threads?: number; connections?: number; only?: string[] } = {};
+  const out: {
+    distRoot?: string;
+    runs?: number;
+    durationSeconds?: number;
+    threads?: number;
+    connections?: number;
+    only?: string[];
+  } = {};
   for (let i = 0; i < argv.length; i++) {
     const value = argv[i + 1];
     const num = (): number => {

@@ -44,8 +44,19 @@ interface Run {
 
 /** The two YAML renderings of the ConfigMap: before, and after one rule in the middle changed. */
 export function largeObjectPair(lines: number): { before: string; after: string } {
-  const policy = (changed: number): string => Array.from({ length: lines }, (_, i) => `SecRule REQUEST_URI "@beginsWith /api/v${i}" "id:${100000 + i},phase:1,pass,nolog,ctl:ruleRemoveById=${i === changed ? 942101 : 942100}"`).join('\n');
-  const cm = (p: string): string => toYaml({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'waf-policy', namespace: 'ingress-nginx' }, data: { 'policy.conf': `${p}\n` } });
+  const policy = (changed: number): string =>
+    Array.from(
+      { length: lines },
+      (_, i) =>
+        `SecRule REQUEST_URI "@beginsWith /api/v${i}" "id:${100000 + i},phase:1,pass,nolog,ctl:ruleRemoveById=${i === changed ? 942101 : 942100}"`,
+    ).join('\n');
+  const cm = (p: string): string =>
+    toYaml({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'waf-policy', namespace: 'ingress-nginx' },
+      data: { 'policy.conf': `${p}\n` },
+    });
   return { before: cm(policy(-1)), after: cm(policy(Math.floor(lines / 2))) };
 }
 
@@ -67,8 +78,12 @@ function child(impl: Implementation, lines: number): void {
 }
 
 function measure(impl: Implementation, lines: number): Run {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--child', impl, '--lines', String(lines)], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  if (r.status !== 0) throw new Error(`${impl} run failed (status ${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' ')}`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--child', impl, '--lines', String(lines)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  if (r.status !== 0)
+    throw new Error(`${impl} run failed (status ${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' ')}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Run;
 }
 
@@ -80,30 +95,63 @@ export function runDiffBench(options: DiffBenchOptions = {}): void {
   const rows: (string | number)[][] = [];
   for (const impl of Object.keys(IMPLEMENTATIONS) as Implementation[]) {
     const runs = Array.from({ length: repeats }, () => measure(impl, lines));
-    const m = { impl, runs: repeats, objectLines: runs[0].objectLines, diffLines: runs[0].diffLines, sha256: runs[0].sha256, medianMs: round(median(runs.map((r) => r.ms)), 1), medianPeakRssMiB: round(median(runs.map((r) => r.peakRssMiB)), 0), medianRssBeforeMiB: round(median(runs.map((r) => r.rssBeforeMiB)), 0), ms: runs.map((r) => round(r.ms, 1)), peakRssMiB: runs.map((r) => round(r.peakRssMiB, 0)) };
+    const m = {
+      impl,
+      runs: repeats,
+      objectLines: runs[0].objectLines,
+      diffLines: runs[0].diffLines,
+      sha256: runs[0].sha256,
+      medianMs: round(median(runs.map((r) => r.ms)), 1),
+      medianPeakRssMiB: round(median(runs.map((r) => r.peakRssMiB)), 0),
+      medianRssBeforeMiB: round(median(runs.map((r) => r.rssBeforeMiB)), 0),
+      ms: runs.map((r) => round(r.ms, 1)),
+      peakRssMiB: runs.map((r) => round(r.peakRssMiB, 0)),
+    };
     results.push(m);
-    rows.push([impl, m.objectLines, m.diffLines, m.medianMs.toFixed(1), m.medianPeakRssMiB.toFixed(0), m.medianRssBeforeMiB.toFixed(0)]);
+    rows.push([
+      impl,
+      m.objectLines,
+      m.diffLines,
+      m.medianMs.toFixed(1),
+      m.medianPeakRssMiB.toFixed(0),
+      m.medianRssBeforeMiB.toFixed(0),
+    ]);
   }
-  console.log(formatTable(['diff', 'object lines', 'diff lines', 'median ms', 'peak RSS MiB', 'RSS before diff MiB'], rows));
+  console.log(
+    formatTable(['diff', 'object lines', 'diff lines', 'median ms', 'peak RSS MiB', 'RSS before diff MiB'], rows),
+  );
   const same = new Set(results.map((r) => r.sha256)).size === 1;
-  console.log(same ? 'both produce the same unified diff' : 'the two diffs differ (alignment of equal lines); both are minimal');
-  console.log(`results: ${writeResult('diff.json', JSON.stringify({ machine: machineInfo(), lines, repeats, sameOutput: same, results }, null, 2))}`);
+  console.log(
+    same ? 'both produce the same unified diff' : 'the two diffs differ (alignment of equal lines); both are minimal',
+  );
+  console.log(
+    `results: ${writeResult('diff.json', JSON.stringify({ machine: machineInfo(), lines, repeats, sameOutput: same, results }, null, 2))}`,
+  );
 }
 
 /** Parses the flags of this benchmark out of `npm run bench` arguments (others are left to the other parts). */
 export function parseDiffArgs(argv: readonly string[]): DiffBenchOptions {
-  const { values } = parseArgs({ args: [...argv], options: { lines: { type: 'string' }, repeats: { type: 'string' } }, strict: false, allowPositionals: true });
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { lines: { type: 'string' }, repeats: { type: 'string' } },
+    strict: false,
+    allowPositionals: true,
+  });
   const whole = (name: string, v: unknown): number | undefined => {
     if (v === undefined) return undefined;
     const n = Number(v);
-    if (typeof v !== 'string' || !Number.isInteger(n) || n < 1) throw new Error(`--${name}: "${String(v)}" is not a positive whole number`);
+    if (typeof v !== 'string' || !Number.isInteger(n) || n < 1)
+      throw new Error(`--${name}: "${String(v)}" is not a positive whole number`);
     return n;
   };
   return { lines: whole('lines', values.lines), repeats: whole('repeats', values.repeats) };
 }
 
 if (require.main === module) {
-  const { values } = parseArgs({ args: process.argv.slice(2), options: { child: { type: 'string' }, lines: { type: 'string' }, repeats: { type: 'string' } } });
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: { child: { type: 'string' }, lines: { type: 'string' }, repeats: { type: 'string' } },
+  });
   if (values.child === 'jsdiff' || values.child === 'lcs') child(values.child, Number(values.lines));
   else runDiffBench(parseDiffArgs(process.argv.slice(2)));
 }

@@ -21,7 +21,8 @@ export function median(values: readonly number[]): number {
  * Growth exponent between two measurements: `k` in `t ∝ n^k` (1 = linear, 2 = quadratic), from the log-log slope.
  */
 export function growthExponent(n1: number, t1: number, n2: number, t2: number): number {
-  if (n1 <= 0 || n2 <= 0 || t1 <= 0 || t2 <= 0 || n1 === n2) throw new RangeError('growthExponent needs two distinct positive sizes and positive times');
+  if (n1 <= 0 || n2 <= 0 || t1 <= 0 || t2 <= 0 || n1 === n2)
+    throw new RangeError('growthExponent needs two distinct positive sizes and positive times');
   return Math.log(t2 / t1) / Math.log(n2 / n1);
 }
 
@@ -29,8 +30,16 @@ export function growthExponent(n1: number, t1: number, n2: number, t2: number): 
 export function formatTable(head: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
   const cells = rows.map((r) => r.map((c) => String(c)));
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)));
-  const numeric = head.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number' || /^(-|[-+]?[0-9.,]+( ?[×x%a-zA-Z/]+)?)$/.test(String(r[i]))));
-  const fmt = (row: readonly string[]): string => row.map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const numeric = head.map(
+    (_, i) =>
+      rows.length > 0 &&
+      rows.every((r) => typeof r[i] === 'number' || /^(-|[-+]?[0-9.,]+( ?[×x%a-zA-Z/]+)?)$/.test(String(r[i]))),
+  );
+  const fmt = (row: readonly string[]): string =>
+    row
+      .map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [fmt(head), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(fmt)].join('\n');
 }
 
@@ -49,7 +58,19 @@ export function writeResult(name: string, content: string, dir: string = RESULTS
 }
 
 /** What the machine was, for the result files (results from different machines are not comparable). */
-export function machineInfo(): { node: string; platform: string; cpus: number; cpuModel: string; totalMemoryMiB: number } {
+export function machineInfo(): {
+  node: string;
+  platform: string;
+  cpus: number;
+  cpuModel: string;
+  totalMemoryMiB: number;
+} {
   const list = cpus();
-  return { node: process.version, platform: `${type()} ${release()} ${arch()}`, cpus: list.length, cpuModel: list[0]?.model ?? 'unknown', totalMemoryMiB: Math.round(totalmem() / 1048576) };
+  return {
+    node: process.version,
+    platform: `${type()} ${release()} ${arch()}`,
+    cpus: list.length,
+    cpuModel: list[0]?.model ?? 'unknown',
+    totalMemoryMiB: Math.round(totalmem() / 1048576),
+  };
 }

@@ -31,11 +31,22 @@ async function main(): Promise<void> {
   const distRoot = argv.includes('--dist') ? argv[argv.indexOf('--dist') + 1] : join(REPO_ROOT, 'dist');
   const rows: string[] = [];
   for (const id of ['ours', 'old-default', 'bodies-off-no-skip']) {
-    const copy = benchmarkDist(distRoot, VARIANTS.find((v) => v.id === id)!);
+    const copy = benchmarkDist(
+      distRoot,
+      VARIANTS.find((v) => v.id === id)!,
+    );
     const log = join(tmpdir(), `rule-work-${id}-${process.pid}.log`);
-    const engine = await startEdgeEngine({ distRoot: copy, transformConf: (c) => c.replace("modsecurity_rules '", `modsecurity_rules '\nSecDebugLog ${log}\nSecDebugLogLevel 9\n`) });
+    const engine = await startEdgeEngine({
+      distRoot: copy,
+      transformConf: (c) =>
+        c.replace("modsecurity_rules '", `modsecurity_rules '\nSecDebugLog ${log}\nSecDebugLogLevel 9\n`),
+    });
     try {
-      const { response } = await engine.request({ path: '/api/patients?page=2', marker: `rule-work-${id}`, headers: { accept: 'application/json' } });
+      const { response } = await engine.request({
+        path: '/api/patients?page=2',
+        marker: `rule-work-${id}`,
+        headers: { accept: 'application/json' },
+      });
       if (response.status !== 200) throw new Error(`${id}: status ${response.status}`);
     } finally {
       await engine.stop();

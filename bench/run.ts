@@ -21,7 +21,12 @@ import { parseStartupArgs, runSynthStartup } from './synth-startup';
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   // strict: false leaves the parts' own flags (--sizes, --runs, ...) to their parsers, which read the same argv.
-  const { values } = parseArgs({ args: argv, options: { only: { type: 'string' }, quick: { type: 'boolean' } }, strict: false, allowPositionals: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: { only: { type: 'string' }, quick: { type: 'boolean' } },
+    strict: false,
+    allowPositionals: true,
+  });
   const only = values.only;
   if (only === true) {
     console.error('--only: name a part: "synth", "data-plane", "diff" or "coraza"');

@@ -91,28 +91,52 @@ export function lineChart(o: LineChartOptions): string {
   const yt = ticks(ymin, ymax, o.logY ?? false);
   const [x0, x1] = [Math.min(xmin, xt[0]), Math.max(xmax, xt[xt.length - 1])];
   const [y0, y1] = [Math.min(ymin, yt[0]), Math.max(ymax, yt[yt.length - 1])];
-  const fx = (v: number): number => (o.logX ? (Math.log10(v) - Math.log10(x0)) / (Math.log10(x1) - Math.log10(x0) || 1) : (v - x0) / (x1 - x0 || 1));
-  const fy = (v: number): number => (o.logY ? (Math.log10(v) - Math.log10(y0)) / (Math.log10(y1) - Math.log10(y0) || 1) : (v - y0) / (y1 - y0 || 1));
+  const fx = (v: number): number =>
+    o.logX ? (Math.log10(v) - Math.log10(x0)) / (Math.log10(x1) - Math.log10(x0) || 1) : (v - x0) / (x1 - x0 || 1);
+  const fy = (v: number): number =>
+    o.logY ? (Math.log10(v) - Math.log10(y0)) / (Math.log10(y1) - Math.log10(y0) || 1) : (v - y0) / (y1 - y0 || 1);
   const pw = width - MARGIN.left - MARGIN.right;
   const ph = height - MARGIN.top - MARGIN.bottom;
   const px = (v: number): number => round1(MARGIN.left + fx(v) * pw);
   const py = (v: number): number => round1(MARGIN.top + ph - fy(v) * ph);
   const body: string[] = [];
-  for (const t of yt) body.push(`<line x1="${MARGIN.left}" x2="${MARGIN.left + pw}" y1="${py(t)}" y2="${py(t)}" stroke="#ddd"/>`, `<text x="${MARGIN.left - 6}" y="${py(t) + 4}" text-anchor="end">${formatTick(t)}</text>`);
-  for (const t of xt) body.push(`<line x1="${px(t)}" x2="${px(t)}" y1="${MARGIN.top}" y2="${MARGIN.top + ph}" stroke="#eee"/>`, `<text x="${px(t)}" y="${MARGIN.top + ph + 16}" text-anchor="middle">${formatTick(t)}</text>`);
+  for (const t of yt)
+    body.push(
+      `<line x1="${MARGIN.left}" x2="${MARGIN.left + pw}" y1="${py(t)}" y2="${py(t)}" stroke="#ddd"/>`,
+      `<text x="${MARGIN.left - 6}" y="${py(t) + 4}" text-anchor="end">${formatTick(t)}</text>`,
+    );
+  for (const t of xt)
+    body.push(
+      `<line x1="${px(t)}" x2="${px(t)}" y1="${MARGIN.top}" y2="${MARGIN.top + ph}" stroke="#eee"/>`,
+      `<text x="${px(t)}" y="${MARGIN.top + ph + 16}" text-anchor="middle">${formatTick(t)}</text>`,
+    );
   body.push(`<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${pw}" height="${ph}" fill="none" stroke="#333"/>`);
   body.push(`<text x="${MARGIN.left + pw / 2}" y="${height - 18}" text-anchor="middle">${escapeXml(o.xLabel)}</text>`);
-  body.push(`<text transform="translate(16 ${MARGIN.top + ph / 2}) rotate(-90)" text-anchor="middle">${escapeXml(o.yLabel)}</text>`);
+  body.push(
+    `<text transform="translate(16 ${MARGIN.top + ph / 2}) rotate(-90)" text-anchor="middle">${escapeXml(o.yLabel)}</text>`,
+  );
   if (o.threshold) {
-    body.push(`<line x1="${MARGIN.left}" x2="${MARGIN.left + pw}" y1="${py(o.threshold.y)}" y2="${py(o.threshold.y)}" stroke="#999" stroke-dasharray="6 4"/>`);
-    body.push(`<text x="${MARGIN.left + pw - 4}" y="${py(o.threshold.y) - 5}" text-anchor="end" fill="#666">${escapeXml(o.threshold.label)}</text>`);
+    body.push(
+      `<line x1="${MARGIN.left}" x2="${MARGIN.left + pw}" y1="${py(o.threshold.y)}" y2="${py(o.threshold.y)}" stroke="#999" stroke-dasharray="6 4"/>`,
+    );
+    body.push(
+      `<text x="${MARGIN.left + pw - 4}" y="${py(o.threshold.y) - 5}" text-anchor="end" fill="#666">${escapeXml(o.threshold.label)}</text>`,
+    );
   }
   o.series.forEach((s, i) => {
     const color = COLORS[i % COLORS.length];
     const d = s.points.map((p, j) => `${j === 0 ? 'M' : 'L'}${px(p[0])} ${py(p[1])}`).join(' ');
-    body.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5 4"' : ''}/>`);
-    for (const p of s.points) body.push(`<circle cx="${px(p[0])}" cy="${py(p[1])}" r="3.5" fill="${color}"><title>${escapeXml(`${s.name}: ${formatTick(p[0])} → ${trim(p[1])}`)}</title></circle>`);
-    body.push(`<rect x="${MARGIN.left + 12}" y="${MARGIN.top + 10 + i * 18}" width="12" height="3" fill="${color}"/>`, `<text x="${MARGIN.left + 30}" y="${MARGIN.top + 15 + i * 18}">${escapeXml(s.name)}</text>`);
+    body.push(
+      `<path d="${d}" fill="none" stroke="${color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5 4"' : ''}/>`,
+    );
+    for (const p of s.points)
+      body.push(
+        `<circle cx="${px(p[0])}" cy="${py(p[1])}" r="3.5" fill="${color}"><title>${escapeXml(`${s.name}: ${formatTick(p[0])} → ${trim(p[1])}`)}</title></circle>`,
+      );
+    body.push(
+      `<rect x="${MARGIN.left + 12}" y="${MARGIN.top + 10 + i * 18}" width="12" height="3" fill="${color}"/>`,
+      `<text x="${MARGIN.left + 30}" y="${MARGIN.top + 15 + i * 18}">${escapeXml(s.name)}</text>`,
+    );
   });
   return frame(width, height, o.title, body);
 }
@@ -154,21 +178,33 @@ export function horizontalBarChart(o: HorizontalBarChartOptions): string {
   const pw = width - left - right;
   const px = (v: number): number => round1(left + (v / (xmax || 1)) * pw);
   const body: string[] = [];
-  for (const t of xt) body.push(`<line x1="${px(t)}" x2="${px(t)}" y1="${top}" y2="${top + plotHeight}" stroke="#e5e5e5"/>`, `<text x="${px(t)}" y="${top + plotHeight + 16}" text-anchor="middle">${formatTick(t)}</text>`);
+  for (const t of xt)
+    body.push(
+      `<line x1="${px(t)}" x2="${px(t)}" y1="${top}" y2="${top + plotHeight}" stroke="#e5e5e5"/>`,
+      `<text x="${px(t)}" y="${top + plotHeight + 16}" text-anchor="middle">${formatTick(t)}</text>`,
+    );
   let y = top + 5;
   for (const g of groups) {
     const inGroup = o.bars.filter((b) => b.group === g);
-    body.push(`<text x="${left - 8}" y="${y + (inGroup.length * rowHeight) / 2 + 4}" text-anchor="end" font-weight="bold">${escapeXml(g)}</text>`);
+    body.push(
+      `<text x="${left - 8}" y="${y + (inGroup.length * rowHeight) / 2 + 4}" text-anchor="end" font-weight="bold">${escapeXml(g)}</text>`,
+    );
     for (const b of inGroup) {
       const color = COLORS[names.indexOf(b.name) % COLORS.length];
-      body.push(`<rect x="${left}" y="${y}" width="${Math.max(1, round1(px(b.value) - left))}" height="${rowHeight - 4}" fill="${color}"><title>${escapeXml(`${g} / ${b.name}: ${trim(b.value)}`)}</title></rect>`);
-      body.push(`<text x="${px(b.value) + 4}" y="${y + rowHeight - 8}" font-size="11">${escapeXml(`${b.name}: ${b.note ?? trim(b.value)}`)}</text>`);
+      body.push(
+        `<rect x="${left}" y="${y}" width="${Math.max(1, round1(px(b.value) - left))}" height="${rowHeight - 4}" fill="${color}"><title>${escapeXml(`${g} / ${b.name}: ${trim(b.value)}`)}</title></rect>`,
+      );
+      body.push(
+        `<text x="${px(b.value) + 4}" y="${y + rowHeight - 8}" font-size="11">${escapeXml(`${b.name}: ${b.note ?? trim(b.value)}`)}</text>`,
+      );
       y += rowHeight;
     }
     y += 10;
   }
   body.push(`<line x1="${left}" x2="${left}" y1="${top}" y2="${top + plotHeight}" stroke="#333"/>`);
-  body.push(`<text x="${left + pw / 2}" y="${top + plotHeight + 36}" text-anchor="middle">${escapeXml(o.xLabel)}</text>`);
+  body.push(
+    `<text x="${left + pw / 2}" y="${top + plotHeight + 36}" text-anchor="middle">${escapeXml(o.xLabel)}</text>`,
+  );
   return frame(width, height, o.title, body);
 }
 
@@ -187,7 +223,12 @@ export function stackSvgs(svgs: readonly string[]): string {
     y += sizes[i].height;
     return part;
   });
-  return [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`, ...parts, '</svg>', ''].join('\n');
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
+    ...parts,
+    '</svg>',
+    '',
+  ].join('\n');
 }
 
 function round1(v: number): number {

@@ -88,8 +88,18 @@ export interface SynthScaleResult {
   readonly options: { readonly sizes: readonly number[]; readonly repeats: number; readonly stockMaxTenants: number };
   readonly summary: readonly SynthSizeSummary[];
   /** Growth exponent of the in-process synth time between consecutive sizes (1 = linear). */
-  readonly growth: readonly { readonly from: number; readonly to: number; readonly ours: number; readonly stock?: number }[];
-  readonly target: { readonly tenants: number; readonly seconds: number; readonly processSeconds?: number; readonly met?: boolean };
+  readonly growth: readonly {
+    readonly from: number;
+    readonly to: number;
+    readonly ours: number;
+    readonly stock?: number;
+  }[];
+  readonly target: {
+    readonly tenants: number;
+    readonly seconds: number;
+    readonly processSeconds?: number;
+    readonly met?: boolean;
+  };
   readonly runs: readonly SynthRun[];
 }
 
@@ -110,20 +120,32 @@ export function runSynthScale(options: SynthScaleOptions = {}): SynthScaleResult
     const label = `[synth ${i + 1}/${plan.length}] ${step.variant.padEnd(5)} ${String(step.tenants).padStart(5)} tenants, run ${step.repeat}`;
     const run = runChild(step.variant, step.tenants, options.timeoutSeconds ?? 300);
     runs.push(run);
-    log(`${label}: synth ${run.synthSeconds.toFixed(2)} s (process ${run.processSeconds.toFixed(2)} s), peak ${run.peakRssMiB.toFixed(0)} MiB, ${run.files} files, ${(run.bytes / 1048576).toFixed(1)} MiB`);
+    log(
+      `${label}: synth ${run.synthSeconds.toFixed(2)} s (process ${run.processSeconds.toFixed(2)} s), peak ${run.peakRssMiB.toFixed(0)} MiB, ${run.files} files, ${(run.bytes / 1048576).toFixed(1)} MiB`,
+    );
   });
   const waf = new Map<number, { seconds: number; bytes: number }>();
   sizes.forEach((tenants, i) => {
     const w = measureFleetWaf(tenants);
     waf.set(tenants, w);
-    log(`[synth waf ${i + 1}/${sizes.length}] fleet WafPolicy of ${tenants} tenants (one exclusion each): ${w.seconds.toFixed(2)} s, policy file ${(w.bytes / 1024).toFixed(0)} KiB`);
+    log(
+      `[synth waf ${i + 1}/${sizes.length}] fleet WafPolicy of ${tenants} tenants (one exclusion each): ${w.seconds.toFixed(2)} s, policy file ${(w.bytes / 1024).toFixed(0)} KiB`,
+    );
   });
 
   const summary = summarize(sizes, runs, waf);
   const growth = summary.slice(1).map((s, i) => {
     const prev = summary[i];
-    const stock = prev.stockSynthSeconds !== undefined && s.stockSynthSeconds !== undefined ? round(growthExponent(prev.tenants, prev.stockSynthSeconds, s.tenants, s.stockSynthSeconds), 2) : undefined;
-    return { from: prev.tenants, to: s.tenants, ours: round(growthExponent(prev.tenants, prev.synthSeconds, s.tenants, s.synthSeconds), 2), ...(stock !== undefined ? { stock } : {}) };
+    const stock =
+      prev.stockSynthSeconds !== undefined && s.stockSynthSeconds !== undefined
+        ? round(growthExponent(prev.tenants, prev.stockSynthSeconds, s.tenants, s.stockSynthSeconds), 2)
+        : undefined;
+    return {
+      from: prev.tenants,
+      to: s.tenants,
+      ours: round(growthExponent(prev.tenants, prev.synthSeconds, s.tenants, s.synthSeconds), 2),
+      ...(stock !== undefined ? { stock } : {}),
+    };
   });
   const atTarget = summary.find((s) => s.tenants === TARGET.tenants);
   const result: SynthScaleResult = {
@@ -133,7 +155,10 @@ export function runSynthScale(options: SynthScaleOptions = {}): SynthScaleResult
     options: { sizes, repeats, stockMaxTenants },
     summary,
     growth,
-    target: { ...TARGET, ...(atTarget ? { processSeconds: atTarget.processSeconds, met: atTarget.processSeconds < TARGET.seconds } : {}) },
+    target: {
+      ...TARGET,
+      ...(atTarget ? { processSeconds: atTarget.processSeconds, met: atTarget.processSeconds < TARGET.seconds } : {}),
+    },
     runs,
   };
   log('');
@@ -145,11 +170,16 @@ export function runSynthScale(options: SynthScaleOptions = {}): SynthScaleResult
 }
 
 /** Medians per size. */
-export function summarize(sizes: readonly number[], runs: readonly SynthRun[], waf: ReadonlyMap<number, { readonly seconds: number; readonly bytes: number }> = new Map()): SynthSizeSummary[] {
+export function summarize(
+  sizes: readonly number[],
+  runs: readonly SynthRun[],
+  waf: ReadonlyMap<number, { readonly seconds: number; readonly bytes: number }> = new Map(),
+): SynthSizeSummary[] {
   return sizes.map((tenants) => {
     const ours = runs.filter((r) => r.variant === 'ours' && r.tenants === tenants);
     const stock = runs.filter((r) => r.variant === 'stock' && r.tenants === tenants);
-    const m = (pick: (r: SynthRun) => number, from: readonly SynthRun[] = ours): number => round(median(from.map(pick)));
+    const m = (pick: (r: SynthRun) => number, from: readonly SynthRun[] = ours): number =>
+      round(median(from.map(pick)));
     return {
       tenants,
       objects: ours[0].objects,
@@ -162,26 +192,55 @@ export function summarize(sizes: readonly number[], runs: readonly SynthRun[], w
       peakRssMiB: m((r) => r.peakRssMiB, ours),
       wafPolicySeconds: waf.get(tenants)?.seconds ?? 0,
       wafConfigBytes: waf.get(tenants)?.bytes ?? 0,
-      ...(stock.length > 0 ? { stockSynthSeconds: m((r) => r.synthSeconds, stock), stockPeakRssMiB: m((r) => r.peakRssMiB, stock) } : {}),
+      ...(stock.length > 0
+        ? { stockSynthSeconds: m((r) => r.synthSeconds, stock), stockPeakRssMiB: m((r) => r.peakRssMiB, stock) }
+        : {}),
     };
   });
 }
 
 /** The summary table printed at the end. */
 export function formatSynthTable(result: SynthScaleResult): string {
-  const head = ['tenants', 'objects', 'files', 'MiB written', 'synth s', 'process s', 'build s', 'peak RSS MiB', 'stock cdk8s s', 'fleet WAF s', 'fleet WAF KiB'];
+  const head = [
+    'tenants',
+    'objects',
+    'files',
+    'MiB written',
+    'synth s',
+    'process s',
+    'build s',
+    'peak RSS MiB',
+    'stock cdk8s s',
+    'fleet WAF s',
+    'fleet WAF KiB',
+  ];
   const rows = result.summary.map((s) => [
-    s.tenants, s.objects, s.files, (s.bytes / 1048576).toFixed(1), s.synthSeconds.toFixed(2), s.processSeconds.toFixed(2), s.buildSeconds.toFixed(2),
-    s.peakRssMiB.toFixed(0), s.stockSynthSeconds !== undefined ? s.stockSynthSeconds.toFixed(2) : '-', s.wafPolicySeconds.toFixed(2), (s.wafConfigBytes / 1024).toFixed(0),
+    s.tenants,
+    s.objects,
+    s.files,
+    (s.bytes / 1048576).toFixed(1),
+    s.synthSeconds.toFixed(2),
+    s.processSeconds.toFixed(2),
+    s.buildSeconds.toFixed(2),
+    s.peakRssMiB.toFixed(0),
+    s.stockSynthSeconds !== undefined ? s.stockSynthSeconds.toFixed(2) : '-',
+    s.wafPolicySeconds.toFixed(2),
+    (s.wafConfigBytes / 1024).toFixed(0),
   ]);
   const lines = [
     `Synth scale: reference deployment + N tenants, median of ${result.options.repeats} run(s) (synth = in-process; process = whole child incl. start-up)`,
     formatTable(head, rows),
     'fleet WAF = of the synth: building the WafPolicy with one exclusion per tenant and rendering the policy file the controller mounts (measured apart)',
   ];
-  lines.push('', `growth exponent of synth time (1 = linear): ${result.growth.map((g) => `${g.from}→${g.to}: ${g.ours}${g.stock !== undefined ? ` (stock ${g.stock})` : ''}`).join(', ')}`);
+  lines.push(
+    '',
+    `growth exponent of synth time (1 = linear): ${result.growth.map((g) => `${g.from}→${g.to}: ${g.ours}${g.stock !== undefined ? ` (stock ${g.stock})` : ''}`).join(', ')}`,
+  );
   const t = result.target;
-  if (t.processSeconds !== undefined) lines.push(`target: ${t.tenants} tenants in under ${t.seconds} s (whole process): ${t.processSeconds.toFixed(2)} s — ${t.met ? 'met' : 'NOT met'}`);
+  if (t.processSeconds !== undefined)
+    lines.push(
+      `target: ${t.tenants} tenants in under ${t.seconds} s (whole process): ${t.processSeconds.toFixed(2)} s — ${t.met ? 'met' : 'NOT met'}`,
+    );
   return lines.join('\n');
 }
 
@@ -193,17 +252,29 @@ export function synthPlot(result: SynthScaleResult): string {
     { name: 'ours: synth in-process', points: s.map((x) => [x.tenants, x.synthSeconds] as const) },
   ];
   const stock = s.filter((x) => x.stockSynthSeconds !== undefined);
-  if (stock.length > 0) series.push({ name: 'stock cdk8s App.synth()', points: stock.map((x) => [x.tenants, x.stockSynthSeconds!] as const) });
+  if (stock.length > 0)
+    series.push({
+      name: 'stock cdk8s App.synth()',
+      points: stock.map((x) => [x.tenants, x.stockSynthSeconds!] as const),
+    });
   const anchor = s[s.length - 1];
-  const linear = { name: 'linear growth (through the largest size)', dashed: true, points: s.map((x) => [x.tenants, (anchor.synthSeconds * x.tenants) / anchor.tenants] as const) };
+  const linear = {
+    name: 'linear growth (through the largest size)',
+    dashed: true,
+    points: s.map((x) => [x.tenants, (anchor.synthSeconds * x.tenants) / anchor.tenants] as const),
+  };
   return lineChart({
     title: 'Synth time vs tenants (log-log)',
-    xLabel: 'tenants (each: namespace, Service, mTLS Ingress + server Certificate, 2 client Certificates, WAF exclusion)',
+    xLabel:
+      'tenants (each: namespace, Service, mTLS Ingress + server Certificate, 2 client Certificates, WAF exclusion)',
     yLabel: 'seconds',
     logX: true,
     logY: true,
     series: [...series, linear],
-    threshold: { y: result.target.seconds, label: `target: ${result.target.tenants} tenants < ${result.target.seconds} s` },
+    threshold: {
+      y: result.target.seconds,
+      label: `target: ${result.target.tenants} tenants < ${result.target.seconds} s`,
+    },
   });
 }
 
@@ -212,16 +283,26 @@ function runChild(variant: SynthVariant, tenants: number, timeoutSeconds: number
   const work = mkdtempSync(join(tmpdir(), 'bench-synth-'));
   try {
     const started = performance.now();
-    const child = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--child', variant, String(tenants), join(work, 'out')], {
-      cwd: join(__dirname, '..'),
-      encoding: 'utf8',
-      timeout: timeoutSeconds * 1000,
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    const child = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', __filename, '--child', variant, String(tenants), join(work, 'out')],
+      {
+        cwd: join(__dirname, '..'),
+        encoding: 'utf8',
+        timeout: timeoutSeconds * 1000,
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
     const processSeconds = (performance.now() - started) / 1000;
     if (child.error) throw new Error(`${variant} synth of ${tenants} tenants: ${child.error.message}`);
-    const line = child.stdout.split('\n').reverse().find((l) => l.startsWith('{'));
-    if (child.status !== 0 || !line) throw new Error(`${variant} synth of ${tenants} tenants failed (exit ${child.status}):\n${child.stderr.slice(-2000)}`);
+    const line = child.stdout
+      .split('\n')
+      .reverse()
+      .find((l) => l.startsWith('{'));
+    if (child.status !== 0 || !line)
+      throw new Error(
+        `${variant} synth of ${tenants} tenants failed (exit ${child.status}):\n${child.stderr.slice(-2000)}`,
+      );
     return { ...(JSON.parse(line) as SynthChildResult), processSeconds: round(processSeconds) };
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -262,8 +343,15 @@ function child(variant: SynthVariant, tenants: number, outdir: string): SynthChi
   const synthSeconds = (performance.now() - t0) / 1000;
   const peakRssMiB = process.resourceUsage().maxRSS / 1024;
   return {
-    variant, tenants, startupSeconds: round(startupSeconds), buildSeconds: round(buildSeconds), synthSeconds: round(synthSeconds),
-    peakRssMiB: round(peakRssMiB, 1), files, bytes, objects,
+    variant,
+    tenants,
+    startupSeconds: round(startupSeconds),
+    buildSeconds: round(buildSeconds),
+    synthSeconds: round(synthSeconds),
+    peakRssMiB: round(peakRssMiB, 1),
+    files,
+    bytes,
+    objects,
   };
 }
 

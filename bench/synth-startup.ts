@@ -33,7 +33,11 @@ const COMMANDS: Record<Variant, readonly string[]> = {
 function runOnce(variant: Variant, out: string): number {
   if (variant === 'rebuild') rmSync(BUNDLE_DIR, { recursive: true, force: true });
   const started = performance.now();
-  const child = spawnSync(process.execPath, [...COMMANDS[variant], '--dist', join(out, 'dist'), '--cdktf-out', join(out, 'cdktf.out')], { cwd: REPO, encoding: 'utf8' });
+  const child = spawnSync(
+    process.execPath,
+    [...COMMANDS[variant], '--dist', join(out, 'dist'), '--cdktf-out', join(out, 'cdktf.out')],
+    { cwd: REPO, encoding: 'utf8' },
+  );
   const seconds = (performance.now() - started) / 1000;
   if (child.status !== 0) throw new Error(`${variant} run failed (status ${child.status}): ${child.stderr}`);
   return seconds;
@@ -72,13 +76,33 @@ export function runSynthStartup(options: { runs?: number } = {}): void {
   const result = {
     machine: machineInfo(),
     runs,
-    medianSeconds: { tsx: round(median(times.tsx)), bundle: round(median(times.bundle)), rebuild: round(median(times.rebuild)), check: round(median(check), 4) },
+    medianSeconds: {
+      tsx: round(median(times.tsx)),
+      bundle: round(median(times.bundle)),
+      rebuild: round(median(times.rebuild)),
+      check: round(median(check), 4),
+    },
     seconds: { ...times, check },
   };
-  console.log(formatTable(['variant', 'median s', 'min s', 'max s'], [
-    ...variants.map((v) => [v, round(median(times[v])), round(Math.min(...times[v])), round(Math.max(...times[v]))]),
-    ['staleness check (in-process)', round(median(check), 4), round(Math.min(...check), 4), round(Math.max(...check), 4)],
-  ]));
+  console.log(
+    formatTable(
+      ['variant', 'median s', 'min s', 'max s'],
+      [
+        ...variants.map((v) => [
+          v,
+          round(median(times[v])),
+          round(Math.min(...times[v])),
+          round(Math.max(...times[v])),
+        ]),
+        [
+          'staleness check (in-process)',
+          round(median(check), 4),
+          round(Math.min(...check), 4),
+          round(Math.max(...check), 4),
+        ],
+      ],
+    ),
+  );
   console.log(`wrote ${writeResult('synth-startup.json', JSON.stringify(result, null, 2))}`);
 }
 

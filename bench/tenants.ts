@@ -68,7 +68,8 @@ const EXCLUDED_RULES: readonly (readonly number[])[] = [[942100], [942200, 94226
 /** The tenants of a fleet of the given size, deterministic (same input, same tenants). */
 export function tenantFleet(options: TenantFleetOptions): Tenant[] {
   const { tenants } = options;
-  if (!Number.isInteger(tenants) || tenants < 0 || tenants > 99999) throw new RangeError(`tenants: ${tenants} is not a whole number from 0 to 99999`);
+  if (!Number.isInteger(tenants) || tenants < 0 || tenants > 99999)
+    throw new RangeError(`tenants: ${tenants} is not a whole number from 0 to 99999`);
   const clientsPerTenant = options.clientsPerTenant ?? 2;
   const domain = options.domain ?? 'tenants.example.com';
   const out: Tenant[] = [];
@@ -116,7 +117,10 @@ export function addFleetController(chart: Chart, config: EdgeDeploymentConfig, t
     ingressClassName: config.controller.ingressClassName,
     replicas: config.controller.replicas,
     admissionWebhook: config.controller.admissionWebhook,
-    service: { azurePublicIpName: config.azure.ingressPublicIpName, azureResourceGroupName: config.azure.resourceGroupName },
+    service: {
+      azurePublicIpName: config.azure.ingressPublicIpName,
+      azureResourceGroupName: config.azure.resourceGroupName,
+    },
   });
 }
 
@@ -131,7 +135,8 @@ export function buildFleetApp(config: EdgeDeploymentConfig, tenants: readonly Te
   const certificates = new LayerChart(app, 'certificates', { layer: 'certificates' });
   addCertificates(certificates, config);
   const ca = clientCaOf(certificates);
-  if (!(ca instanceof ManagedClientCa)) throw new Error('the tenant fleet needs the managed client CA (mtls.providedCa unset)');
+  if (!(ca instanceof ManagedClientCa))
+    throw new Error('the tenant fleet needs the managed client CA (mtls.providedCa unset)');
   for (const tenant of tenants) for (const client of tenant.clients) ca.addClient(client);
   addApps(new LayerChart(app, 'apps', { layer: 'apps' }), config);
   for (const tenant of tenants) addTenant(new LayerChart(app, tenant.name, { layer: 'apps' }), config, tenant, ca);
@@ -146,12 +151,22 @@ const TENANT_PORT = 'http';
 /** Adds one tenant: namespace, backend Service, MtlsIngress with its own allow-list. */
 export function addTenant(chart: LayerChart, config: EdgeDeploymentConfig, tenant: Tenant, ca: IClientCa): void {
   new KubeNamespace(chart, 'namespace', {
-    metadata: { name: tenant.name, labels: { ...standardLabels(tenant.name, 'tenant-namespace'), 'pod-security.kubernetes.io/enforce': 'restricted' } },
+    metadata: {
+      name: tenant.name,
+      labels: {
+        ...standardLabels(tenant.name, 'tenant-namespace'),
+        'pod-security.kubernetes.io/enforce': 'restricted',
+      },
+    },
   });
   const selector = { 'app.kubernetes.io/name': tenant.name, 'app.kubernetes.io/instance': tenant.name };
   new KubeService(chart, 'service', {
     metadata: { name: tenant.name, namespace: tenant.name, labels: standardLabels(tenant.name, 'tenant-backend') },
-    spec: { type: 'ClusterIP', selector, ports: [{ name: TENANT_PORT, port: 80, targetPort: IntOrString.fromString('http'), protocol: 'TCP' }] },
+    spec: {
+      type: 'ClusterIP',
+      selector,
+      ports: [{ name: TENANT_PORT, port: 80, targetPort: IntOrString.fromString('http'), protocol: 'TCP' }],
+    },
   });
   new MtlsIngress(chart, 'ingress', {
     name: tenant.name,

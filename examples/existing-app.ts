@@ -25,7 +25,15 @@ export function buildExistingApp(outdir = 'dist.examples'): App {
       selector: { matchLabels: labels },
       template: {
         metadata: { labels },
-        spec: { containers: [{ name: 'api', image: 'registry.example.com/orders-api:1.4.2', ports: [{ name: 'http', containerPort: 8080 }] }] },
+        spec: {
+          containers: [
+            {
+              name: 'api',
+              image: 'registry.example.com/orders-api:1.4.2',
+              ports: [{ name: 'http', containerPort: 8080 }],
+            },
+          ],
+        },
       },
     },
   });

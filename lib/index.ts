@@ -18,7 +18,14 @@ export { ValidationError } from './core/validation';
 
 // Mutual TLS at the edge.
 export { MtlsIngress } from './mtls/mtls-ingress';
-export type { MtlsIngressProps, MtlsIngressHost, MtlsIngressPath, MtlsIngressBackend, ServerTls, ClientAuthOptions } from './mtls/mtls-ingress';
+export type {
+  MtlsIngressProps,
+  MtlsIngressHost,
+  MtlsIngressPath,
+  MtlsIngressBackend,
+  ServerTls,
+  ClientAuthOptions,
+} from './mtls/mtls-ingress';
 export type { IClientCa, ClientIdentity } from './mtls/client-ca';
 export { ManagedClientCa } from './mtls/managed-client-ca';
 export type { ManagedClientCaProps, ClientCertificateOptions } from './mtls/managed-client-ca';
@@ -32,7 +39,13 @@ export { TrustBundle } from './mtls/trust-bundle';
 export type { TrustBundleProps, TrustBundleSource, TrustBundleTarget } from './mtls/trust-bundle';
 
 // Applications behind the edge.
-export { EchoApp, ECHO_IMAGE, ECHO_CONTAINER_PORT, ECHO_SERVICE_PORT, INGRESS_NGINX_CONTROLLER_POD_LABELS } from './apps/echo-app';
+export {
+  EchoApp,
+  ECHO_IMAGE,
+  ECHO_CONTAINER_PORT,
+  ECHO_SERVICE_PORT,
+  INGRESS_NGINX_CONTROLLER_POD_LABELS,
+} from './apps/echo-app';
 export type { EchoAppProps, EchoAppResources, IngressControllerSelector } from './apps/echo-app';
 
 // WAF policy (ModSecurity + OWASP CRS v4), independent of the controller that loads it.
@@ -58,7 +71,14 @@ export { CONTROLLER_MEMORY_SIZING, controllerMemoryMiB, controllerResourcesFor }
 
 // Writing dist/: layered charts and the atomic synth.
 export { LayerChart, DeliveryChart, LAYERS, DELIVERY_FOLDERS } from './synth/layers';
-export type { LayerChartProps, DeliveryChartProps, LayerId, Layer, DeliveryFolderId, DeliveryFolder } from './synth/layers';
+export type {
+  LayerChartProps,
+  DeliveryChartProps,
+  LayerId,
+  Layer,
+  DeliveryFolderId,
+  DeliveryFolder,
+} from './synth/layers';
 export { synthesize, formatSummary } from './synth/pipeline';
 export type { SynthTargets, Cdk8sTarget, CdktfTarget, SynthSummary, DistSummary, CdktfSummary } from './synth/pipeline';
 export { renderObjects, renderTree, SYNC_WAVE_ANNOTATION } from './synth/render';
@@ -84,8 +104,40 @@ export type {
 export { buildEdgeApp, buildMultiEdgeApp } from './reference/cdk8s-app';
 
 // The edge as data, independent of the data plane: what every renderer reads (hosts declared once).
-export type { EdgeIntent, EdgeHostIntent, EdgeBackendIntent, ServerTlsIntent, ClientAuthIntent, ClientCertificateHeadersIntent } from './intent/edge-intent';
+export type {
+  EdgeIntent,
+  EdgeHostIntent,
+  EdgeBackendIntent,
+  ServerTlsIntent,
+  ClientAuthIntent,
+  ClientCertificateHeadersIntent,
+} from './intent/edge-intent';
 export { edgeIntentOf } from './reference/intent';
+
+// The same intent on Envoy Gateway v1.9 + Coraza (the rendering in examples/envoy-gateway/dist, docs/envoy-gateway.md).
+export { EnvoyGatewayDataPlane, EnvoyGatewayRoutes } from './envoy-gateway/edge';
+export type { EnvoyGatewayDataPlaneProps, EnvoyGatewayRoutesProps, CorazaFilterRenderer } from './envoy-gateway/edge';
+export type { CorazaModuleSource } from './envoy-gateway/coraza-module';
+export { EdgeGateway, EdgeGatewayClass } from './envoy-gateway/gateway';
+export { EdgeEnvoyProxy } from './envoy-gateway/envoy-proxy';
+export { EdgeClientTrafficPolicy } from './envoy-gateway/client-traffic-policy';
+export { EdgeHostRoutes } from './envoy-gateway/http-routes';
+export { EdgeSecurityPolicy } from './envoy-gateway/security-policy';
+export { CorazaExtensionPolicy } from './envoy-gateway/waf-extension-policy';
+export { CORAZA_MODULE_NAME } from './envoy-gateway/names';
+export type { NamespacedObjectRef, HeaderValue, DeniedSource } from './envoy-gateway/names';
+export type { EdgeGatewayProps, EdgeGatewayClassProps } from './envoy-gateway/gateway';
+export type { EdgeEnvoyProxyProps } from './envoy-gateway/envoy-proxy';
+export type { EdgeClientTrafficPolicyProps } from './envoy-gateway/client-traffic-policy';
+export type { EdgeHostRoutesProps } from './envoy-gateway/http-routes';
+export type { HeaderModifier } from './envoy-gateway/mtls';
+export type { EdgeSecurityPolicyProps } from './envoy-gateway/security-policy';
+export type { CorazaExtensionPolicyProps } from './envoy-gateway/waf-extension-policy';
+export { buildEnvoyGatewayApp, REFERENCE_ENVOY_GATEWAY_DEPLOYMENT } from './reference/envoy-gateway/app';
+export { REFERENCE_ENVOY_GATEWAY, ENVOY_GATEWAY_DIST_PATH } from './reference/envoy-gateway/config';
+export type { EnvoyGatewaySection, EnvoyGatewayDeploymentConfig } from './reference/envoy-gateway/config';
+export { corazaFilterConfig, renderCorazaDirectives } from './waf/coraza';
+export type { CorazaFilterConfig, CorazaFilterMode, CorazaDirectivesOptions } from './waf/coraza';
 
 // Observability and GitOps delivery, as namespaces (they hold generic names such as `eq` and `quote`).
 export * as monitoring from './monitoring';

@@ -12,7 +12,13 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Extractor, ExtractorConfig, ExtractorLogLevel, ExtractorMessageCategory, type IConfigFile } from '@microsoft/api-extractor';
+import {
+  Extractor,
+  ExtractorConfig,
+  ExtractorLogLevel,
+  ExtractorMessageCategory,
+  type IConfigFile,
+} from '@microsoft/api-extractor';
 
 const REPO = resolve(__dirname, '..');
 
@@ -28,10 +34,21 @@ export const REPORT_DIR = join(REPO, 'etc');
 /** Compiles the package's declarations into `<work>/build/package` (what `npm pack` ships, without the .js). */
 function buildDeclarations(work: string): string {
   const out = join(work, 'build', 'package');
-  execFileSync(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(REPO, 'tsconfig.build.json'), '--outDir', out, '--emitDeclarationOnly'], {
-    cwd: REPO,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  execFileSync(
+    process.execPath,
+    [
+      join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'),
+      '-p',
+      join(REPO, 'tsconfig.build.json'),
+      '--outDir',
+      out,
+      '--emitDeclarationOnly',
+    ],
+    {
+      cwd: REPO,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   return out;
 }
 
@@ -42,9 +59,27 @@ function configFor(declaration: string, reportFileName: string, reportFolder: st
     mainEntryPointFilePath: declaration,
     newlineKind: 'lf',
     compiler: {
-      overrideTsconfig: { compilerOptions: { target: 'ES2022', module: 'commonjs', moduleResolution: 'node', lib: ['ES2022'], types: ['node'], strict: true, esModuleInterop: true, skipLibCheck: true }, files: [declaration] },
+      overrideTsconfig: {
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'commonjs',
+          moduleResolution: 'node',
+          lib: ['ES2022'],
+          types: ['node'],
+          strict: true,
+          esModuleInterop: true,
+          skipLibCheck: true,
+        },
+        files: [declaration],
+      },
     },
-    apiReport: { enabled: true, reportFileName, reportFolder, reportTempFolder: tempFolder, includeForgottenExports: false },
+    apiReport: {
+      enabled: true,
+      reportFileName,
+      reportFolder,
+      reportTempFolder: tempFolder,
+      includeForgottenExports: false,
+    },
     docModel: { enabled: false },
     dtsRollup: { enabled: false },
     tsdocMetadata: { enabled: false },
@@ -89,11 +124,16 @@ export function renderApiReports(): Map<string, string> {
         messageCallback: (message) => {
           // `console-*` messages narrate what localBuild did (report created or updated); they are not problems.
           const narration = message.category === ExtractorMessageCategory.Console;
-          if (!narration && (message.logLevel === ExtractorLogLevel.Error || message.logLevel === ExtractorLogLevel.Warning)) problems.push(message.formatMessageWithLocation(REPO));
+          if (
+            !narration &&
+            (message.logLevel === ExtractorLogLevel.Error || message.logLevel === ExtractorLogLevel.Warning)
+          )
+            problems.push(message.formatMessageWithLocation(REPO));
           message.handled = true;
         },
       });
-      if (problems.length > 0 || result.errorCount > 0) throw new Error(`api-extractor failed for ${entry.declaration}:\n${problems.join('\n')}`);
+      if (problems.length > 0 || result.errorCount > 0)
+        throw new Error(`api-extractor failed for ${entry.declaration}:\n${problems.join('\n')}`);
       reports.set(entry.report, readFileSync(join(out, entry.report), 'utf8'));
     }
     return reports;
@@ -106,5 +146,7 @@ if (require.main === module) {
   const started = Date.now();
   mkdirSync(REPORT_DIR, { recursive: true });
   for (const [file, text] of renderApiReports()) writeFileSync(join(REPORT_DIR, file), text);
-  console.log(`api: wrote ${API_ENTRIES.map((e) => `etc/${e.report}`).join(', ')} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `api: wrote ${API_ENTRIES.map((e) => `etc/${e.report}`).join(', ')} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 }

@@ -21,13 +21,20 @@ function main(argv: readonly string[]): number {
     console.error(`diff: unknown argument "${arg}". Usage: diff.ts [--dist DIR] [--stat] [--exit-code]`);
     return 2;
   };
-  const { tokens } = parseArgs({ args: [...argv], options: { dist: { type: 'string' }, stat: { type: 'boolean' }, 'exit-code': { type: 'boolean' } }, strict: false, allowPositionals: true, tokens: true });
+  const { tokens } = parseArgs({
+    args: [...argv],
+    options: { dist: { type: 'string' }, stat: { type: 'boolean' }, 'exit-code': { type: 'boolean' } },
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
   let dist = 'dist';
   let stat = false;
   let exitCode = false;
   for (const t of tokens) {
     if (t.kind !== 'option') return usage(t.kind === 'positional' ? t.value : '--');
-    if (t.name === 'dist' && t.value !== undefined && t.value !== '' && (t.inlineValue || !t.value.startsWith('-'))) dist = t.value;
+    if (t.name === 'dist' && t.value !== undefined && t.value !== '' && (t.inlineValue || !t.value.startsWith('-')))
+      dist = t.value;
     else if (t.name === 'stat' && t.value === undefined) stat = true;
     else if (t.name === 'exit-code' && t.value === undefined) exitCode = true;
     else return usage(t.rawName);

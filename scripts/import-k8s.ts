@@ -28,7 +28,10 @@ export async function openApiFromServer(): Promise<{ document: string; version: 
     if (version.status !== 0) throw new Error(`kubectl version failed: ${version.stderr}`);
     const raw = cp.kubectl(['get', '--raw=/openapi/v2']);
     if (raw.status !== 0) throw new Error(`GET /openapi/v2 failed: ${raw.stderr}`);
-    return { document: raw.stdout, version: (JSON.parse(version.stdout) as { serverVersion: { gitVersion: string } }).serverVersion.gitVersion };
+    return {
+      document: raw.stdout,
+      version: (JSON.parse(version.stdout) as { serverVersion: { gitVersion: string } }).serverVersion.gitVersion,
+    };
   } finally {
     await cp.stop();
   }
@@ -85,9 +88,17 @@ function withoutKeywords(schema: SchemaObject, drop: ReadonlySet<string>): Schem
   const copy: SchemaObject = {};
   for (const [key, value] of Object.entries(schema)) {
     if (drop.has(key)) continue;
-    if (key === 'properties') copy.properties = Object.fromEntries(Object.entries(value as Record<string, SchemaObject>).map(([name, prop]) => [name, withoutKeywords(prop, drop)]));
-    else if ((key === 'items' || key === 'additionalProperties') && value !== null && typeof value === 'object') copy[key] = withoutKeywords(value as SchemaObject, drop);
-    else if (key === 'allOf' || key === 'oneOf' || key === 'anyOf') copy[key] = (value as SchemaObject[]).map((v) => withoutKeywords(v, drop));
+    if (key === 'properties')
+      copy.properties = Object.fromEntries(
+        Object.entries(value as Record<string, SchemaObject>).map(([name, prop]) => [
+          name,
+          withoutKeywords(prop, drop),
+        ]),
+      );
+    else if ((key === 'items' || key === 'additionalProperties') && value !== null && typeof value === 'object')
+      copy[key] = withoutKeywords(value as SchemaObject, drop);
+    else if (key === 'allOf' || key === 'oneOf' || key === 'anyOf')
+      copy[key] = (value as SchemaObject[]).map((v) => withoutKeywords(v, drop));
     else copy[key] = value;
   }
   return copy;
@@ -106,7 +117,12 @@ const NUMBER_OR_STRING: Readonly<Record<string, SchemaObject>> = {
  */
 export function validationDefinitions(document: OpenApiV2): Record<string, SchemaObject> {
   const drop = new Set(['description']);
-  return Object.fromEntries(Object.entries(document.definitions).map(([name, def]) => [name, NUMBER_OR_STRING[name] ?? withoutKeywords(def, drop)]));
+  return Object.fromEntries(
+    Object.entries(document.definitions).map(([name, def]) => [
+      name,
+      NUMBER_OR_STRING[name] ?? withoutKeywords(def, drop),
+    ]),
+  );
 }
 
 /** Runs cdk8s-cli's k8s import with `download` answering `document`; writes `<outdir>/k8s.ts`. */
@@ -116,7 +132,9 @@ async function generate(document: string, version: string, outdir: string): Prom
   /* eslint-disable @typescript-eslint/no-require-imports -- cdk8s-cli's internals are CommonJS modules */
   const util = require(join(cli, 'lib', 'util.js')) as { download: (url: string) => Promise<string> };
   const { ImportKubernetesApi } = require(join(cli, 'lib', 'import', 'k8s.js')) as {
-    ImportKubernetesApi: new (options: { apiVersion: string }) => { import(options: { outdir: string; targetLanguage: string }): Promise<void> };
+    ImportKubernetesApi: new (options: { apiVersion: string }) => {
+      import(options: { outdir: string; targetLanguage: string }): Promise<void>;
+    };
   };
   /* eslint-enable @typescript-eslint/no-require-imports */
   const expected = `/kubernetes-schemas/v${version}/_definitions.json`;
@@ -146,8 +164,11 @@ export function renderValidationSchema(document: string, version: string): strin
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { openapi: { type: 'string' }, version: { type: 'string' } } });
-  if (values.openapi && !values.version) throw new Error('--openapi FILE needs --version vX.Y.Z (the document itself names only X.Y)');
-  const { document, version } = values.openapi ? { document: readFileSync(values.openapi, 'utf8'), version: values.version! } : await openApiFromServer();
+  if (values.openapi && !values.version)
+    throw new Error('--openapi FILE needs --version vX.Y.Z (the document itself names only X.Y)');
+  const { document, version } = values.openapi
+    ? { document: readFileSync(values.openapi, 'utf8'), version: values.version! }
+    : await openApiFromServer();
   writeFileSync(join(REPO_ROOT, 'imports', 'k8s.ts'), await renderK8sModule(document, version));
   writeFileSync(join(REPO_ROOT, 'imports', 'k8s.definitions.json'), renderValidationSchema(document, version));
   console.log(`import:k8s: imports/k8s.ts and imports/k8s.definitions.json <- kube-apiserver ${version} /openapi/v2`);

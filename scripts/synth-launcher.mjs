@@ -42,9 +42,15 @@ function esbuildVersion() {
 /** sha256 over the build settings, each input (path and content) and the listing of each input's folder. */
 function keyOf(inputs, contentOf) {
   const hash = createHash('sha256');
-  hash.update(readFileSync(SELF)).update('\0').update(esbuildVersion()).update('\0').update(readFileSync(join(REPO, 'tsconfig.json')));
+  hash
+    .update(readFileSync(SELF))
+    .update('\0')
+    .update(esbuildVersion())
+    .update('\0')
+    .update(readFileSync(join(REPO, 'tsconfig.json')));
   for (const path of [...inputs].sort()) hash.update('\0file\0').update(path).update('\0').update(contentOf(path));
-  for (const dir of [...new Set(inputs.map((p) => dirname(p)))].sort()) hash.update('\0dir\0').update(dir).update('\0').update(resolvableEntries(dir).join('/'));
+  for (const dir of [...new Set(inputs.map((p) => dirname(p)))].sort())
+    hash.update('\0dir\0').update(dir).update('\0').update(resolvableEntries(dir).join('/'));
   return hash.digest('hex').slice(0, 32);
 }
 
@@ -68,7 +74,8 @@ const INDEX_FILES = ['package.json', 'index.ts', 'index.tsx', 'index.js', 'index
 function resolvableEntries(dir) {
   const out = [];
   for (const e of readdirSync(join(REPO, dir), { withFileTypes: true })) {
-    if (e.isDirectory() ? INDEX_FILES.some((f) => existsSync(join(REPO, dir, e.name, f))) : MODULE_FILE.test(e.name)) out.push(e.name);
+    if (e.isDirectory() ? INDEX_FILES.some((f) => existsSync(join(REPO, dir, e.name, f))) : MODULE_FILE.test(e.name))
+      out.push(e.name);
   }
   return out.sort();
 }
@@ -112,28 +119,30 @@ function build() {
       });
     },
   };
-  return esbuild.build({
-    absWorkingDir: REPO,
-    entryPoints: [ENTRY],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    tsconfig: join(REPO, 'tsconfig.json'),
-    write: false,
-    logLevel: 'silent',
-    plugins: [record],
-  }).then((out) => {
-    const inputs = [...seen.keys()];
-    const key = keyOf(inputs, (p) => seen.get(p));
-    mkdirSync(OUT_DIR, { recursive: true });
-    writeAtomically(bundlePath(key), out.outputFiles[0].contents);
-    writeAtomically(INPUTS_FILE, JSON.stringify(inputs));
-    for (const f of readdirSync(OUT_DIR)) {
-      if (/^main-[0-9a-f]+\.cjs$/.test(f) && f !== `main-${key}.cjs`) rmSync(join(OUT_DIR, f), { force: true });
-    }
-    return key;
-  });
+  return esbuild
+    .build({
+      absWorkingDir: REPO,
+      entryPoints: [ENTRY],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      tsconfig: join(REPO, 'tsconfig.json'),
+      write: false,
+      logLevel: 'silent',
+      plugins: [record],
+    })
+    .then((out) => {
+      const inputs = [...seen.keys()];
+      const key = keyOf(inputs, (p) => seen.get(p));
+      mkdirSync(OUT_DIR, { recursive: true });
+      writeAtomically(bundlePath(key), out.outputFiles[0].contents);
+      writeAtomically(INPUTS_FILE, JSON.stringify(inputs));
+      for (const f of readdirSync(OUT_DIR)) {
+        if (/^main-[0-9a-f]+\.cjs$/.test(f) && f !== `main-${key}.cjs`) rmSync(join(OUT_DIR, f), { force: true });
+      }
+      return key;
+    });
 }
 
 /** Path of an up-to-date bundle of main.ts, building it first when none matches the sources. */

@@ -34,11 +34,22 @@ import { hostNamesOf } from '../lib/reference/intent';
 
 async function main(): Promise<number> {
   // Not strict, as before: unknown flags are ignored.
-  const { values } = parseArgs({ args: process.argv.slice(2), options: { dist: { type: 'string' }, 'envoy-gateway-dist': { type: 'string' }, keep: { type: 'boolean' } }, strict: false, allowPositionals: true });
-  const distRoot = resolve(typeof values.dist === 'string' && values.dist !== '' ? values.dist : join(dirname(__dirname), 'dist'));
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: { dist: { type: 'string' }, 'envoy-gateway-dist': { type: 'string' }, keep: { type: 'boolean' } },
+    strict: false,
+    allowPositionals: true,
+  });
+  const distRoot = resolve(
+    typeof values.dist === 'string' && values.dist !== '' ? values.dist : join(dirname(__dirname), 'dist'),
+  );
   const keepTemp = values.keep === true;
   const gatewayDist = values['envoy-gateway-dist'];
-  const envoyGatewayRoot = resolve(typeof gatewayDist === 'string' && gatewayDist !== '' ? gatewayDist : join(dirname(__dirname), 'examples', 'envoy-gateway', 'dist'));
+  const envoyGatewayRoot = resolve(
+    typeof gatewayDist === 'string' && gatewayDist !== ''
+      ? gatewayDist
+      : join(dirname(__dirname), 'examples', 'envoy-gateway', 'dist'),
+  );
 
   const availability = engineAvailability();
   if (!availability.run) {
@@ -50,26 +61,44 @@ async function main(): Promise<number> {
   try {
     const results = await runScenarios(engine);
     console.log(`Real-engine conformance of ${distRoot}`);
-    console.log(`engine: ${describeEngine(currentEngine())}${currentEngine().fallbackReason ? ' — FALLBACK, not the image\'s libmodsecurity 3.0.14' : ''}`);
-    console.log(`nginx + libmodsecurity + ${describeCrs(engine.crs)}; host ${engine.host}; mTLS CA: ${engine.model.servers[0]?.auth?.caSource ?? 'none'}`);
-    if (engine.model.unmodelledKeys.length > 0) console.log(`WARNING: ConfigMap keys not rendered by the harness: ${engine.model.unmodelledKeys.join(', ')}`);
-    if (engine.model.unmodelledAnnotations.length > 0) console.log(`WARNING: Ingress annotations not rendered by the harness: ${engine.model.unmodelledAnnotations.join(', ')}`);
+    console.log(
+      `engine: ${describeEngine(currentEngine())}${currentEngine().fallbackReason ? " — FALLBACK, not the image's libmodsecurity 3.0.14" : ''}`,
+    );
+    console.log(
+      `nginx + libmodsecurity + ${describeCrs(engine.crs)}; host ${engine.host}; mTLS CA: ${engine.model.servers[0]?.auth?.caSource ?? 'none'}`,
+    );
+    if (engine.model.unmodelledKeys.length > 0)
+      console.log(`WARNING: ConfigMap keys not rendered by the harness: ${engine.model.unmodelledKeys.join(', ')}`);
+    if (engine.model.unmodelledAnnotations.length > 0)
+      console.log(
+        `WARNING: Ingress annotations not rendered by the harness: ${engine.model.unmodelledAnnotations.join(', ')}`,
+      );
     if (keepTemp) console.log(`rendered configuration: ${engine.confPath}`);
     console.log('');
     console.log(formatTable(results));
     console.log('');
     const adversarial = await runNginxAdversarial(distRoot);
-    console.log(`Adversarial request shapes (${ADVERSARIAL_TABLES.map((t) => t.mechanism).join(', ')}; states ${ENGINE_STATES.join(', ')})`);
+    console.log(
+      `Adversarial request shapes (${ADVERSARIAL_TABLES.map((t) => t.mechanism).join(', ')}; states ${ENGINE_STATES.join(', ')})`,
+    );
     console.log(formatRowResults(adversarial));
     console.log('');
     const envoy = await runEnvoyGatewaySide(envoyGatewayRoot, hostNamesOf(REFERENCE_DEPLOYMENT)[0]);
     if (envoy.coraza) {
-      console.log(`Envoy Gateway rendering ${envoyGatewayRoot}: the WAF on the real Coraza engine (modelled Envoy in front)`);
+      console.log(
+        `Envoy Gateway rendering ${envoyGatewayRoot}: the WAF on the real Coraza engine (modelled Envoy in front)`,
+      );
       console.log(formatCorazaResults(envoy.coraza));
       console.log('');
     }
     for (const why of Object.values(envoy.missing)) loudWarning(why);
-    const rows = equivalenceRows({ nginxScenarios: results, nginxRows: adversarial, coraza: envoy.coraza, envoyMtls: envoy.envoyMtls, missing: envoy.missing });
+    const rows = equivalenceRows({
+      nginxScenarios: results,
+      nginxRows: adversarial,
+      coraza: envoy.coraza,
+      envoyMtls: envoy.envoyMtls,
+      missing: envoy.missing,
+    });
     console.log('Equivalence: each scenario on ingress-nginx (dist/) and Envoy Gateway (examples/envoy-gateway/dist)');
     console.log(formatEquivalence(rows));
     console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
@@ -78,7 +107,6 @@ async function main(): Promise<number> {
     await engine.stop();
   }
 }
-
 
 main().then(
   (code) => {

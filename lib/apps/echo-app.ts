@@ -23,7 +23,8 @@ import { checkDnsLabel, checkIntegerInRange, checkKubernetesLabels, invalid } fr
  * (`docker/ansible/templates/compose-modules/echo-server.yml`). Image build: github.com/mendhak/docker-http-https-echo
  * (Dockerfile: `USER 1000`, `ENV HTTP_PORT=8080 HTTPS_PORT=8443`).
  */
-export const ECHO_IMAGE = 'docker.io/mendhak/http-https-echo:37@sha256:f55000d9196bd3c853d384af7315f509d21ffb85de315c26e9874033b9f83e15';
+export const ECHO_IMAGE =
+  'docker.io/mendhak/http-https-echo:37@sha256:f55000d9196bd3c853d384af7315f509d21ffb85de315c26e9874033b9f83e15';
 
 /** Labels of the ingress-nginx controller pods (upstream deploy.yaml), admitted by the echo app's NetworkPolicy. */
 export const INGRESS_NGINX_CONTROLLER_POD_LABELS: Readonly<Record<string, string>> = {
@@ -110,15 +111,34 @@ export class EchoApp extends Construct {
     this.serviceName = checkDnsLabel(`${field}.name`, name);
     this.namespace = checkDnsLabel(`${field}.namespace`, props.namespace);
     checkDnsLabel(`${field}.ingressController.namespace`, props.ingressController.namespace);
-    const replicas = checkIntegerInRange(`${field}.replicas`, props.replicas ?? 2, 2, 50, 'run at least 2 replicas so a drain keeps one serving');
+    const replicas = checkIntegerInRange(
+      `${field}.replicas`,
+      props.replicas ?? 2,
+      2,
+      50,
+      'run at least 2 replicas so a drain keeps one serving',
+    );
     const image = props.image ?? ECHO_IMAGE;
-    if (typeof image !== 'string' || !/^[a-z0-9][-a-z0-9._/:]*@sha256:[0-9a-f]{64}$/.test(image)) invalid(`${field}.image`, image, 'is not pinned by digest', 'use "<repository>[:tag]@sha256:<64 hex digits>"');
+    if (typeof image !== 'string' || !/^[a-z0-9][-a-z0-9._/:]*@sha256:[0-9a-f]{64}$/.test(image))
+      invalid(`${field}.image`, image, 'is not pinned by digest', 'use "<repository>[:tag]@sha256:<64 hex digits>"');
     const resources = props.resources ?? { cpuRequest: '50m', cpuLimit: '500m', memory: '128Mi' };
     for (const [key, value] of Object.entries(resources)) {
-      if (!/^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi)?$/.test(value)) invalid(`${field}.resources.${key}`, value, 'is not a Kubernetes quantity', 'use e.g. "50m" for CPU or "128Mi" for memory');
+      if (!/^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi)?$/.test(value))
+        invalid(
+          `${field}.resources.${key}`,
+          value,
+          'is not a Kubernetes quantity',
+          'use e.g. "50m" for CPU or "128Mi" for memory',
+        );
     }
     const podLabels = props.ingressController.podLabels ?? INGRESS_NGINX_CONTROLLER_POD_LABELS;
-    if (Object.keys(podLabels).length === 0) invalid(`${field}.ingressController.podLabels`, podLabels, 'is empty, which would admit every pod of the namespace', 'give the controller pod labels');
+    if (Object.keys(podLabels).length === 0)
+      invalid(
+        `${field}.ingressController.podLabels`,
+        podLabels,
+        'is empty, which would admit every pod of the namespace',
+        'give the controller pod labels',
+      );
     checkKubernetesLabels(`${field}.ingressController.podLabels`, podLabels);
 
     const labels = standardLabels(name, 'echo-server');
@@ -133,7 +153,10 @@ export class EchoApp extends Construct {
         replicas,
         revisionHistoryLimit: 3,
         selector: { matchLabels: selector },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: IntOrString.fromNumber(0), maxSurge: IntOrString.fromNumber(1) } },
+        strategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: { maxUnavailable: IntOrString.fromNumber(0), maxSurge: IntOrString.fromNumber(1) },
+        },
         template: {
           metadata: { labels },
           spec: {
@@ -147,33 +170,59 @@ export class EchoApp extends Construct {
               fsGroup: 1000,
               seccompProfile: { type: 'RuntimeDefault' },
             },
-            topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } }],
-            containers: [{
-              name: 'echo',
-              image,
-              imagePullPolicy: 'IfNotPresent',
-              ports: [{ name: 'http', containerPort: ECHO_CONTAINER_PORT, protocol: 'TCP' }],
-              env: [
-                { name: 'HTTP_PORT', value: String(ECHO_CONTAINER_PORT) },
-                // Probes hit /healthz; keep them out of the request log.
-                { name: 'LOG_IGNORE_PATH', value: '^/healthz$' },
-              ],
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                privileged: false,
-                readOnlyRootFilesystem: true,
-                runAsNonRoot: true,
-                capabilities: { drop: ['ALL'] },
-                seccompProfile: { type: 'RuntimeDefault' },
+            topologySpreadConstraints: [
+              {
+                maxSkew: 1,
+                topologyKey: 'kubernetes.io/hostname',
+                whenUnsatisfiable: 'ScheduleAnyway',
+                labelSelector: { matchLabels: selector },
               },
-              resources: {
-                requests: { cpu: Quantity.fromString(resources.cpuRequest), memory: Quantity.fromString(resources.memory) },
-                limits: { cpu: Quantity.fromString(resources.cpuLimit), memory: Quantity.fromString(resources.memory) },
+            ],
+            containers: [
+              {
+                name: 'echo',
+                image,
+                imagePullPolicy: 'IfNotPresent',
+                ports: [{ name: 'http', containerPort: ECHO_CONTAINER_PORT, protocol: 'TCP' }],
+                env: [
+                  { name: 'HTTP_PORT', value: String(ECHO_CONTAINER_PORT) },
+                  // Probes hit /healthz; keep them out of the request log.
+                  { name: 'LOG_IGNORE_PATH', value: '^/healthz$' },
+                ],
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  privileged: false,
+                  readOnlyRootFilesystem: true,
+                  runAsNonRoot: true,
+                  capabilities: { drop: ['ALL'] },
+                  seccompProfile: { type: 'RuntimeDefault' },
+                },
+                resources: {
+                  requests: {
+                    cpu: Quantity.fromString(resources.cpuRequest),
+                    memory: Quantity.fromString(resources.memory),
+                  },
+                  limits: {
+                    cpu: Quantity.fromString(resources.cpuLimit),
+                    memory: Quantity.fromString(resources.memory),
+                  },
+                },
+                readinessProbe: {
+                  httpGet: { path: '/healthz', port: IntOrString.fromString('http') },
+                  periodSeconds: 5,
+                  timeoutSeconds: 2,
+                  failureThreshold: 3,
+                },
+                livenessProbe: {
+                  httpGet: { path: '/healthz', port: IntOrString.fromString('http') },
+                  initialDelaySeconds: 5,
+                  periodSeconds: 10,
+                  timeoutSeconds: 2,
+                  failureThreshold: 3,
+                },
+                volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
               },
-              readinessProbe: { httpGet: { path: '/healthz', port: IntOrString.fromString('http') }, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 },
-              livenessProbe: { httpGet: { path: '/healthz', port: IntOrString.fromString('http') }, initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
-              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-            }],
+            ],
             volumes: [{ name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: Quantity.fromString('16Mi') } }],
           },
         },
@@ -199,13 +248,19 @@ export class EchoApp extends Construct {
       spec: {
         podSelector: { matchLabels: selector },
         policyTypes: ['Ingress', 'Egress'],
-        ingress: [{
-          from: [{
-            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.ingressController.namespace } },
-            podSelector: { matchLabels: { ...podLabels } },
-          }],
-          ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(ECHO_CONTAINER_PORT) }],
-        }],
+        ingress: [
+          {
+            from: [
+              {
+                namespaceSelector: {
+                  matchLabels: { 'kubernetes.io/metadata.name': props.ingressController.namespace },
+                },
+                podSelector: { matchLabels: { ...podLabels } },
+              },
+            ],
+            ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(ECHO_CONTAINER_PORT) }],
+          },
+        ],
         // No egress rules: the echo server calls nothing (not even DNS).
         egress: [],
       },

@@ -61,11 +61,17 @@ export class AksStack extends TerraformStack {
 
     new AzurermProvider(this, 'azurerm', { features: [{}], subscriptionId: s.subscriptionId });
 
-    this.resourceGroup = new ResourceGroup(this, 'resource-group', { name: s.resourceGroupName, location: s.location, tags: { ...s.tags } });
+    this.resourceGroup = new ResourceGroup(this, 'resource-group', {
+      name: s.resourceGroupName,
+      location: s.location,
+      tags: { ...s.tags },
+    });
     const resourceGroupName = this.resourceGroup.name;
 
     this.logAnalytics = new AksLogAnalytics(this, 'log-analytics', {
-      resourceGroupName, location: s.location, tags: s.tags,
+      resourceGroupName,
+      location: s.location,
+      tags: s.tags,
       workspaceName: s.logAnalytics.workspaceName,
       retentionInDays: s.logAnalytics.retentionInDays,
       dailyQuotaGb: s.logAnalytics.dailyQuotaGb,
@@ -138,16 +144,48 @@ export class AksStack extends TerraformStack {
 
   private addOutputs(s: ResolvedAksProps): void {
     const cluster = this.cluster.cluster;
-    const output = (id: string, value: unknown, description: string) => new TerraformOutput(this, id, { value, description });
+    const output = (id: string, value: unknown, description: string) =>
+      new TerraformOutput(this, id, { value, description });
     output(AKS_STACK_OUTPUTS.clusterName, cluster.name, 'AKS cluster name');
-    output(AKS_STACK_OUTPUTS.resourceGroupName, this.resourceGroup.name, 'Resource group of the cluster, ingress IP, DNS zone and alerting');
-    output(AKS_STACK_OUTPUTS.getCredentialsCommand,
-      Fn.format('az aks get-credentials --resource-group %s --name %s --overwrite-existing && kubelogin convert-kubeconfig -l azurecli', [this.resourceGroup.name, cluster.name]),
-      'Fetches a kubeconfig (Entra ID login through kubelogin; local accounts are disabled)');
-    output(AKS_STACK_OUTPUTS.ingressIp, this.ingressIp.publicIp.ipAddress, `Static ingress IP (${s.ingress.publicIpName}); point the ingress hosts here`);
-    if (this.migrationIngressIp) output(AKS_STACK_OUTPUTS.migrationIngressIp, this.migrationIngressIp.publicIp.ipAddress, `Second static ingress IP (${s.ingress.migrationPublicIpName}) for the side-by-side data plane; test it with curl --resolve before the DNS cut-over`);
-    if (this.dns) output(AKS_STACK_OUTPUTS.dnsNameServers, this.dns.zone.nameServers, `Name servers of ${s.ingress.dns?.zoneName}; delegate the domain to them at your registrar`);
-    output(AKS_STACK_OUTPUTS.oidcIssuerUrl, cluster.oidcIssuerUrl, 'OIDC issuer of the cluster, for workload identity federated credentials');
-    output(AKS_STACK_OUTPUTS.logAnalyticsWorkspaceId, this.logAnalytics.workspace.id, 'Log Analytics workspace with Container Insights (ContainerLogV2)');
+    output(
+      AKS_STACK_OUTPUTS.resourceGroupName,
+      this.resourceGroup.name,
+      'Resource group of the cluster, ingress IP, DNS zone and alerting',
+    );
+    output(
+      AKS_STACK_OUTPUTS.getCredentialsCommand,
+      Fn.format(
+        'az aks get-credentials --resource-group %s --name %s --overwrite-existing && kubelogin convert-kubeconfig -l azurecli',
+        [this.resourceGroup.name, cluster.name],
+      ),
+      'Fetches a kubeconfig (Entra ID login through kubelogin; local accounts are disabled)',
+    );
+    output(
+      AKS_STACK_OUTPUTS.ingressIp,
+      this.ingressIp.publicIp.ipAddress,
+      `Static ingress IP (${s.ingress.publicIpName}); point the ingress hosts here`,
+    );
+    if (this.migrationIngressIp)
+      output(
+        AKS_STACK_OUTPUTS.migrationIngressIp,
+        this.migrationIngressIp.publicIp.ipAddress,
+        `Second static ingress IP (${s.ingress.migrationPublicIpName}) for the side-by-side data plane; test it with curl --resolve before the DNS cut-over`,
+      );
+    if (this.dns)
+      output(
+        AKS_STACK_OUTPUTS.dnsNameServers,
+        this.dns.zone.nameServers,
+        `Name servers of ${s.ingress.dns?.zoneName}; delegate the domain to them at your registrar`,
+      );
+    output(
+      AKS_STACK_OUTPUTS.oidcIssuerUrl,
+      cluster.oidcIssuerUrl,
+      'OIDC issuer of the cluster, for workload identity federated credentials',
+    );
+    output(
+      AKS_STACK_OUTPUTS.logAnalyticsWorkspaceId,
+      this.logAnalytics.workspace.id,
+      'Log Analytics workspace with Container Insights (ContainerLogV2)',
+    );
   }
 }

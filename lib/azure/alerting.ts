@@ -49,11 +49,16 @@ export class AttackAlert extends Construct {
         type: 'string',
         sensitive: true,
         nullable: false,
-        description: 'HTTPS endpoint that receives attack alerts (Slack relay, Logic App, Teams workflow...). Set it with TF_VAR_' + s.webhookVariableName + '; never commit it.',
-        validation: [{
-          condition: `\${can(regex("^https://", var.${s.webhookVariableName}))}`,
-          errorMessage: `${s.webhookVariableName} must be an https:// URL.`,
-        }],
+        description:
+          'HTTPS endpoint that receives attack alerts (Slack relay, Logic App, Teams workflow...). Set it with TF_VAR_' +
+          s.webhookVariableName +
+          '; never commit it.',
+        validation: [
+          {
+            condition: `\${can(regex("^https://", var.${s.webhookVariableName}))}`,
+            errorMessage: `${s.webhookVariableName} must be an https:// URL.`,
+          },
+        ],
       });
       this.webhookUrl.overrideLogicalId(s.webhookVariableName);
     }
@@ -63,8 +68,13 @@ export class AttackAlert extends Construct {
       shortName: 'waf-attacks',
       resourceGroupName: props.resourceGroupName,
       location: 'global',
-      webhookReceiver: this.webhookUrl ? [{ name: 'webhook', serviceUri: this.webhookUrl.stringValue, useCommonAlertSchema: true }] : undefined,
-      emailReceiver: s.emailReceivers.length > 0 ? s.emailReceivers.map((r) => ({ name: r.name, emailAddress: r.address, useCommonAlertSchema: true })) : undefined,
+      webhookReceiver: this.webhookUrl
+        ? [{ name: 'webhook', serviceUri: this.webhookUrl.stringValue, useCommonAlertSchema: true }]
+        : undefined,
+      emailReceiver:
+        s.emailReceivers.length > 0
+          ? s.emailReceivers.map((r) => ({ name: r.name, emailAddress: r.address, useCommonAlertSchema: true }))
+          : undefined,
       tags: { ...props.tags },
     });
 
@@ -78,17 +88,22 @@ export class AttackAlert extends Construct {
       severity: s.severity,
       evaluationFrequency: isoMinutes(s.evaluationFrequencyMinutes),
       windowDuration: isoMinutes(s.windowMinutes),
-      criteria: [{
-        query: modSecurityBlocksQuery({ namespace: s.controllerNamespace, containerName: s.controllerContainerName }),
-        timeAggregationMethod: 'Total',
-        metricMeasureColumn: BLOCKS_COLUMN,
-        operator: 'GreaterThanOrEqual',
-        threshold: s.threshold,
-        dimension: BLOCK_DIMENSIONS.map((name) => ({ name, operator: 'Include', values: ['*'] })),
-        failingPeriods: { minimumFailingPeriodsToTriggerAlert: 1, numberOfEvaluationPeriods: 1 },
-      }],
+      criteria: [
+        {
+          query: modSecurityBlocksQuery({ namespace: s.controllerNamespace, containerName: s.controllerContainerName }),
+          timeAggregationMethod: 'Total',
+          metricMeasureColumn: BLOCKS_COLUMN,
+          operator: 'GreaterThanOrEqual',
+          threshold: s.threshold,
+          dimension: BLOCK_DIMENSIONS.map((name) => ({ name, operator: 'Include', values: ['*'] })),
+          failingPeriods: { minimumFailingPeriodsToTriggerAlert: 1, numberOfEvaluationPeriods: 1 },
+        },
+      ],
       autoMitigationEnabled: false,
-      action: { actionGroups: [this.actionGroup.id], customProperties: { source: 'modsecurity', namespace: s.controllerNamespace } },
+      action: {
+        actionGroups: [this.actionGroup.id],
+        customProperties: { source: 'modsecurity', namespace: s.controllerNamespace },
+      },
       tags: { ...props.tags },
     });
   }

@@ -1,5 +1,8 @@
 import { Construct } from 'constructs';
-import { KubernetesCluster, KubernetesClusterMaintenanceWindowAutoUpgrade } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
+import {
+  KubernetesCluster,
+  KubernetesClusterMaintenanceWindowAutoUpgrade,
+} from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
 import { KubernetesClusterNodePool } from '@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool';
 import { MonitorDataCollectionRule } from '@cdktf/provider-azurerm/lib/monitor-data-collection-rule';
 import { MonitorDataCollectionRuleAssociation } from '@cdktf/provider-azurerm/lib/monitor-data-collection-rule-association';
@@ -19,9 +22,17 @@ export interface AksClusterProps {
  * log line twice). The attack alert reads ContainerLogV2.
  */
 export const CONTAINER_INSIGHTS_STREAMS: readonly string[] = [
-  'Microsoft-ContainerLogV2', 'Microsoft-KubeEvents', 'Microsoft-KubePodInventory', 'Microsoft-KubeNodeInventory',
-  'Microsoft-KubePVInventory', 'Microsoft-KubeServices', 'Microsoft-KubeMonAgentEvents', 'Microsoft-InsightsMetrics',
-  'Microsoft-ContainerInventory', 'Microsoft-ContainerNodeInventory', 'Microsoft-Perf',
+  'Microsoft-ContainerLogV2',
+  'Microsoft-KubeEvents',
+  'Microsoft-KubePodInventory',
+  'Microsoft-KubeNodeInventory',
+  'Microsoft-KubePVInventory',
+  'Microsoft-KubeServices',
+  'Microsoft-KubeMonAgentEvents',
+  'Microsoft-InsightsMetrics',
+  'Microsoft-ContainerInventory',
+  'Microsoft-ContainerNodeInventory',
+  'Microsoft-Perf',
 ];
 
 /** A node pool name for AKS's temporary pool when a pool property forces rotation; differs from `name`. */
@@ -135,14 +146,16 @@ export class AksCluster extends Construct {
       destinations: { logAnalytics: [{ name: 'ciworkspace', workspaceResourceId: props.logAnalyticsWorkspaceId }] },
       dataFlow: [{ streams: [...CONTAINER_INSIGHTS_STREAMS], destinations: ['ciworkspace'] }],
       dataSources: {
-        extension: [{
-          name: 'ContainerInsightsExtension',
-          extensionName: 'ContainerInsights',
-          streams: [...CONTAINER_INSIGHTS_STREAMS],
-          extensionJson: JSON.stringify({
-            dataCollectionSettings: { interval: '1m', namespaceFilteringMode: 'Off', enableContainerLogV2: true },
-          }),
-        }],
+        extension: [
+          {
+            name: 'ContainerInsightsExtension',
+            extensionName: 'ContainerInsights',
+            streams: [...CONTAINER_INSIGHTS_STREAMS],
+            extensionJson: JSON.stringify({
+              dataCollectionSettings: { interval: '1m', namespaceFilteringMode: 'Off', enableContainerLogV2: true },
+            }),
+          },
+        ],
       },
       tags,
     });

@@ -40,19 +40,31 @@ export class IngressDns extends Construct {
     checkUnique('records', props.records, (r) => r.name);
     props.records.forEach((r, i) => {
       if (r.name !== '@' && !/^(\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(r.name)) {
-        invalid(`records[${i}].name`, r.name, 'is not a record name relative to the zone', 'use e.g. "echo", "*.apps" or "@" for the apex');
+        invalid(
+          `records[${i}].name`,
+          r.name,
+          'is not a record name relative to the zone',
+          'use e.g. "echo", "*.apps" or "@" for the apex',
+        );
       }
     });
-    this.zone = new DnsZone(this, 'zone', { name: props.zoneName, resourceGroupName: props.resourceGroupName, tags: { ...props.tags } });
+    this.zone = new DnsZone(this, 'zone', {
+      name: props.zoneName,
+      resourceGroupName: props.resourceGroupName,
+      tags: { ...props.tags },
+    });
     for (const record of props.records) {
-      this.records.set(record.host, new DnsARecord(this, `a-${record.name === '@' ? 'apex' : record.name}`, {
-        name: record.name,
-        zoneName: this.zone.name,
-        resourceGroupName: props.resourceGroupName,
-        ttl: props.ttlSeconds,
-        records: [props.ipAddress],
-        tags: { ...props.tags },
-      }));
+      this.records.set(
+        record.host,
+        new DnsARecord(this, `a-${record.name === '@' ? 'apex' : record.name}`, {
+          name: record.name,
+          zoneName: this.zone.name,
+          resourceGroupName: props.resourceGroupName,
+          ttl: props.ttlSeconds,
+          records: [props.ipAddress],
+          tags: { ...props.tags },
+        }),
+      );
     }
   }
 

@@ -2,15 +2,36 @@
  * Validates {@link AksStackProps} and fills in the defaults, in one place: the constructs below only read the
  * resolved values. Every rejection names the prop path, the value and the fix.
  */
-import { checkHostname, checkIntegerInRange, checkNoTerraformTemplates, checkUnique, invalid } from '../core/validation';
+import {
+  checkHostname,
+  checkIntegerInRange,
+  checkNoTerraformTemplates,
+  checkUnique,
+  invalid,
+} from '../core/validation';
 import { checkIpv4Cidr, contains, formatIpv4, Ipv4Cidr, overlaps, parseIpv4 } from '../core/ip';
 import {
-  AZURE_NAME_RULES, checkAuthorizedIpRanges, checkAzureName, checkEmail, checkGuid, checkKubernetesVersion,
-  checkNodeCounts, checkRegion, checkTimeOfDay, checkUtcOffset, checkZones,
+  AZURE_NAME_RULES,
+  checkAuthorizedIpRanges,
+  checkAzureName,
+  checkEmail,
+  checkGuid,
+  checkKubernetesVersion,
+  checkNodeCounts,
+  checkRegion,
+  checkTimeOfDay,
+  checkUtcOffset,
+  checkZones,
 } from './checks';
 import {
-  AksNetworkPolicy, AksNodeOsUpgradeChannel, AksNodePoolProps, AksSkuTier, AksStackProps, AksUpgradeChannel,
-  AlertEmailReceiver, DayOfWeek,
+  AksNetworkPolicy,
+  AksNodeOsUpgradeChannel,
+  AksNodePoolProps,
+  AksSkuTier,
+  AksStackProps,
+  AksUpgradeChannel,
+  AlertEmailReceiver,
+  DayOfWeek,
 } from './props';
 
 /** A node pool with every default applied (see {@link AksNodePoolProps}). */
@@ -156,20 +177,33 @@ const DAYS: readonly DayOfWeek[] = ['Monday', 'Tuesday', 'Wednesday', 'Thursday'
 /** Evaluation frequencies and windows a scheduled query rule (v2) accepts, in minutes. */
 const ALERT_MINUTES = [1, 5, 10, 15, 30, 45, 60, 120, 180, 240, 300, 360, 720, 1440, 2880];
 /** Ranges AKS reserves; pod and service CIDRs must not overlap them. */
-const AKS_RESERVED = ['169.254.0.0/16', '172.30.0.0/16', '172.31.0.0/16', '192.0.2.0/24'].map((c) => checkIpv4Cidr('reserved', c));
+const AKS_RESERVED = ['169.254.0.0/16', '172.30.0.0/16', '172.31.0.0/16', '192.0.2.0/24'].map((c) =>
+  checkIpv4Cidr('reserved', c),
+);
 /** VM size as Azure spells it, e.g. `Standard_D4ds_v5`. */
 const VM_SIZE = /^(Standard|Basic)_[A-Za-z0-9_-]+$/;
 
 function oneOf<T extends string>(field: string, value: T, allowed: readonly T[]): T {
-  if (!allowed.includes(value)) invalid(field, value, 'is not one of the allowed values', `use one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
+  if (!allowed.includes(value))
+    invalid(field, value, 'is not one of the allowed values', `use one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
   return value;
 }
 
-function resolveNodePool(field: string, pool: AksNodePoolProps | undefined, defaults: ResolvedNodePool, minAllowed: number): ResolvedNodePool {
+function resolveNodePool(
+  field: string,
+  pool: AksNodePoolProps | undefined,
+  defaults: ResolvedNodePool,
+  minAllowed: number,
+): ResolvedNodePool {
   const resolved = { ...defaults, ...definedOnly(pool ?? {}) };
   checkAzureName(`${field}.name`, resolved.name, AZURE_NAME_RULES.nodePool);
   if (typeof resolved.vmSize !== 'string' || !VM_SIZE.test(resolved.vmSize)) {
-    invalid(`${field}.vmSize`, resolved.vmSize, 'is not an Azure VM size', 'use a size such as "Standard_D4ds_v5" (see `az vm list-sizes --location <region>`)');
+    invalid(
+      `${field}.vmSize`,
+      resolved.vmSize,
+      'is not an Azure VM size',
+      'use a size such as "Standard_D4ds_v5" (see `az vm list-sizes --location <region>`)',
+    );
   }
   checkNodeCounts(field, resolved.minCount, resolved.maxCount, minAllowed);
   return resolved;
@@ -189,19 +223,48 @@ function resolveNetwork(props: AksStackProps): ResolvedAksProps['network'] {
   const services = checkIpv4Cidr('network.serviceCidr', serviceCidr, 8, 28);
   checkNotReserved('network.podCidr', pods);
   checkNotReserved('network.serviceCidr', services);
-  if (overlaps(pods, services)) invalid('network.serviceCidr', serviceCidr, `overlaps network.podCidr (${podCidr})`, 'use disjoint ranges, e.g. podCidr "10.244.0.0/16" and serviceCidr "10.0.0.0/16"');
+  if (overlaps(pods, services))
+    invalid(
+      'network.serviceCidr',
+      serviceCidr,
+      `overlaps network.podCidr (${podCidr})`,
+      'use disjoint ranges, e.g. podCidr "10.244.0.0/16" and serviceCidr "10.0.0.0/16"',
+    );
   const dns = parseIpv4(dnsServiceIp);
-  if (dns === undefined) invalid('network.dnsServiceIp', dnsServiceIp, 'is not an IPv4 address', `use an address inside serviceCidr, e.g. "${formatIpv4(services.network + 10)}"`);
-  if (!contains(services, dns)) invalid('network.dnsServiceIp', dnsServiceIp, `is outside network.serviceCidr (${serviceCidr})`, `use an address inside it, e.g. "${formatIpv4(services.network + 10)}"`);
+  if (dns === undefined)
+    invalid(
+      'network.dnsServiceIp',
+      dnsServiceIp,
+      'is not an IPv4 address',
+      `use an address inside serviceCidr, e.g. "${formatIpv4(services.network + 10)}"`,
+    );
+  if (!contains(services, dns))
+    invalid(
+      'network.dnsServiceIp',
+      dnsServiceIp,
+      `is outside network.serviceCidr (${serviceCidr})`,
+      `use an address inside it, e.g. "${formatIpv4(services.network + 10)}"`,
+    );
   if (dns - services.network < 2 || dns === services.network + services.size - 1) {
-    invalid('network.dnsServiceIp', dnsServiceIp, 'is the network, first (the API server\'s ClusterIP) or broadcast address of the service range', `use e.g. "${formatIpv4(services.network + 10)}"`);
+    invalid(
+      'network.dnsServiceIp',
+      dnsServiceIp,
+      "is the network, first (the API server's ClusterIP) or broadcast address of the service range",
+      `use e.g. "${formatIpv4(services.network + 10)}"`,
+    );
   }
   return { policy, podCidr, serviceCidr, dnsServiceIp };
 }
 
 function checkNotReserved(field: string, cidr: Ipv4Cidr): void {
   const clash = AKS_RESERVED.find((r) => overlaps(r, cidr));
-  if (clash) invalid(field, cidr.text, `overlaps ${clash.text}, which AKS reserves`, 'use a private range outside 169.254.0.0/16, 172.30.0.0/16, 172.31.0.0/16 and 192.0.2.0/24');
+  if (clash)
+    invalid(
+      field,
+      cidr.text,
+      `overlaps ${clash.text}, which AKS reserves`,
+      'use a private range outside 169.254.0.0/16, 172.30.0.0/16, 172.31.0.0/16 and 192.0.2.0/24',
+    );
 }
 
 function resolveUpgrades(props: AksStackProps): ResolvedAksProps['upgrades'] {
@@ -209,13 +272,24 @@ function resolveUpgrades(props: AksStackProps): ResolvedAksProps['upgrades'] {
   const channel = oneOf('upgrades.channel', u.channel ?? 'patch', UPGRADE_CHANNELS);
   const nodeOsChannel = oneOf('upgrades.nodeOsChannel', u.nodeOsChannel ?? 'NodeImage', NODE_OS_CHANNELS);
   if (channel === 'node-image' && nodeOsChannel !== 'NodeImage') {
-    invalid('upgrades.nodeOsChannel', nodeOsChannel, 'conflicts with upgrades.channel "node-image"', 'use nodeOsChannel "NodeImage" with the node-image channel (AKS requires it), or pick another channel');
+    invalid(
+      'upgrades.nodeOsChannel',
+      nodeOsChannel,
+      'conflicts with upgrades.channel "node-image"',
+      'use nodeOsChannel "NodeImage" with the node-image channel (AKS requires it), or pick another channel',
+    );
   }
   const w = u.maintenanceWindow ?? {};
   const window = {
     dayOfWeek: oneOf('upgrades.maintenanceWindow.dayOfWeek', w.dayOfWeek ?? 'Sunday', DAYS),
     startTime: checkTimeOfDay('upgrades.maintenanceWindow.startTime', w.startTime ?? '02:00'),
-    durationHours: checkIntegerInRange('upgrades.maintenanceWindow.durationHours', w.durationHours ?? 4, 4, 24, 'AKS needs a window of 4 to 24 hours'),
+    durationHours: checkIntegerInRange(
+      'upgrades.maintenanceWindow.durationHours',
+      w.durationHours ?? 4,
+      4,
+      24,
+      'AKS needs a window of 4 to 24 hours',
+    ),
     utcOffset: checkUtcOffset('upgrades.maintenanceWindow.utcOffset', w.utcOffset ?? '+00:00'),
   };
   return { channel, nodeOsChannel, window };
@@ -226,20 +300,36 @@ function resolveDns(props: AksStackProps): ResolvedAksProps['ingress']['dns'] {
   if (!dns) return undefined;
   const zoneName = checkHostname('ingress.dns.zoneName', dns.zoneName);
   if (!Array.isArray(dns.hosts) || dns.hosts.length === 0) {
-    invalid('ingress.dns.hosts', dns.hosts, 'is empty', 'list the hosts the ingress serves (e.g. ["echo.example.com"]), or leave ingress.dns out');
+    invalid(
+      'ingress.dns.hosts',
+      dns.hosts,
+      'is empty',
+      'list the hosts the ingress serves (e.g. ["echo.example.com"]), or leave ingress.dns out',
+    );
   }
   checkUnique('ingress.dns.hosts', dns.hosts);
   const records = dns.hosts.map((host, i) => {
     const field = `ingress.dns.hosts[${i}]`;
     checkHostname(field, host, true);
     if (host === zoneName) return { host, name: '@' };
-    if (!host.endsWith(`.${zoneName}`)) invalid(field, host, `is not inside the DNS zone "${zoneName}"`, `use a host ending in ".${zoneName}", or change ingress.dns.zoneName`);
+    if (!host.endsWith(`.${zoneName}`))
+      invalid(
+        field,
+        host,
+        `is not inside the DNS zone "${zoneName}"`,
+        `use a host ending in ".${zoneName}", or change ingress.dns.zoneName`,
+      );
     return { host, name: host.slice(0, -(zoneName.length + 1)) };
   });
   const ttlSeconds = checkIntegerInRange('ingress.dns.ttlSeconds', dns.ttlSeconds ?? 300, 1, 2147483647);
   const target = oneOf('ingress.dns.target', dns.target ?? 'primary', ['primary', 'migration'] as const);
   if (target === 'migration' && props.ingress.migrationPublicIpName === undefined) {
-    invalid('ingress.dns.target', target, 'names the migration IP, but ingress.migrationPublicIpName is not set', 'set ingress.migrationPublicIpName (the second data plane\'s IP), or point the records at "primary"');
+    invalid(
+      'ingress.dns.target',
+      target,
+      'names the migration IP, but ingress.migrationPublicIpName is not set',
+      'set ingress.migrationPublicIpName (the second data plane\'s IP), or point the records at "primary"',
+    );
   }
   return { zoneName, records, ttlSeconds, target };
 }
@@ -253,26 +343,60 @@ function resolveAlerting(props: AksStackProps): ResolvedAksProps['alerting'] {
   });
   checkUnique('alerting.emailReceivers', emailReceivers, (r) => r.name);
   const webhook = a.webhook ?? true;
-  const webhookVariableName = webhook ? a.webhookVariableName ?? 'alert_webhook_url' : undefined;
+  const webhookVariableName = webhook ? (a.webhookVariableName ?? 'alert_webhook_url') : undefined;
   if (webhookVariableName !== undefined && !/^[a-zA-Z_][a-zA-Z0-9_-]*$/.test(webhookVariableName)) {
-    invalid('alerting.webhookVariableName', webhookVariableName, 'is not a Terraform variable name', 'use letters, digits, "_" and "-", starting with a letter or "_", e.g. "alert_webhook_url"');
+    invalid(
+      'alerting.webhookVariableName',
+      webhookVariableName,
+      'is not a Terraform variable name',
+      'use letters, digits, "_" and "-", starting with a letter or "_", e.g. "alert_webhook_url"',
+    );
   }
   if (!webhook && emailReceivers.length === 0) {
-    invalid('alerting', a, 'has no receiver, so attack alerts would reach nobody', 'keep webhook: true (a sensitive variable) or add emailReceivers');
+    invalid(
+      'alerting',
+      a,
+      'has no receiver, so attack alerts would reach nobody',
+      'keep webhook: true (a sensitive variable) or add emailReceivers',
+    );
   }
   const minutes = (field: string, value: number, max: number) => {
-    if (!ALERT_MINUTES.includes(value) || value > max) invalid(field, value, 'is not a duration a log alert accepts', `use one of ${ALERT_MINUTES.filter((m) => m <= max).join(', ')} (minutes)`);
+    if (!ALERT_MINUTES.includes(value) || value > max)
+      invalid(
+        field,
+        value,
+        'is not a duration a log alert accepts',
+        `use one of ${ALERT_MINUTES.filter((m) => m <= max).join(', ')} (minutes)`,
+      );
     return value;
   };
-  const evaluationFrequencyMinutes = minutes('alerting.evaluationFrequencyMinutes', a.evaluationFrequencyMinutes ?? 5, 1440);
+  const evaluationFrequencyMinutes = minutes(
+    'alerting.evaluationFrequencyMinutes',
+    a.evaluationFrequencyMinutes ?? 5,
+    1440,
+  );
   const windowMinutes = minutes('alerting.windowMinutes', a.windowMinutes ?? 5, 2880);
   if (windowMinutes < evaluationFrequencyMinutes) {
-    invalid('alerting.windowMinutes', windowMinutes, `is shorter than evaluationFrequencyMinutes (${evaluationFrequencyMinutes}), so blocks between runs would be missed`, `use at least ${evaluationFrequencyMinutes}`);
+    invalid(
+      'alerting.windowMinutes',
+      windowMinutes,
+      `is shorter than evaluationFrequencyMinutes (${evaluationFrequencyMinutes}), so blocks between runs would be missed`,
+      `use at least ${evaluationFrequencyMinutes}`,
+    );
   }
   const controllerNamespace = a.controllerNamespace ?? 'ingress-nginx';
   const controllerContainerName = a.controllerContainerName ?? 'controller';
-  for (const [field, value] of [['alerting.controllerNamespace', controllerNamespace], ['alerting.controllerContainerName', controllerContainerName]] as const) {
-    if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value)) invalid(field, value, 'is not a Kubernetes name', 'use the namespace / container name of the ingress-nginx controller, e.g. "ingress-nginx" / "controller"');
+  for (const [field, value] of [
+    ['alerting.controllerNamespace', controllerNamespace],
+    ['alerting.controllerContainerName', controllerContainerName],
+  ] as const) {
+    if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value))
+      invalid(
+        field,
+        value,
+        'is not a Kubernetes name',
+        'use the namespace / container name of the ingress-nginx controller, e.g. "ingress-nginx" / "controller"',
+      );
   }
   return {
     emailReceivers,
@@ -293,7 +417,11 @@ export function resolveAksProps(props: AksStackProps): ResolvedAksProps {
   checkNoTerraformTemplates('', props);
   const knownRegionsOnly = props.knownRegionsOnly ?? true;
   const location = checkRegion('location', props.location, knownRegionsOnly);
-  const resourceGroupName = checkAzureName('resourceGroupName', props.resourceGroupName, AZURE_NAME_RULES.resourceGroup);
+  const resourceGroupName = checkAzureName(
+    'resourceGroupName',
+    props.resourceGroupName,
+    AZURE_NAME_RULES.resourceGroup,
+  );
   const clusterName = checkAzureName('clusterName', props.clusterName, AZURE_NAME_RULES.cluster);
   const dnsPrefix = checkAzureName('dnsPrefix', props.dnsPrefix ?? clusterName, AZURE_NAME_RULES.dnsPrefix);
   if (props.subscriptionId !== undefined) checkGuid('subscriptionId', props.subscriptionId);
@@ -302,7 +430,12 @@ export function resolveAksProps(props: AksStackProps): ResolvedAksProps {
   if (props.kubernetesVersion !== undefined) {
     checkKubernetesVersion('kubernetesVersion', props.kubernetesVersion, upgrades.channel === 'patch');
     if (upgrades.channel === 'stable' || upgrades.channel === 'rapid') {
-      invalid('kubernetesVersion', props.kubernetesVersion, `is pinned while the "${upgrades.channel}" channel moves minor versions, which makes every plan want to downgrade`, 'leave kubernetesVersion out with this channel, or use the "patch" channel');
+      invalid(
+        'kubernetesVersion',
+        props.kubernetesVersion,
+        `is pinned while the "${upgrades.channel}" channel moves minor versions, which makes every plan want to downgrade`,
+        'leave kubernetesVersion out with this channel, or use the "patch" channel',
+      );
     }
   }
   checkAuthorizedIpRanges('apiServerAuthorizedIpRanges', props.apiServerAuthorizedIpRanges);
@@ -314,46 +447,106 @@ export function resolveAksProps(props: AksStackProps): ResolvedAksProps {
   if (entraProps.tenantId !== undefined) checkGuid('entra.tenantId', entraProps.tenantId);
 
   const zones = checkZones('zones', props.zones ?? ['1', '2', '3']);
-  const systemNodePool = resolveNodePool('systemNodePool', props.systemNodePool, { name: 'system', vmSize: 'Standard_D4ds_v5', minCount: 2, maxCount: 3 }, 1);
-  const userNodePool = resolveNodePool('userNodePool', props.userNodePool, { name: 'user', vmSize: 'Standard_D4ds_v5', minCount: 2, maxCount: 6 }, 0);
-  if (systemNodePool.name === userNodePool.name) invalid('userNodePool.name', userNodePool.name, 'is the same as the system pool name', 'give the pools different names, e.g. "system" and "user"');
+  const systemNodePool = resolveNodePool(
+    'systemNodePool',
+    props.systemNodePool,
+    { name: 'system', vmSize: 'Standard_D4ds_v5', minCount: 2, maxCount: 3 },
+    1,
+  );
+  const userNodePool = resolveNodePool(
+    'userNodePool',
+    props.userNodePool,
+    { name: 'user', vmSize: 'Standard_D4ds_v5', minCount: 2, maxCount: 6 },
+    0,
+  );
+  if (systemNodePool.name === userNodePool.name)
+    invalid(
+      'userNodePool.name',
+      userNodePool.name,
+      'is the same as the system pool name',
+      'give the pools different names, e.g. "system" and "user"',
+    );
 
   const la = props.logAnalytics ?? {};
   const logAnalytics = {
-    workspaceName: checkAzureName('logAnalytics.workspaceName', la.workspaceName ?? `log-${clusterName}`.replace(/_/g, '-'), AZURE_NAME_RULES.workspace),
+    workspaceName: checkAzureName(
+      'logAnalytics.workspaceName',
+      la.workspaceName ?? `log-${clusterName}`.replace(/_/g, '-'),
+      AZURE_NAME_RULES.workspace,
+    ),
     retentionInDays: checkIntegerInRange('logAnalytics.retentionInDays', la.retentionInDays ?? 30, 30, 730),
     dailyQuotaGb: la.dailyQuotaGb,
   };
-  if (la.dailyQuotaGb !== undefined && !(typeof la.dailyQuotaGb === 'number' && Number.isFinite(la.dailyQuotaGb) && la.dailyQuotaGb > 0)) {
-    invalid('logAnalytics.dailyQuotaGb', la.dailyQuotaGb, 'is not a positive number', 'use a cap in GB such as 5, or leave it out for no cap');
+  if (
+    la.dailyQuotaGb !== undefined &&
+    !(typeof la.dailyQuotaGb === 'number' && Number.isFinite(la.dailyQuotaGb) && la.dailyQuotaGb > 0)
+  ) {
+    invalid(
+      'logAnalytics.dailyQuotaGb',
+      la.dailyQuotaGb,
+      'is not a positive number',
+      'use a cap in GB such as 5, or leave it out for no cap',
+    );
   }
 
-  if (!props.ingress) invalid('ingress', props.ingress, 'is missing', 'give at least ingress.publicIpName (the controller Service\'s azure-pip-name)');
+  if (!props.ingress)
+    invalid(
+      'ingress',
+      props.ingress,
+      'is missing',
+      "give at least ingress.publicIpName (the controller Service's azure-pip-name)",
+    );
   const publicIpName = checkAzureName('ingress.publicIpName', props.ingress.publicIpName, AZURE_NAME_RULES.publicIp);
   const domainNameLabel = props.ingress.domainNameLabel;
   if (domainNameLabel !== undefined && !/^[a-z][a-z0-9-]{1,61}[a-z0-9]$/.test(domainNameLabel)) {
-    invalid('ingress.domainNameLabel', domainNameLabel, 'is not a valid DNS label for a public IP', 'use 3–63 lower-case letters, digits and "-", starting with a letter');
+    invalid(
+      'ingress.domainNameLabel',
+      domainNameLabel,
+      'is not a valid DNS label for a public IP',
+      'use 3–63 lower-case letters, digits and "-", starting with a letter',
+    );
   }
-  const migrationPublicIpName = props.ingress.migrationPublicIpName === undefined ? undefined
-    : checkAzureName('ingress.migrationPublicIpName', props.ingress.migrationPublicIpName, AZURE_NAME_RULES.publicIp);
+  const migrationPublicIpName =
+    props.ingress.migrationPublicIpName === undefined
+      ? undefined
+      : checkAzureName('ingress.migrationPublicIpName', props.ingress.migrationPublicIpName, AZURE_NAME_RULES.publicIp);
   if (migrationPublicIpName !== undefined && migrationPublicIpName === publicIpName) {
-    invalid('ingress.migrationPublicIpName', migrationPublicIpName, 'is the same as ingress.publicIpName', 'give the second data plane its own IP name, e.g. "<name>-gateway"');
+    invalid(
+      'ingress.migrationPublicIpName',
+      migrationPublicIpName,
+      'is the same as ingress.publicIpName',
+      'give the second data plane its own IP name, e.g. "<name>-gateway"',
+    );
   }
 
   const tags = { 'managed-by': 'cdktf', ...(props.tags ?? {}) };
   Object.entries(tags).forEach(([k, v]) => {
-    if (k.length === 0 || k.length > 512 || /[<>%&\\?/]/.test(k)) invalid(`tags["${k}"]`, k, 'is not a valid Azure tag name', 'use up to 512 characters without < > % & \\ ? /');
-    if (typeof v !== 'string' || v.length > 256) invalid(`tags["${k}"]`, v, 'is not a valid Azure tag value', 'use a string of at most 256 characters');
+    if (k.length === 0 || k.length > 512 || /[<>%&\\?/]/.test(k))
+      invalid(`tags["${k}"]`, k, 'is not a valid Azure tag name', 'use up to 512 characters without < > % & \\ ? /');
+    if (typeof v !== 'string' || v.length > 256)
+      invalid(`tags["${k}"]`, v, 'is not a valid Azure tag value', 'use a string of at most 256 characters');
   });
 
   return {
-    location, resourceGroupName, clusterName, dnsPrefix, subscriptionId: props.subscriptionId,
-    kubernetesVersion: props.kubernetesVersion, skuTier,
+    location,
+    resourceGroupName,
+    clusterName,
+    dnsPrefix,
+    subscriptionId: props.subscriptionId,
+    kubernetesVersion: props.kubernetesVersion,
+    skuTier,
     apiServerAuthorizedIpRanges: [...props.apiServerAuthorizedIpRanges],
     upgrades,
-    entra: { adminGroupObjectIds, tenantId: entraProps.tenantId, grantDeployerClusterAdmin: entraProps.grantDeployerClusterAdmin ?? true },
+    entra: {
+      adminGroupObjectIds,
+      tenantId: entraProps.tenantId,
+      grantDeployerClusterAdmin: entraProps.grantDeployerClusterAdmin ?? true,
+    },
     network: resolveNetwork(props),
-    zones, systemNodePool, userNodePool, logAnalytics,
+    zones,
+    systemNodePool,
+    userNodePool,
+    logAnalytics,
     ingress: { publicIpName, domainNameLabel, migrationPublicIpName, dns: resolveDns(props) },
     alerting: resolveAlerting(props),
     tags,

@@ -1,6 +1,11 @@
 import { Construct } from 'constructs';
 import { KubeService, KubeValidatingWebhookConfiguration, IntOrString } from '../core/kube';
-import { Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyRotationPolicy, Issuer } from '../../imports/cert-manager.io';
+import {
+  Certificate,
+  CertificateSpecPrivateKeyAlgorithm,
+  CertificateSpecPrivateKeyRotationPolicy,
+  Issuer,
+} from '../../imports/cert-manager.io';
 import { controllerLabels } from './labels';
 import { CONTROLLER_SELECTOR_LABELS, NAMES } from './upstream';
 
@@ -44,7 +49,10 @@ export class AdmissionWebhook extends Construct {
     super(scope, id);
     const ns = props.namespace;
     const labels = controllerLabels('admission-webhook');
-    new Issuer(this, 'SelfSignedIssuer', { metadata: { name: NAMES.selfSignedIssuer, namespace: ns, labels }, spec: { selfSigned: {} } });
+    new Issuer(this, 'SelfSignedIssuer', {
+      metadata: { name: NAMES.selfSignedIssuer, namespace: ns, labels },
+      spec: { selfSigned: {} },
+    });
     new Certificate(this, 'RootCertificate', {
       metadata: { name: NAMES.rootCertificate, namespace: ns, labels },
       spec: {
@@ -53,11 +61,18 @@ export class AdmissionWebhook extends Construct {
         commonName: 'ca.webhook.ingress-nginx',
         subject: { organizations: ['ingress-nginx'] },
         duration: '43800h0m0s',
-        privateKey: { algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA, size: 256, rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.ALWAYS },
+        privateKey: {
+          algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA,
+          size: 256,
+          rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.ALWAYS,
+        },
         issuerRef: { name: NAMES.selfSignedIssuer, kind: 'Issuer' },
       },
     });
-    new Issuer(this, 'RootIssuer', { metadata: { name: NAMES.rootIssuer, namespace: ns, labels }, spec: { ca: { secretName: NAMES.rootCertificate } } });
+    new Issuer(this, 'RootIssuer', {
+      metadata: { name: NAMES.rootIssuer, namespace: ns, labels },
+      spec: { ca: { secretName: NAMES.rootCertificate } },
+    });
     const svc = NAMES.admissionService;
     new Certificate(this, 'ServingCertificate', {
       metadata: { name: NAMES.admissionCertificate, namespace: ns, labels },
@@ -66,7 +81,11 @@ export class AdmissionWebhook extends Construct {
         dnsNames: [svc, `${svc}.${ns}`, `${svc}.${ns}.svc`],
         subject: { organizations: ['ingress-nginx-admission'] },
         duration: '8760h0m0s',
-        privateKey: { algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA, size: 256, rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.ALWAYS },
+        privateKey: {
+          algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA,
+          size: 256,
+          rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.ALWAYS,
+        },
         issuerRef: { name: NAMES.rootIssuer, kind: 'Issuer' },
       },
     });
@@ -74,25 +93,42 @@ export class AdmissionWebhook extends Construct {
       metadata: { name: svc, namespace: ns, labels: controllerLabels() },
       spec: {
         type: 'ClusterIP',
-        ports: [{ name: 'https-webhook', port: 443, targetPort: IntOrString.fromString('webhook'), appProtocol: 'https' }],
+        ports: [
+          { name: 'https-webhook', port: 443, targetPort: IntOrString.fromString('webhook'), appProtocol: 'https' },
+        ],
         selector: { ...CONTROLLER_SELECTOR_LABELS },
       },
     });
     new KubeValidatingWebhookConfiguration(this, 'Configuration', {
-      metadata: { name: props.webhookName ?? NAMES.webhook, labels, annotations: { 'cert-manager.io/inject-ca-from': `${ns}/${NAMES.admissionCertificate}` } },
-      webhooks: [{
-        name: 'validate.nginx.ingress.kubernetes.io',
-        admissionReviewVersions: ['v1'],
-        clientConfig: { service: { name: svc, namespace: ns, path: '/networking/v1/ingresses', port: 443 } },
-        failurePolicy: 'Fail',
-        timeoutSeconds: props.timeoutSeconds,
-        // A scoped controller skips Ingresses of other namespaces anyway (internal/ingress/controller/controller.go:356
-        // at controller-v1.15.1); not calling it for them keeps a controller outage from blocking their changes.
-        ...(props.watchNamespace !== undefined ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.watchNamespace } } } : {}),
-        matchPolicy: 'Equivalent',
-        rules: [{ apiGroups: ['networking.k8s.io'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['ingresses'] }],
-        sideEffects: 'None',
-      }],
+      metadata: {
+        name: props.webhookName ?? NAMES.webhook,
+        labels,
+        annotations: { 'cert-manager.io/inject-ca-from': `${ns}/${NAMES.admissionCertificate}` },
+      },
+      webhooks: [
+        {
+          name: 'validate.nginx.ingress.kubernetes.io',
+          admissionReviewVersions: ['v1'],
+          clientConfig: { service: { name: svc, namespace: ns, path: '/networking/v1/ingresses', port: 443 } },
+          failurePolicy: 'Fail',
+          timeoutSeconds: props.timeoutSeconds,
+          // A scoped controller skips Ingresses of other namespaces anyway (internal/ingress/controller/controller.go:356
+          // at controller-v1.15.1); not calling it for them keeps a controller outage from blocking their changes.
+          ...(props.watchNamespace !== undefined
+            ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.watchNamespace } } }
+            : {}),
+          matchPolicy: 'Equivalent',
+          rules: [
+            {
+              apiGroups: ['networking.k8s.io'],
+              apiVersions: ['v1'],
+              operations: ['CREATE', 'UPDATE'],
+              resources: ['ingresses'],
+            },
+          ],
+          sideEffects: 'None',
+        },
+      ],
     });
   }
 }

@@ -1,5 +1,12 @@
 import { Construct } from 'constructs';
-import { IntOrString, KubeNetworkPolicy, KubePodDisruptionBudget, NetworkPolicyEgressRule, NetworkPolicyPeer, NetworkPolicyPort } from '../core/kube';
+import {
+  IntOrString,
+  KubeNetworkPolicy,
+  KubePodDisruptionBudget,
+  NetworkPolicyEgressRule,
+  NetworkPolicyPeer,
+  NetworkPolicyPort,
+} from '../core/kube';
 import { controllerLabels } from './labels';
 import { CONTROLLER_SELECTOR_LABELS, NAMES, PORTS } from './upstream';
 
@@ -56,18 +63,29 @@ export class ControllerPolicies extends Construct {
     const podSelector = { matchLabels: { ...CONTROLLER_SELECTOR_LABELS } };
     new KubePodDisruptionBudget(this, 'DisruptionBudget', {
       metadata: { name: NAMES.deployment, namespace: props.namespace, labels },
-      spec: { selector: podSelector, maxUnavailable: IntOrString.fromNumber(1), unhealthyPodEvictionPolicy: 'AlwaysAllow' },
+      spec: {
+        selector: podSelector,
+        maxUnavailable: IntOrString.fromNumber(1),
+        unhealthyPodEvictionPolicy: 'AlwaysAllow',
+      },
     });
     const tcp = (port: number): NetworkPolicyPort => ({ protocol: 'TCP', port: IntOrString.fromNumber(port) });
-    const inNamespace = (namespace: string): NetworkPolicyPeer['namespaceSelector'] => ({ matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } });
+    const inNamespace = (namespace: string): NetworkPolicyPeer['namespaceSelector'] => ({
+      matchLabels: { [NAMESPACE_NAME_LABEL]: namespace },
+    });
     const scrapers: NetworkPolicyPeer[] = props.metricsScrapers.map((s) => ({
       namespaceSelector: inNamespace(s.namespace),
       ...(s.podLabels ? { podSelector: { matchLabels: { ...s.podLabels } } } : {}),
     }));
-    const backends: NetworkPolicyPeer = props.watchNamespace !== undefined ? { namespaceSelector: inNamespace(props.watchNamespace) } : { namespaceSelector: {} };
+    const backends: NetworkPolicyPeer =
+      props.watchNamespace !== undefined
+        ? { namespaceSelector: inNamespace(props.watchNamespace) }
+        : { namespaceSelector: {} };
     const egress: NetworkPolicyEgressRule[] = [
       {
-        to: [{ namespaceSelector: inNamespace('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+        to: [
+          { namespaceSelector: inNamespace('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } },
+        ],
         ports: [{ protocol: 'UDP', port: IntOrString.fromNumber(53) }, tcp(53)],
       },
       { to: [backends], ports: [{ protocol: 'TCP' }] },

@@ -1,7 +1,12 @@
 import { Construct } from 'constructs';
 import { KubeConfigMap } from '../core/kube';
 import {
-  ALLOW_SNIPPET_ANNOTATIONS, ENABLE_MODSECURITY, ENABLE_OWASP_MODSECURITY_CRS, MODSECURITY_SNIPPET, PROXY_SET_HEADERS, PROXY_SET_HEADER_ENTRY,
+  ALLOW_SNIPPET_ANNOTATIONS,
+  ENABLE_MODSECURITY,
+  ENABLE_OWASP_MODSECURITY_CRS,
+  MODSECURITY_SNIPPET,
+  PROXY_SET_HEADERS,
+  PROXY_SET_HEADER_ENTRY,
 } from '../ingress-nginx/configmap-keys';
 import { SettingDeclaration } from '../ingress-nginx/declaration';
 import { MODSECURITY_BASE_CONFIG } from '../waf/crs';
@@ -53,7 +58,10 @@ export class ControllerConfigMaps extends Construct {
       headers[name] = PROXY_SET_HEADER_ENTRY.render(`controller.proxySetHeaders.${name}`, { name, value });
     });
     const headersNamespace = props.headersNamespace ?? props.namespace;
-    new KubeConfigMap(this, 'ProxyHeaders', { metadata: { name: NAMES.proxyHeadersConfigMap, namespace: headersNamespace, labels }, data: headers });
+    new KubeConfigMap(this, 'ProxyHeaders', {
+      metadata: { name: NAMES.proxyHeadersConfigMap, namespace: headersNamespace, labels },
+      data: headers,
+    });
 
     const data: Record<string, string> = {};
     const set = <T>(declaration: SettingDeclaration<T>, value: T): void => {
@@ -65,6 +73,9 @@ export class ControllerConfigMaps extends Construct {
     set(ENABLE_OWASP_MODSECURITY_CRS, false);
     if (props.wafPolicy) set(MODSECURITY_SNIPPET, props.wafPolicy.snippet(MODSECURITY_BASE_CONFIG));
     this.data = data;
-    new KubeConfigMap(this, 'Controller', { metadata: { name: NAMES.configMap, namespace: props.namespace, labels }, data });
+    new KubeConfigMap(this, 'Controller', {
+      metadata: { name: NAMES.configMap, namespace: props.namespace, labels },
+      data,
+    });
   }
 }

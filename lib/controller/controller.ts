@@ -148,21 +148,51 @@ export class ModSecurityController extends Construct {
 
   constructor(scope: Construct, id: string, props: ModSecurityControllerProps) {
     super(scope, id);
-    if (!(props.waf instanceof WafPolicy)) invalid('controller.waf', props.waf, 'is not a WafPolicy', 'pass new WafPolicy({ ... })');
+    if (!(props.waf instanceof WafPolicy))
+      invalid('controller.waf', props.waf, 'is not a WafPolicy', 'pass new WafPolicy({ ... })');
     this.namespace = checkDnsLabel('controller.namespace', props.namespace ?? 'ingress-nginx');
     this.ingressClassName = checkDnsSubdomain('controller.ingressClassName', props.ingressClassName ?? 'nginx');
-    const replicas = checkIntegerInRange('controller.replicas', props.replicas ?? 2, 2, 100, 'run at least 2 replicas (an edge with one replica goes down on every node drain); at most 100');
+    const replicas = checkIntegerInRange(
+      'controller.replicas',
+      props.replicas ?? 2,
+      2,
+      100,
+      'run at least 2 replicas (an edge with one replica goes down on every node drain); at most 100',
+    );
     this.admissionWebhook = props.admissionWebhook ?? true;
     const image = props.image ?? INGRESS_NGINX_IMAGE;
-    const watchNamespace = props.watchNamespace === undefined ? undefined : checkDnsLabel('controller.watchNamespace', props.watchNamespace);
-    const metricsScrapers = (props.metricsScrapers ?? DEFAULT_METRICS_SCRAPERS).map((s, i) => checkMetricsScraper(`controller.metricsScrapers[${i}]`, s));
+    const watchNamespace =
+      props.watchNamespace === undefined ? undefined : checkDnsLabel('controller.watchNamespace', props.watchNamespace);
+    const metricsScrapers = (props.metricsScrapers ?? DEFAULT_METRICS_SCRAPERS).map((s, i) =>
+      checkMetricsScraper(`controller.metricsScrapers[${i}]`, s),
+    );
     const apiServerCidrs = checkApiServerCidrs('controller.apiServerCidrs', props.apiServerCidrs ?? ['0.0.0.0/0']);
-    const webhookTimeoutSeconds = checkIntegerInRange('controller.webhookTimeoutSeconds', props.webhookTimeoutSeconds ?? DEFAULT_WEBHOOK_TIMEOUT_SECONDS, 1, 30, 'use 1 to 30 seconds (the API server\'s limit for webhooks); 10 is the default');
-    const expectedHosts = checkIntegerInRange('controller.expectedHosts', props.expectedHosts ?? Math.max(1, props.waf.servedHosts.length), 1, 100000, 'give the number of hosts the controller serves, from 1 to 100000');
-    if (props.resources !== undefined) checkControllerMemoryLimit('controller.resources', props.resources, expectedHosts);
-    const instance = props.instanceName === undefined ? undefined : checkDnsLabel('controller.instanceName', props.instanceName);
+    const webhookTimeoutSeconds = checkIntegerInRange(
+      'controller.webhookTimeoutSeconds',
+      props.webhookTimeoutSeconds ?? DEFAULT_WEBHOOK_TIMEOUT_SECONDS,
+      1,
+      30,
+      "use 1 to 30 seconds (the API server's limit for webhooks); 10 is the default",
+    );
+    const expectedHosts = checkIntegerInRange(
+      'controller.expectedHosts',
+      props.expectedHosts ?? Math.max(1, props.waf.servedHosts.length),
+      1,
+      100000,
+      'give the number of hosts the controller serves, from 1 to 100000',
+    );
+    if (props.resources !== undefined)
+      checkControllerMemoryLimit('controller.resources', props.resources, expectedHosts);
+    const instance =
+      props.instanceName === undefined ? undefined : checkDnsLabel('controller.instanceName', props.instanceName);
     const clusterNames = clusterScopedNamesOf(instance);
-    if (!/^[^\s@]+@sha256:[0-9a-f]{64}$/.test(image)) invalid('controller.image', image, 'is not pinned by digest', 'use "<repository>:<tag>@sha256:<digest>" so every node runs the same, reviewed image');
+    if (!/^[^\s@]+@sha256:[0-9a-f]{64}$/.test(image))
+      invalid(
+        'controller.image',
+        image,
+        'is not pinned by digest',
+        'use "<repository>:<tag>@sha256:<digest>" so every node runs the same, reviewed image',
+      );
 
     if (props.createNamespace ?? true) {
       new KubeNamespace(this, 'Namespace', {
@@ -177,13 +207,23 @@ export class ModSecurityController extends Construct {
         },
       });
     }
-    new ControllerRbac(this, 'Rbac', { namespace: this.namespace, watchNamespace, clusterRoleName: clusterNames.clusterRole });
-    const wafPolicy = props.waf.mode !== 'Off' ? new WafPolicyFile(this, 'WafPolicy', { namespace: this.namespace, waf: props.waf }) : undefined;
+    new ControllerRbac(this, 'Rbac', {
+      namespace: this.namespace,
+      watchNamespace,
+      clusterRoleName: clusterNames.clusterRole,
+    });
+    const wafPolicy =
+      props.waf.mode !== 'Off'
+        ? new WafPolicyFile(this, 'WafPolicy', { namespace: this.namespace, waf: props.waf })
+        : undefined;
     this.wafPolicySha256 = wafPolicy?.sha256;
     const configMaps = new ControllerConfigMaps(this, 'Config', {
       namespace: this.namespace,
       wafPolicy,
-      proxySetHeaders: { ...fingerprintHeader(props.clientCertificateFingerprintHeader), ...(props.proxySetHeaders ?? {}) },
+      proxySetHeaders: {
+        ...fingerprintHeader(props.clientCertificateFingerprintHeader),
+        ...(props.proxySetHeaders ?? {}),
+      },
       headersNamespace: watchNamespace,
     });
     this.config = configMaps.data;
@@ -191,13 +231,20 @@ export class ModSecurityController extends Construct {
       metadata: {
         name: this.ingressClassName,
         labels: controllerLabels(),
-        ...(props.defaultIngressClass ? { annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } } : {}),
+        ...(props.defaultIngressClass
+          ? { annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } }
+          : {}),
       },
       spec: { controller: clusterNames.controllerClass },
     });
     new ControllerServices(this, 'Services', { namespace: this.namespace, ...(props.service ?? {}) });
     const webhook = this.admissionWebhook
-      ? new AdmissionWebhook(this, 'AdmissionWebhook', { namespace: this.namespace, timeoutSeconds: webhookTimeoutSeconds, watchNamespace, webhookName: clusterNames.webhook })
+      ? new AdmissionWebhook(this, 'AdmissionWebhook', {
+          namespace: this.namespace,
+          timeoutSeconds: webhookTimeoutSeconds,
+          watchNamespace,
+          webhookName: clusterNames.webhook,
+        })
       : undefined;
     new ControllerDeployment(this, 'Deployment', {
       namespace: this.namespace,
@@ -211,7 +258,13 @@ export class ModSecurityController extends Construct {
       config: this.config,
       controllerClass: clusterNames.controllerClass,
     });
-    new ControllerPolicies(this, 'Policies', { namespace: this.namespace, admissionWebhook: this.admissionWebhook, metricsScrapers, apiServerCidrs, watchNamespace });
+    new ControllerPolicies(this, 'Policies', {
+      namespace: this.namespace,
+      admissionWebhook: this.admissionWebhook,
+      metricsScrapers,
+      apiServerCidrs,
+      watchNamespace,
+    });
   }
 
   /** `namespace/name` of the controller's LoadBalancer Service. */
@@ -222,23 +275,41 @@ export class ModSecurityController extends Construct {
 
 /** The fingerprint entry of `proxy-set-headers`: the default map, or the same value under another header name. */
 function fingerprintHeader(name: string | undefined): Readonly<Record<string, string>> {
-  return name === undefined ? DEFAULT_PROXY_SET_HEADERS : { [name]: DEFAULT_PROXY_SET_HEADERS['ssl-client-fingerprint'] };
+  return name === undefined
+    ? DEFAULT_PROXY_SET_HEADERS
+    : { [name]: DEFAULT_PROXY_SET_HEADERS['ssl-client-fingerprint'] };
 }
 
 /** Default metrics scrapers: the Prometheus pods of the kube-prometheus-stack prerequisite (namespace `monitoring`). */
-export const DEFAULT_METRICS_SCRAPERS: readonly MetricsScraper[] = [{ namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus' } }];
+export const DEFAULT_METRICS_SCRAPERS: readonly MetricsScraper[] = [
+  { namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+];
 
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 
 function checkMetricsScraper(field: string, scraper: MetricsScraper): MetricsScraper {
   checkDnsLabel(`${field}.namespace`, scraper.namespace);
   if (scraper.podLabels !== undefined) {
     const entries = Object.entries(scraper.podLabels);
-    if (entries.length === 0) invalid(`${field}.podLabels`, scraper.podLabels, 'is empty', 'leave podLabels out to admit every pod of the namespace, or give the labels of the Prometheus pods');
+    if (entries.length === 0)
+      invalid(
+        `${field}.podLabels`,
+        scraper.podLabels,
+        'is empty',
+        'leave podLabels out to admit every pod of the namespace, or give the labels of the Prometheus pods',
+      );
     for (const [k, v] of entries) {
-      if (!LABEL_KEY.test(k)) invalid(`${field}.podLabels`, k, 'is not a Kubernetes label key', 'use a key such as "app.kubernetes.io/name"');
-      if (typeof v !== 'string' || !LABEL_VALUE.test(v)) invalid(`${field}.podLabels.${k}`, v, 'is not a Kubernetes label value', 'use at most 63 letters, digits, "-", "_" and ".", such as "prometheus"');
+      if (!LABEL_KEY.test(k))
+        invalid(`${field}.podLabels`, k, 'is not a Kubernetes label key', 'use a key such as "app.kubernetes.io/name"');
+      if (typeof v !== 'string' || !LABEL_VALUE.test(v))
+        invalid(
+          `${field}.podLabels.${k}`,
+          v,
+          'is not a Kubernetes label value',
+          'use at most 63 letters, digits, "-", "_" and ".", such as "prometheus"',
+        );
     }
   }
   return scraper;
@@ -246,7 +317,12 @@ function checkMetricsScraper(field: string, scraper: MetricsScraper): MetricsScr
 
 function checkApiServerCidrs(field: string, cidrs: readonly string[]): readonly string[] {
   if (!Array.isArray(cidrs) || cidrs.length === 0) {
-    invalid(field, cidrs, 'is empty, and a NetworkPolicy egress rule without destinations allows every destination', 'give the CIDR(s) of the API server, e.g. ["20.50.0.10/32"], or leave it out');
+    invalid(
+      field,
+      cidrs,
+      'is empty, and a NetworkPolicy egress rule without destinations allows every destination',
+      'give the CIDR(s) of the API server, e.g. ["20.50.0.10/32"], or leave it out',
+    );
   }
   cidrs.forEach((c, i) => checkIpv4Cidr(`${field}[${i}]`, c));
   return cidrs;

@@ -49,7 +49,13 @@ export interface ControllerDeploymentProps {
  */
 export const CONFIG_SHA256_ANNOTATION = 'aks-waf-mtls-edge/controller-config-sha256';
 
-const PROBE = { httpGet: { path: '/healthz', port: IntOrString.fromNumber(PORTS.metrics), scheme: 'HTTP' }, initialDelaySeconds: 10, periodSeconds: 10, successThreshold: 1, timeoutSeconds: 1 };
+const PROBE = {
+  httpGet: { path: '/healthz', port: IntOrString.fromNumber(PORTS.metrics), scheme: 'HTTP' },
+  initialDelaySeconds: 10,
+  periodSeconds: 10,
+  successThreshold: 1,
+  timeoutSeconds: 1,
+};
 
 /**
  * The controller Deployment, as upstream v1.15.1 (same flags, probes, ports, hardening, graceful shutdown) plus:
@@ -71,7 +77,13 @@ export class ControllerDeployment extends Construct {
       `--ingress-class=${props.ingressClassName}`,
       `--configmap=$(POD_NAMESPACE)/${NAMES.configMap}`,
       ...(props.watchNamespace !== undefined ? [`--watch-namespace=${props.watchNamespace}`] : []),
-      ...(webhook ? [`--validating-webhook=:${PORTS.webhook}`, '--validating-webhook-certificate=/usr/local/certificates/cert', '--validating-webhook-key=/usr/local/certificates/key'] : []),
+      ...(webhook
+        ? [
+            `--validating-webhook=:${PORTS.webhook}`,
+            '--validating-webhook-certificate=/usr/local/certificates/cert',
+            '--validating-webhook-key=/usr/local/certificates/key',
+          ]
+        : []),
       '--enable-metrics=true',
     ];
     const ports: ContainerPort[] = [
@@ -80,9 +92,22 @@ export class ControllerDeployment extends Construct {
       ...(webhook ? [{ name: 'webhook', containerPort: PORTS.webhook, protocol: 'TCP' }] : []),
       { name: 'metrics', containerPort: PORTS.metrics, protocol: 'TCP' },
     ];
-    const volumeMounts: VolumeMount[] = webhook ? [{ name: 'webhook-cert', mountPath: '/usr/local/certificates/', readOnly: true }] : [];
+    const volumeMounts: VolumeMount[] = webhook
+      ? [{ name: 'webhook-cert', mountPath: '/usr/local/certificates/', readOnly: true }]
+      : [];
     const volumes: Volume[] = webhook
-      ? [{ name: 'webhook-cert', secret: { secretName: props.webhookSecretName, items: [{ key: 'tls.crt', path: 'cert' }, { key: 'tls.key', path: 'key' }] } }]
+      ? [
+          {
+            name: 'webhook-cert',
+            secret: {
+              secretName: props.webhookSecretName,
+              items: [
+                { key: 'tls.crt', path: 'cert' },
+                { key: 'tls.key', path: 'key' },
+              ],
+            },
+          },
+        ]
       : [];
     const waf = props.wafPolicy;
     if (waf) {
@@ -112,40 +137,54 @@ export class ControllerDeployment extends Construct {
             nodeSelector: { 'kubernetes.io/os': 'linux' },
             terminationGracePeriodSeconds: 300,
             topologySpreadConstraints: [
-              { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: selector },
-              { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector },
+              {
+                maxSkew: 1,
+                topologyKey: 'kubernetes.io/hostname',
+                whenUnsatisfiable: 'DoNotSchedule',
+                labelSelector: selector,
+              },
+              {
+                maxSkew: 1,
+                topologyKey: 'topology.kubernetes.io/zone',
+                whenUnsatisfiable: 'ScheduleAnyway',
+                labelSelector: selector,
+              },
             ],
             affinity: {
               podAntiAffinity: {
-                preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: selector } }],
+                preferredDuringSchedulingIgnoredDuringExecution: [
+                  { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: selector } },
+                ],
               },
             },
-            containers: [{
-              name: CONTROLLER_CONTAINER_NAME,
-              image: props.image,
-              imagePullPolicy: 'IfNotPresent',
-              args,
-              env: [
-                { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
-                { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
-                { name: 'LD_PRELOAD', value: '/usr/local/lib/libmimalloc.so' },
-              ],
-              lifecycle: { preStop: { exec: { command: ['/wait-shutdown'] } } },
-              livenessProbe: { ...PROBE, failureThreshold: 5 },
-              readinessProbe: { ...PROBE, failureThreshold: 3 },
-              ports,
-              resources: props.resources,
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                capabilities: { add: ['NET_BIND_SERVICE'], drop: ['ALL'] },
-                readOnlyRootFilesystem: false,
-                runAsGroup: 82,
-                runAsNonRoot: true,
-                runAsUser: 101,
-                seccompProfile: { type: 'RuntimeDefault' },
+            containers: [
+              {
+                name: CONTROLLER_CONTAINER_NAME,
+                image: props.image,
+                imagePullPolicy: 'IfNotPresent',
+                args,
+                env: [
+                  { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+                  { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+                  { name: 'LD_PRELOAD', value: '/usr/local/lib/libmimalloc.so' },
+                ],
+                lifecycle: { preStop: { exec: { command: ['/wait-shutdown'] } } },
+                livenessProbe: { ...PROBE, failureThreshold: 5 },
+                readinessProbe: { ...PROBE, failureThreshold: 3 },
+                ports,
+                resources: props.resources,
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  capabilities: { add: ['NET_BIND_SERVICE'], drop: ['ALL'] },
+                  readOnlyRootFilesystem: false,
+                  runAsGroup: 82,
+                  runAsNonRoot: true,
+                  runAsUser: 101,
+                  seccompProfile: { type: 'RuntimeDefault' },
+                },
+                volumeMounts,
               },
-              volumeMounts,
-            }],
+            ],
             volumes,
           },
         },
@@ -155,6 +194,10 @@ export class ControllerDeployment extends Construct {
 }
 
 function configSha256(config: Readonly<Record<string, string>>): string {
-  const sorted = Object.fromEntries(Object.keys(config).sort().map((k) => [k, config[k]]));
+  const sorted = Object.fromEntries(
+    Object.keys(config)
+      .sort()
+      .map((k) => [k, config[k]]),
+  );
   return createHash('sha256').update(JSON.stringify(sorted)).digest('hex');
 }

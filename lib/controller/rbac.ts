@@ -62,7 +62,12 @@ export const SCOPED_CONTROLLER_NAMESPACE_RULES: readonly PolicyRule[] = [
   // cmd/nginx/main.go:276 and status/status.go:356 get the --publish-service Service.
   { apiGroups: [''], resources: ['services'], resourceNames: [NAMES.service], verbs: ['get'] },
   // controller/status.go:99-108: the leader-election Lease lives in the pod's namespace (same rules as upstream).
-  { apiGroups: ['coordination.k8s.io'], resourceNames: [NAMES.electionId], resources: ['leases'], verbs: ['get', 'update'] },
+  {
+    apiGroups: ['coordination.k8s.io'],
+    resourceNames: [NAMES.electionId],
+    resources: ['leases'],
+    verbs: ['get', 'update'],
+  },
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
   { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
 ];
@@ -120,7 +125,9 @@ export class ControllerRbac extends Construct {
   }
 }
 
-function copyRules(rules: readonly PolicyRule[]): { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] }[] {
+function copyRules(
+  rules: readonly PolicyRule[],
+): { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] }[] {
   return rules.map((r) => ({
     apiGroups: [...r.apiGroups],
     resources: [...r.resources],

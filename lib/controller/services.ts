@@ -27,7 +27,8 @@ export interface ControllerServicesProps extends ControllerServiceOptions {
 
 export const AZURE_PIP_NAME_ANNOTATION = 'service.beta.kubernetes.io/azure-pip-name';
 export const AZURE_LB_RESOURCE_GROUP_ANNOTATION = 'service.beta.kubernetes.io/azure-load-balancer-resource-group';
-export const AZURE_HEALTH_PROBE_PATH_ANNOTATION = 'service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path';
+export const AZURE_HEALTH_PROBE_PATH_ANNOTATION =
+  'service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path';
 
 const PIP_NAME = /^[A-Za-z0-9]([A-Za-z0-9_.-]{0,78}[A-Za-z0-9_])?$/;
 const RESOURCE_GROUP = /^[-\w.()]{0,89}[-\w()]$/;
@@ -42,12 +43,30 @@ export class ControllerServices extends Construct {
     super(scope, id);
     const annotations: Record<string, string> = { [AZURE_HEALTH_PROBE_PATH_ANNOTATION]: '/healthz' };
     if (props.azurePublicIpName !== undefined) {
-      if (!PIP_NAME.test(props.azurePublicIpName)) invalid('controller.service.azurePublicIpName', props.azurePublicIpName, 'is not an Azure public IP name', 'use 1–80 letters, digits, "_", "." or "-", starting with a letter or digit');
+      if (!PIP_NAME.test(props.azurePublicIpName))
+        invalid(
+          'controller.service.azurePublicIpName',
+          props.azurePublicIpName,
+          'is not an Azure public IP name',
+          'use 1–80 letters, digits, "_", "." or "-", starting with a letter or digit',
+        );
       annotations[AZURE_PIP_NAME_ANNOTATION] = props.azurePublicIpName;
     }
     if (props.azureResourceGroupName !== undefined) {
-      if (props.azurePublicIpName === undefined) invalid('controller.service.azureResourceGroupName', props.azureResourceGroupName, 'is set without azurePublicIpName', 'set azurePublicIpName too, or leave the resource group out');
-      if (!RESOURCE_GROUP.test(props.azureResourceGroupName)) invalid('controller.service.azureResourceGroupName', props.azureResourceGroupName, 'is not an Azure resource group name', 'use 1–90 letters, digits, "_", "-", ".", "(" or ")", not ending with "."');
+      if (props.azurePublicIpName === undefined)
+        invalid(
+          'controller.service.azureResourceGroupName',
+          props.azureResourceGroupName,
+          'is set without azurePublicIpName',
+          'set azurePublicIpName too, or leave the resource group out',
+        );
+      if (!RESOURCE_GROUP.test(props.azureResourceGroupName))
+        invalid(
+          'controller.service.azureResourceGroupName',
+          props.azureResourceGroupName,
+          'is not an Azure resource group name',
+          'use 1–90 letters, digits, "_", "-", ".", "(" or ")", not ending with "."',
+        );
       annotations[AZURE_LB_RESOURCE_GROUP_ANNOTATION] = props.azureResourceGroupName;
     }
     const labels = controllerLabels();
@@ -59,8 +78,20 @@ export class ControllerServices extends Construct {
         ipFamilyPolicy: 'SingleStack',
         ipFamilies: ['IPv4'],
         ports: [
-          { name: 'http', port: PORTS.http, protocol: 'TCP', targetPort: IntOrString.fromString('http'), appProtocol: 'http' },
-          { name: 'https', port: PORTS.https, protocol: 'TCP', targetPort: IntOrString.fromString('https'), appProtocol: 'https' },
+          {
+            name: 'http',
+            port: PORTS.http,
+            protocol: 'TCP',
+            targetPort: IntOrString.fromString('http'),
+            appProtocol: 'http',
+          },
+          {
+            name: 'https',
+            port: PORTS.https,
+            protocol: 'TCP',
+            targetPort: IntOrString.fromString('https'),
+            appProtocol: 'https',
+          },
         ],
         selector: { ...CONTROLLER_SELECTOR_LABELS },
       },
@@ -69,7 +100,9 @@ export class ControllerServices extends Construct {
       metadata: { name: NAMES.metricsService, namespace: props.namespace, labels },
       spec: {
         type: 'ClusterIP',
-        ports: [{ name: 'metrics', port: PORTS.metrics, protocol: 'TCP', targetPort: IntOrString.fromString('metrics') }],
+        ports: [
+          { name: 'metrics', port: PORTS.metrics, protocol: 'TCP', targetPort: IntOrString.fromString('metrics') },
+        ],
         selector: { ...CONTROLLER_SELECTOR_LABELS },
       },
     });

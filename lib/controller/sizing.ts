@@ -55,7 +55,17 @@ export function controllerResourcesFor(hosts: number): ResourceRequirements {
   };
 }
 
-const SUFFIX: Record<string, number> = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+const SUFFIX: Record<string, number> = {
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+};
 
 /** Bytes of a Kubernetes memory quantity such as `1Gi`, `512Mi`, `2G` or `1073741824`; undefined when not one of those forms. */
 export function memoryBytes(value: string | number): number | undefined {
@@ -73,9 +83,20 @@ export function checkControllerMemoryLimit(field: string, resources: ResourceReq
   if (limit === undefined) return;
   const raw = limit.value as string | number;
   const bytes = memoryBytes(raw);
-  if (bytes === undefined) invalid(`${field}.limits.memory`, raw, 'is not a memory quantity this library can compare', 'write it as a number with an optional suffix Ki, Mi, Gi, Ti, k, M, G or T, e.g. "2Gi"');
+  if (bytes === undefined)
+    invalid(
+      `${field}.limits.memory`,
+      raw,
+      'is not a memory quantity this library can compare',
+      'write it as a number with an optional suffix Ki, Mi, Gi, Ti, k, M, G or T, e.g. "2Gi"',
+    );
   const { limitMiB } = controllerMemoryMiB(hosts);
   if (bytes < limitMiB * 2 ** 20) {
-    invalid(`${field}.limits.memory`, raw, `is below the ${limitMiB}Mi the controller needs for ${hosts} hosts (2 × (${S.baseMiB} MiB + ${S.perHostMiB} MiB per host) + ${S.headroomMiB} MiB: old and new nginx workers run side by side during a reload)`, `set at least "${limitMiB}Mi", or leave resources out to get the sized default (docs/controller-sizing.md)`);
+    invalid(
+      `${field}.limits.memory`,
+      raw,
+      `is below the ${limitMiB}Mi the controller needs for ${hosts} hosts (2 × (${S.baseMiB} MiB + ${S.perHostMiB} MiB per host) + ${S.headroomMiB} MiB: old and new nginx workers run side by side during a reload)`,
+      `set at least "${limitMiB}Mi", or leave resources out to get the sized default (docs/controller-sizing.md)`,
+    );
   }
 }

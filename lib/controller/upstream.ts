@@ -7,7 +7,8 @@
 export const INGRESS_NGINX_VERSION = '1.15.1';
 
 /** The controller image, pinned by digest as in the upstream deploy.yaml. */
-export const INGRESS_NGINX_IMAGE = 'registry.k8s.io/ingress-nginx/controller:v1.15.1@sha256:594ceea76b01c592858f803f9ff4d2cb40542cae2060410b2c95f75907d659e1';
+export const INGRESS_NGINX_IMAGE =
+  'registry.k8s.io/ingress-nginx/controller:v1.15.1@sha256:594ceea76b01c592858f803f9ff4d2cb40542cae2060410b2c95f75907d659e1';
 
 /** The controller value of the IngressClass (`--controller-class`). */
 export const CONTROLLER_CLASS = 'k8s.io/ingress-nginx';
@@ -51,8 +52,13 @@ export interface ClusterScopedNames {
 
 /** {@link ClusterScopedNames} of an instance: upstream's, or each prefixed with `<instance>-`. */
 export function clusterScopedNamesOf(instance?: string): ClusterScopedNames {
-  if (instance === undefined) return { clusterRole: NAMES.clusterRole, webhook: NAMES.webhook, controllerClass: CONTROLLER_CLASS };
-  return { clusterRole: `${instance}-${NAMES.clusterRole}`, webhook: `${instance}-${NAMES.webhook}`, controllerClass: `k8s.io/${instance}-ingress-nginx` };
+  if (instance === undefined)
+    return { clusterRole: NAMES.clusterRole, webhook: NAMES.webhook, controllerClass: CONTROLLER_CLASS };
+  return {
+    clusterRole: `${instance}-${NAMES.clusterRole}`,
+    webhook: `${instance}-${NAMES.webhook}`,
+    controllerClass: `k8s.io/${instance}-ingress-nginx`,
+  };
 }
 
 /** Selector labels of the controller pods (also on the metrics Service; monitoring and app NetworkPolicies select them). */
@@ -81,7 +87,12 @@ export const CONTROLLER_ROLE_RULES: readonly PolicyRule[] = [
   { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: ['get', 'list', 'watch'] },
   { apiGroups: ['networking.k8s.io'], resources: ['ingresses/status'], verbs: ['update'] },
   { apiGroups: ['networking.k8s.io'], resources: ['ingressclasses'], verbs: ['get', 'list', 'watch'] },
-  { apiGroups: ['coordination.k8s.io'], resourceNames: [NAMES.electionId], resources: ['leases'], verbs: ['get', 'update'] },
+  {
+    apiGroups: ['coordination.k8s.io'],
+    resourceNames: [NAMES.electionId],
+    resources: ['leases'],
+    verbs: ['get', 'update'],
+  },
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
   { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
   { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch', 'get'] },
@@ -89,7 +100,11 @@ export const CONTROLLER_ROLE_RULES: readonly PolicyRule[] = [
 
 /** Rules of the ClusterRole `ingress-nginx`, exactly as upstream. */
 export const CONTROLLER_CLUSTER_ROLE_RULES: readonly PolicyRule[] = [
-  { apiGroups: [''], resources: ['configmaps', 'endpoints', 'nodes', 'pods', 'secrets', 'namespaces'], verbs: ['list', 'watch'] },
+  {
+    apiGroups: [''],
+    resources: ['configmaps', 'endpoints', 'nodes', 'pods', 'secrets', 'namespaces'],
+    verbs: ['list', 'watch'],
+  },
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['list', 'watch'] },
   { apiGroups: [''], resources: ['nodes'], verbs: ['get'] },
   { apiGroups: [''], resources: ['services'], verbs: ['get', 'list', 'watch'] },

@@ -37,7 +37,9 @@ export const WAF_POLICY_SHA256_ANNOTATION = 'aks-waf-mtls-edge/waf-policy-sha256
 export const WAF_POLICY_FILE_MAX_BYTES = 900 * 1024;
 
 /** Argo CD per-resource sync option on the policy ConfigMap: server-side apply (no last-applied copy, see above). */
-export const WAF_POLICY_SYNC_OPTIONS: Readonly<Record<string, string>> = { 'argocd.argoproj.io/sync-options': 'ServerSideApply=true' };
+export const WAF_POLICY_SYNC_OPTIONS: Readonly<Record<string, string>> = {
+  'argocd.argoproj.io/sync-options': 'ServerSideApply=true',
+};
 
 /**
  * Checks the rendered policy before it becomes a file libmodsecurity reads. In a file no nginx quoting applies (the
@@ -46,16 +48,33 @@ export const WAF_POLICY_SYNC_OPTIONS: Readonly<Record<string, string>> = { 'argo
  * checks (no quotes, CR/LF or macros from user input). Returns the text.
  */
 export function checkWafPolicyFile(field: string, text: string): string {
-  if (typeof text !== 'string' || text.trim() === '') invalid(field, text, 'is empty', 'render a WafPolicy, or turn ModSecurity off');
+  if (typeof text !== 'string' || text.trim() === '')
+    invalid(field, text, 'is empty', 'render a WafPolicy, or turn ModSecurity off');
   // eslint-disable-next-line no-control-regex
   const control = /[\u0000\r]/.exec(text);
-  if (control) invalid(field, text.slice(Math.max(0, control.index - 40), control.index + 1), `contains ${control[0] === '\r' ? 'a carriage return' : 'a NUL byte'}`, 'render the policy from typed rules only; remove control characters');
+  if (control)
+    invalid(
+      field,
+      text.slice(Math.max(0, control.index - 40), control.index + 1),
+      `contains ${control[0] === '\r' ? 'a carriage return' : 'a NUL byte'}`,
+      'render the policy from typed rules only; remove control characters',
+    );
   const continued = text.split('\n').findIndex((line) => line.endsWith('\\'));
-  if (continued >= 0) invalid(field, text.split('\n')[continued], `line ${continued + 1} ends with a backslash, which ModSecurity joins with the next line`, 'end rules with their closing quote; do not use line continuations');
+  if (continued >= 0)
+    invalid(
+      field,
+      text.split('\n')[continued],
+      `line ${continued + 1} ends with a backslash, which ModSecurity joins with the next line`,
+      'end rules with their closing quote; do not use line continuations',
+    );
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > WAF_POLICY_FILE_MAX_BYTES) {
-    invalid(field, `${bytes} bytes`, `is larger than the ${WAF_POLICY_FILE_MAX_BYTES} bytes a ConfigMap key may hold here (ConfigMaps are limited to 1 MiB)`,
-      'shrink the WAF policy: give host-scoped exclusions that fix the same false positive the same rule ids, target and path (they render as one rule), merge deny rules, drop descriptions, or split the hosts over two controllers');
+    invalid(
+      field,
+      `${bytes} bytes`,
+      `is larger than the ${WAF_POLICY_FILE_MAX_BYTES} bytes a ConfigMap key may hold here (ConfigMaps are limited to 1 MiB)`,
+      'shrink the WAF policy: give host-scoped exclusions that fix the same false positive the same rule ids, target and path (they render as one rule), merge deny rules, drop descriptions, or split the hosts over two controllers',
+    );
   }
   return text;
 }
@@ -89,7 +108,12 @@ export class WafPolicyFile extends Construct {
     const text = checkWafPolicyFile('controller.waf', props.waf.renderPolicyFile());
     this.sha256 = createHash('sha256').update(text, 'utf8').digest('hex');
     new KubeConfigMap(this, 'Resource', {
-      metadata: { name: this.configMapName, namespace: props.namespace, labels: controllerLabels(), annotations: { ...WAF_POLICY_SYNC_OPTIONS } },
+      metadata: {
+        name: this.configMapName,
+        namespace: props.namespace,
+        labels: controllerLabels(),
+        annotations: { ...WAF_POLICY_SYNC_OPTIONS },
+      },
       data: { [WAF_POLICY_KEY]: text },
     });
   }

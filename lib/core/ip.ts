@@ -24,7 +24,9 @@ export interface Ipv4Cidr {
 /** Parses a dotted IPv4 address (four decimal parts, no leading zeros) to an unsigned number; undefined otherwise. */
 export function parseIpv4(text: string): number | undefined {
   if (typeof text !== 'string' || !ipaddr.IPv4.isValidFourPartDecimal(text) || /(^|\.)0\d/.test(text)) return undefined;
-  return ipaddr.IPv4.parse(text).toByteArray().reduce((acc, octet) => acc * 256 + octet, 0);
+  return ipaddr.IPv4.parse(text)
+    .toByteArray()
+    .reduce((acc, octet) => acc * 256 + octet, 0);
 }
 
 /** Formats an unsigned 32-bit number as a dotted IPv4 address. */
@@ -41,10 +43,20 @@ export function checkIpv4Cidr(field: string, value: string, minPrefix = 0, maxPr
   const address = match ? parseIpv4(match[1]) : undefined;
   const prefix = match ? Number(match[2]) : NaN;
   if (!match || address === undefined || !(prefix >= 0 && prefix <= 32)) {
-    invalid(field, value, 'is not an IPv4 CIDR', 'write an IPv4 network as address/prefix, e.g. "203.0.113.0/24" (a single address is "203.0.113.7/32")');
+    invalid(
+      field,
+      value,
+      'is not an IPv4 CIDR',
+      'write an IPv4 network as address/prefix, e.g. "203.0.113.0/24" (a single address is "203.0.113.7/32")',
+    );
   }
   if (prefix < minPrefix || prefix > maxPrefix) {
-    invalid(field, value, `has prefix /${prefix}, outside /${minPrefix}–/${maxPrefix}`, `use a prefix length from ${minPrefix} to ${maxPrefix}`);
+    invalid(
+      field,
+      value,
+      `has prefix /${prefix}, outside /${minPrefix}–/${maxPrefix}`,
+      `use a prefix length from ${minPrefix} to ${maxPrefix}`,
+    );
   }
   const size = 2 ** (32 - prefix);
   const network = address - (address % size);
@@ -78,7 +90,8 @@ export function formatAddress(address: ipaddr.IPv4 | ipaddr.IPv6): string {
  * every client).
  */
 export function checkIpOrCidr(field: string, value: string): string {
-  const fix = 'use an IPv4 or IPv6 address ("34.242.209.15", "2001:db8::1") or a CIDR block ("203.0.113.0/24", "2001:db8::/32")';
+  const fix =
+    'use an IPv4 or IPv6 address ("34.242.209.15", "2001:db8::1") or a CIDR block ("203.0.113.0/24", "2001:db8::/32")';
   if (typeof value !== 'string' || value.length === 0) invalid(field, value, 'is not an IP address or CIDR block', fix);
   const [text, prefix, ...rest] = value.split('/');
   if (rest.length > 0 || text.includes('%')) invalid(field, value, 'is not an IP address or CIDR block', fix);
@@ -86,13 +99,23 @@ export function checkIpOrCidr(field: string, value: string): string {
   if (family === 0) invalid(field, value, 'is not an IP address or CIDR block', fix);
   if (prefix === undefined) return value;
   const bits = family === 4 ? 32 : 128;
-  if (!/^[0-9]{1,3}$/.test(prefix) || Number(prefix) > bits) invalid(field, value, `has a prefix length outside 0–${bits}`, fix);
+  if (!/^[0-9]{1,3}$/.test(prefix) || Number(prefix) > bits)
+    invalid(field, value, `has a prefix length outside 0–${bits}`, fix);
   const length = Number(prefix);
-  if (length === 0) invalid(field, value, 'matches every address', 'list the networks to deny; a /0 block would deny every client');
+  if (length === 0)
+    invalid(field, value, 'matches every address', 'list the networks to deny; a /0 block would deny every client');
   const address = ipaddr.parse(text);
-  const network = family === 4 ? ipaddr.IPv4.networkAddressFromCIDR(`${text}/${length}`) : ipaddr.IPv6.networkAddressFromCIDR(`${text}/${length}`);
+  const network =
+    family === 4
+      ? ipaddr.IPv4.networkAddressFromCIDR(`${text}/${length}`)
+      : ipaddr.IPv6.networkAddressFromCIDR(`${text}/${length}`);
   if (network.toNormalizedString() !== address.toNormalizedString()) {
-    invalid(field, value, `has host bits set after the /${length} prefix`, `write the network address of the block (e.g. ${formatAddress(network)}/${length}) or drop the prefix to deny one address`);
+    invalid(
+      field,
+      value,
+      `has host bits set after the /${length} prefix`,
+      `write the network address of the block (e.g. ${formatAddress(network)}/${length}) or drop the prefix to deny one address`,
+    );
   }
   return value;
 }

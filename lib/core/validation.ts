@@ -44,14 +44,19 @@ export function invalid(field: string, value: unknown, problem: string, fix: str
 
 function describe(value: unknown): string {
   if (value === undefined) return 'undefined';
-  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 
 /** Integer in [min, max], inclusive. */
 export function checkIntegerInRange(field: string, value: number, min: number, max: number, fix?: string): number {
   if (!Number.isInteger(value) || value < min || value > max) {
-    invalid(field, value, `is not an integer between ${min} and ${max}`, fix ?? `use a whole number from ${min} to ${max}`);
+    invalid(
+      field,
+      value,
+      `is not an integer between ${min} and ${max}`,
+      fix ?? `use a whole number from ${min} to ${max}`,
+    );
   }
   return value;
 }
@@ -63,14 +68,24 @@ const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-
 
 export function checkDnsLabel(field: string, value: string): string {
   if (typeof value !== 'string' || !DNS_LABEL.test(value)) {
-    invalid(field, value, 'is not a valid Kubernetes name (RFC 1123 label)', 'use at most 63 lower-case letters, digits and "-", starting and ending with a letter or digit');
+    invalid(
+      field,
+      value,
+      'is not a valid Kubernetes name (RFC 1123 label)',
+      'use at most 63 lower-case letters, digits and "-", starting and ending with a letter or digit',
+    );
   }
   return value;
 }
 
 export function checkDnsSubdomain(field: string, value: string): string {
   if (typeof value !== 'string' || !DNS_SUBDOMAIN.test(value)) {
-    invalid(field, value, 'is not a valid Kubernetes object name (RFC 1123 subdomain)', 'use lower-case letters, digits, "-" and ".", at most 253 characters, starting and ending with a letter or digit');
+    invalid(
+      field,
+      value,
+      'is not a valid Kubernetes object name (RFC 1123 subdomain)',
+      'use lower-case letters, digits, "-" and ".", at most 253 characters, starting and ending with a letter or digit',
+    );
   }
   return value;
 }
@@ -84,19 +99,44 @@ export function checkHostname(field: string, value: string, allowWildcard = fals
     invalid(field, value, 'is not a host name', 'use a fully qualified DNS name such as "api.example.com"');
   }
   const labels = value.split('.');
-  if (labels.length < 2) invalid(field, value, 'is not a fully qualified host name', 'use a name with a domain, such as "api.example.com"');
+  if (labels.length < 2)
+    invalid(field, value, 'is not a fully qualified host name', 'use a name with a domain, such as "api.example.com"');
   labels.forEach((label, i) => {
     if (label === '*') {
-      if (!allowWildcard) invalid(field, value, 'is a wildcard host, which is not allowed here', 'name each host explicitly, e.g. "api.example.com"');
-      if (i !== 0) invalid(field, value, 'has "*" outside the left-most label', 'a wildcard must be the whole first label, e.g. "*.example.com"');
-      if (labels.length < 3) invalid(field, value, 'is a wildcard over a top-level domain', 'use a wildcard below a registered domain, e.g. "*.example.com"');
+      if (!allowWildcard)
+        invalid(
+          field,
+          value,
+          'is a wildcard host, which is not allowed here',
+          'name each host explicitly, e.g. "api.example.com"',
+        );
+      if (i !== 0)
+        invalid(
+          field,
+          value,
+          'has "*" outside the left-most label',
+          'a wildcard must be the whole first label, e.g. "*.example.com"',
+        );
+      if (labels.length < 3)
+        invalid(
+          field,
+          value,
+          'is a wildcard over a top-level domain',
+          'use a wildcard below a registered domain, e.g. "*.example.com"',
+        );
       return;
     }
     if (!DNS_LABEL.test(label)) {
-      invalid(field, value, `has an invalid label "${label}"`, 'use lower-case letters, digits and "-" in each dot-separated label (IP addresses and upper case are not host names)');
+      invalid(
+        field,
+        value,
+        `has an invalid label "${label}"`,
+        'use lower-case letters, digits and "-" in each dot-separated label (IP addresses and upper case are not host names)',
+      );
     }
   });
-  if (/^[0-9]+$/.test(labels[labels.length - 1])) invalid(field, value, 'looks like an IP address', 'Ingress hosts must be DNS names');
+  if (/^[0-9]+$/.test(labels[labels.length - 1]))
+    invalid(field, value, 'looks like an IP address', 'Ingress hosts must be DNS names');
   return value;
 }
 
@@ -126,7 +166,12 @@ export function checkNoTemplate(field: string, value: string): string {
   if (typeof value !== 'string') invalid(field, value, 'is not a string', 'give plain text');
   const found = TEMPLATE_OPENERS.find((t) => value.includes(t.text));
   if (found) {
-    invalid(field, value, `contains "${found.text}", which ${found.who} would evaluate (it could read files or variables at apply time)`, `remove "${found.text}"; this value is written verbatim and must be plain text`);
+    invalid(
+      field,
+      value,
+      `contains "${found.text}", which ${found.who} would evaluate (it could read files or variables at apply time)`,
+      `remove "${found.text}"; this value is written verbatim and must be plain text`,
+    );
   }
   return value;
 }
@@ -184,27 +229,63 @@ export function checkUrl(field: string, value: string, options: UrlCheckOptions)
     return invalid(field, value, 'is not an absolute URL', fix);
   }
   const scheme = url.protocol.replace(/:$/, '');
-  if (!options.schemes.includes(scheme)) invalid(field, value, `uses the scheme "${scheme}"`, `use ${options.schemes.map((s) => `${s}://`).join(' or ')}; ${fix}`);
+  if (!options.schemes.includes(scheme))
+    invalid(
+      field,
+      value,
+      `uses the scheme "${scheme}"`,
+      `use ${options.schemes.map((s) => `${s}://`).join(' or ')}; ${fix}`,
+    );
   if (url.hostname === '') invalid(field, value, 'has no host', fix);
-  const credentialFix = 'remove it: give credentials to the tool that reads this URL as a Secret (an Argo CD repository Secret, a Flux secretRef), never in dist/';
+  const credentialFix =
+    'remove it: give credentials to the tool that reads this URL as a Secret (an Argo CD repository Secret, a Flux secretRef), never in dist/';
   if (url.password !== '' || (url.username !== '' && url.username !== options.allowedUser)) {
-    invalid(field, '(URL with user info; value withheld)', 'contains credentials (user info before "@")', credentialFix);
+    invalid(
+      field,
+      '(URL with user info; value withheld)',
+      'contains credentials (user info before "@")',
+      credentialFix,
+    );
   }
-  if (url.search !== '' || value.includes('?')) invalid(field, '(URL with a query; value withheld)', 'has a query string, where tokens such as ?access_token= travel', credentialFix);
-  if (url.hash !== '' || value.includes('#')) invalid(field, value, 'has a fragment ("#…")', `drop the "#" part; ${fix}`);
+  if (url.search !== '' || value.includes('?'))
+    invalid(
+      field,
+      '(URL with a query; value withheld)',
+      'has a query string, where tokens such as ?access_token= travel',
+      credentialFix,
+    );
+  if (url.hash !== '' || value.includes('#'))
+    invalid(field, value, 'has a fragment ("#…")', `drop the "#" part; ${fix}`);
   checkNoTemplate(field, value);
   return value;
 }
 
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 
 /** Kubernetes labels: each key an optional DNS-subdomain prefix and a name, each value at most 63 name characters. */
-export function checkKubernetesLabels(field: string, labels: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
-  if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) invalid(field, labels, 'is not a map of labels', 'give an object such as { release: "kube-prometheus-stack" }');
+export function checkKubernetesLabels(
+  field: string,
+  labels: Readonly<Record<string, string>>,
+): Readonly<Record<string, string>> {
+  if (labels === null || typeof labels !== 'object' || Array.isArray(labels))
+    invalid(field, labels, 'is not a map of labels', 'give an object such as { release: "kube-prometheus-stack" }');
   for (const [k, v] of Object.entries(labels)) {
-    if (!LABEL_KEY.test(k) || k.length > 317) invalid(`${field}.${k}`, k, 'is not a Kubernetes label key', 'use [prefix/]name with letters, digits, "-", "_" and ".", e.g. "app.kubernetes.io/name"');
-    if (typeof v !== 'string' || !LABEL_VALUE.test(v)) invalid(`${field}.${k}`, v, 'is not a Kubernetes label value', 'use at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit');
+    if (!LABEL_KEY.test(k) || k.length > 317)
+      invalid(
+        `${field}.${k}`,
+        k,
+        'is not a Kubernetes label key',
+        'use [prefix/]name with letters, digits, "-", "_" and ".", e.g. "app.kubernetes.io/name"',
+      );
+    if (typeof v !== 'string' || !LABEL_VALUE.test(v))
+      invalid(
+        `${field}.${k}`,
+        v,
+        'is not a Kubernetes label value',
+        'use at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
+      );
   }
   return labels;
 }
@@ -212,7 +293,12 @@ export function checkKubernetesLabels(field: string, labels: Readonly<Record<str
 /** A Prometheus / Loki label name (`[a-zA-Z_][a-zA-Z0-9_]*`); names starting with `__` are reserved. */
 export function checkPrometheusLabelName(field: string, name: string): string {
   if (typeof name !== 'string' || !/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name) || name.startsWith('__')) {
-    invalid(field, name, 'is not a Prometheus/Loki label name', 'use letters, digits and "_", not starting with a digit or "__" (e.g. "namespace")');
+    invalid(
+      field,
+      name,
+      'is not a Prometheus/Loki label name',
+      'use letters, digits and "_", not starting with a digit or "__" (e.g. "namespace")',
+    );
   }
   return name;
 }

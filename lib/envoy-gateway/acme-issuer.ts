@@ -3,7 +3,7 @@ import { ClusterIssuer } from '../../imports/cert-manager.io';
 import { standardLabels } from '../core/labels';
 import { checkDnsLabel, checkDnsSubdomain } from '../core/validation';
 import { AcmeEnvironment, LETS_ENCRYPT_SERVERS } from '../mtls/acme-cluster-issuer';
-import { HTTP_LISTENER } from './names';
+import { HTTP_LISTENER, NamespacedObjectRef } from './names';
 
 /** Props of a {@link GatewayAcmeClusterIssuer}. */
 export interface GatewayAcmeClusterIssuerProps {
@@ -12,7 +12,7 @@ export interface GatewayAcmeClusterIssuerProps {
   /** Name of the ClusterIssuer. */
   readonly name: string;
   /** The Gateway whose plain-HTTP listener serves the HTTP-01 challenge. */
-  readonly gateway: { readonly name: string; readonly namespace: string };
+  readonly gateway: NamespacedObjectRef;
   /**
    * Contact e-mail of the ACME account.
    * @default no contact address
@@ -42,13 +42,23 @@ export class GatewayAcmeClusterIssuer extends Construct {
           server: LETS_ENCRYPT_SERVERS[props.environment],
           ...(props.email ? { email: props.email } : {}),
           privateKeySecretRef: { name: `${this.issuerName}-account-key` },
-          solvers: [{
-            http01: {
-              gatewayHttpRoute: {
-                parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: props.gateway.name, namespace: props.gateway.namespace, sectionName: HTTP_LISTENER }],
+          solvers: [
+            {
+              http01: {
+                gatewayHttpRoute: {
+                  parentRefs: [
+                    {
+                      group: 'gateway.networking.k8s.io',
+                      kind: 'Gateway',
+                      name: props.gateway.name,
+                      namespace: props.gateway.namespace,
+                      sectionName: HTTP_LISTENER,
+                    },
+                  ],
+                },
               },
             },
-          }],
+          ],
         },
       },
     });

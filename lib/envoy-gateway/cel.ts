@@ -31,7 +31,9 @@ const SECOND_CN = String.raw`[^\\](?:\\\\)*[,+]CN=`;
 /** The CEL expression admitting exactly the given common names (see the module comment). */
 export function subjectAllowListCel(field: string, commonNames: readonly string[]): string {
   if (commonNames.length === 0) invalid(field, commonNames, 'is empty', 'list at least one client common name');
-  const names = commonNames.map((cn, i) => toRe2Literal(escapeRegex(escapeRfc2253Value(checkCommonName(`${field}[${i}]`, cn)))));
+  const names = commonNames.map((cn, i) =>
+    toRe2Literal(escapeRegex(escapeRfc2253Value(checkCommonName(`${field}[${i}]`, cn)))),
+  );
   const first = `^CN=(?:${names.join('|')})(?:,|$)`;
   return `${PEER_SUBJECT_ATTRIBUTE}.matches(r'${first}') && !${PEER_SUBJECT_ATTRIBUTE}.matches(r'${SECOND_CN}')`;
 }

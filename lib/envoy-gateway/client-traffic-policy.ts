@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { standardLabels } from '../core/labels';
 import type { EdgeHostIntent } from '../intent/edge-intent';
 import { clientValidation, forwardClientCert } from './mtls';
-import { HTTP_LISTENER, httpsListenerName } from './names';
+import { HTTP_LISTENER, httpsListenerName, NamespacedObjectRef } from './names';
 import { ENVOY_GATEWAY_GROUP_VERSION, GATEWAY_API_GROUP } from './versions';
 
 /**
@@ -17,7 +17,7 @@ export interface EdgeClientTrafficPolicyProps {
   /** Name of the policy. */
   readonly name: string;
   /** The Gateway (the policy lives in its namespace). */
-  readonly gateway: { readonly name: string; readonly namespace: string };
+  readonly gateway: NamespacedObjectRef;
   /** The hosts whose HTTPS listeners require client certificates. */
   readonly hosts: readonly EdgeHostIntent[];
   /** CA-only Secret (key `ca.crt`) in the Gateway namespace. */
@@ -46,9 +46,18 @@ export class EdgeClientTrafficPolicy extends Construct {
     this.apiObject = new ApiObject(this, 'resource', {
       apiVersion: ENVOY_GATEWAY_GROUP_VERSION,
       kind: 'ClientTrafficPolicy',
-      metadata: { name: props.name, namespace: props.gateway.namespace, labels: standardLabels(props.name, 'client-traffic-policy') },
+      metadata: {
+        name: props.name,
+        namespace: props.gateway.namespace,
+        labels: standardLabels(props.name, 'client-traffic-policy'),
+      },
       spec: {
-        targetRefs: props.hosts.map((host) => ({ group: GATEWAY_API_GROUP, kind: 'Gateway', name: props.gateway.name, sectionName: httpsListenerName(host) })),
+        targetRefs: props.hosts.map((host) => ({
+          group: GATEWAY_API_GROUP,
+          kind: 'Gateway',
+          name: props.gateway.name,
+          sectionName: httpsListenerName(host),
+        })),
         tls: clientValidation(props.caSecretName, props.crl ?? false),
         headers: { ...forwardClientCert(), ...HOST_SETTINGS },
       },
@@ -57,9 +66,15 @@ export class EdgeClientTrafficPolicy extends Construct {
     this.plainHttpPolicy = new ApiObject(this, 'plain-http', {
       apiVersion: ENVOY_GATEWAY_GROUP_VERSION,
       kind: 'ClientTrafficPolicy',
-      metadata: { name: plain, namespace: props.gateway.namespace, labels: standardLabels(plain, 'client-traffic-policy') },
+      metadata: {
+        name: plain,
+        namespace: props.gateway.namespace,
+        labels: standardLabels(plain, 'client-traffic-policy'),
+      },
       spec: {
-        targetRefs: [{ group: GATEWAY_API_GROUP, kind: 'Gateway', name: props.gateway.name, sectionName: HTTP_LISTENER }],
+        targetRefs: [
+          { group: GATEWAY_API_GROUP, kind: 'Gateway', name: props.gateway.name, sectionName: HTTP_LISTENER },
+        ],
         headers: HOST_SETTINGS,
       },
     });

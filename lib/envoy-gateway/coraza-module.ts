@@ -13,16 +13,37 @@ import { CORAZA_COMPOSER } from './versions';
  * - `remote`: an HTTP(S) URL of the library and its SHA-256, which Envoy verifies after download.
  */
 export type CorazaModuleSource =
-  | { readonly image: { readonly reference: string } }
-  | { readonly local: { readonly path: string } }
-  | { readonly remote: { readonly url: string; readonly sha256: string } };
+  | {
+      /** The composer OCI image, mounted as an image volume. */
+      readonly image: {
+        /** Image reference, by digest (`…/composer@sha256:<digest>`) or tag. */
+        readonly reference: string;
+      };
+    }
+  | {
+      /** A library already inside your Envoy image. */
+      readonly local: {
+        /** Absolute path of `libcomposer.so` in the Envoy container. */
+        readonly path: string;
+      };
+    }
+  | {
+      /** A library Envoy downloads and verifies. */
+      readonly remote: {
+        /** HTTP(S) URL of `libcomposer.so`. */
+        readonly url: string;
+        /** SHA-256 of the file (64 lower-case hex digits). */
+        readonly sha256: string;
+      };
+    };
 
 /** Where the image volume is mounted in the Envoy container. */
 export const CORAZA_MODULE_MOUNT_PATH = '/usr/lib/envoy/modules/composer';
 /** Name of the image volume. */
 export const CORAZA_MODULE_VOLUME = 'coraza-composer';
 
-const IMAGE_REFERENCE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\.[a-z0-9-]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)+(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+const IMAGE_REFERENCE =
+  /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\.[a-z0-9-]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)+(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 
 /** What the module source becomes: the `dynamicModules` entry source and, for `image`, the pod volume and mount. */
 export interface RenderedModuleSource {
@@ -38,8 +59,18 @@ export interface RenderedModuleSource {
 export function renderModuleSource(field: string, source: CorazaModuleSource): RenderedModuleSource {
   if ('image' in source) {
     const ref = source.image.reference;
-    if (typeof ref !== 'string' || !IMAGE_REFERENCE.test(ref) || !(/@sha256:/.test(ref) || /:[\w][\w.-]*$/.test(ref.split('/').pop() ?? '')) || /:latest$/.test(ref)) {
-      invalid(`${field}.image.reference`, ref, 'is not a pinned OCI image reference', `use "${CORAZA_COMPOSER.image}@sha256:<digest>" (or a version tag such as "${CORAZA_COMPOSER.image}:${CORAZA_COMPOSER.version}"), never "latest"`);
+    if (
+      typeof ref !== 'string' ||
+      !IMAGE_REFERENCE.test(ref) ||
+      !(/@sha256:/.test(ref) || /:[\w][\w.-]*$/.test(ref.split('/').pop() ?? '')) ||
+      /:latest$/.test(ref)
+    ) {
+      invalid(
+        `${field}.image.reference`,
+        ref,
+        'is not a pinned OCI image reference',
+        `use "${CORAZA_COMPOSER.image}@sha256:<digest>" (or a version tag such as "${CORAZA_COMPOSER.image}:${CORAZA_COMPOSER.version}"), never "latest"`,
+      );
     }
     return {
       source: { type: 'Local', local: { path: `${CORAZA_MODULE_MOUNT_PATH}/${CORAZA_COMPOSER.library}` } },
@@ -49,7 +80,12 @@ export function renderModuleSource(field: string, source: CorazaModuleSource): R
   }
   if ('local' in source) {
     if (typeof source.local.path !== 'string' || !/^\/[^\0]{0,4095}\.so$/.test(source.local.path)) {
-      invalid(`${field}.local.path`, source.local.path, 'is not an absolute path of a shared library', `use the absolute path of ${CORAZA_COMPOSER.library} inside your Envoy image, e.g. "/usr/lib/envoy/modules/${CORAZA_COMPOSER.library}"`);
+      invalid(
+        `${field}.local.path`,
+        source.local.path,
+        'is not an absolute path of a shared library',
+        `use the absolute path of ${CORAZA_COMPOSER.library} inside your Envoy image, e.g. "/usr/lib/envoy/modules/${CORAZA_COMPOSER.library}"`,
+      );
     }
     return { source: { type: 'Local', local: { path: source.local.path } } };
   }
@@ -58,7 +94,12 @@ export function renderModuleSource(field: string, source: CorazaModuleSource): R
       invalid(`${field}.remote.url`, source.remote.url, 'is not an https URL', 'use the https URL of the library');
     }
     if (typeof source.remote.sha256 !== 'string' || !/^[a-f0-9]{64}$/.test(source.remote.sha256)) {
-      invalid(`${field}.remote.sha256`, source.remote.sha256, 'is not a SHA-256 in lower-case hex', 'use `sha256sum libcomposer.so` of the file you verified');
+      invalid(
+        `${field}.remote.sha256`,
+        source.remote.sha256,
+        'is not a SHA-256 in lower-case hex',
+        'use `sha256sum libcomposer.so` of the file you verified',
+      );
     }
     return { source: { type: 'Remote', remote: { url: source.remote.url, sha256: source.remote.sha256 } } };
   }

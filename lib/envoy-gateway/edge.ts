@@ -74,10 +74,17 @@ export class EnvoyGatewayDataPlane extends Construct {
     const namespace = checkDnsLabel('envoyGateway.namespace', props.gatewayNamespace);
     checkDnsSubdomain('envoyGateway.gatewayClassName', props.gatewayClassName);
     this.envoyProxy = new EdgeEnvoyProxy(this, 'envoy-proxy', {
-      name: `${intent.name}-proxy`, namespace, corazaModule: props.corazaModule, replicas: props.replicas,
-      azurePublicIpName: props.azurePublicIpName, azureResourceGroupName: props.azureResourceGroupName,
+      name: `${intent.name}-proxy`,
+      namespace,
+      corazaModule: props.corazaModule,
+      replicas: props.replicas,
+      azurePublicIpName: props.azurePublicIpName,
+      azureResourceGroupName: props.azureResourceGroupName,
     });
-    this.gatewayClass = new EdgeGatewayClass(this, 'gateway-class', { name: props.gatewayClassName, envoyProxy: this.envoyProxy });
+    this.gatewayClass = new EdgeGatewayClass(this, 'gateway-class', {
+      name: props.gatewayClassName,
+      envoyProxy: this.envoyProxy,
+    });
     this.gateway = new EdgeGateway(this, 'gateway', {
       metadata: { name: intent.name, namespace },
       gatewayClassName: props.gatewayClassName,
@@ -86,7 +93,11 @@ export class EnvoyGatewayDataPlane extends Construct {
       clusterIssuer: props.clusterIssuer ?? intent.serverTls.clusterIssuer,
     });
     this.clientTrafficPolicy = new EdgeClientTrafficPolicy(this, 'client-traffic-policy', {
-      name: `${intent.name}-client-tls`, gateway: this.gateway, hosts: intent.hosts, caSecretName: intent.clientAuth.caSecretName, crl: props.clientCaCrl,
+      name: `${intent.name}-client-tls`,
+      gateway: this.gateway,
+      hosts: intent.hosts,
+      caSecretName: intent.clientAuth.caSecretName,
+      crl: props.clientCaCrl,
     });
   }
 }
@@ -99,7 +110,12 @@ export interface EnvoyGatewayRoutesProps {
   /** The edge to serve. */
   readonly intent: EdgeIntent;
   /** The Gateway the routes attach to (name and namespace). */
-  readonly gateway: { readonly name: string; readonly namespace: string };
+  readonly gateway: {
+    /** Name of the Gateway. */
+    readonly name: string;
+    /** Namespace of the Gateway. */
+    readonly namespace: string;
+  };
   /**
    * Renders each host's Coraza filter configuration from `intent.waf`.
    * @default corazaFilterConfig of lib/waf/coraza.ts
@@ -127,14 +143,26 @@ export class EnvoyGatewayRoutes extends Construct {
     const routes = new Map<string, EdgeHostRoutes>();
     const wafPolicies = new Map<string, CorazaExtensionPolicy>();
     for (const host of intent.hosts) {
-      routes.set(host.host, new EdgeHostRoutes(this, `${host.name}-routes`, {
-        host, namespace: intent.namespace, gateway: props.gateway, backendHeaders, httpsRedirect: intent.httpsRedirect,
-      }));
+      routes.set(
+        host.host,
+        new EdgeHostRoutes(this, `${host.name}-routes`, {
+          host,
+          namespace: intent.namespace,
+          gateway: props.gateway,
+          backendHeaders,
+          httpsRedirect: intent.httpsRedirect,
+        }),
+      );
       if (intent.waf.mode !== 'Off') {
-        wafPolicies.set(host.host, new CorazaExtensionPolicy(this, `${host.name}-waf`, {
-          name: `${host.name}-waf`, namespace: intent.namespace, routeName: backendRouteName(host),
-          config: (props.corazaFilterConfig ?? corazaFilterConfig)(intent.waf, host.host),
-        }));
+        wafPolicies.set(
+          host.host,
+          new CorazaExtensionPolicy(this, `${host.name}-waf`, {
+            name: `${host.name}-waf`,
+            namespace: intent.namespace,
+            routeName: backendRouteName(host),
+            config: (props.corazaFilterConfig ?? corazaFilterConfig)(intent.waf, host.host),
+          }),
+        );
       }
     }
     this.routes = routes;
@@ -144,7 +172,9 @@ export class EnvoyGatewayRoutes extends Construct {
       namespace: intent.namespace,
       routeNames: intent.hosts.map(backendRouteName),
       allowCel: allowListCel('clientAuth', intent.clientAuth),
-      deniedSources: intent.waf.deniedSourceIps().flatMap(({ field, rule }) => rule.sources.map((source, i) => ({ field: `${field}.sources[${i}]`, source }))),
+      deniedSources: intent.waf
+        .deniedSourceIps()
+        .flatMap(({ field, rule }) => rule.sources.map((source, i) => ({ field: `${field}.sources[${i}]`, source }))),
     });
   }
 }

@@ -1,6 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AZURE_HEALTH_PROBE_PATH_ANNOTATION, AZURE_LB_RESOURCE_GROUP_ANNOTATION, AZURE_PIP_NAME_ANNOTATION } from '../controller/services';
+import {
+  AZURE_HEALTH_PROBE_PATH_ANNOTATION,
+  AZURE_LB_RESOURCE_GROUP_ANNOTATION,
+  AZURE_PIP_NAME_ANNOTATION,
+} from '../controller/services';
 import { standardLabels } from '../core/labels';
 import { checkIntegerInRange, invalid } from '../core/validation';
 import { CorazaModuleSource, renderModuleSource } from './coraza-module';
@@ -54,15 +58,39 @@ export class EdgeEnvoyProxy extends Construct {
     this.name = props.name;
     this.namespace = props.namespace;
     const field = 'envoyGateway';
-    const replicas = checkIntegerInRange(`${field}.replicas`, props.replicas ?? 2, 1, 100, 'use at least 2 replicas for availability');
+    const replicas = checkIntegerInRange(
+      `${field}.replicas`,
+      props.replicas ?? 2,
+      1,
+      100,
+      'use at least 2 replicas for availability',
+    );
     const annotations: Record<string, string> = { [AZURE_HEALTH_PROBE_PATH_ANNOTATION]: '/healthz' };
     if (props.azurePublicIpName !== undefined) {
-      if (!PIP_NAME.test(props.azurePublicIpName)) invalid(`${field}.publicIpName`, props.azurePublicIpName, 'is not an Azure public IP name', 'use 1–80 letters, digits, "_", "." or "-", starting with a letter or digit');
+      if (!PIP_NAME.test(props.azurePublicIpName))
+        invalid(
+          `${field}.publicIpName`,
+          props.azurePublicIpName,
+          'is not an Azure public IP name',
+          'use 1–80 letters, digits, "_", "." or "-", starting with a letter or digit',
+        );
       annotations[AZURE_PIP_NAME_ANNOTATION] = props.azurePublicIpName;
     }
     if (props.azureResourceGroupName !== undefined) {
-      if (props.azurePublicIpName === undefined) invalid(`${field}.resourceGroupName`, props.azureResourceGroupName, 'is set without a public IP name', 'set the public IP name too, or leave the resource group out');
-      if (!RESOURCE_GROUP.test(props.azureResourceGroupName)) invalid(`${field}.resourceGroupName`, props.azureResourceGroupName, 'is not an Azure resource group name', 'use 1–90 letters, digits, "_", "-", ".", "(" or ")", not ending with "."');
+      if (props.azurePublicIpName === undefined)
+        invalid(
+          `${field}.resourceGroupName`,
+          props.azureResourceGroupName,
+          'is set without a public IP name',
+          'set the public IP name too, or leave the resource group out',
+        );
+      if (!RESOURCE_GROUP.test(props.azureResourceGroupName))
+        invalid(
+          `${field}.resourceGroupName`,
+          props.azureResourceGroupName,
+          'is not an Azure resource group name',
+          'use 1–90 letters, digits, "_", "-", ".", "(" or ")", not ending with "."',
+        );
       annotations[AZURE_LB_RESOURCE_GROUP_ANNOTATION] = props.azureResourceGroupName;
     }
     const module = renderModuleSource(`${field}.corazaModule`, props.corazaModule);
@@ -77,7 +105,9 @@ export class EdgeEnvoyProxy extends Construct {
             envoyService: { type: 'LoadBalancer', externalTrafficPolicy: 'Local', annotations },
             envoyDeployment: {
               replicas,
-              ...(module.volume ? { pod: { volumes: [module.volume] }, container: { volumeMounts: [module.volumeMount] } } : {}),
+              ...(module.volume
+                ? { pod: { volumes: [module.volume] }, container: { volumeMounts: [module.volumeMount] } }
+                : {}),
             },
           },
         },

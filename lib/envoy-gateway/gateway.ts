@@ -2,7 +2,7 @@ import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import { standardLabels } from '../core/labels';
 import type { EdgeHostIntent } from '../intent/edge-intent';
-import { HTTP_LISTENER, httpsListenerName, serverCertificateSecretName } from './names';
+import { HTTP_LISTENER, httpsListenerName, serverCertificateSecretName, NamespacedObjectRef } from './names';
 import { ENVOY_GATEWAY_CONTROLLER_NAME, ENVOY_GATEWAY_GROUP, GATEWAY_API_GROUP_VERSION } from './versions';
 
 /** Props of an {@link EdgeGatewayClass}. */
@@ -10,7 +10,7 @@ export interface EdgeGatewayClassProps {
   /** Name of the GatewayClass (cluster-scoped). */
   readonly name: string;
   /** The EnvoyProxy every Gateway of the class uses (name and namespace). */
-  readonly envoyProxy: { readonly name: string; readonly namespace: string };
+  readonly envoyProxy: NamespacedObjectRef;
 }
 
 /** A Gateway API GatewayClass served by Envoy Gateway, parametrised by an EnvoyProxy. */
@@ -26,7 +26,12 @@ export class EdgeGatewayClass extends Construct {
       metadata: { name: props.name, labels: standardLabels(props.name, 'gateway-class') },
       spec: {
         controllerName: ENVOY_GATEWAY_CONTROLLER_NAME,
-        parametersRef: { group: ENVOY_GATEWAY_GROUP, kind: 'EnvoyProxy', name: props.envoyProxy.name, namespace: props.envoyProxy.namespace },
+        parametersRef: {
+          group: ENVOY_GATEWAY_GROUP,
+          kind: 'EnvoyProxy',
+          name: props.envoyProxy.name,
+          namespace: props.envoyProxy.namespace,
+        },
       },
     });
   }
@@ -35,7 +40,7 @@ export class EdgeGatewayClass extends Construct {
 /** Props of an {@link EdgeGateway}. */
 export interface EdgeGatewayProps {
   /** Gateway metadata (name, namespace). Annotations are merged with cert-manager's issuer annotation. */
-  readonly metadata: ApiObjectMetadata & { readonly name: string; readonly namespace: string };
+  readonly metadata: ApiObjectMetadata & NamespacedObjectRef;
   /** The GatewayClass. */
   readonly gatewayClassName: string;
   /** The hosts: one HTTPS listener each, with its own server certificate Secret. */
@@ -67,9 +72,15 @@ export class EdgeGateway extends Construct {
     // Same namespace: `from: Same`. Otherwise a selector on the namespace name label Kubernetes sets. (egctl's offline
     // translator keeps only a Namespace's name, internal/gatewayapi/resource/load.go lines 277-288, so only `Same`
     // can be proven by translation here.)
-    const allowedRoutes = props.routeNamespace === this.namespace
-      ? { namespaces: { from: 'Same' } }
-      : { namespaces: { from: 'Selector', selector: { matchLabels: { 'kubernetes.io/metadata.name': props.routeNamespace } } } };
+    const allowedRoutes =
+      props.routeNamespace === this.namespace
+        ? { namespaces: { from: 'Same' } }
+        : {
+            namespaces: {
+              from: 'Selector',
+              selector: { matchLabels: { 'kubernetes.io/metadata.name': props.routeNamespace } },
+            },
+          };
     this.apiObject = new ApiObject(this, 'resource', {
       apiVersion: GATEWAY_API_GROUP_VERSION,
       kind: 'Gateway',
@@ -87,7 +98,10 @@ export class EdgeGateway extends Construct {
             protocol: 'HTTPS',
             port: 443,
             hostname: host.host,
-            tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', group: '', name: serverCertificateSecretName(host) }] },
+            tls: {
+              mode: 'Terminate',
+              certificateRefs: [{ kind: 'Secret', group: '', name: serverCertificateSecretName(host) }],
+            },
             allowedRoutes,
           })),
         ],

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { standardLabels } from '../core/labels';
 import type { EdgeHostIntent } from '../intent/edge-intent';
 import type { HeaderModifier } from './mtls';
-import { backendRouteName, HTTP_LISTENER, httpsListenerName, redirectRouteName } from './names';
+import { backendRouteName, HTTP_LISTENER, httpsListenerName, redirectRouteName, NamespacedObjectRef } from './names';
 import { GATEWAY_API_GROUP, GATEWAY_API_GROUP_VERSION } from './versions';
 
 /** Props of an {@link EdgeHostRoutes}. */
@@ -13,7 +13,7 @@ export interface EdgeHostRoutesProps {
   /** Namespace of the routes (the backend's). */
   readonly namespace: string;
   /** The Gateway the routes attach to. */
-  readonly gateway: { readonly name: string; readonly namespace: string };
+  readonly gateway: NamespacedObjectRef;
   /** Headers set and removed on the way to the backend (the client-certificate contract, see mtls.ts). */
   readonly backendHeaders: HeaderModifier;
   /** Emit the plain-HTTP → HTTPS redirect route. */
@@ -39,33 +39,59 @@ export class EdgeHostRoutes extends Construct {
   constructor(scope: Construct, id: string, props: EdgeHostRoutesProps) {
     super(scope, id);
     const { host, gateway } = props;
-    const parent = (sectionName: string) => ({ group: GATEWAY_API_GROUP, kind: 'Gateway', name: gateway.name, namespace: gateway.namespace, sectionName });
+    const parent = (sectionName: string) => ({
+      group: GATEWAY_API_GROUP,
+      kind: 'Gateway',
+      name: gateway.name,
+      namespace: gateway.namespace,
+      sectionName,
+    });
     this.backendRoute = new ApiObject(this, 'backend', {
       apiVersion: GATEWAY_API_GROUP_VERSION,
       kind: 'HTTPRoute',
-      metadata: { name: backendRouteName(host), namespace: props.namespace, labels: standardLabels(backendRouteName(host), 'http-route') },
+      metadata: {
+        name: backendRouteName(host),
+        namespace: props.namespace,
+        labels: standardLabels(backendRouteName(host), 'http-route'),
+      },
       spec: {
         parentRefs: [parent(httpsListenerName(host))],
         hostnames: [host.host],
-        rules: [{
-          matches: [{ path: { type: 'PathPrefix', value: '/' } }],
-          filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: { set: props.backendHeaders.set, ...(props.backendHeaders.remove.length ? { remove: props.backendHeaders.remove } : {}) } }],
-          backendRefs: [{ name: host.backend.serviceName, port: host.backend.servicePort.number }],
-        }],
+        rules: [
+          {
+            matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+            filters: [
+              {
+                type: 'RequestHeaderModifier',
+                requestHeaderModifier: {
+                  set: props.backendHeaders.set,
+                  ...(props.backendHeaders.remove.length ? { remove: props.backendHeaders.remove } : {}),
+                },
+              },
+            ],
+            backendRefs: [{ name: host.backend.serviceName, port: host.backend.servicePort.number }],
+          },
+        ],
       },
     });
     if (props.httpsRedirect) {
       this.redirectRoute = new ApiObject(this, 'redirect', {
         apiVersion: GATEWAY_API_GROUP_VERSION,
         kind: 'HTTPRoute',
-        metadata: { name: redirectRouteName(host), namespace: props.namespace, labels: standardLabels(redirectRouteName(host), 'http-route') },
+        metadata: {
+          name: redirectRouteName(host),
+          namespace: props.namespace,
+          labels: standardLabels(redirectRouteName(host), 'http-route'),
+        },
         spec: {
           parentRefs: [parent(HTTP_LISTENER)],
           hostnames: [host.host],
-          rules: [{
-            matches: [{ path: { type: 'PathPrefix', value: '/' } }],
-            filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 308 } }],
-          }],
+          rules: [
+            {
+              matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+              filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 308 } }],
+            },
+          ],
         },
       });
     }

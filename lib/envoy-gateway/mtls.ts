@@ -1,3 +1,4 @@
+import type { HeaderValue } from './names';
 import { invalid } from '../core/validation';
 import type { ClientAuthIntent, ClientCertificateHeadersIntent } from '../intent/edge-intent';
 import { subjectAllowListCel } from './cel';
@@ -50,7 +51,7 @@ export const CERT_HEADER = 'ssl-client-cert';
 /** An HTTPRoute `RequestHeaderModifier` filter value. */
 export interface HeaderModifier {
   /** Headers set (overwriting any client copy). */
-  readonly set: readonly { readonly name: string; readonly value: string }[];
+  readonly set: readonly HeaderValue[];
   /** Headers removed. */
   readonly remove: readonly string[];
 }
@@ -58,11 +59,22 @@ export interface HeaderModifier {
 /** The backend contract as an HTTPRoute request header modifier (see the module comment). */
 export function backendCertificateHeaders(field: string, headers: ClientCertificateHeadersIntent): HeaderModifier {
   const operator = FINGERPRINT_OPERATORS[headers.fingerprintAlgorithm];
-  if (!operator) invalid(`${field}.fingerprintAlgorithm`, headers.fingerprintAlgorithm, 'has no Envoy command operator', 'use "sha1" or "sha256"');
+  if (!operator)
+    invalid(
+      `${field}.fingerprintAlgorithm`,
+      headers.fingerprintAlgorithm,
+      'has no Envoy command operator',
+      'use "sha1" or "sha256"',
+    );
   const name = headers.fingerprintHeader.toLowerCase();
   const reserved = [SUBJECT_HEADER, ISSUER_HEADER, VERIFY_HEADER, CERT_HEADER, 'x-forwarded-client-cert'];
   if (!/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(name) || reserved.includes(name)) {
-    invalid(`${field}.fingerprintHeader`, headers.fingerprintHeader, 'is not a header name Envoy Gateway can set for the fingerprint', `use an HTTP token other than ${reserved.join(', ')}, e.g. "ssl-client-fingerprint"`);
+    invalid(
+      `${field}.fingerprintHeader`,
+      headers.fingerprintHeader,
+      'is not a header name Envoy Gateway can set for the fingerprint',
+      `use an HTTP token other than ${reserved.join(', ')}, e.g. "ssl-client-fingerprint"`,
+    );
   }
   const set = [
     { name, value: operator },

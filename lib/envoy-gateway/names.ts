@@ -33,7 +33,10 @@ export const CORAZA_MODULE_NAME = 'coraza-composer';
  * Labels of the Envoy pods Envoy Gateway runs for a Gateway (internal/infrastructure/kubernetes/proxy/resource.go
  * `EnvoyAppLabel`, lines 47-53, plus the owning-Gateway labels of internal/gatewayapi/translator.go lines 37-42).
  */
-export function envoyProxyPodLabels(gateway: { readonly name: string; readonly namespace: string }): Record<string, string> {
+export function envoyProxyPodLabels(gateway: {
+  readonly name: string;
+  readonly namespace: string;
+}): Record<string, string> {
   return {
     'app.kubernetes.io/name': 'envoy',
     'app.kubernetes.io/component': 'proxy',
@@ -41,4 +44,28 @@ export function envoyProxyPodLabels(gateway: { readonly name: string; readonly n
     'gateway.envoyproxy.io/owning-gateway-name': gateway.name,
     'gateway.envoyproxy.io/owning-gateway-namespace': gateway.namespace,
   };
+}
+
+/** A namespaced Kubernetes object, by name (a Gateway, an EnvoyProxy). */
+export interface NamespacedObjectRef {
+  /** Object name. */
+  readonly name: string;
+  /** Object namespace. */
+  readonly namespace: string;
+}
+
+/** A header the edge sets, replacing any copy the client sent. */
+export interface HeaderValue {
+  /** Header name. */
+  readonly name: string;
+  /** Header value (Envoy command operators such as `%DOWNSTREAM_PEER_FINGERPRINT_1%` are expanded by Envoy). */
+  readonly value: string;
+}
+
+/** A source range to refuse, with the config field it came from (for error messages). */
+export interface DeniedSource {
+  /** Field path of the range in the WAF policy, e.g. `waf.denySourceIps[0].sources[0]`. */
+  readonly field: string;
+  /** IPv4/IPv6 address or CIDR range. */
+  readonly source: string;
 }

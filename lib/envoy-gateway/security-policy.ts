@@ -1,3 +1,4 @@
+import type { DeniedSource } from './names';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkIpOrCidr } from '../core/ip';
@@ -15,7 +16,7 @@ export interface EdgeSecurityPolicyProps {
   /** CEL expression admitting the allowed client certificates (see cel.ts). */
   readonly allowCel: string;
   /** Source addresses/CIDRs denied with 403 (the WAF policy's `denySourceIps`), each with its field path. */
-  readonly deniedSources: readonly { readonly field: string; readonly source: string }[];
+  readonly deniedSources: readonly DeniedSource[];
 }
 
 /**
@@ -34,7 +35,9 @@ export class EdgeSecurityPolicy extends Construct {
       return checked.includes('/') ? checked : `${checked}/${checked.includes(':') ? 128 : 32}`;
     });
     const rules = [
-      ...(cidrs.length ? [{ name: 'deny-source-ips', action: 'Deny', principal: { clientCIDRs: [...new Set(cidrs)] } }] : []),
+      ...(cidrs.length
+        ? [{ name: 'deny-source-ips', action: 'Deny', principal: { clientCIDRs: [...new Set(cidrs)] } }]
+        : []),
       { name: 'allowed-client-certificates', action: 'Allow', cel: props.allowCel },
     ];
     this.apiObject = new ApiObject(this, 'resource', {

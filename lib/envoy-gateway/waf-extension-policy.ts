@@ -33,19 +33,37 @@ export class CorazaExtensionPolicy extends Construct {
   constructor(scope: Construct, id: string, props: CorazaExtensionPolicyProps) {
     super(scope, id);
     const { config } = props;
-    if (!['REQUEST_ONLY', 'FULL'].includes(config.mode)) invalid(`${props.name}.config.mode`, config.mode, 'is not a coraza-waf mode', 'use "FULL" (requests and responses) or "REQUEST_ONLY"');
-    if (!Array.isArray(config.directives) || config.directives.length === 0) invalid(`${props.name}.config.directives`, config.directives, 'is empty', 'render the WAF policy into at least one directive');
+    if (!['REQUEST_ONLY', 'FULL'].includes(config.mode))
+      invalid(
+        `${props.name}.config.mode`,
+        config.mode,
+        'is not a coraza-waf mode',
+        'use "FULL" (requests and responses) or "REQUEST_ONLY"',
+      );
+    if (!Array.isArray(config.directives) || config.directives.length === 0)
+      invalid(
+        `${props.name}.config.directives`,
+        config.directives,
+        'is empty',
+        'render the WAF policy into at least one directive',
+      );
     this.apiObject = new ApiObject(this, 'resource', {
       apiVersion: ENVOY_GATEWAY_GROUP_VERSION,
       kind: 'EnvoyExtensionPolicy',
-      metadata: { name: props.name, namespace: props.namespace, labels: standardLabels(props.name, 'waf-extension-policy') },
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        labels: standardLabels(props.name, 'waf-extension-policy'),
+      },
       spec: {
         targetRefs: [{ group: GATEWAY_API_GROUP, kind: 'HTTPRoute', name: props.routeName }],
-        dynamicModule: [{
-          name: CORAZA_MODULE_NAME,
-          filterName: CORAZA_COMPOSER.filterName,
-          config: { mode: config.mode, directives: [...config.directives] },
-        }],
+        dynamicModule: [
+          {
+            name: CORAZA_MODULE_NAME,
+            filterName: CORAZA_COMPOSER.filterName,
+            config: { mode: config.mode, directives: [...config.directives] },
+          },
+        ],
       },
     });
   }

@@ -70,10 +70,24 @@ export class ArgoCdDelivery extends Construct {
     const namespace = checkDnsLabel('gitops.argoCd.namespace', props.namespace ?? 'argocd');
     const project = checkDnsSubdomain('gitops.argoCd.project', props.project ?? 'default');
     const server = props.destinationServer ?? 'https://kubernetes.default.svc';
-    if (typeof server !== 'string' || !server.startsWith('https://')) invalid('gitops.argoCd.destinationServer', server, 'is not an https URL of a Kubernetes API server', 'use https://kubernetes.default.svc for the cluster Argo CD runs in');
-    checkUrl('gitops.argoCd.destinationServer', server, { schemes: ['https'], example: 'https://kubernetes.default.svc (the cluster Argo CD runs in) or the API server URL of a registered cluster' });
-    if (props.layers.length === 0) invalid('gitops.layers', props.layers, 'is empty', 'deliver at least one layer of dist/');
-    const deliveryFolder = checkRelativeFolder('gitops.argoCd.deliveryFolder', props.deliveryFolder ?? 'delivery/argocd');
+    if (typeof server !== 'string' || !server.startsWith('https://'))
+      invalid(
+        'gitops.argoCd.destinationServer',
+        server,
+        'is not an https URL of a Kubernetes API server',
+        'use https://kubernetes.default.svc for the cluster Argo CD runs in',
+      );
+    checkUrl('gitops.argoCd.destinationServer', server, {
+      schemes: ['https'],
+      example:
+        'https://kubernetes.default.svc (the cluster Argo CD runs in) or the API server URL of a registered cluster',
+    });
+    if (props.layers.length === 0)
+      invalid('gitops.layers', props.layers, 'is empty', 'deliver at least one layer of dist/');
+    const deliveryFolder = checkRelativeFolder(
+      'gitops.argoCd.deliveryFolder',
+      props.deliveryFolder ?? 'delivery/argocd',
+    );
     const prerequisites = props.prerequisites ?? [];
     const waves = prerequisiteWaves(prerequisites);
     const retry = { limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } };
@@ -90,38 +104,67 @@ export class ArgoCdDelivery extends Construct {
 
     const prereqApps = new Map<string, Application>();
     for (const p of prerequisites) {
-      prereqApps.set(p.name, new Application(this, `Prerequisite-${p.name}`, {
-        metadata: { name: p.name, namespace, annotations: { [ARGO_SYNC_WAVE]: String(waves.get(p.name)) } },
-        spec: {
-          project,
-          source: { repoUrl: p.repoUrl, chart: p.chart, targetRevision: p.version, helm: { releaseName: p.name, valuesObject: p.values } },
-          destination: { server, namespace: p.namespace },
-          syncPolicy: {
-            automated: { prune: true, selfHeal: true },
-            syncOptions: ['CreateNamespace=true', ...(p.serverSideApply ? ['ServerSideApply=true'] : [])],
-            retry,
+      prereqApps.set(
+        p.name,
+        new Application(this, `Prerequisite-${p.name}`, {
+          metadata: { name: p.name, namespace, annotations: { [ARGO_SYNC_WAVE]: String(waves.get(p.name)) } },
+          spec: {
+            project,
+            source: {
+              repoUrl: p.repoUrl,
+              chart: p.chart,
+              targetRevision: p.version,
+              helm: { releaseName: p.name, valuesObject: p.values },
+            },
+            destination: { server, namespace: p.namespace },
+            syncPolicy: {
+              automated: { prune: true, selfHeal: true },
+              syncOptions: ['CreateNamespace=true', ...(p.serverSideApply ? ['ServerSideApply=true'] : [])],
+              retry,
+            },
           },
-        },
-      }));
+        }),
+      );
     }
     this.prerequisiteApplications = prereqApps;
 
     const layerApps = new Map<string, Application>();
     for (const layer of props.layers) {
-      if (!(layer.syncWave >= 0)) invalid(`gitops.layers.${layer.id}.syncWave`, layer.syncWave, 'is negative, so the layer would sync before the prerequisites', 'layers use waves 0 and above');
-      layerApps.set(layer.id, new Application(this, `Layer-${layer.id}`, {
-        metadata: { name: `${props.name}-${layer.id}`, namespace, annotations: { [ARGO_SYNC_WAVE]: String(layer.syncWave) }, finalizers: [ARGO_RESOURCES_FINALIZER] },
-        spec: {
-          project,
-          source: { repoUrl: source.repoUrl, targetRevision: source.revision, path: `${source.path}/${layer.folder}` },
-          destination: { server, ...(layer.namespaces[0] ? { namespace: layer.namespaces[0] } : {}) },
-          syncPolicy: {
-            automated: { prune: true, selfHeal: true },
-            syncOptions: ['CreateNamespace=true', ...(layer.customResources ? ['SkipDryRunOnMissingResource=true'] : [])],
-            retry,
+      if (!(layer.syncWave >= 0))
+        invalid(
+          `gitops.layers.${layer.id}.syncWave`,
+          layer.syncWave,
+          'is negative, so the layer would sync before the prerequisites',
+          'layers use waves 0 and above',
+        );
+      layerApps.set(
+        layer.id,
+        new Application(this, `Layer-${layer.id}`, {
+          metadata: {
+            name: `${props.name}-${layer.id}`,
+            namespace,
+            annotations: { [ARGO_SYNC_WAVE]: String(layer.syncWave) },
+            finalizers: [ARGO_RESOURCES_FINALIZER],
           },
-        },
-      }));
+          spec: {
+            project,
+            source: {
+              repoUrl: source.repoUrl,
+              targetRevision: source.revision,
+              path: `${source.path}/${layer.folder}`,
+            },
+            destination: { server, ...(layer.namespaces[0] ? { namespace: layer.namespaces[0] } : {}) },
+            syncPolicy: {
+              automated: { prune: true, selfHeal: true },
+              syncOptions: [
+                'CreateNamespace=true',
+                ...(layer.customResources ? ['SkipDryRunOnMissingResource=true'] : []),
+              ],
+              retry,
+            },
+          },
+        }),
+      );
     }
     this.layerApplications = layerApps;
   }

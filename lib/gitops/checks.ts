@@ -11,19 +11,51 @@ const SCP_LIKE = /^git@[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?:[A-Za-z0-9._~-][A
  */
 export function checkRepoUrl(field: string, repoUrl: string): string {
   if (typeof repoUrl === 'string' && repoUrl.startsWith('git@')) {
-    if (/[?#]/.test(repoUrl)) invalid(field, '(address with a query or fragment; value withheld)', 'has a query or fragment, where tokens travel', 'use git@host:org/repo.git and give credentials to Argo CD as a repository Secret');
-    if (!SCP_LIKE.test(repoUrl)) invalid(field, repoUrl, 'is not an scp-like Git address', 'use git@host:org/repo.git (letters, digits, ".", "_", "~", "-" and "/" in the path), or an https:// URL');
+    if (/[?#]/.test(repoUrl))
+      invalid(
+        field,
+        '(address with a query or fragment; value withheld)',
+        'has a query or fragment, where tokens travel',
+        'use git@host:org/repo.git and give credentials to Argo CD as a repository Secret',
+      );
+    if (!SCP_LIKE.test(repoUrl))
+      invalid(
+        field,
+        repoUrl,
+        'is not an scp-like Git address',
+        'use git@host:org/repo.git (letters, digits, ".", "_", "~", "-" and "/" in the path), or an https:// URL',
+      );
     return checkNoTemplate(field, repoUrl);
   }
-  if (typeof repoUrl !== 'string' || !/^(https|ssh):\/\//.test(repoUrl)) invalid(field, repoUrl, 'is not a Git repository URL Argo CD and Flux both read', 'use https://host/org/repo.git or ssh://git@host/org/repo.git');
-  return checkUrl(field, repoUrl, { schemes: ['https', 'ssh'], allowedUser: repoUrl.startsWith('ssh://') ? 'git' : undefined, example: 'https://github.com/org/repo.git or ssh://git@github.com/org/repo.git' });
+  if (typeof repoUrl !== 'string' || !/^(https|ssh):\/\//.test(repoUrl))
+    invalid(
+      field,
+      repoUrl,
+      'is not a Git repository URL Argo CD and Flux both read',
+      'use https://host/org/repo.git or ssh://git@host/org/repo.git',
+    );
+  return checkUrl(field, repoUrl, {
+    schemes: ['https', 'ssh'],
+    allowedUser: repoUrl.startsWith('ssh://') ? 'git' : undefined,
+    example: 'https://github.com/org/repo.git or ssh://git@github.com/org/repo.git',
+  });
 }
 
 /** A folder below the `dist/` path (e.g. `delivery/argocd`): relative, no `..`, `.`, empty segments or whitespace. */
 export function checkRelativeFolder(field: string, value: string): string {
   const folder = typeof value === 'string' ? value.replace(/^\.\//, '').replace(/\/+$/, '') : '';
-  if (folder === '' || folder.startsWith('/') || folder.split('/').some((p) => p === '..' || p === '.' || p === '') || !/^[A-Za-z0-9._/-]+$/.test(folder)) {
-    invalid(field, value, 'is not a relative folder below the dist/ path', 'give a folder such as "delivery/argocd" (letters, digits, ".", "_", "-" and "/")');
+  if (
+    folder === '' ||
+    folder.startsWith('/') ||
+    folder.split('/').some((p) => p === '..' || p === '.' || p === '') ||
+    !/^[A-Za-z0-9._/-]+$/.test(folder)
+  ) {
+    invalid(
+      field,
+      value,
+      'is not a relative folder below the dist/ path',
+      'give a folder such as "delivery/argocd" (letters, digits, ".", "_", "-" and "/")',
+    );
   }
   return folder;
 }

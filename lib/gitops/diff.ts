@@ -73,7 +73,11 @@ function identity(m: Manifest): string {
   return `${group}/${m.kind} ${m.metadata?.namespace ?? ''}/${m.metadata?.name}`.replace(' /', ' ');
 }
 
-function index(tree: ReadonlyMap<string, string>, parse: (content: string) => unknown[], stringify: (m: unknown) => string): Map<string, { file: string; yaml: string }> {
+function index(
+  tree: ReadonlyMap<string, string>,
+  parse: (content: string) => unknown[],
+  stringify: (m: unknown) => string,
+): Map<string, { file: string; yaml: string }> {
   const out = new Map<string, { file: string; yaml: string }>();
   for (const [file, content] of tree) {
     if (!isObjectFile(file)) continue;
@@ -86,7 +90,12 @@ function index(tree: ReadonlyMap<string, string>, parse: (content: string) => un
 }
 
 /** Compares two trees object by object; `parse` splits a YAML file into objects, `stringify` renders one canonically. */
-export function diffTrees(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>, parse: (content: string) => unknown[], stringify: (m: unknown) => string): TreeDiff {
+export function diffTrees(
+  before: ReadonlyMap<string, string>,
+  after: ReadonlyMap<string, string>,
+  parse: (content: string) => unknown[],
+  stringify: (m: unknown) => string,
+): TreeDiff {
   const a = index(before, parse, stringify);
   const b = index(after, parse, stringify);
   const objects: ObjectChange[] = [];
@@ -94,8 +103,16 @@ export function diffTrees(before: ReadonlyMap<string, string>, after: ReadonlyMa
     const x = a.get(id);
     const y = b.get(id);
     if (!x) objects.push({ id, change: 'added', after: y!.file, diff: unifiedDiff('/dev/null', y!.file, '', y!.yaml) });
-    else if (!y) objects.push({ id, change: 'removed', before: x.file, diff: unifiedDiff(x.file, '/dev/null', x.yaml, '') });
-    else if (x.yaml !== y.yaml) objects.push({ id, change: x.file === y.file ? 'changed' : 'moved', before: x.file, after: y.file, diff: unifiedDiff(x.file, y.file, x.yaml, y.yaml) });
+    else if (!y)
+      objects.push({ id, change: 'removed', before: x.file, diff: unifiedDiff(x.file, '/dev/null', x.yaml, '') });
+    else if (x.yaml !== y.yaml)
+      objects.push({
+        id,
+        change: x.file === y.file ? 'changed' : 'moved',
+        before: x.file,
+        after: y.file,
+        diff: unifiedDiff(x.file, y.file, x.yaml, y.yaml),
+      });
     else if (x.file !== y.file) objects.push({ id, change: 'moved', before: x.file, after: y.file });
     else objects.push({ id, change: 'unchanged', before: x.file, after: y.file });
   }
@@ -105,7 +122,11 @@ export function diffTrees(before: ReadonlyMap<string, string>, after: ReadonlyMa
     const x = before.get(path);
     const y = after.get(path);
     if (x === y) continue;
-    files.push({ path, change: x === undefined ? 'added' : y === undefined ? 'removed' : 'changed', diff: unifiedDiff(x === undefined ? '/dev/null' : path, y === undefined ? '/dev/null' : path, x ?? '', y ?? '') });
+    files.push({
+      path,
+      change: x === undefined ? 'added' : y === undefined ? 'removed' : 'changed',
+      diff: unifiedDiff(x === undefined ? '/dev/null' : path, y === undefined ? '/dev/null' : path, x ?? '', y ?? ''),
+    });
   }
   return { objects, files };
 }
@@ -120,10 +141,14 @@ export function diffTrees(before: ReadonlyMap<string, string>, after: ReadonlyMa
 export function unifiedDiff(fromName: string, toName: string, from: string, to: string, context = 3): string {
   if (from === to) return '';
   const withNewline = (text: string): string => (text === '' || text.endsWith('\n') ? text : `${text}\n`);
-  const patch = structuredPatch(fromName, toName, withNewline(from), withNewline(to), undefined, undefined, { context });
+  const patch = structuredPatch(fromName, toName, withNewline(from), withNewline(to), undefined, undefined, {
+    context,
+  });
   const out = [`--- ${fromName}`, `+++ ${toName}`];
   for (const h of patch.hunks) {
-    out.push(`@@ -${h.oldLines === 0 ? h.oldStart - 1 : h.oldStart},${h.oldLines} +${h.newLines === 0 ? h.newStart - 1 : h.newStart},${h.newLines} @@`);
+    out.push(
+      `@@ -${h.oldLines === 0 ? h.oldStart - 1 : h.oldStart},${h.oldLines} +${h.newLines === 0 ? h.newStart - 1 : h.newStart},${h.newLines} @@`,
+    );
     out.push(...h.lines);
   }
   return `${out.join('\n')}\n`;
@@ -147,15 +172,25 @@ export interface FormatOptions {
 export function formatTreeDiff(d: TreeDiff, options: FormatOptions = {}): string {
   // The caller decides (scripts/diff.ts: stdout is a TTY); styleText must not second-guess it from process.stdout.
   type Format = Parameters<typeof styleText>[0];
-  const paint = (format: Format, s: string): string => (options.color ? styleText(format, s, { validateStream: false }) : s);
+  const paint = (format: Format, s: string): string =>
+    options.color ? styleText(format, s, { validateStream: false }) : s;
   const changed = d.objects.filter((o) => o.change !== 'unchanged');
   const count = (c: ObjectChange['change']): number => d.objects.filter((o) => o.change === c).length;
   const lines: string[] = [];
-  if (changed.length === 0 && d.files.length === 0) return `dist/ is up to date: ${d.objects.length} objects unchanged.`;
-  lines.push(`${count('added')} added, ${count('removed')} removed, ${count('changed')} changed, ${count('moved')} moved, ${count('unchanged')} unchanged objects; ${d.files.length} other files changed.`);
+  if (changed.length === 0 && d.files.length === 0)
+    return `dist/ is up to date: ${d.objects.length} objects unchanged.`;
+  lines.push(
+    `${count('added')} added, ${count('removed')} removed, ${count('changed')} changed, ${count('moved')} moved, ${count('unchanged')} unchanged objects; ${d.files.length} other files changed.`,
+  );
   for (const o of changed) {
     const where = o.change === 'moved' ? `${o.before} -> ${o.after}` : (o.after ?? o.before);
-    const mark = { added: paint('green', '+ added  '), removed: paint('red', '- removed'), changed: paint('yellow', '~ changed'), moved: paint('cyan', '> moved  '), unchanged: '' }[o.change];
+    const mark = {
+      added: paint('green', '+ added  '),
+      removed: paint('red', '- removed'),
+      changed: paint('yellow', '~ changed'),
+      moved: paint('cyan', '> moved  '),
+      unchanged: '',
+    }[o.change];
     lines.push(`  ${mark} ${o.id}  (${where})`);
   }
   for (const f of d.files) lines.push(`  ${paint('yellow', `~ ${f.change.padEnd(7)}`)} ${f.path}`);
@@ -163,7 +198,18 @@ export function formatTreeDiff(d: TreeDiff, options: FormatOptions = {}): string
     for (const o of changed) {
       if (!o.diff) continue;
       lines.push('', paint('bold', `# ${o.change}: ${o.id}`));
-      lines.push(...o.diff.replace(/\n$/, '').split('\n').map((l) => (l.startsWith('+') && !l.startsWith('+++') ? paint('green', l) : l.startsWith('-') && !l.startsWith('---') ? paint('red', l) : l)));
+      lines.push(
+        ...o.diff
+          .replace(/\n$/, '')
+          .split('\n')
+          .map((l) =>
+            l.startsWith('+') && !l.startsWith('+++')
+              ? paint('green', l)
+              : l.startsWith('-') && !l.startsWith('---')
+                ? paint('red', l)
+                : l,
+          ),
+      );
     }
     for (const f of d.files) {
       lines.push('', paint('bold', `# ${f.change}: ${f.path}`));

@@ -68,7 +68,8 @@ export class FluxDelivery extends Construct {
     const namespace = checkDnsLabel('gitops.flux.namespace', props.namespace ?? 'flux-system');
     const interval = checkFluxDuration('gitops.flux.interval', props.interval ?? '10m');
     const timeout = checkFluxDuration('gitops.flux.timeout', props.timeout ?? '5m');
-    if (props.layers.length === 0) invalid('gitops.layers', props.layers, 'is empty', 'deliver at least one layer of dist/');
+    if (props.layers.length === 0)
+      invalid('gitops.layers', props.layers, 'is empty', 'deliver at least one layer of dist/');
     const deliveryFolder = checkRelativeFolder('gitops.flux.deliveryFolder', props.deliveryFolder ?? 'delivery/flux');
     const prerequisites = props.prerequisites ?? [];
     prerequisiteWaves(prerequisites); // validates names and dependencies
@@ -83,30 +84,48 @@ export class FluxDelivery extends Construct {
     const repositories = new Map<string, string>();
     for (const p of prerequisites) {
       const known = repositories.get(p.repoName);
-      if (known !== undefined && known !== p.repoUrl) invalid(`gitops.prerequisites.${p.name}.repoName`, p.repoName, `names two repositories (${known} and ${p.repoUrl})`, 'give each Helm repository URL its own name');
+      if (known !== undefined && known !== p.repoUrl)
+        invalid(
+          `gitops.prerequisites.${p.name}.repoName`,
+          p.repoName,
+          `names two repositories (${known} and ${p.repoUrl})`,
+          'give each Helm repository URL its own name',
+        );
       if (known === undefined) {
         repositories.set(p.repoName, p.repoUrl);
         new ApiObject(this, `Repository-${p.repoName}`, {
-          apiVersion: HELM_REPOSITORY_API_VERSION, kind: 'HelmRepository',
+          apiVersion: HELM_REPOSITORY_API_VERSION,
+          kind: 'HelmRepository',
           metadata: { name: p.repoName, namespace },
           spec: { url: p.repoUrl, interval: '1h' },
         });
       }
-      releases.set(p.name, new ApiObject(this, `Release-${p.name}`, {
-        apiVersion: HELM_RELEASE_API_VERSION, kind: 'HelmRelease',
-        metadata: { name: p.name, namespace },
-        spec: {
-          releaseName: p.name,
-          targetNamespace: p.namespace,
-          interval,
-          timeout: '10m',
-          chart: { spec: { chart: p.chart, version: p.version, sourceRef: { kind: 'HelmRepository', name: p.repoName }, interval: '1h' } },
-          install: { createNamespace: true, crds: 'CreateReplace', remediation: { retries: 3 } },
-          upgrade: { crds: 'CreateReplace', remediation: { retries: 3 } },
-          ...(p.dependsOn.length > 0 ? { dependsOn: p.dependsOn.map((name) => ({ name })) } : {}),
-          values: p.values,
-        },
-      }));
+      releases.set(
+        p.name,
+        new ApiObject(this, `Release-${p.name}`, {
+          apiVersion: HELM_RELEASE_API_VERSION,
+          kind: 'HelmRelease',
+          metadata: { name: p.name, namespace },
+          spec: {
+            releaseName: p.name,
+            targetNamespace: p.namespace,
+            interval,
+            timeout: '10m',
+            chart: {
+              spec: {
+                chart: p.chart,
+                version: p.version,
+                sourceRef: { kind: 'HelmRepository', name: p.repoName },
+                interval: '1h',
+              },
+            },
+            install: { createNamespace: true, crds: 'CreateReplace', remediation: { retries: 3 } },
+            upgrade: { crds: 'CreateReplace', remediation: { retries: 3 } },
+            ...(p.dependsOn.length > 0 ? { dependsOn: p.dependsOn.map((name) => ({ name })) } : {}),
+            values: p.values,
+          },
+        }),
+      );
     }
     this.helmReleases = releases;
 
@@ -119,7 +138,14 @@ export class FluxDelivery extends Construct {
         sourceRef,
         timeout: '15m',
         ...(prerequisites.length > 0
-          ? { healthChecks: prerequisites.map((p) => ({ apiVersion: HELM_RELEASE_API_VERSION, kind: 'HelmRelease', name: p.name, namespace })) }
+          ? {
+              healthChecks: prerequisites.map((p) => ({
+                apiVersion: HELM_RELEASE_API_VERSION,
+                kind: 'HelmRelease',
+                name: p.name,
+                namespace,
+              })),
+            }
           : {}),
       },
     });
@@ -128,19 +154,22 @@ export class FluxDelivery extends Construct {
     let previous = `${props.name}-delivery`;
     for (const layer of props.layers) {
       const name = `${props.name}-${layer.id}`;
-      layers.set(layer.id, new Kustomization(this, `Layer-${layer.id}`, {
-        metadata: { name, namespace },
-        spec: {
-          interval,
-          retryInterval: '1m',
-          timeout,
-          path: `./${source.path}/${layer.folder}`,
-          prune: true,
-          wait: true,
-          sourceRef,
-          dependsOn: [{ name: previous }],
-        },
-      }));
+      layers.set(
+        layer.id,
+        new Kustomization(this, `Layer-${layer.id}`, {
+          metadata: { name, namespace },
+          spec: {
+            interval,
+            retryInterval: '1m',
+            timeout,
+            path: `./${source.path}/${layer.folder}`,
+            prune: true,
+            wait: true,
+            sourceRef,
+            dependsOn: [{ name: previous }],
+          },
+        }),
+      );
       previous = name;
     }
     this.layerKustomizations = layers;
@@ -148,6 +177,7 @@ export class FluxDelivery extends Construct {
 }
 
 function checkFluxDuration(field: string, value: string): string {
-  if (!/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/.test(value)) invalid(field, value, 'is not a Go duration', 'use a duration such as "1m", "10m" or "1h"');
+  if (!/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/.test(value))
+    invalid(field, value, 'is not a Go duration', 'use a duration such as "1m", "10m" or "1h"');
   return value;
 }

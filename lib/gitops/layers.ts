@@ -23,7 +23,12 @@ export function isCustomResource(apiVersion: string): boolean {
 }
 
 /** The non-empty layers among rendered objects, in apply order. */
-export function deliveredLayers(objects: readonly { readonly layer: RenderedObject['layer']; readonly manifest: Pick<KubeManifest, 'apiVersion' | 'metadata'> }[]): DeliveredLayer[] {
+export function deliveredLayers(
+  objects: readonly {
+    readonly layer: RenderedObject['layer'];
+    readonly manifest: Pick<KubeManifest, 'apiVersion' | 'metadata'>;
+  }[],
+): DeliveredLayer[] {
   const out: DeliveredLayer[] = [];
   for (const layer of LAYERS) {
     const inLayer = objects.filter((o) => o.layer.id === layer.id);
@@ -34,7 +39,13 @@ export function deliveredLayers(objects: readonly { readonly layer: RenderedObje
       if (ns) counts.set(ns, (counts.get(ns) ?? 0) + 1);
     }
     const namespaces = [...counts].sort(([a, x], [b, y]) => y - x || a.localeCompare(b)).map(([ns]) => ns);
-    out.push({ id: layer.id, folder: layer.folder, syncWave: layer.syncWave, namespaces, customResources: inLayer.some((o) => isCustomResource(o.manifest.apiVersion)) });
+    out.push({
+      id: layer.id,
+      folder: layer.folder,
+      syncWave: layer.syncWave,
+      namespaces,
+      customResources: inLayer.some((o) => isCustomResource(o.manifest.apiVersion)),
+    });
   }
   return out;
 }

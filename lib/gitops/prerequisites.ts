@@ -38,7 +38,10 @@ export const PREREQUISITE_VERSIONS = {
 } as const;
 
 const JETSTACK = { repoName: 'jetstack', repoUrl: 'https://charts.jetstack.io' } as const;
-const PROMETHEUS_COMMUNITY = { repoName: 'prometheus-community', repoUrl: 'https://prometheus-community.github.io/helm-charts' } as const;
+const PROMETHEUS_COMMUNITY = {
+  repoName: 'prometheus-community',
+  repoUrl: 'https://prometheus-community.github.io/helm-charts',
+} as const;
 
 /** Props of {@link certManagerPrerequisite}. */
 export interface CertManagerPrerequisiteProps {
@@ -54,12 +57,24 @@ export interface CertManagerPrerequisiteProps {
 /** cert-manager with its CRDs (issues the server certificates and the client CA chain). */
 export function certManagerPrerequisite(props: CertManagerPrerequisiteProps = {}): HelmPrerequisite {
   const gatewayApi = props.gatewayApi
-    ? { config: { apiVersion: 'controller.config.cert-manager.io/v1alpha1', kind: 'ControllerConfiguration', enableGatewayAPI: true } }
+    ? {
+        config: {
+          apiVersion: 'controller.config.cert-manager.io/v1alpha1',
+          kind: 'ControllerConfiguration',
+          enableGatewayAPI: true,
+        },
+      }
     : {};
   return {
-    name: 'cert-manager', chart: 'cert-manager', ...JETSTACK, version: PREREQUISITE_VERSIONS.certManager, namespace: 'cert-manager',
-    values: { crds: { enabled: true, keep: true }, ...gatewayApi }, dependsOn: [], serverSideApply: false,
-    doc: 'issues the Let\'s Encrypt server certificates and the client CA and client certificates',
+    name: 'cert-manager',
+    chart: 'cert-manager',
+    ...JETSTACK,
+    version: PREREQUISITE_VERSIONS.certManager,
+    namespace: 'cert-manager',
+    values: { crds: { enabled: true, keep: true }, ...gatewayApi },
+    dependsOn: [],
+    serverSideApply: false,
+    doc: "issues the Let's Encrypt server certificates and the client CA and client certificates",
   };
 }
 
@@ -81,11 +96,19 @@ export interface TrustManagerPrerequisiteProps {
 export function trustManagerPrerequisite(props: TrustManagerPrerequisiteProps = {}): HelmPrerequisite {
   const authorizedSecrets = [...(props.authorizedSecrets ?? [])].sort();
   authorizedSecrets.forEach((s, i) => checkDnsLabel(`gitops.prerequisites.trustManager.authorizedSecrets[${i}]`, s));
-  const trustNamespace = checkDnsLabel('gitops.prerequisites.trustManager.trustNamespace', props.trustNamespace ?? 'cert-manager');
+  const trustNamespace = checkDnsLabel(
+    'gitops.prerequisites.trustManager.trustNamespace',
+    props.trustNamespace ?? 'cert-manager',
+  );
   return {
-    name: 'trust-manager', chart: 'trust-manager', ...JETSTACK, version: PREREQUISITE_VERSIONS.trustManager, namespace: 'cert-manager',
+    name: 'trust-manager',
+    chart: 'trust-manager',
+    ...JETSTACK,
+    version: PREREQUISITE_VERSIONS.trustManager,
+    namespace: 'cert-manager',
     values: { app: { trust: { namespace: trustNamespace } }, secretTargets: { enabled: true, authorizedSecrets } },
-    dependsOn: ['cert-manager'], serverSideApply: false,
+    dependsOn: ['cert-manager'],
+    serverSideApply: false,
     doc: 'publishes the client CA certificate (never its key) into a Secret the controller reads as auth-tls-secret',
   };
 }
@@ -104,15 +127,27 @@ export const KUBE_PROMETHEUS_STACK_RELEASE = 'kube-prometheus-stack';
 
 /** kube-prometheus-stack: prometheus-operator CRDs, Prometheus, Alertmanager and Grafana with the dashboard sidecar. */
 export function kubePrometheusStackPrerequisite(props: KubePrometheusStackPrerequisiteProps = {}): HelmPrerequisite {
-  const namespace = checkDnsLabel('gitops.prerequisites.kubePrometheusStack.namespace', props.namespace ?? 'monitoring');
+  const namespace = checkDnsLabel(
+    'gitops.prerequisites.kubePrometheusStack.namespace',
+    props.namespace ?? 'monitoring',
+  );
   return {
-    name: KUBE_PROMETHEUS_STACK_RELEASE, chart: 'kube-prometheus-stack', ...PROMETHEUS_COMMUNITY, version: PREREQUISITE_VERSIONS.kubePrometheusStack, namespace,
+    name: KUBE_PROMETHEUS_STACK_RELEASE,
+    chart: 'kube-prometheus-stack',
+    ...PROMETHEUS_COMMUNITY,
+    version: PREREQUISITE_VERSIONS.kubePrometheusStack,
+    namespace,
     values: {
       crds: { enabled: true },
-      prometheus: { prometheusSpec: { serviceMonitorSelectorNilUsesHelmValues: true, ruleSelectorNilUsesHelmValues: true } },
-      grafana: { sidecar: { dashboards: { enabled: true, label: 'grafana_dashboard', labelValue: '1', searchNamespace: 'ALL' } } },
+      prometheus: {
+        prometheusSpec: { serviceMonitorSelectorNilUsesHelmValues: true, ruleSelectorNilUsesHelmValues: true },
+      },
+      grafana: {
+        sidecar: { dashboards: { enabled: true, label: 'grafana_dashboard', labelValue: '1', searchNamespace: 'ALL' } },
+      },
     },
-    dependsOn: [], serverSideApply: true,
+    dependsOn: [],
+    serverSideApply: true,
     doc: 'prometheus-operator (ServiceMonitor, PrometheusRule, AlertmanagerConfig), Prometheus, Alertmanager, Grafana',
   };
 }
@@ -129,11 +164,23 @@ export function prerequisiteWaves(prerequisites: readonly HelmPrerequisite[]): M
   const visit = (p: HelmPrerequisite, path: string[]): number => {
     const known = depth.get(p.name);
     if (known !== undefined) return known;
-    if (path.includes(p.name)) invalid('gitops.prerequisites', [...path, p.name].join(' -> '), 'is a dependency cycle', 'remove one of the dependsOn entries');
+    if (path.includes(p.name))
+      invalid(
+        'gitops.prerequisites',
+        [...path, p.name].join(' -> '),
+        'is a dependency cycle',
+        'remove one of the dependsOn entries',
+      );
     let d = 0;
     for (const dep of p.dependsOn) {
       const target = byName.get(dep);
-      if (!target) invalid(`gitops.prerequisites.${p.name}.dependsOn`, dep, 'is not one of the installed prerequisites', `install ${dep} too, or drop the dependency`);
+      if (!target)
+        invalid(
+          `gitops.prerequisites.${p.name}.dependsOn`,
+          dep,
+          'is not one of the installed prerequisites',
+          `install ${dep} too, or drop the dependency`,
+        );
       d = Math.max(d, visit(target, [...path, p.name]) + 1);
     }
     depth.set(p.name, d);
@@ -151,9 +198,20 @@ function checkPrerequisite(p: HelmPrerequisite, i: number): void {
   checkDnsLabel(`${field}.repoName`, p.repoName);
   checkDnsLabel(`${field}.namespace`, p.namespace);
   checkUrl(`${field}.repoUrl`, p.repoUrl, { schemes: ['https'], example: 'https://charts.jetstack.io' });
-  if (typeof p.chart !== 'string' || !/^[a-z0-9]([-a-z0-9._]*[a-z0-9])?$/.test(p.chart)) invalid(`${field}.chart`, p.chart, 'is not a Helm chart name', 'use the chart\'s name in its repository, e.g. "cert-manager"');
+  if (typeof p.chart !== 'string' || !/^[a-z0-9]([-a-z0-9._]*[a-z0-9])?$/.test(p.chart))
+    invalid(
+      `${field}.chart`,
+      p.chart,
+      'is not a Helm chart name',
+      'use the chart\'s name in its repository, e.g. "cert-manager"',
+    );
   if (typeof p.version !== 'string' || !/^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$/.test(p.version)) {
-    invalid(`${field}.version`, p.version, 'is not an exact chart version', 'pin one SemVer version such as "1.21.1" (ranges would let a new cluster converge to another state)');
+    invalid(
+      `${field}.version`,
+      p.version,
+      'is not an exact chart version',
+      'pin one SemVer version such as "1.21.1" (ranges would let a new cluster converge to another state)',
+    );
   }
   checkNoTemplate(`${field}.doc`, p.doc);
 }

@@ -15,12 +15,32 @@ export interface GitSource {
 export function checkGitSource(source: GitSource): GitSource {
   const { repoUrl, revision } = source;
   checkRepoUrl('gitops.repoUrl', repoUrl);
-  if (!/^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$/.test(revision) || revision.includes('..') || revision.endsWith('/') || revision.endsWith('.lock')) {
-    invalid('gitops.revision', revision, 'is not a Git branch, tag or commit', 'use a branch such as "main", a tag such as "v1.2.0" or a 40-character commit SHA');
+  if (
+    !/^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$/.test(revision) ||
+    revision.includes('..') ||
+    revision.endsWith('/') ||
+    revision.endsWith('.lock')
+  ) {
+    invalid(
+      'gitops.revision',
+      revision,
+      'is not a Git branch, tag or commit',
+      'use a branch such as "main", a tag such as "v1.2.0" or a 40-character commit SHA',
+    );
   }
   const path = source.path.replace(/^\.\//, '').replace(/\/+$/, '');
-  if (path === '' || path.startsWith('/') || path.split('/').some((p) => p === '..' || p === '.' || p === '') || /\s/.test(path)) {
-    invalid('gitops.path', source.path, 'is not a relative folder path inside the repository', 'give the folder holding dist/ relative to the repository root, e.g. "dist" or "deploy/edge/dist"');
+  if (
+    path === '' ||
+    path.startsWith('/') ||
+    path.split('/').some((p) => p === '..' || p === '.' || p === '') ||
+    /\s/.test(path)
+  ) {
+    invalid(
+      'gitops.path',
+      source.path,
+      'is not a relative folder path inside the repository',
+      'give the folder holding dist/ relative to the repository root, e.g. "dist" or "deploy/edge/dist"',
+    );
   }
   return { repoUrl, revision, path };
 }

@@ -36,7 +36,12 @@ export const AUTH_TLS_SECRET = declare<{ readonly namespace: string; readonly na
   render: (field, { namespace, name }) => {
     const value = `${namespace}/${name}`;
     if (!namespace || !name || !BASIC_CHARS.test(value) || value.split('/').length !== 2) {
-      invalid(field, value, 'is not a valid "namespace/name" secret reference', 'reference the CA secret as "<namespace>/<name>" using Kubernetes names');
+      invalid(
+        field,
+        value,
+        'is not a valid "namespace/name" secret reference',
+        'reference the CA secret as "<namespace>/<name>" using Kubernetes names',
+      );
     }
     return value;
   },
@@ -49,7 +54,8 @@ export const AUTH_TLS_VERIFY_CLIENT = declare<VerifyClientMode>({
   risk: 'Medium',
   render: (field, value) => {
     // The controller's regex is ^(on|off|optional|optional_no_ca)$ and silently falls back to "on" otherwise.
-    if (!VERIFY_CLIENT_MODES.includes(value)) invalid(field, value, 'is not a client verification mode', `use one of ${VERIFY_CLIENT_MODES.join(', ')}`);
+    if (!VERIFY_CLIENT_MODES.includes(value))
+      invalid(field, value, 'is not a client verification mode', `use one of ${VERIFY_CLIENT_MODES.join(', ')}`);
     return value;
   },
 });
@@ -62,7 +68,12 @@ export const AUTH_TLS_VERIFY_DEPTH = declare<number>({
   render: (field, value) => {
     // The controller only requires strconv.Atoi to succeed and turns 0 into 1; we keep values meaningful.
     if (!Number.isInteger(value) || value < VERIFY_DEPTH_MIN || value > VERIFY_DEPTH_MAX) {
-      invalid(field, value, `is not an integer between ${VERIFY_DEPTH_MIN} and ${VERIFY_DEPTH_MAX}`, `use 1 when clients are issued directly by the CA, more only for intermediate CAs (at most ${VERIFY_DEPTH_MAX})`);
+      invalid(
+        field,
+        value,
+        `is not an integer between ${VERIFY_DEPTH_MIN} and ${VERIFY_DEPTH_MAX}`,
+        `use 1 when clients are issued directly by the CA, more only for intermediate CAs (at most ${VERIFY_DEPTH_MAX})`,
+      );
     }
     return String(value);
   },
@@ -87,18 +98,33 @@ export const AUTH_TLS_MATCH_CN = declare<string>({
   risk: 'High',
   render: (field, value) => {
     if (typeof value !== 'string' || !value.startsWith('CN=')) {
-      invalid(field, value, 'does not start with "CN="', 'ingress-nginx v1.15.1 rejects the Ingress otherwise; start the pattern with "CN="');
+      invalid(
+        field,
+        value,
+        'does not start with "CN="',
+        'ingress-nginx v1.15.1 rejects the Ingress otherwise; start the pattern with "CN="',
+      );
     }
     if (MALICIOUS.test(value)) invalid(field, value, 'contains a line break', 'remove CR/LF characters');
     const rest = value.slice(3);
     // Constructs RE2 (the controller's validator) does not support, although PCRE (nginx) and JavaScript do.
     if (/\(\?<?[=!]|\\[1-9]|\(\?P?<[A-Za-z]/.test(rest)) {
-      invalid(field, value, 'uses look-around, back-references or named groups, which the controller (Go RE2) rejects', 'use plain groups, alternation and anchors only');
+      invalid(
+        field,
+        value,
+        'uses look-around, back-references or named groups, which the controller (Go RE2) rejects',
+        'use plain groups, alternation and anchors only',
+      );
     }
     try {
       new RegExp(rest);
     } catch (err) {
-      invalid(field, value, `is not a valid regex (${(err as Error).message})`, 'escape regex metacharacters in client names');
+      invalid(
+        field,
+        value,
+        `is not a valid regex (${(err as Error).message})`,
+        'escape regex metacharacters in client names',
+      );
     }
     return value;
   },
@@ -136,7 +162,12 @@ export const MODSECURITY_TRANSACTION_ID = declare<string>({
   risk: 'High',
   render: (field, value) => {
     if (typeof value !== 'string' || !/^[A-Za-z0-9\-_${}]*$/.test(value)) {
-      invalid(field, value, 'has characters the controller rejects in modsecurity-transaction-id', 'use an nginx variable such as "$request_id" (letters, digits, "-", "_", "$", "{", "}")');
+      invalid(
+        field,
+        value,
+        'has characters the controller rejects in modsecurity-transaction-id',
+        'use an nginx variable such as "$request_id" (letters, digits, "-", "_", "$", "{", "}")',
+      );
     }
     return value;
   },
@@ -144,8 +175,16 @@ export const MODSECURITY_TRANSACTION_ID = declare<string>({
 
 /** Every Ingress annotation declaration of this module, by name. */
 export const INGRESS_ANNOTATIONS: ReadonlyMap<string, SettingDeclaration<never>> = new Map(
-  [AUTH_TLS_SECRET, AUTH_TLS_VERIFY_CLIENT, AUTH_TLS_VERIFY_DEPTH, AUTH_TLS_PASS_CERTIFICATE_TO_UPSTREAM, AUTH_TLS_MATCH_CN, SSL_REDIRECT, FORCE_SSL_REDIRECT, MODSECURITY_TRANSACTION_ID]
-    .map((d) => [d.name, d as unknown as SettingDeclaration<never>]),
+  [
+    AUTH_TLS_SECRET,
+    AUTH_TLS_VERIFY_CLIENT,
+    AUTH_TLS_VERIFY_DEPTH,
+    AUTH_TLS_PASS_CERTIFICATE_TO_UPSTREAM,
+    AUTH_TLS_MATCH_CN,
+    SSL_REDIRECT,
+    FORCE_SSL_REDIRECT,
+    MODSECURITY_TRANSACTION_ID,
+  ].map((d) => [d.name, d as unknown as SettingDeclaration<never>]),
 );
 
 const RISK_ORDER: readonly RiskLevel[] = ['Low', 'Medium', 'High', 'Critical'];
@@ -160,7 +199,12 @@ export const MAX_ANNOTATION_RISK: RiskLevel = 'High';
 export function renderAnnotation<T>(declaration: SettingDeclaration<T>, field: string, value: T): [string, string] {
   const risk = declaration.risk ?? 'Low';
   if (RISK_ORDER.indexOf(risk) > RISK_ORDER.indexOf(MAX_ANNOTATION_RISK)) {
-    invalid(field, declaration.name, `has risk level ${risk}, above the controller default ${MAX_ANNOTATION_RISK}`, 'express the need with a lower-risk annotation or a controller setting');
+    invalid(
+      field,
+      declaration.name,
+      `has risk level ${risk}, above the controller default ${MAX_ANNOTATION_RISK}`,
+      'express the need with a lower-risk annotation or a controller setting',
+    );
   }
   return [`${ANNOTATION_PREFIX}${declaration.name}`, declaration.render(field, value)];
 }

@@ -34,20 +34,26 @@ export const ENABLE_MODSECURITY = declare<boolean>({
 
 export const ENABLE_OWASP_MODSECURITY_CRS = declare<boolean>({
   name: 'enable-owasp-modsecurity-crs',
-  doc: 'Loads the image\'s CRS include file after the modsecurity snippet. We load CRS from the snippet instead (explicit order), so this stays false to avoid loading it twice.',
+  doc: "Loads the image's CRS include file after the modsecurity snippet. We load CRS from the snippet instead (explicit order), so this stays false to avoid loading it twice.",
   render: bool,
 });
 
 export const MODSECURITY_SNIPPET = declare<string>({
   name: 'modsecurity-snippet',
-  doc: 'ModSecurity configuration pasted into `modsecurity_rules \'…\';` in the http block; replaces the base modsecurity.conf. We keep it to two Include lines (base config, then the WAF policy file mounted from its own ConfigMap), escaped here for nginx.',
+  doc: "ModSecurity configuration pasted into `modsecurity_rules '…';` in the http block; replaces the base modsecurity.conf. We keep it to two Include lines (base config, then the WAF policy file mounted from its own ConfigMap), escaped here for nginx.",
   render: (field, text) => {
-    if (typeof text !== 'string' || text.trim() === '') invalid(field, text, 'is empty', 'render a WafPolicy into the snippet, or turn ModSecurity off');
+    if (typeof text !== 'string' || text.trim() === '')
+      invalid(field, text, 'is empty', 'render a WafPolicy into the snippet, or turn ModSecurity off');
     if (text.includes('\u0000')) invalid(field, text.slice(0, 40), 'contains a NUL byte', 'remove it');
     const escaped = escapeForNginxSingleQuotes(text);
     const bytes = Buffer.byteLength(escaped, 'utf8');
     if (bytes > MODSECURITY_SNIPPET_MAX_BYTES) {
-      invalid(field, `${bytes} bytes`, `is longer than the ${MODSECURITY_SNIPPET_MAX_BYTES} bytes nginx accepts in one directive parameter (the controller would fail to reload)`, 'keep the snippet to Include lines: put the ModSecurity rules in a mounted file (ModSecurityController renders the WafPolicy into the ConfigMap ingress-nginx-waf-policy) and include it');
+      invalid(
+        field,
+        `${bytes} bytes`,
+        `is longer than the ${MODSECURITY_SNIPPET_MAX_BYTES} bytes nginx accepts in one directive parameter (the controller would fail to reload)`,
+        'keep the snippet to Include lines: put the ModSecurity rules in a mounted file (ModSecurityController renders the WafPolicy into the ConfigMap ingress-nginx-waf-policy) and include it',
+      );
     }
     return escaped;
   },
@@ -62,7 +68,8 @@ export interface ConfigMapRef {
 export const PROXY_SET_HEADERS = declare<ConfigMapRef>({
   name: 'proxy-set-headers',
   doc: 'namespace/name of a ConfigMap whose entries become `proxy_set_header <key> "<value>";` in every proxied location (values may use nginx variables).',
-  render: (field, ref) => `${checkDnsLabel(`${field}.namespace`, ref?.namespace)}/${checkDnsSubdomain(`${field}.name`, ref?.name)}`,
+  render: (field, ref) =>
+    `${checkDnsLabel(`${field}.namespace`, ref?.namespace)}/${checkDnsSubdomain(`${field}.name`, ref?.name)}`,
 });
 
 const HEADER_NAME = /^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$/;
@@ -79,9 +86,24 @@ export const PROXY_SET_HEADER_ENTRY = declare<{ readonly name: string; readonly 
   name: 'proxy-set-headers entry',
   doc: 'Header name → value (nginx variables allowed) sent to every upstream.',
   render: (field, entry) => {
-    if (typeof entry?.name !== 'string' || !HEADER_NAME.test(entry.name)) invalid(`${field}.name`, entry?.name, 'is not a header name', 'use letters, digits and single dashes, e.g. "ssl-client-fingerprint"');
-    if (typeof entry.value !== 'string' || entry.value === '' || UNSAFE_HEADER_VALUE.test(entry.value.replace(/\$\{?[a-z_][a-z0-9_]*\}?/g, ''))) {
-      invalid(`${field}.value`, entry.value, 'is empty or contains quotes, backslashes, ; { } or control characters', 'use a plain value or an nginx variable such as "$ssl_client_fingerprint"');
+    if (typeof entry?.name !== 'string' || !HEADER_NAME.test(entry.name))
+      invalid(
+        `${field}.name`,
+        entry?.name,
+        'is not a header name',
+        'use letters, digits and single dashes, e.g. "ssl-client-fingerprint"',
+      );
+    if (
+      typeof entry.value !== 'string' ||
+      entry.value === '' ||
+      UNSAFE_HEADER_VALUE.test(entry.value.replace(/\$\{?[a-z_][a-z0-9_]*\}?/g, ''))
+    ) {
+      invalid(
+        `${field}.value`,
+        entry.value,
+        'is empty or contains quotes, backslashes, ; { } or control characters',
+        'use a plain value or an nginx variable such as "$ssl_client_fingerprint"',
+      );
     }
     return entry.value;
   },

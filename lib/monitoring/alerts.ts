@@ -1,6 +1,16 @@
 import { Construct } from 'constructs';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/monitoring.coreos.com';
-import { checkDnsLabel, checkDnsSubdomain, checkHostname, checkIntegerInRange, checkKubernetesLabels, checkNoTemplate, checkUnique, checkUrl, invalid } from '../core/validation';
+import {
+  checkDnsLabel,
+  checkDnsSubdomain,
+  checkHostname,
+  checkIntegerInRange,
+  checkKubernetesLabels,
+  checkNoTemplate,
+  checkUnique,
+  checkUrl,
+  invalid,
+} from '../core/validation';
 import { CONTROLLER_CONTAINER_NAME } from '../controller/deployment';
 import { anyOf, checkDuration, durationSeconds, eq, LabelMatcher, ne, PromDuration, re, series, sumBy } from './promql';
 
@@ -131,20 +141,54 @@ export class EdgeAlertRules extends Construct {
     checkDnsLabel('monitoring.alerts.scrapeJob', props.scrapeJob);
     (props.wafHosts ?? []).forEach((h, i) => checkHostname(`monitoring.alerts.wafHosts[${i}]`, h, true));
     checkUnique('monitoring.alerts.wafHosts', props.wafHosts ?? []);
-    if (props.wafHosts && props.wafHosts.length === 0) invalid('monitoring.alerts.wafHosts', props.wafHosts, 'is empty, so no 403 would ever count as a WAF block', 'list the WAF-protected hosts, or leave wafHosts out to watch every host');
+    if (props.wafHosts && props.wafHosts.length === 0)
+      invalid(
+        'monitoring.alerts.wafHosts',
+        props.wafHosts,
+        'is empty, so no 403 would ever count as a WAF block',
+        'list the WAF-protected hosts, or leave wafHosts out to watch every host',
+      );
     props.mtlsHosts.forEach((h, i) => checkHostname(`monitoring.alerts.mtlsHosts[${i}]`, h));
-    const certificateExpiryDays = checkIntegerInRange('monitoring.alerts.certificateExpiryDays', props.certificateExpiryDays ?? 14, 1, 60, 'use a number of days from 1 to 60 (Let\'s Encrypt certificates last 90 days and renew 30 days before expiry)');
+    const certificateExpiryDays = checkIntegerInRange(
+      'monitoring.alerts.certificateExpiryDays',
+      props.certificateExpiryDays ?? 14,
+      1,
+      60,
+      "use a number of days from 1 to 60 (Let's Encrypt certificates last 90 days and renew 30 days before expiry)",
+    );
     // runbook_url is an alert annotation: Prometheus expands Go templates in it, and Slack shows it to every receiver.
-    if (props.runbookUrl !== undefined) checkUrl('monitoring.alerts.runbookUrl', props.runbookUrl, { schemes: ['https', 'http'], example: 'https://github.com/org/repo/blob/main/docs/monitoring.md (each alert appends #<anchor>)' });
+    if (props.runbookUrl !== undefined)
+      checkUrl('monitoring.alerts.runbookUrl', props.runbookUrl, {
+        schemes: ['https', 'http'],
+        example: 'https://github.com/org/repo/blob/main/docs/monitoring.md (each alert appends #<anchor>)',
+      });
     checkKubernetesLabels('monitoring.alerts.labels', props.labels ?? {});
     for (const key of Object.keys(props.alertLabels ?? {})) {
-      if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(key)) invalid(`monitoring.alerts.alertLabels.${key}`, key, 'is not a valid Prometheus label name', 'use letters, digits and "_", not starting with a digit');
-      if (['severity', 'namespace', 'alertname'].includes(key)) invalid(`monitoring.alerts.alertLabels.${key}`, key, 'is set by the alerts themselves', 'pick another label name');
+      if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(key))
+        invalid(
+          `monitoring.alerts.alertLabels.${key}`,
+          key,
+          'is not a valid Prometheus label name',
+          'use letters, digits and "_", not starting with a digit',
+        );
+      if (['severity', 'namespace', 'alertname'].includes(key))
+        invalid(
+          `monitoring.alerts.alertLabels.${key}`,
+          key,
+          'is set by the alerts themselves',
+          'pick another label name',
+        );
       // Prometheus expands Go templates in alerting-rule labels too.
       checkNoTemplate(`monitoring.alerts.alertLabels.${key}`, (props.alertLabels ?? {})[key]);
     }
     const memoryRatio = props.controllerMemoryRatio ?? 0.6;
-    if (typeof memoryRatio !== 'number' || !(memoryRatio > 0 && memoryRatio < 1)) invalid('monitoring.alerts.controllerMemoryRatio', memoryRatio, 'is not a fraction between 0 and 1', 'use a fraction of the memory limit such as 0.6');
+    if (typeof memoryRatio !== 'number' || !(memoryRatio > 0 && memoryRatio < 1))
+      invalid(
+        'monitoring.alerts.controllerMemoryRatio',
+        memoryRatio,
+        'is not a fraction between 0 and 1',
+        'use a fraction of the memory limit such as 0.6',
+      );
     const waf = resolveSpike('monitoring.alerts.wafBlockSpike', props.wafBlockSpike);
     const mtls = resolveSpike('monitoring.alerts.mtlsFailureSpike', props.mtlsFailureSpike);
 
@@ -161,20 +205,22 @@ export class EdgeAlertRules extends Construct {
     this.rule = new PrometheusRule(this, 'Resource', {
       metadata: { name: props.name, namespace: props.namespace, labels: { ...(props.labels ?? {}) } },
       spec: {
-        groups: [{
-          name: 'edge-waf-mtls',
-          rules: rules.map((r) => ({
-            alert: r.alert,
-            expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr),
-            for: r.for,
-            labels: { severity: r.severity, namespace: props.namespace, ...(props.alertLabels ?? {}) },
-            annotations: {
-              summary: r.summary,
-              description: r.description,
-              ...(props.runbookUrl ? { runbook_url: `${props.runbookUrl}#${r.anchor}` } : {}),
-            },
-          })),
-        }],
+        groups: [
+          {
+            name: 'edge-waf-mtls',
+            rules: rules.map((r) => ({
+              alert: r.alert,
+              expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr),
+              for: r.for,
+              labels: { severity: r.severity, namespace: props.namespace, ...(props.alertLabels ?? {}) },
+              annotations: {
+                summary: r.summary,
+                description: r.description,
+                ...(props.runbookUrl ? { runbook_url: `${props.runbookUrl}#${r.anchor}` } : {}),
+              },
+            })),
+          },
+        ],
       },
     });
   }
@@ -182,12 +228,35 @@ export class EdgeAlertRules extends Construct {
 
 function resolveSpike(field: string, spike: SpikeThreshold | undefined): ResolvedSpike {
   const factor = spike?.factor ?? 3;
-  if (typeof factor !== 'number' || !(factor > 1) || factor > 100) invalid(`${field}.factor`, factor, 'is not a factor above 1', 'use a number such as 3 (three times the baseline rate)');
+  if (typeof factor !== 'number' || !(factor > 1) || factor > 100)
+    invalid(
+      `${field}.factor`,
+      factor,
+      'is not a factor above 1',
+      'use a number such as 3 (three times the baseline rate)',
+    );
   const window = checkDuration(`${field}.window`, spike?.window ?? '5m');
   const baseline = checkDuration(`${field}.baseline`, spike?.baseline ?? '1h');
-  if (durationSeconds(baseline) < 2 * durationSeconds(window)) invalid(`${field}.baseline`, baseline, `is shorter than twice the window (${window}), so it is no baseline`, 'use a baseline of at least twice the window, e.g. window "5m" and baseline "1h"');
+  if (durationSeconds(baseline) < 2 * durationSeconds(window))
+    invalid(
+      `${field}.baseline`,
+      baseline,
+      `is shorter than twice the window (${window}), so it is no baseline`,
+      'use a baseline of at least twice the window, e.g. window "5m" and baseline "1h"',
+    );
   const minimumPerMinute = spike?.minimumPerMinute ?? 10;
-  if (typeof minimumPerMinute !== 'number' || !(minimumPerMinute > 0) || !Number.isFinite(minimumPerMinute) || minimumPerMinute > 1e6) invalid(`${field}.minimumPerMinute`, minimumPerMinute, 'is not a positive, finite number of at most 1000000', 'use a number of events per minute such as 10');
+  if (
+    typeof minimumPerMinute !== 'number' ||
+    !(minimumPerMinute > 0) ||
+    !Number.isFinite(minimumPerMinute) ||
+    minimumPerMinute > 1e6
+  )
+    invalid(
+      `${field}.minimumPerMinute`,
+      minimumPerMinute,
+      'is not a positive, finite number of at most 1000000',
+      'use a number of events per minute such as 10',
+    );
   return { factor, window, baseline, minimumPerMinute };
 }
 
@@ -195,7 +264,11 @@ function resolveSpike(field: string, spike: SpikeThreshold | undefined): Resolve
  * `current` above `factor` × its own rate over the preceding baseline (or present with no baseline at all), and
  * above the minimum. `rate(window, offset)` renders the rate expression for a window ending `offset` ago.
  */
-function spikeExpression(rate: (window: PromDuration, offset?: PromDuration) => string, by: readonly string[], spike: ResolvedSpike): string {
+function spikeExpression(
+  rate: (window: PromDuration, offset?: PromDuration) => string,
+  by: readonly string[],
+  spike: ResolvedSpike,
+): string {
   const current = rate(spike.window);
   const baseline = rate(spike.baseline, spike.window);
   const on = `on (${by.join(', ')})`;
@@ -219,7 +292,8 @@ const REQUESTS = 'nginx_ingress_controller_requests';
 function wafBlockSpike(props: EdgeAlertRulesProps, spike: ResolvedSpike): AlertRule {
   const matchers: LabelMatcher[] = [eq('status', '403')];
   if (props.wafHosts) matchers.push(re('host', anyOf(props.wafHosts)));
-  const rate = (w: PromDuration, o?: PromDuration): string => sumBy(REQUESTS, ['host'], `rate(${series(REQUESTS, matchers)}${rangeSuffix(w, o)})`);
+  const rate = (w: PromDuration, o?: PromDuration): string =>
+    sumBy(REQUESTS, ['host'], `rate(${series(REQUESTS, matchers)}${rangeSuffix(w, o)})`);
   return {
     ...EDGE_ALERTS.wafBlockSpike,
     expr: spikeExpression(rate, ['host'], spike),
@@ -252,7 +326,8 @@ function mtlsFailureSpike(props: EdgeAlertRulesProps, spike: ResolvedSpike): Ale
     expr: spikeExpression(rate, [], spike),
     for: '2m',
     severity: 'warning',
-    summary: 'Requests rejected before reaching an Ingress (client-certificate failures) spiked to {{ $value | humanize }}/s',
+    summary:
+      'Requests rejected before reaching an Ingress (client-certificate failures) spiked to {{ $value | humanize }}/s',
     description: [
       `nginx rejected requests before any Ingress location at ${spike.factor}x the rate of the previous ${spike.baseline}.`,
       `On this edge that is mostly failed client-certificate verification (HTTP 400) on the mTLS hosts ${props.mtlsHosts.join(', ') || '(none)'}.`,
@@ -304,7 +379,9 @@ function controllerDown(props: EdgeAlertRulesProps): AlertRule {
     summary: `No ingress-nginx controller in ${props.controllerNamespace} is up`,
     description: [
       `Prometheus has no healthy scrape target for job ${props.scrapeJob} in namespace ${props.controllerNamespace}: every controller pod is down,`,
-      'or the metrics Service / ServiceMonitor is gone. Look first at `kubectl -n ' + props.controllerNamespace + ' get pods,endpoints`,',
+      'or the metrics Service / ServiceMonitor is gone. Look first at `kubectl -n ' +
+        props.controllerNamespace +
+        ' get pods,endpoints`,',
       'then at pod events (OOMKilled with OWASP CRS loaded, image pull, admission webhook) and the ServiceMonitor selector.',
     ].join(' '),
   };

@@ -7,7 +7,9 @@ import { ControllerServiceMonitor } from './service-monitor';
 import { SlackAlertRouting } from './slack-routing';
 
 /** Argo CD sync option on every monitoring object: apply even when prometheus-operator's CRDs are not there yet. */
-export const SKIP_DRY_RUN_ANNOTATION = { 'argocd.argoproj.io/sync-options': 'SkipDryRunOnMissingResource=true' } as const;
+export const SKIP_DRY_RUN_ANNOTATION = {
+  'argocd.argoproj.io/sync-options': 'SkipDryRunOnMissingResource=true',
+} as const;
 
 /** The controller's metrics Service, as the controller construct creates it. */
 export interface MetricsServiceRef {
@@ -109,8 +111,20 @@ export class EdgeMonitoring extends Construct {
     checkDnsLabel('monitoring.name', props.name);
     const selector = props.prometheusSelectorLabels ?? { release: 'kube-prometheus-stack' };
     for (const [k, v] of Object.entries(selector)) {
-      if (!/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(k)) invalid(`monitoring.prometheusSelectorLabels.${k}`, k, 'is not a valid label key', 'use a Kubernetes label key such as "release"');
-      if (!/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/.test(v)) invalid(`monitoring.prometheusSelectorLabels.${k}`, v, 'is not a valid label value', 'use the Helm release name of kube-prometheus-stack, e.g. "kube-prometheus-stack"');
+      if (!/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(k))
+        invalid(
+          `monitoring.prometheusSelectorLabels.${k}`,
+          k,
+          'is not a valid label key',
+          'use a Kubernetes label key such as "release"',
+        );
+      if (!/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/.test(v))
+        invalid(
+          `monitoring.prometheusSelectorLabels.${k}`,
+          v,
+          'is not a valid label value',
+          'use the Helm release name of kube-prometheus-stack, e.g. "kube-prometheus-stack"',
+        );
     }
     const alertLabels = { edge: props.name };
 

@@ -26,6 +26,14 @@ const TARGET = ['job', 'instance', 'endpoint', 'service', 'metrics_path'] as con
 
 /** The container series this library's alerts use. */
 export const KUBERNETES_CONTAINER_SERIES: readonly KubernetesSeries[] = [
-  { name: 'container_memory_working_set_bytes', labels: ['namespace', 'pod', 'container', 'id', 'image', 'name', 'node', ...TARGET], doc: 'cAdvisor: memory working set of a container (what the OOM killer compares to the limit)' },
-  { name: 'kube_pod_container_resource_limits', labels: ['namespace', 'pod', 'uid', 'container', 'node', 'resource', 'unit', ...TARGET], doc: 'kube-state-metrics: limit of a container, per resource (memory in bytes)' },
+  {
+    name: 'container_memory_working_set_bytes',
+    labels: ['namespace', 'pod', 'container', 'id', 'image', 'name', 'node', ...TARGET],
+    doc: 'cAdvisor: memory working set of a container (what the OOM killer compares to the limit)',
+  },
+  {
+    name: 'kube_pod_container_resource_limits',
+    labels: ['namespace', 'pod', 'uid', 'container', 'node', 'resource', 'unit', ...TARGET],
+    doc: 'kube-state-metrics: limit of a container, per resource (memory in bytes)',
+  },
 ];

@@ -27,7 +27,17 @@ const CONTROLLER = ['controller_namespace', 'controller_class', 'controller_pod'
  * Labels of the per-request metrics (socket collector). `host` is present because the controller runs with
  * `--metrics-per-host=true` (the default); `status` holds the exact code unless `--report-status-classes` is set.
  */
-const REQUEST = [...CONTROLLER, 'status', 'method', 'path', 'namespace', 'ingress', 'service', 'canary', 'host'] as const;
+const REQUEST = [
+  ...CONTROLLER,
+  'status',
+  'method',
+  'path',
+  'namespace',
+  'ingress',
+  'service',
+  'canary',
+  'host',
+] as const;
 
 function metric(name: string, type: MetricType, labels: readonly string[], doc: string): MetricDeclaration {
   return { name: `nginx_ingress_controller_${name}`, type, labels, doc };
@@ -37,26 +47,106 @@ function metric(name: string, type: MetricType, labels: readonly string[], doc: 
 export const INGRESS_NGINX_METRICS: readonly MetricDeclaration[] = [
   metric('requests', 'counter', REQUEST, 'The total number of client requests that reached an Ingress location'),
   metric('request_duration_seconds', 'histogram', REQUEST, 'The request processing time'),
-  metric('response_duration_seconds', 'histogram', REQUEST, 'The time spent on receiving the response from the upstream server'),
-  metric('connect_duration_seconds', 'histogram', REQUEST, 'The time spent on establishing a connection with the upstream server'),
-  metric('header_duration_seconds', 'histogram', REQUEST, 'The time spent on receiving first header from the upstream server'),
+  metric(
+    'response_duration_seconds',
+    'histogram',
+    REQUEST,
+    'The time spent on receiving the response from the upstream server',
+  ),
+  metric(
+    'connect_duration_seconds',
+    'histogram',
+    REQUEST,
+    'The time spent on establishing a connection with the upstream server',
+  ),
+  metric(
+    'header_duration_seconds',
+    'histogram',
+    REQUEST,
+    'The time spent on receiving first header from the upstream server',
+  ),
   metric('request_size', 'histogram', REQUEST, 'The request length (including request line, header, and request body)'),
-  metric('response_size', 'histogram', REQUEST, 'The response length (including request line, header, and request body)'),
+  metric(
+    'response_size',
+    'histogram',
+    REQUEST,
+    'The response length (including request line, header, and request body)',
+  ),
   metric('bytes_sent', 'histogram', REQUEST, 'DEPRECATED The number of bytes sent to a client'),
   metric('config_hash', 'gauge', CONTROLLER, 'Running configuration hash actually running'),
-  metric('config_last_reload_successful', 'gauge', CONTROLLER, 'Whether the last configuration reload attempt was successful'),
-  metric('config_last_reload_successful_timestamp_seconds', 'gauge', CONTROLLER, 'Timestamp of the last successful configuration reload'),
+  metric(
+    'config_last_reload_successful',
+    'gauge',
+    CONTROLLER,
+    'Whether the last configuration reload attempt was successful',
+  ),
+  metric(
+    'config_last_reload_successful_timestamp_seconds',
+    'gauge',
+    CONTROLLER,
+    'Timestamp of the last successful configuration reload',
+  ),
   metric('success', 'counter', CONTROLLER, 'Cumulative number of Ingress controller reload operations'),
   metric('errors', 'counter', CONTROLLER, 'Cumulative number of Ingress controller errors during reload operations'),
-  metric('check_success', 'counter', [...CONTROLLER, 'namespace', 'ingress'], 'Cumulative number of Ingress controller syntax check operations'),
-  metric('check_errors', 'counter', [...CONTROLLER, 'namespace', 'ingress'], 'Cumulative number of Ingress controller errors during syntax check operations'),
-  metric('ssl_expire_time_seconds', 'gauge', ['namespace', 'class', 'host', 'secret_name', 'identifier'], 'Number of seconds since 1970 to the SSL certificate expiry'),
-  metric('ssl_certificate_info', 'gauge', ['namespace', 'class', 'host', 'secret_name', 'identifier', 'issuer_organization', 'issuer_common_name', 'serial_number', 'public_key_algorithm'], 'Hold all labels associated to a certificate'),
+  metric(
+    'check_success',
+    'counter',
+    [...CONTROLLER, 'namespace', 'ingress'],
+    'Cumulative number of Ingress controller syntax check operations',
+  ),
+  metric(
+    'check_errors',
+    'counter',
+    [...CONTROLLER, 'namespace', 'ingress'],
+    'Cumulative number of Ingress controller errors during syntax check operations',
+  ),
+  metric(
+    'ssl_expire_time_seconds',
+    'gauge',
+    ['namespace', 'class', 'host', 'secret_name', 'identifier'],
+    'Number of seconds since 1970 to the SSL certificate expiry',
+  ),
+  metric(
+    'ssl_certificate_info',
+    'gauge',
+    [
+      'namespace',
+      'class',
+      'host',
+      'secret_name',
+      'identifier',
+      'issuer_organization',
+      'issuer_common_name',
+      'serial_number',
+      'public_key_algorithm',
+    ],
+    'Hold all labels associated to a certificate',
+  ),
   metric('leader_election_status', 'gauge', [...CONTROLLER, 'name'], 'Leader election status: 1 leader, 0 follower'),
-  metric('orphan_ingress', 'gauge', [...CONTROLLER, 'namespace', 'ingress', 'type'], 'Ingress orphanity: 1 when the Ingress has no service or no endpoint'),
-  metric('nginx_process_requests_total', 'counter', CONTROLLER, 'Total number of requests nginx accepted (stub_status), including those rejected before any location'),
-  metric('nginx_process_connections', 'gauge', [...CONTROLLER, 'state'], 'Current number of client connections by state'),
-  metric('nginx_process_connections_total', 'counter', [...CONTROLLER, 'state'], 'Total number of connections by state'),
+  metric(
+    'orphan_ingress',
+    'gauge',
+    [...CONTROLLER, 'namespace', 'ingress', 'type'],
+    'Ingress orphanity: 1 when the Ingress has no service or no endpoint',
+  ),
+  metric(
+    'nginx_process_requests_total',
+    'counter',
+    CONTROLLER,
+    'Total number of requests nginx accepted (stub_status), including those rejected before any location',
+  ),
+  metric(
+    'nginx_process_connections',
+    'gauge',
+    [...CONTROLLER, 'state'],
+    'Current number of client connections by state',
+  ),
+  metric(
+    'nginx_process_connections_total',
+    'counter',
+    [...CONTROLLER, 'state'],
+    'Total number of connections by state',
+  ),
   metric('nginx_process_num_procs', 'gauge', CONTROLLER, 'Number of nginx processes'),
   metric('nginx_process_cpu_seconds_total', 'counter', CONTROLLER, 'CPU seconds used by nginx'),
   metric('nginx_process_resident_memory_bytes', 'gauge', CONTROLLER, 'Resident memory of nginx'),
@@ -72,7 +162,15 @@ export const INGRESS_NGINX_METRICS: readonly MetricDeclaration[] = [
  * `exported_<name>` (`honorLabels: false`, the default): `namespace` becomes `exported_namespace` and `service`
  * becomes `exported_service` on the request metrics.
  */
-export const SCRAPE_TARGET_LABELS: readonly string[] = ['job', 'instance', 'namespace', 'service', 'pod', 'container', 'endpoint'];
+export const SCRAPE_TARGET_LABELS: readonly string[] = [
+  'job',
+  'instance',
+  'namespace',
+  'service',
+  'pod',
+  'container',
+  'endpoint',
+];
 
 /** Series Prometheus itself records per scrape target. */
 export const PROMETHEUS_TARGET_METRICS: readonly MetricDeclaration[] = [

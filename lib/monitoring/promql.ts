@@ -44,8 +44,13 @@ export function quote(value: string): string {
 
 /** A series selector `name{matchers}`; throws when the series or a label does not exist. */
 export function series(name: string, matchers: readonly LabelMatcher[] = []): string {
-  checkLabels(name, matchers.map((m) => m.label));
-  return matchers.length === 0 ? name : `${name}{${matchers.map((m) => `${m.label}${m.op}${quote(m.value)}`).join(', ')}}`;
+  checkLabels(
+    name,
+    matchers.map((m) => m.label),
+  );
+  return matchers.length === 0
+    ? name
+    : `${name}{${matchers.map((m) => `${m.label}${m.op}${quote(m.value)}`).join(', ')}}`;
 }
 
 /** `sum by (labels) (inner)` where `labels` must exist on `seriesName`. An empty list gives `sum(inner)`. */
@@ -57,11 +62,22 @@ export function sumBy(seriesName: string, labels: readonly string[], inner: stri
 /** Fails unless every label exists on the scraped series `name`. */
 export function checkLabels(name: string, labels: readonly string[]): void {
   const known = scrapedLabelsOf(name);
-  if (!known) invalid('promql.series', name, 'is not a series ingress-nginx v1.15.1 exports', `use a metric from INGRESS_NGINX_METRICS (lib/monitoring/metrics.ts)`);
+  if (!known)
+    invalid(
+      'promql.series',
+      name,
+      'is not a series ingress-nginx v1.15.1 exports',
+      `use a metric from INGRESS_NGINX_METRICS (lib/monitoring/metrics.ts)`,
+    );
   for (const label of labels) {
     if (!known.has(label)) {
       const hint = known.has(`exported_${label}`) ? ` (Prometheus renames it to exported_${label})` : '';
-      invalid(`promql.${name}`, label, `is not a label of ${name} when scraped${hint}`, `use one of: ${[...known].sort().join(', ')}`);
+      invalid(
+        `promql.${name}`,
+        label,
+        `is not a label of ${name} when scraped${hint}`,
+        `use one of: ${[...known].sort().join(', ')}`,
+      );
     }
   }
 }
@@ -72,7 +88,8 @@ const DURATION = /^([0-9]+(ms|s|m|h|d|w|y))+$/;
 
 /** Checks a Prometheus duration. */
 export function checkDuration(field: string, value: PromDuration): PromDuration {
-  if (typeof value !== 'string' || !DURATION.test(value)) invalid(field, value, 'is not a Prometheus duration', 'use a duration such as "30s", "5m" or "1h"');
+  if (typeof value !== 'string' || !DURATION.test(value))
+    invalid(field, value, 'is not a Prometheus duration', 'use a duration such as "30s", "5m" or "1h"');
   return value;
 }
 

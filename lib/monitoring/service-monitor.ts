@@ -46,9 +46,21 @@ export class ControllerServiceMonitor extends Construct {
     checkDnsLabel('monitoring.serviceMonitor.serviceNamespace', props.serviceNamespace);
     checkKubernetesLabels('monitoring.serviceMonitor.labels', props.labels ?? {});
     checkKubernetesLabels('monitoring.serviceMonitor.serviceSelector', props.serviceSelector);
-    if (Object.keys(props.serviceSelector).length === 0) invalid('monitoring.serviceMonitor.serviceSelector', props.serviceSelector, 'is empty and would select every Service in the namespace', 'give the labels of the controller metrics Service, e.g. app.kubernetes.io/component: controller');
+    if (Object.keys(props.serviceSelector).length === 0)
+      invalid(
+        'monitoring.serviceMonitor.serviceSelector',
+        props.serviceSelector,
+        'is empty and would select every Service in the namespace',
+        'give the labels of the controller metrics Service, e.g. app.kubernetes.io/component: controller',
+      );
     const portName = props.portName ?? 'metrics';
-    if (!/^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/.test(portName)) invalid('monitoring.serviceMonitor.portName', portName, 'is not a valid Service port name', 'use the port name of the metrics Service, at most 15 lower-case letters, digits and "-"');
+    if (!/^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/.test(portName))
+      invalid(
+        'monitoring.serviceMonitor.portName',
+        portName,
+        'is not a valid Service port name',
+        'use the port name of the metrics Service, at most 15 lower-case letters, digits and "-"',
+      );
     const interval = checkDuration('monitoring.serviceMonitor.interval', props.interval ?? '30s');
 
     this.serviceMonitor = new ServiceMonitor(this, 'Resource', {

@@ -1,6 +1,13 @@
 import { Construct } from 'constructs';
 import { AlertmanagerConfig, AlertmanagerConfigSpecRouteMatchersMatchType } from '../../imports/monitoring.coreos.com';
-import { checkDnsLabel, checkDnsSubdomain, checkKubernetesLabels, checkNoTemplate, checkPrometheusLabelName, invalid } from '../core/validation';
+import {
+  checkDnsLabel,
+  checkDnsSubdomain,
+  checkKubernetesLabels,
+  checkNoTemplate,
+  checkPrometheusLabelName,
+  invalid,
+} from '../core/validation';
 import { checkDuration, PromDuration } from './promql';
 
 /** Props of {@link SlackAlertRouting}. */
@@ -53,13 +60,43 @@ export class SlackAlertRouting extends Construct {
     super(scope, id);
     checkDnsSubdomain('monitoring.slack.name', props.name);
     checkDnsLabel('monitoring.slack.namespace', props.namespace);
-    if (SLACK_URL.test(props.webhookSecretName)) invalid('monitoring.slack.webhookSecretName', '<redacted URL>', 'looks like the webhook URL itself; the URL is a secret and must never be written to dist/', 'create a Secret holding the URL (see docs/monitoring.md) and give its name here');
+    if (SLACK_URL.test(props.webhookSecretName))
+      invalid(
+        'monitoring.slack.webhookSecretName',
+        '<redacted URL>',
+        'looks like the webhook URL itself; the URL is a secret and must never be written to dist/',
+        'create a Secret holding the URL (see docs/monitoring.md) and give its name here',
+      );
     checkDnsSubdomain('monitoring.slack.webhookSecretName', props.webhookSecretName);
     const key = props.webhookSecretKey ?? 'url';
-    if (!/^[-._a-zA-Z0-9]+$/.test(key)) invalid('monitoring.slack.webhookSecretKey', key, 'is not a valid Secret key', 'use letters, digits, "-", "_" or ".", e.g. "url"');
-    if (SLACK_URL.test(props.channel)) invalid('monitoring.slack.channel', '<redacted URL>', 'looks like a webhook URL; the URL is a secret and must never be written to dist/', 'give the channel name, e.g. "#waf-alerts", and put the URL in the Secret');
-    if (!/^[#@]?[a-z0-9][-_a-z0-9.]{0,79}$/.test(props.channel)) invalid('monitoring.slack.channel', props.channel, 'is not a Slack channel name', 'use a channel such as "#waf-alerts" (lower case, no spaces)');
-    if (Object.keys(props.matchLabels).length === 0) invalid('monitoring.slack.matchLabels', props.matchLabels, 'is empty, so every alert in the namespace would go to this channel', 'give the labels the edge alerts carry');
+    if (!/^[-._a-zA-Z0-9]+$/.test(key))
+      invalid(
+        'monitoring.slack.webhookSecretKey',
+        key,
+        'is not a valid Secret key',
+        'use letters, digits, "-", "_" or ".", e.g. "url"',
+      );
+    if (SLACK_URL.test(props.channel))
+      invalid(
+        'monitoring.slack.channel',
+        '<redacted URL>',
+        'looks like a webhook URL; the URL is a secret and must never be written to dist/',
+        'give the channel name, e.g. "#waf-alerts", and put the URL in the Secret',
+      );
+    if (!/^[#@]?[a-z0-9][-_a-z0-9.]{0,79}$/.test(props.channel))
+      invalid(
+        'monitoring.slack.channel',
+        props.channel,
+        'is not a Slack channel name',
+        'use a channel such as "#waf-alerts" (lower case, no spaces)',
+      );
+    if (Object.keys(props.matchLabels).length === 0)
+      invalid(
+        'monitoring.slack.matchLabels',
+        props.matchLabels,
+        'is empty, so every alert in the namespace would go to this channel',
+        'give the labels the edge alerts carry',
+      );
     for (const [name, value] of Object.entries(props.matchLabels)) {
       checkPrometheusLabelName(`monitoring.slack.matchLabels.${name}`, name);
       checkNoTemplate(`monitoring.slack.matchLabels.${name}`, value);
@@ -76,18 +113,27 @@ export class SlackAlertRouting extends Construct {
           groupWait: '30s',
           groupInterval: '5m',
           repeatInterval,
-          matchers: Object.entries(props.matchLabels).map(([name, value]) => ({ name, value, matchType: AlertmanagerConfigSpecRouteMatchersMatchType.VALUE_EQUALS })),
+          matchers: Object.entries(props.matchLabels).map(([name, value]) => ({
+            name,
+            value,
+            matchType: AlertmanagerConfigSpecRouteMatchersMatchType.VALUE_EQUALS,
+          })),
         },
-        receivers: [{
-          name: 'slack',
-          slackConfigs: [{
-            apiUrl: { name: props.webhookSecretName, key },
-            channel: props.channel,
-            sendResolved: true,
-            title: '[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ .CommonLabels.alertname }}',
-            text: '{{ range .Alerts }}*{{ .Annotations.summary }}*\n{{ .Annotations.description }}{{ if .Annotations.runbook_url }}\nRunbook: {{ .Annotations.runbook_url }}{{ end }}\n{{ end }}',
-          }],
-        }],
+        receivers: [
+          {
+            name: 'slack',
+            slackConfigs: [
+              {
+                apiUrl: { name: props.webhookSecretName, key },
+                channel: props.channel,
+                sendResolved: true,
+                title:
+                  '[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ .CommonLabels.alertname }}',
+                text: '{{ range .Alerts }}*{{ .Annotations.summary }}*\n{{ .Annotations.description }}{{ if .Annotations.runbook_url }}\nRunbook: {{ .Annotations.runbook_url }}{{ end }}\n{{ end }}',
+              },
+            ],
+          },
+        ],
       },
     });
   }

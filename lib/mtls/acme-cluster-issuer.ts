@@ -44,7 +44,12 @@ export class AcmeClusterIssuer extends Construct {
   constructor(scope: Construct, id: string, props: AcmeClusterIssuerProps) {
     super(scope, id);
     if (!(props.environment in LETS_ENCRYPT_SERVERS)) {
-      invalid('AcmeClusterIssuer.environment', props.environment, "is not a Let's Encrypt environment", 'use "staging" (default for trials) or "production"');
+      invalid(
+        'AcmeClusterIssuer.environment',
+        props.environment,
+        "is not a Let's Encrypt environment",
+        'use "staging" (default for trials) or "production"',
+      );
     }
     this.environment = props.environment;
     this.issuerName = checkDnsSubdomain('AcmeClusterIssuer.name', props.name ?? `letsencrypt-${props.environment}`);
@@ -67,9 +72,20 @@ export class AcmeClusterIssuer extends Construct {
 /** Let's Encrypt rejects contact addresses on reserved domains; catch the common mistakes at synth time. */
 function checkAcmeEmail(field: string, email: string): void {
   const m = /^[^\s@]+@([a-z0-9-]+(\.[a-z0-9-]+)+)$/i.exec(email);
-  if (!m) invalid(field, email, 'is not an e-mail address', 'use an address such as "pki-team@your-domain.org", or leave it out');
+  if (!m)
+    invalid(
+      field,
+      email,
+      'is not an e-mail address',
+      'use an address such as "pki-team@your-domain.org", or leave it out',
+    );
   const domain = m[1].toLowerCase();
   if (/(^|\.)example\.(com|org|net)$/.test(domain) || /\.(example|invalid|test|localhost)$/.test(domain)) {
-    invalid(field, email, "is on a reserved domain that Let's Encrypt refuses", 'use a real mailbox, or leave the e-mail out (Let\'s Encrypt needs none)');
+    invalid(
+      field,
+      email,
+      "is on a reserved domain that Let's Encrypt refuses",
+      "use a real mailbox, or leave the e-mail out (Let's Encrypt needs none)",
+    );
   }
 }

@@ -29,7 +29,10 @@ export interface IClientCa {
 }
 
 /** Validates a client identity and fills in its common name. */
-export function normalizeClient(field: string, client: ClientIdentity): ClientIdentity & { readonly commonName: string } {
+export function normalizeClient(
+  field: string,
+  client: ClientIdentity,
+): ClientIdentity & { readonly commonName: string } {
   checkDnsLabel(`${field}.name`, client.name);
   const commonName = checkCommonName(`${field}.commonName`, client.commonName ?? client.name);
   return { name: client.name, commonName };

@@ -97,7 +97,10 @@ export class ManagedClientCa extends Construct implements IClientCa {
       new KubeNamespace(this, 'namespace', {
         metadata: {
           name: this.namespace,
-          labels: { ...standardLabels(this.namespace, 'client-ca'), 'pod-security.kubernetes.io/enforce': 'restricted' },
+          labels: {
+            ...standardLabels(this.namespace, 'client-ca'),
+            'pod-security.kubernetes.io/enforce': 'restricted',
+          },
         },
       });
     }
@@ -114,8 +117,16 @@ export class ManagedClientCa extends Construct implements IClientCa {
         commonName: this.caName,
         secretName: this.caKeyPairSecretName,
         duration: caDuration,
-        privateKey: { algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA, size: 384, rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.NEVER },
-        usages: [CertificateSpecUsages.CERT_SIGN, CertificateSpecUsages.CRL_SIGN, CertificateSpecUsages.DIGITAL_SIGNATURE],
+        privateKey: {
+          algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA,
+          size: 384,
+          rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.NEVER,
+        },
+        usages: [
+          CertificateSpecUsages.CERT_SIGN,
+          CertificateSpecUsages.CRL_SIGN,
+          CertificateSpecUsages.DIGITAL_SIGNATURE,
+        ],
         issuerRef: { name: selfSigned.name, kind: 'Issuer', group: 'cert-manager.io' },
       },
     });
@@ -132,11 +143,13 @@ export class ManagedClientCa extends Construct implements IClientCa {
       target: {
         secret: { key: 'ca.crt' },
         namespaceSelector: {
-          matchExpressions: [{
-            key: 'kubernetes.io/metadata.name',
-            operator: 'In',
-            values: Lazy.any({ produce: () => this.bundleNamespaces() }),
-          }],
+          matchExpressions: [
+            {
+              key: 'kubernetes.io/metadata.name',
+              operator: 'In',
+              values: Lazy.any({ produce: () => this.bundleNamespaces() }),
+            },
+          ],
         },
       },
     });
@@ -149,21 +162,36 @@ export class ManagedClientCa extends Construct implements IClientCa {
   public addClient(name: string, options: ClientCertificateOptions = {}): Certificate {
     const field = `ManagedClientCa[${this.caName}].clients[${this.clients.size}]`;
     const client = normalizeClient(field, { name, commonName: options.commonName });
-    if (this.clients.has(client.name)) invalid(`${field}.name`, client.name, 'is already a client of this CA', 'list each client once');
+    if (this.clients.has(client.name))
+      invalid(`${field}.name`, client.name, 'is already a client of this CA', 'list each client once');
     if (this.commonNames.has(client.commonName)) {
-      invalid(`${field}.commonName`, client.commonName, 'is already the common name of another client', 'give every client its own common name, or the allow-list cannot tell them apart');
+      invalid(
+        `${field}.commonName`,
+        client.commonName,
+        'is already the common name of another client',
+        'give every client its own common name, or the allow-list cannot tell them apart',
+      );
     }
-    if (client.name === this.caName) invalid(`${field}.name`, client.name, 'equals the CA name', 'give the client a name of its own');
+    if (client.name === this.caName)
+      invalid(`${field}.name`, client.name, 'equals the CA name', 'give the client a name of its own');
     this.clients.set(client.name, client);
     this.commonNames.add(client.commonName);
     return new Certificate(this, `client-${client.name}`, {
-      metadata: { name: client.name, namespace: this.namespace, labels: standardLabels(client.name, 'client-certificate') },
+      metadata: {
+        name: client.name,
+        namespace: this.namespace,
+        labels: standardLabels(client.name, 'client-certificate'),
+      },
       spec: {
         commonName: client.commonName,
         secretName: `${client.name}-client-tls`,
         duration: this.clientDuration,
         renewBefore: this.clientRenewBefore,
-        privateKey: { algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA, size: 256, rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.ALWAYS },
+        privateKey: {
+          algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA,
+          size: 256,
+          rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.ALWAYS,
+        },
         usages: [CertificateSpecUsages.CLIENT_AUTH, CertificateSpecUsages.DIGITAL_SIGNATURE],
         issuerRef: this.issuerRef,
       },
@@ -173,7 +201,12 @@ export class ManagedClientCa extends Construct implements IClientCa {
   public trustIn(namespace: string): string {
     checkDnsLabel(`ManagedClientCa[${this.caName}].trustIn`, namespace);
     if (namespace === this.namespace) {
-      invalid(`ManagedClientCa[${this.caName}].trustIn`, namespace, 'is the PKI namespace itself, where the CA key lives', 'serve the Ingress from an application namespace');
+      invalid(
+        `ManagedClientCa[${this.caName}].trustIn`,
+        namespace,
+        'is the PKI namespace itself, where the CA key lives',
+        'serve the Ingress from an application namespace',
+      );
     }
     this.trustingNamespaces.add(namespace);
     return this.caName;
@@ -185,7 +218,12 @@ export class ManagedClientCa extends Construct implements IClientCa {
 
   private bundleNamespaces(): string[] {
     if (this.trustingNamespaces.size === 0) {
-      invalid(`ManagedClientCa[${this.caName}]`, this.caName, 'is trusted by no namespace', 'use it in an MtlsIngress (or call trustIn) so its Bundle has a target');
+      invalid(
+        `ManagedClientCa[${this.caName}]`,
+        this.caName,
+        'is trusted by no namespace',
+        'use it in an MtlsIngress (or call trustIn) so its Bundle has a target',
+      );
     }
     return [...this.trustingNamespaces].sort();
   }

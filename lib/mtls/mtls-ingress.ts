@@ -1,8 +1,19 @@
 import { KubeIngress } from '../core/kube';
 import { Construct, IConstruct } from 'constructs';
-import { Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyRotationPolicy } from '../../imports/cert-manager.io';
+import {
+  Certificate,
+  CertificateSpecPrivateKeyAlgorithm,
+  CertificateSpecPrivateKeyRotationPolicy,
+} from '../../imports/cert-manager.io';
 import { standardLabels } from '../core/labels';
-import { checkDnsLabel, checkDnsSubdomain, checkHostname, checkIntegerInRange, checkUnique, invalid } from '../core/validation';
+import {
+  checkDnsLabel,
+  checkDnsSubdomain,
+  checkHostname,
+  checkIntegerInRange,
+  checkUnique,
+  invalid,
+} from '../core/validation';
 import {
   AUTH_TLS_MATCH_CN,
   AUTH_TLS_PASS_CERTIFICATE_TO_UPSTREAM,
@@ -181,25 +192,46 @@ export class MtlsIngress extends Construct {
     // Server TLS
     const { clusterIssuer, secretName } = props.serverTls;
     if (clusterIssuer === undefined && secretName === undefined) {
-      invalid(`${field}.serverTls`, props.serverTls, 'names neither a ClusterIssuer nor a TLS secret', 'set serverTls.clusterIssuer (e.g. "letsencrypt-staging") or serverTls.secretName');
+      invalid(
+        `${field}.serverTls`,
+        props.serverTls,
+        'names neither a ClusterIssuer nor a TLS secret',
+        'set serverTls.clusterIssuer (e.g. "letsencrypt-staging") or serverTls.secretName',
+      );
     }
     if (clusterIssuer !== undefined) checkDnsSubdomain(`${field}.serverTls.clusterIssuer`, clusterIssuer);
     this.tlsSecretName = checkDnsSubdomain(`${field}.serverTls.secretName`, secretName ?? `${this.ingressName}-tls`);
 
     // Hosts and paths
-    if (!Array.isArray(props.hosts) || props.hosts.length === 0) invalid(`${field}.hosts`, props.hosts, 'is empty', 'list at least one host');
+    if (!Array.isArray(props.hosts) || props.hosts.length === 0)
+      invalid(`${field}.hosts`, props.hosts, 'is empty', 'list at least one host');
     props.hosts.forEach((h, i) => {
       checkHostname(`${field}.hosts[${i}].host`, h.host, true);
       if (h.host.startsWith('*.') && clusterIssuer !== undefined) {
-        invalid(`${field}.hosts[${i}].host`, h.host, 'is a wildcard, which an ACME HTTP-01 challenge cannot validate', 'name each host explicitly, or give a wildcard certificate in serverTls.secretName without clusterIssuer');
+        invalid(
+          `${field}.hosts[${i}].host`,
+          h.host,
+          'is a wildcard, which an ACME HTTP-01 challenge cannot validate',
+          'name each host explicitly, or give a wildcard certificate in serverTls.secretName without clusterIssuer',
+        );
       }
       const paths: readonly MtlsIngressPath[] = h.paths ?? [];
       paths.forEach((p, j) => {
         if (typeof p.path !== 'string' || !VALID_PATH.test(p.path)) {
-          invalid(`${field}.hosts[${i}].paths[${j}].path`, p.path, 'is not a path the controller accepts (strict path validation)', 'start with "/" and use only letters, digits, "/", ".", "_" and "-"');
+          invalid(
+            `${field}.hosts[${i}].paths[${j}].path`,
+            p.path,
+            'is not a path the controller accepts (strict path validation)',
+            'start with "/" and use only letters, digits, "/", ".", "_" and "-"',
+          );
         }
         if (p.pathType !== undefined && p.pathType !== 'Prefix' && p.pathType !== 'Exact') {
-          invalid(`${field}.hosts[${i}].paths[${j}].pathType`, p.pathType, 'is not a supported path type', 'use "Prefix" or "Exact"');
+          invalid(
+            `${field}.hosts[${i}].paths[${j}].pathType`,
+            p.pathType,
+            'is not a supported path type',
+            'use "Prefix" or "Exact"',
+          );
         }
         if (p.backend) checkBackend(`${field}.hosts[${i}].paths[${j}].backend`, p.backend);
       });
@@ -212,43 +244,81 @@ export class MtlsIngress extends Construct {
     // Client authentication
     const auth = props.clientAuth;
     const verifyClient = auth.verifyClient ?? 'on';
-    const verifyDepth = checkIntegerInRange(`${field}.clientAuth.verifyDepth`, auth.verifyDepth ?? 1, VERIFY_DEPTH_MIN, VERIFY_DEPTH_MAX,
-      'use 1 when clients are issued directly by the CA, 2–10 only with intermediate CAs');
+    const verifyDepth = checkIntegerInRange(
+      `${field}.clientAuth.verifyDepth`,
+      auth.verifyDepth ?? 1,
+      VERIFY_DEPTH_MIN,
+      VERIFY_DEPTH_MAX,
+      'use 1 when clients are issued directly by the CA, 2–10 only with intermediate CAs',
+    );
     const caSecret = auth.ca.trustIn(this.namespace);
     const annotations: Record<string, string> = {};
-    const put = (entry: [string, string]): void => { annotations[entry[0]] = entry[1]; };
+    const put = (entry: [string, string]): void => {
+      annotations[entry[0]] = entry[1];
+    };
     put(renderAnnotation(SSL_REDIRECT, `${field}.httpsRedirect`, props.httpsRedirect ?? true));
     // The WAF reads nginx's routed host and client-certificate state from the transaction id (waf/transaction-facts.ts):
     // its client-certificate gate keeps plain HTTP away from this backend in every controller state.
-    this.transactionId = transactionIdTemplate({ requireClientCertificate: verifyClient === 'on', redirectPlainHttp: props.httpsRedirect ?? true });
+    this.transactionId = transactionIdTemplate({
+      requireClientCertificate: verifyClient === 'on',
+      redirectPlainHttp: props.httpsRedirect ?? true,
+    });
     put(renderAnnotation(MODSECURITY_TRANSACTION_ID, `${field}.transactionId`, this.transactionId));
     put(renderAnnotation(AUTH_TLS_SECRET, `${field}.clientAuth.ca`, { namespace: this.namespace, name: caSecret }));
     put(renderAnnotation(AUTH_TLS_VERIFY_CLIENT, `${field}.clientAuth.verifyClient`, verifyClient));
     put(renderAnnotation(AUTH_TLS_VERIFY_DEPTH, `${field}.clientAuth.verifyDepth`, verifyDepth));
-    put(renderAnnotation(AUTH_TLS_PASS_CERTIFICATE_TO_UPSTREAM, `${field}.clientAuth.passCertificateToUpstream`, auth.passCertificateToUpstream ?? false));
+    put(
+      renderAnnotation(
+        AUTH_TLS_PASS_CERTIFICATE_TO_UPSTREAM,
+        `${field}.clientAuth.passCertificateToUpstream`,
+        auth.passCertificateToUpstream ?? false,
+      ),
+    );
 
     if (auth.allowedClients !== undefined) {
       const allowField = `${field}.clientAuth.allowedClients`;
       if (verifyClient === 'optional_no_ca') {
-        invalid(allowField, auth.allowedClients, 'is set while verifyClient is "optional_no_ca", where certificates are not checked against the CA', 'use verifyClient "on" (or "optional"), or drop the allow-list');
+        invalid(
+          allowField,
+          auth.allowedClients,
+          'is set while verifyClient is "optional_no_ca", where certificates are not checked against the CA',
+          'use verifyClient "on" (or "optional"), or drop the allow-list',
+        );
       }
       const known = auth.ca.knownClients();
       checkUnique(allowField, auth.allowedClients);
       const commonNames = auth.allowedClients.map((client, i) => {
         const identity = known.get(client);
         if (!identity) {
-          invalid(`${allowField}[${i}]`, client, `is not a client of CA "${auth.ca.caName}"`, known.size > 0 ? `use one of ${[...known.keys()].join(', ')}, or add the client to the CA first` : 'declare the client on the CA first');
+          invalid(
+            `${allowField}[${i}]`,
+            client,
+            `is not a client of CA "${auth.ca.caName}"`,
+            known.size > 0
+              ? `use one of ${[...known.keys()].join(', ')}, or add the client to the CA first`
+              : 'declare the client on the CA first',
+          );
         }
         return identity.commonName;
       });
       const allowEmpty = auth.allowPlainHttpPastSubjectCheck ?? verifyClient === 'on';
       if (allowEmpty && verifyClient !== 'on') {
-        invalid(`${field}.clientAuth.allowPlainHttpPastSubjectCheck`, true, `is unsafe with verifyClient "${verifyClient}" (an HTTPS request without a certificate would pass the allow-list)`, 'set it to false, or use verifyClient "on"');
+        invalid(
+          `${field}.clientAuth.allowPlainHttpPastSubjectCheck`,
+          true,
+          `is unsafe with verifyClient "${verifyClient}" (an HTTPS request without a certificate would pass the allow-list)`,
+          'set it to false, or use verifyClient "on"',
+        );
       }
       this.subjectPattern = subjectAllowListPattern(commonNames, { allowEmptySubject: allowEmpty });
       put(renderAnnotation(AUTH_TLS_MATCH_CN, allowField, this.subjectPattern));
     } else if (auth.allowPlainHttpPastSubjectCheck !== undefined) {
-      invalid(`${field}.clientAuth.allowPlainHttpPastSubjectCheck`, auth.allowPlainHttpPastSubjectCheck, 'has no effect without allowedClients', 'remove it, or set allowedClients');
+      invalid(
+        `${field}.clientAuth.allowPlainHttpPastSubjectCheck`,
+        auth.allowPlainHttpPastSubjectCheck,
+        'has no effect without allowedClients',
+        'remove it, or set allowedClients',
+      );
     }
     this.annotations = annotations;
 
@@ -260,7 +330,11 @@ export class MtlsIngress extends Construct {
           secretName: this.tlsSecretName,
           dnsNames: [...this.hosts],
           issuerRef: { name: clusterIssuer, kind: 'ClusterIssuer', group: 'cert-manager.io' },
-          privateKey: { algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA, size: 256, rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.ALWAYS },
+          privateKey: {
+            algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA,
+            size: 256,
+            rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.ALWAYS,
+          },
         },
       });
     }
@@ -281,7 +355,10 @@ export class MtlsIngress extends Construct {
                 backend: {
                   service: {
                     name: backend.serviceName,
-                    port: typeof backend.servicePort === 'number' ? { number: backend.servicePort } : { name: backend.servicePort },
+                    port:
+                      typeof backend.servicePort === 'number'
+                        ? { number: backend.servicePort }
+                        : { name: backend.servicePort },
                   },
                 },
               };
@@ -312,7 +389,12 @@ export class MtlsIngress extends Construct {
       if (other === this || !(other instanceof MtlsIngress)) continue;
       const clash = this.hosts.find((h) => other.hosts.includes(h));
       if (clash) {
-        invalid(`${field}.hosts`, clash, `is already served by MtlsIngress "${other.namespace}/${other.ingressName}"`, 'serve each host from one MtlsIngress (add paths to it instead)');
+        invalid(
+          `${field}.hosts`,
+          clash,
+          `is already served by MtlsIngress "${other.namespace}/${other.ingressName}"`,
+          'serve each host from one MtlsIngress (add paths to it instead)',
+        );
       }
     }
   }
@@ -321,8 +403,17 @@ export class MtlsIngress extends Construct {
 function checkBackend(field: string, backend: MtlsIngressBackend): void {
   if (!backend) invalid(field, backend, 'is missing', 'name a Service and port');
   checkDnsLabel(`${field}.serviceName`, backend.serviceName);
-  if (typeof backend.servicePort === 'number') checkIntegerInRange(`${field}.servicePort`, backend.servicePort, 1, 65535);
-  else if (!/^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/.test(backend.servicePort ?? '') || !/[a-z]/.test(backend.servicePort)) {
-    invalid(`${field}.servicePort`, backend.servicePort, 'is not a port number or IANA port name', 'use a number 1-65535 or the Service port name (at most 15 lower-case letters, digits, "-")');
+  if (typeof backend.servicePort === 'number')
+    checkIntegerInRange(`${field}.servicePort`, backend.servicePort, 1, 65535);
+  else if (
+    !/^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/.test(backend.servicePort ?? '') ||
+    !/[a-z]/.test(backend.servicePort)
+  ) {
+    invalid(
+      `${field}.servicePort`,
+      backend.servicePort,
+      'is not a port number or IANA port name',
+      'use a number 1-65535 or the Service port name (at most 15 lower-case letters, digits, "-")',
+    );
   }
 }

@@ -68,7 +68,8 @@ export class ProvidedClientCa extends Construct implements IClientCa {
     }
     (props.clients ?? []).forEach((c, i) => {
       const client = normalizeClient(`${field}.clients[${i}]`, c);
-      if (this.clients.has(client.name)) invalid(`${field}.clients[${i}].name`, client.name, 'appears more than once', 'list each client once');
+      if (this.clients.has(client.name))
+        invalid(`${field}.clients[${i}].name`, client.name, 'appears more than once', 'list each client once');
       this.clients.set(client.name, client);
     });
   }
@@ -76,11 +77,14 @@ export class ProvidedClientCa extends Construct implements IClientCa {
   public trustIn(namespace: string): string {
     checkDnsLabel(`ProvidedClientCa[${this.caName}].trustIn`, namespace);
     if (!this.secrets.has(namespace)) {
-      this.secrets.set(namespace, new KubeSecret(this, `secret-${namespace}`, {
-        metadata: { name: this.caName, namespace, labels: standardLabels(this.caName, 'client-ca') },
-        type: 'Opaque',
-        stringData: { 'ca.crt': this.caCrt, ...(this.caCrl ? { 'ca.crl': this.caCrl } : {}) },
-      }));
+      this.secrets.set(
+        namespace,
+        new KubeSecret(this, `secret-${namespace}`, {
+          metadata: { name: this.caName, namespace, labels: standardLabels(this.caName, 'client-ca') },
+          type: 'Opaque',
+          stringData: { 'ca.crt': this.caCrt, ...(this.caCrl ? { 'ca.crl': this.caCrl } : {}) },
+        }),
+      );
     }
     return this.caName;
   }

@@ -52,7 +52,12 @@ export function checkCommonName(field: string, commonName: string): string {
     invalid(field, commonName, 'is not a certificate common name', 'use 1 to 64 characters, e.g. "hospital-a"');
   }
   if (!/^[\x20-\x7e]+$/.test(commonName)) {
-    invalid(field, commonName, 'contains characters outside printable ASCII', 'use letters, digits and punctuation only (non-ASCII names are printed as escapes in $ssl_client_s_dn and cannot be matched reliably)');
+    invalid(
+      field,
+      commonName,
+      'contains characters outside printable ASCII',
+      'use letters, digits and punctuation only (non-ASCII names are printed as escapes in $ssl_client_s_dn and cannot be matched reliably)',
+    );
   }
   return commonName;
 }
@@ -69,7 +74,13 @@ export interface SubjectAllowListOptions {
 
 /** The `auth-tls-match-cn` value admitting exactly the given common names (see the module comment). */
 export function subjectAllowListPattern(commonNames: readonly string[], options: SubjectAllowListOptions = {}): string {
-  if (commonNames.length === 0) invalid('allowedClients', commonNames, 'is empty', 'list at least one client, or leave the allow-list out to admit every certificate the CA issued');
+  if (commonNames.length === 0)
+    invalid(
+      'allowedClients',
+      commonNames,
+      'is empty',
+      'list at least one client, or leave the allow-list out to admit every certificate the CA issued',
+    );
   const alternatives = commonNames.map((cn) => escapeRegex(escapeRfc2253Value(cn)));
   return `CN=(?:${alternatives.join('|')})(?:,|$)${options.allowEmptySubject ? '|^$' : ''}`;
 }

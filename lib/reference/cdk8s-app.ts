@@ -27,13 +27,19 @@ export function buildEdgeApp(config: EdgeDeploymentConfig): App {
  * the same kind, namespace and name, naming both construct paths.
  */
 export function buildMultiEdgeApp(configs: readonly EdgeDeploymentConfig[]): App {
-  if (!Array.isArray(configs) || configs.length === 0) invalid('configs', configs, 'is empty', 'give at least one deployment config');
+  if (!Array.isArray(configs) || configs.length === 0)
+    invalid('configs', configs, 'is empty', 'give at least one deployment config');
   const instances = new Map<string, number>();
   configs.forEach((config, i) => {
     const instance = instanceOf(config) ?? '';
     const first = instances.get(instance);
     if (first !== undefined) {
-      invalid(`configs[${i}].instance`, config.instance, `is also the instance of configs[${first}]`, 'give every edge of the cluster its own instance name, e.g. "public" and "internal"');
+      invalid(
+        `configs[${i}].instance`,
+        config.instance,
+        `is also the instance of configs[${first}]`,
+        'give every edge of the cluster its own instance name, e.g. "public" and "internal"',
+      );
     }
     instances.set(instance, i);
   });
@@ -52,7 +58,12 @@ export function buildMultiEdgeApp(configs: readonly EdgeDeploymentConfig[]): App
 export function addEdge(app: App, config: EdgeDeploymentConfig): void {
   const dataPlane = dataPlaneOf(config);
   if (dataPlane !== 'ingress-nginx') {
-    invalid('dataPlane', dataPlane, 'is not what buildEdgeApp renders (ingress-nginx v1.15.1 + ModSecurity)', 'build this config with the Envoy Gateway renderer (lib/envoy-gateway), or set dataPlane: "ingress-nginx"');
+    invalid(
+      'dataPlane',
+      dataPlane,
+      'is not what buildEdgeApp renders (ingress-nginx v1.15.1 + ModSecurity)',
+      'build this config with the Envoy Gateway renderer (lib/envoy-gateway), or set dataPlane: "ingress-nginx"',
+    );
   }
   const instance = instanceOf(config);
   const id = (layer: string): string => (instance === undefined ? layer : `${instance}-${layer}`);

@@ -28,7 +28,9 @@ export function aksStackProps(config: EdgeDeploymentConfig): AksStackProps {
     alerting: {
       ...stack.alerting,
       controllerNamespace: stack.alerting?.controllerNamespace ?? config.controller.namespace,
-      emailReceivers: stack.alerting?.emailReceivers ?? (azure.alertEmails ?? []).map((address, i) => ({ name: `email-${i + 1}`, address })),
+      emailReceivers:
+        stack.alerting?.emailReceivers ??
+        (azure.alertEmails ?? []).map((address, i) => ({ name: `email-${i + 1}`, address })),
     },
     tags: { deployment: config.name, ...stack.tags },
   };
@@ -42,19 +44,29 @@ export function aksStackProps(config: EdgeDeploymentConfig): AksStackProps {
 function ingressOf(config: EdgeDeploymentConfig): AksStackProps['ingress'] {
   const azure = config.azure;
   const gatewayIp = config.envoyGateway?.publicIpName;
-  const migrationPublicIpName = gatewayIp !== undefined && gatewayIp !== azure.ingressPublicIpName ? gatewayIp : undefined;
+  const migrationPublicIpName =
+    gatewayIp !== undefined && gatewayIp !== azure.ingressPublicIpName ? gatewayIp : undefined;
   const dnsTarget = azure.dnsTarget ?? 'ingress-nginx';
   if (dnsTarget !== 'ingress-nginx' && dnsTarget !== 'envoy-gateway') {
     invalid('azure.dnsTarget', dnsTarget, 'is not a data plane', 'use "ingress-nginx" or "envoy-gateway"');
   }
   if (dnsTarget === 'envoy-gateway' && migrationPublicIpName === undefined && dataPlaneOf(config) !== 'envoy-gateway') {
-    invalid('azure.dnsTarget', dnsTarget, 'points DNS at Envoy Gateway, which has no IP of its own', 'set envoyGateway.publicIpName to a second IP name (e.g. "pip-<name>-envoy"), or keep dnsTarget "ingress-nginx"');
+    invalid(
+      'azure.dnsTarget',
+      dnsTarget,
+      'points DNS at Envoy Gateway, which has no IP of its own',
+      'set envoyGateway.publicIpName to a second IP name (e.g. "pip-<name>-envoy"), or keep dnsTarget "ingress-nginx"',
+    );
   }
   return {
     publicIpName: azure.ingressPublicIpName,
     migrationPublicIpName,
     dns: azure.dnsZoneName
-      ? { zoneName: azure.dnsZoneName, hosts: hostNamesOf(config), target: dnsTarget === 'envoy-gateway' && migrationPublicIpName !== undefined ? 'migration' : 'primary' }
+      ? {
+          zoneName: azure.dnsZoneName,
+          hosts: hostNamesOf(config),
+          target: dnsTarget === 'envoy-gateway' && migrationPublicIpName !== undefined ? 'migration' : 'primary',
+        }
       : undefined,
   };
 }

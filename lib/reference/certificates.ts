@@ -32,7 +32,11 @@ export function addCertificates(chart: Chart, config: EdgeDeploymentConfig): ICl
       clients: mtls.clients.map((name) => ({ name })),
     });
   } else {
-    const ca = new ManagedClientCa(chart, CLIENT_CA_ID, { name: mtls.caName, namespace: mtls.clientNamespace, createNamespace: mtls.createClientNamespace });
+    const ca = new ManagedClientCa(chart, CLIENT_CA_ID, {
+      name: mtls.caName,
+      namespace: mtls.clientNamespace,
+      createNamespace: mtls.createClientNamespace,
+    });
     for (const client of mtls.clients) ca.addClient(client);
     return ca;
   }
@@ -49,7 +53,8 @@ export function serverIssuerName(environment: AcmeEnvironment, instance?: string
 /** The first client CA {@link addCertificates} created in the app (an app with several edges passes each edge's own). */
 export function clientCaOf(scope: Construct): IClientCa {
   for (const child of scope.node.root.node.findAll()) {
-    if (child.node.id === CLIENT_CA_ID && (child instanceof ManagedClientCa || child instanceof ProvidedClientCa)) return child;
+    if (child.node.id === CLIENT_CA_ID && (child instanceof ManagedClientCa || child instanceof ProvidedClientCa))
+      return child;
   }
   throw new Error('no client CA in the app: call addCertificates before addApps');
 }

@@ -312,7 +312,9 @@ export interface AzureSection {
    * where both set a value, `stack` wins.
    * @default {} (the secure defaults of `AksStackProps`)
    */
-  readonly stack?: Partial<Omit<AksStackProps, 'location' | 'resourceGroupName' | 'clusterName' | 'apiServerAuthorizedIpRanges' | 'ingress'>>;
+  readonly stack?: Partial<
+    Omit<AksStackProps, 'location' | 'resourceGroupName' | 'clusterName' | 'apiServerAuthorizedIpRanges' | 'ingress'>
+  >;
 }
 
 /** The reference deployment's second host; the WAF section's host-scoped rules name it. */
@@ -334,13 +336,20 @@ export const REFERENCE_DEPLOYMENT: EdgeDeploymentConfig = {
     // The echo app is a REST API: allow its verbs (CRS 4 allows only GET HEAD POST OPTIONS by default).
     allowedMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     denySourceIps: [{ sources: ['34.242.209.15'], description: 'scenario: known bad source' }],
-    denyRequestHeaders: [{ header: 'user', match: { exact: 'admin' }, description: 'scenario: user admin is not allowed' }],
+    denyRequestHeaders: [
+      { header: 'user', match: { exact: 'admin' }, description: 'scenario: user admin is not allowed' },
+    ],
     // The second host: only its API and upload paths exist; incident notes on uploads quote Unix file paths.
     allowPaths: [{ host: PORTAL_HOST, paths: ['/api', '/upload'], description: 'portal: only the API and uploads' }],
-    exclusions: [{
-      host: PORTAL_HOST, path: '/upload', target: 'ARGS:note', ruleIds: [930120, 932160],
-      description: 'portal uploads: incident notes quote Unix file paths such as /etc/passwd',
-    }],
+    exclusions: [
+      {
+        host: PORTAL_HOST,
+        path: '/upload',
+        target: 'ARGS:note',
+        ruleIds: [930120, 932160],
+        description: 'portal uploads: incident notes quote Unix file paths such as /etc/passwd',
+      },
+    ],
   },
   app: {
     namespace: 'echo',

@@ -12,6 +12,9 @@ export function addController(chart: Chart, config: EdgeDeploymentConfig): void 
   addIngressNginxController(chart, edgeIntentOf(config), {
     controller: config.controller,
     instanceName: instanceOf(config),
-    service: { azurePublicIpName: config.azure.ingressPublicIpName, azureResourceGroupName: config.azure.resourceGroupName },
+    service: {
+      azurePublicIpName: config.azure.ingressPublicIpName,
+      azureResourceGroupName: config.azure.resourceGroupName,
+    },
   });
 }

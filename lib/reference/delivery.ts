@@ -3,7 +3,13 @@ import { invalid } from '../core/validation';
 import { ArgoCdDelivery } from '../gitops/argocd';
 import { FluxDelivery } from '../gitops/flux';
 import { deliveredLayers } from '../gitops/layers';
-import { certManagerPrerequisite, HelmPrerequisite, KUBE_PROMETHEUS_STACK_RELEASE, kubePrometheusStackPrerequisite, trustManagerPrerequisite } from '../gitops/prerequisites';
+import {
+  certManagerPrerequisite,
+  HelmPrerequisite,
+  KUBE_PROMETHEUS_STACK_RELEASE,
+  kubePrometheusStackPrerequisite,
+  trustManagerPrerequisite,
+} from '../gitops/prerequisites';
 import { DeliveryChart } from '../synth/layers';
 import { inventoryObjects } from '../synth/render';
 import { EdgeDeploymentConfig } from './config';
@@ -25,24 +31,51 @@ export function addDelivery(app: App, config: EdgeDeploymentConfig): void {
   if (gitops.prerequisites.trustManager) {
     const bundleSecrets = objects
       .filter((o) => o.manifest.apiVersion.startsWith('trust.cert-manager.io/') && o.manifest.kind === 'Bundle')
-      .filter((o) => ((o.apiObject.toJson() as { spec?: { target?: { secret?: unknown } } }).spec)?.target?.secret !== undefined)
+      .filter(
+        (o) =>
+          (o.apiObject.toJson() as { spec?: { target?: { secret?: unknown } } }).spec?.target?.secret !== undefined,
+      )
       .map((o) => o.manifest.metadata.name);
     // trust-manager reads Bundle sources only from its trust namespace: the managed client CA's namespace.
-    prerequisites.push(trustManagerPrerequisite({ authorizedSecrets: [...new Set(bundleSecrets)], trustNamespace: config.mtls.clientNamespace }));
+    prerequisites.push(
+      trustManagerPrerequisite({
+        authorizedSecrets: [...new Set(bundleSecrets)],
+        trustNamespace: config.mtls.clientNamespace,
+      }),
+    );
   }
   if (gitops.prerequisites.kubePrometheusStack && monitoring.enabled) {
     const release = monitoring.prometheusSelectorLabels.release;
     if (release !== KUBE_PROMETHEUS_STACK_RELEASE) {
-      invalid('monitoring.prometheusSelectorLabels.release', release, `does not match the kube-prometheus-stack release installed as a prerequisite ("${KUBE_PROMETHEUS_STACK_RELEASE}"), so Prometheus would ignore the ServiceMonitor and alerts`, `set release: "${KUBE_PROMETHEUS_STACK_RELEASE}", or set gitops.prerequisites.kubePrometheusStack to false when you run your own`);
+      invalid(
+        'monitoring.prometheusSelectorLabels.release',
+        release,
+        `does not match the kube-prometheus-stack release installed as a prerequisite ("${KUBE_PROMETHEUS_STACK_RELEASE}"), so Prometheus would ignore the ServiceMonitor and alerts`,
+        `set release: "${KUBE_PROMETHEUS_STACK_RELEASE}", or set gitops.prerequisites.kubePrometheusStack to false when you run your own`,
+      );
     }
     prerequisites.push(kubePrometheusStackPrerequisite());
   }
 
-  const common = { name: config.name, repoUrl: gitops.repoUrl, revision: gitops.revision, path: gitops.path, layers, prerequisites };
+  const common = {
+    name: config.name,
+    repoUrl: gitops.repoUrl,
+    revision: gitops.revision,
+    path: gitops.path,
+    layers,
+    prerequisites,
+  };
   if (gitops.argoCd.enabled) {
-    new ArgoCdDelivery(new DeliveryChart(app, 'delivery-argocd', { folder: 'delivery-argocd' }), 'argocd', { ...common, namespace: gitops.argoCd.namespace, project: gitops.argoCd.project });
+    new ArgoCdDelivery(new DeliveryChart(app, 'delivery-argocd', { folder: 'delivery-argocd' }), 'argocd', {
+      ...common,
+      namespace: gitops.argoCd.namespace,
+      project: gitops.argoCd.project,
+    });
   }
   if (gitops.flux.enabled) {
-    new FluxDelivery(new DeliveryChart(app, 'delivery-flux', { folder: 'delivery-flux' }), 'flux', { ...common, namespace: gitops.flux.namespace });
+    new FluxDelivery(new DeliveryChart(app, 'delivery-flux', { folder: 'delivery-flux' }), 'flux', {
+      ...common,
+      namespace: gitops.flux.namespace,
+    });
   }
 }

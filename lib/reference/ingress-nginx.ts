@@ -41,15 +41,22 @@ export interface IngressNginxRoutesOptions {
  */
 export function ingressNginxFingerprintVariable(headers: ClientCertificateHeadersIntent): string {
   if (headers.fingerprintAlgorithm !== 'sha1') {
-    invalid('mtls.clientCertificateHeaders.fingerprintAlgorithm', headers.fingerprintAlgorithm,
-      'cannot be expressed by ingress-nginx v1.15.1, whose only client-certificate fingerprint is nginx\'s SHA-1 $ssl_client_fingerprint',
-      'use "sha1" on ingress-nginx (the backend can compute SHA-256 from the PEM passed with passCertificate: true), or set dataPlane: "envoy-gateway"');
+    invalid(
+      'mtls.clientCertificateHeaders.fingerprintAlgorithm',
+      headers.fingerprintAlgorithm,
+      "cannot be expressed by ingress-nginx v1.15.1, whose only client-certificate fingerprint is nginx's SHA-1 $ssl_client_fingerprint",
+      'use "sha1" on ingress-nginx (the backend can compute SHA-256 from the PEM passed with passCertificate: true), or set dataPlane: "envoy-gateway"',
+    );
   }
   return '$ssl_client_fingerprint';
 }
 
 /** Adds the ingress-nginx controller that serves the intent: its WAF policy, fingerprint header and watched namespace. */
-export function addIngressNginxController(chart: Chart, intent: EdgeIntent, options: IngressNginxControllerOptions): ModSecurityController {
+export function addIngressNginxController(
+  chart: Chart,
+  intent: EdgeIntent,
+  options: IngressNginxControllerOptions,
+): ModSecurityController {
   const { controller } = options;
   const headers = intent.clientCertificateHeaders;
   return new ModSecurityController(chart, 'IngressNginx', {
@@ -73,24 +80,31 @@ function fingerprintHeaderOf(headers: ClientCertificateHeadersIntent): string {
 }
 
 /** Adds one {@link MtlsIngress} per host of the intent, in declaration order (server certificate per host). */
-export function addIngressNginxRoutes(chart: Chart, intent: EdgeIntent, options: IngressNginxRoutesOptions): MtlsIngress[] {
+export function addIngressNginxRoutes(
+  chart: Chart,
+  intent: EdgeIntent,
+  options: IngressNginxRoutesOptions,
+): MtlsIngress[] {
   const { clientAuth } = intent;
   const allowedClients = clientNamesOf(options.clientCa, clientAuth.allowedCommonNames);
-  return intent.hosts.map((h) => new MtlsIngress(chart, `${h.name}-ingress`, {
-    name: h.name,
-    namespace: intent.namespace,
-    ingressClassName: options.ingressClassName,
-    hosts: [{ host: h.host }],
-    backend: { serviceName: h.backend.serviceName, servicePort: h.backend.servicePort.name },
-    serverTls: { clusterIssuer: intent.serverTls.clusterIssuer },
-    httpsRedirect: intent.httpsRedirect,
-    clientAuth: {
-      ca: options.clientCa,
-      verifyDepth: clientAuth.verifyDepth,
-      passCertificateToUpstream: intent.clientCertificateHeaders.passCertificate,
-      allowedClients,
-    },
-  }));
+  return intent.hosts.map(
+    (h) =>
+      new MtlsIngress(chart, `${h.name}-ingress`, {
+        name: h.name,
+        namespace: intent.namespace,
+        ingressClassName: options.ingressClassName,
+        hosts: [{ host: h.host }],
+        backend: { serviceName: h.backend.serviceName, servicePort: h.backend.servicePort.name },
+        serverTls: { clusterIssuer: intent.serverTls.clusterIssuer },
+        httpsRedirect: intent.httpsRedirect,
+        clientAuth: {
+          ca: options.clientCa,
+          verifyDepth: clientAuth.verifyDepth,
+          passCertificateToUpstream: intent.clientCertificateHeaders.passCertificate,
+          allowedClients,
+        },
+      }),
+  );
 }
 
 /** The CA's client names for the intent's common names (MtlsIngress admits clients of its CA by name). */

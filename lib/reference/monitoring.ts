@@ -28,7 +28,9 @@ export function addMonitoring(chart: Chart, config: EdgeDeploymentConfig): void 
     prometheusSelectorLabels: monitoring.prometheusSelectorLabels,
     mtlsHosts: hostNamesOf(config),
     slack: monitoring.slack,
-    logs: monitoring.lokiLogs ? { labels: { namespace: config.controller.namespace, container: 'controller' } } : undefined,
+    logs: monitoring.lokiLogs
+      ? { labels: { namespace: config.controller.namespace, container: 'controller' } }
+      : undefined,
     runbookUrl: monitoring.runbookUrl,
   });
 }

@@ -24,7 +24,12 @@ export interface ReferenceCdk8sOutput {
  */
 export const REFERENCE_CDK8S_OUTPUTS: readonly ReferenceCdk8sOutput[] = [
   { label: 'dist', option: 'dist', outdir: 'dist', build: () => buildEdgeApp(REFERENCE_DEPLOYMENT) },
-  { label: 'envoy-gateway', option: 'envoy-gateway-dist', outdir: ENVOY_GATEWAY_DIST_PATH, build: () => buildEnvoyGatewayApp() },
+  {
+    label: 'envoy-gateway',
+    option: 'envoy-gateway-dist',
+    outdir: ENVOY_GATEWAY_DIST_PATH,
+    build: () => buildEnvoyGatewayApp(),
+  },
 ];
 
 /**
@@ -32,7 +37,10 @@ export const REFERENCE_CDK8S_OUTPUTS: readonly ReferenceCdk8sOutput[] = [
  * output goes to its default folder, except that when the first output (dist/) was moved, the others are written only
  * where their own option says, so a synth into a scratch dist/ never rewrites the committed examples.
  */
-export function cdk8sOutdirsOf(outputs: readonly ReferenceCdk8sOutput[], given: ReadonlyMap<string, string>): Map<string, string> {
+export function cdk8sOutdirsOf(
+  outputs: readonly ReferenceCdk8sOutput[],
+  given: ReadonlyMap<string, string>,
+): Map<string, string> {
   const [first, ...others] = outputs;
   const outdirs = new Map<string, string>();
   if (!first) return outdirs;

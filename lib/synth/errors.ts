@@ -38,7 +38,12 @@ export interface ErrnoLike {
 /** Whether `err` is an errno error from `fs` (an expected failure: disk full, permissions, name too long ...). */
 export function isErrno(err: unknown): err is Error & ErrnoLike {
   // Duck-typed, not `instanceof Error`: errors of Node's fs come from another realm under jest's vm sandbox.
-  return typeof err === 'object' && err !== null && typeof (err as Partial<ErrnoLike>).code === 'string' && /^E[A-Z]+$/.test((err as ErrnoLike).code);
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    typeof (err as Partial<ErrnoLike>).code === 'string' &&
+    /^E[A-Z]+$/.test((err as ErrnoLike).code)
+  );
 }
 
 /**
@@ -47,7 +52,22 @@ export function isErrno(err: unknown): err is Error & ErrnoLike {
  */
 export function describeErrno(err: ErrnoLike, show: (path: string) => string = (p) => p): string {
   const cause = CAUSES[err.code] ?? 'error';
-  const verb = { open: 'write', write: 'write', mkdir: 'create folder', rename: 'rename', rmdir: 'remove', unlink: 'remove', link: 'create', lstat: 'read', stat: 'read', scandir: 'read folder', read: 'read' }[err.syscall ?? ''] ?? err.syscall ?? 'access';
+  const verb =
+    {
+      open: 'write',
+      write: 'write',
+      mkdir: 'create folder',
+      rename: 'rename',
+      rmdir: 'remove',
+      unlink: 'remove',
+      link: 'create',
+      lstat: 'read',
+      stat: 'read',
+      scandir: 'read folder',
+      read: 'read',
+    }[err.syscall ?? ''] ??
+    err.syscall ??
+    'access';
   const file = err.path ? ` ${show(err.path)}${err.dest ? ` to ${show(err.dest)}` : ''}` : '';
   return `cannot ${verb}${file}: ${cause} (${err.code})`;
 }

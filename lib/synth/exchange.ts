@@ -20,10 +20,22 @@ const RENAME_EXCHANGE = 2;
 /** errno values of a call that cannot be made here (ENOSYS 38, EINVAL 22: the file system refuses the flag). */
 const UNSUPPORTED_ERRNO = new Set([22, 38]);
 /** errno → code, for the failures a user can act on (Linux asm-generic/errno-base.h). */
-const ERRNO_CODES: Record<number, string> = { 1: 'EPERM', 2: 'ENOENT', 5: 'EIO', 13: 'EACCES', 16: 'EBUSY', 18: 'EXDEV', 20: 'ENOTDIR', 28: 'ENOSPC', 30: 'EROFS', 36: 'ENAMETOOLONG' };
+const ERRNO_CODES: Record<number, string> = {
+  1: 'EPERM',
+  2: 'ENOENT',
+  5: 'EIO',
+  13: 'EACCES',
+  16: 'EBUSY',
+  18: 'EXDEV',
+  20: 'ENOTDIR',
+  28: 'ENOSPC',
+  30: 'EROFS',
+  36: 'ENAMETOOLONG',
+};
 
 // Exit 0 on success, 100 + errno on failure (errno fits: Linux errno values are below 134).
-const SCRIPT = 'exit(syscall($ARGV[0] + 0, $ARGV[1] + 0, $ARGV[2], $ARGV[1] + 0, $ARGV[3], $ARGV[4] + 0) == 0 ? 0 : 100 + $! + 0)';
+const SCRIPT =
+  'exit(syscall($ARGV[0] + 0, $ARGV[1] + 0, $ARGV[2], $ARGV[1] + 0, $ARGV[3], $ARGV[4] + 0) == 0 ? 0 : 100 + $! + 0)';
 
 let unsupported = process.platform !== 'linux' || RENAMEAT2[process.arch] === undefined;
 
@@ -35,7 +47,11 @@ let unsupported = process.platform !== 'linux' || RENAMEAT2[process.arch] === un
 export function exchangeFolders(a: string, b: string): boolean {
   // EDGE_SYNTH_TEST_NO_EXCHANGE: test/synth runs the fallback too (one environment lookup per output folder).
   if (unsupported || process.env.EDGE_SYNTH_TEST_NO_EXCHANGE) return false;
-  const run = spawnSync('perl', ['-e', SCRIPT, String(RENAMEAT2[process.arch]), String(AT_FDCWD), a, b, String(RENAME_EXCHANGE)], { stdio: 'ignore' });
+  const run = spawnSync(
+    'perl',
+    ['-e', SCRIPT, String(RENAMEAT2[process.arch]), String(AT_FDCWD), a, b, String(RENAME_EXCHANGE)],
+    { stdio: 'ignore' },
+  );
   if (run.error || run.status === null) {
     unsupported = true; // no perl: the fallback from now on
     return false;
@@ -47,5 +63,11 @@ export function exchangeFolders(a: string, b: string): boolean {
     return false;
   }
   const code = ERRNO_CODES[errno] ?? 'EIO';
-  throw Object.assign(new Error(`${code}: cannot exchange ${a} and ${b}`), { code, errno, syscall: 'rename', path: a, dest: b });
+  throw Object.assign(new Error(`${code}: cannot exchange ${a} and ${b}`), {
+    code,
+    errno,
+    syscall: 'rename',
+    path: a,
+    dest: b,
+  });
 }

@@ -23,7 +23,11 @@ export function step(name: string, path?: string): void {
     return;
   }
   if (action === 'fail') {
-    throw Object.assign(new Error(`EIO: injected failure at ${name}`), { code: 'EIO', syscall: 'rename', path: path ?? name });
+    throw Object.assign(new Error(`EIO: injected failure at ${name}`), {
+      code: 'EIO',
+      syscall: 'rename',
+      path: path ?? name,
+    });
   }
 }
 

@@ -7,11 +7,31 @@ import { Construct } from 'constructs';
  * `argocd.argoproj.io/sync-wave`, and the Flux Kustomizations depend on the previous layer.
  */
 export const LAYERS = [
-  { id: 'cluster', folder: '00-cluster', syncWave: 0, description: 'namespaces and cluster-scoped objects (RBAC, IngressClass, admission webhook)' },
-  { id: 'controller', folder: '10-controller', syncWave: 10, description: 'the ingress-nginx controller with ModSecurity + OWASP CRS' },
-  { id: 'certificates', folder: '20-certificates', syncWave: 20, description: 'cert-manager issuers and certificates (server TLS, client CA, clients)' },
+  {
+    id: 'cluster',
+    folder: '00-cluster',
+    syncWave: 0,
+    description: 'namespaces and cluster-scoped objects (RBAC, IngressClass, admission webhook)',
+  },
+  {
+    id: 'controller',
+    folder: '10-controller',
+    syncWave: 10,
+    description: 'the ingress-nginx controller with ModSecurity + OWASP CRS',
+  },
+  {
+    id: 'certificates',
+    folder: '20-certificates',
+    syncWave: 20,
+    description: 'cert-manager issuers and certificates (server TLS, client CA, clients)',
+  },
   { id: 'apps', folder: '30-apps', syncWave: 30, description: 'applications and their mTLS ingresses' },
-  { id: 'monitoring', folder: '40-monitoring', syncWave: 40, description: 'ServiceMonitor, alerts, dashboards, alert routing' },
+  {
+    id: 'monitoring',
+    folder: '40-monitoring',
+    syncWave: 40,
+    description: 'ServiceMonitor, alerts, dashboards, alert routing',
+  },
 ] as const;
 
 /**
@@ -20,8 +40,16 @@ export const LAYERS = [
  * kustomization does not list them and no sync wave is stamped on their objects.
  */
 export const DELIVERY_FOLDERS = [
-  { id: 'delivery-argocd', folder: 'delivery/argocd', description: 'Argo CD Applications that sync the layers in order' },
-  { id: 'delivery-flux', folder: 'delivery/flux', description: 'Flux GitRepository and Kustomizations that apply the layers in order' },
+  {
+    id: 'delivery-argocd',
+    folder: 'delivery/argocd',
+    description: 'Argo CD Applications that sync the layers in order',
+  },
+  {
+    id: 'delivery-flux',
+    folder: 'delivery/flux',
+    description: 'Flux GitRepository and Kustomizations that apply the layers in order',
+  },
 ] as const;
 
 /** Id of a delivery folder of `dist/`: `delivery-argocd` or `delivery-flux`. */

@@ -54,15 +54,20 @@ export function acquireLock(path: string, label: string, waitSeconds: number, no
     const holder = readHolder(path);
     if (holder === 'gone') continue;
     if (holder.stale) {
-      if (removeStale(path, holder.ino)) notes.push(`removed the stale lock ${path} of pid ${holder.pid} on ${holder.hostname} (that process is gone)`);
+      if (removeStale(path, holder.ino))
+        notes.push(`removed the stale lock ${path} of pid ${holder.pid} on ${holder.hostname} (that process is gone)`);
       continue;
     }
     if (Date.now() >= deadline) {
-      throw new SynthError(`${label} is being synthesized by another process (pid ${holder.pid} on ${holder.hostname} since ${holder.since}, lock ${path}); nothing was changed. Fix: wait for it to finish, or delete the lock file if that process no longer exists`);
+      throw new SynthError(
+        `${label} is being synthesized by another process (pid ${holder.pid} on ${holder.hostname} since ${holder.since}, lock ${path}); nothing was changed. Fix: wait for it to finish, or delete the lock file if that process no longer exists`,
+      );
     }
     if (!waiting) {
       waiting = true;
-      process.stderr.write(`synth: waiting up to ${waitSeconds} s for ${label}: another synth holds ${path} (pid ${holder.pid} on ${holder.hostname} since ${holder.since})\n`);
+      process.stderr.write(
+        `synth: waiting up to ${waitSeconds} s for ${label}: another synth holds ${path} (pid ${holder.pid} on ${holder.hostname} since ${holder.since})\n`,
+      );
     }
     sleep(50);
   }
@@ -76,7 +81,10 @@ function readHolder(path: string): 'gone' | (Holder & { ino: number; stale: bool
     return { ...holder, ino, stale };
   } catch (err) {
     if (isErrno(err) && err.code === 'ENOENT') return 'gone';
-    if (err instanceof SyntaxError) throw new SynthError(`the lock file ${path} is not one synth wrote; nothing was changed. Fix: delete it if no synth is running`);
+    if (err instanceof SyntaxError)
+      throw new SynthError(
+        `the lock file ${path} is not one synth wrote; nothing was changed. Fix: delete it if no synth is running`,
+      );
     throw err;
   }
 }

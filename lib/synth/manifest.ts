@@ -8,7 +8,8 @@ import { isErrno } from './errors';
  */
 export const MANIFEST = '.synth-manifest';
 
-const HEADER = '# Files written by `npm run synth` (aks-waf-mtls-edge). synth replaces this folder only while it holds\n# nothing but these files; anything else stops it (nothing is deleted).\n';
+const HEADER =
+  '# Files written by `npm run synth` (aks-waf-mtls-edge). synth replaces this folder only while it holds\n# nothing but these files; anything else stops it (nothing is deleted).\n';
 
 /** Every file under `root`, relative, `/`-separated, sorted. */
 export function listFiles(root: string): string[] {

@@ -23,7 +23,9 @@ export function resolveOutputs(outputs: readonly { label: string; given: string 
   const resolved = outputs.map(({ label, given }) => ({ label, given, real: resolveLinks(resolve(given)) }));
   for (const out of resolved) {
     const refuse = (problem: string): never => {
-      throw new SynthError(`${out.label} "${out.given}" ${problem}; synth replaces its output folder whole, so it refuses this one and nothing was changed. Fix: pass a dedicated folder such as ${out.label === 'dist' ? '--dist dist' : out.label === 'cdktf.out' ? '--cdktf-out cdktf.out' : 'a folder of its own'}`);
+      throw new SynthError(
+        `${out.label} "${out.given}" ${problem}; synth replaces its output folder whole, so it refuses this one and nothing was changed. Fix: pass a dedicated folder such as ${out.label === 'dist' ? '--dist dist' : out.label === 'cdktf.out' ? '--cdktf-out cdktf.out' : 'a folder of its own'}`,
+      );
     };
     if (out.real === cwd) refuse(`is the working directory (${cwd})`);
     if (out.real === repoRoot) refuse(`is the root of the git repository ${repoRoot}`);
@@ -32,7 +34,9 @@ export function resolveOutputs(outputs: readonly { label: string; given: string 
   for (const a of resolved) {
     for (const b of resolved) {
       if (a !== b && (a.real === b.real || isInside(b.real, a.real))) {
-        throw new SynthError(`${a.label} "${a.given}" and ${b.label} "${b.given}" overlap (${a.real}, ${b.real}); nothing was changed. Fix: give them separate folders`);
+        throw new SynthError(
+          `${a.label} "${a.given}" and ${b.label} "${b.given}" overlap (${a.real}, ${b.real}); nothing was changed. Fix: give them separate folders`,
+        );
       }
     }
   }
@@ -51,18 +55,29 @@ export function checkOwnership(out: OutputPath, writes: ReadonlySet<string>): vo
   const refuse = (problem: string, fix: string): never => {
     throw new SynthError(`${out.label} "${out.given}" ${problem}; nothing was changed. Fix: ${fix}`);
   };
-  if (!stats.isDirectory()) refuse(`is ${stats.isFile() ? 'a file' : 'not a folder'} (${out.real})`, `move it away or choose another ${out.label} folder`);
+  if (!stats.isDirectory())
+    refuse(
+      `is ${stats.isFile() ? 'a file' : 'not a folder'} (${out.real})`,
+      `move it away or choose another ${out.label} folder`,
+    );
   const owned = new Set([MANIFEST, ...(readManifest(out.real) ?? []), ...writes]);
   const foreign: string[] = [];
   const walk = (dir: string, mode: number): void => {
     if ((mode & 0o200) === 0) {
       const rel = relative(out.real, dir) || '.';
-      refuse(`is read-only (${rel === '.' ? out.real : rel}: mode ${(mode & 0o777).toString(8).padStart(4, '0')})`, `make it writable (chmod -R u+w ${out.given}) if synth may replace it, or choose another folder`);
+      refuse(
+        `is read-only (${rel === '.' ? out.real : rel}: mode ${(mode & 0o777).toString(8).padStart(4, '0')})`,
+        `make it writable (chmod -R u+w ${out.given}) if synth may replace it, or choose another folder`,
+      );
     }
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       const rel = relative(out.real, path).split(sep).join('/');
-      if (entry.name === '.git') refuse(`contains a git repository (${rel})`, `synth never replaces a repository; choose another ${out.label} folder`);
+      if (entry.name === '.git')
+        refuse(
+          `contains a git repository (${rel})`,
+          `synth never replaces a repository; choose another ${out.label} folder`,
+        );
       if (entry.isDirectory()) walk(path, lstatSync(path).mode);
       else if (!owned.has(rel)) foreign.push(rel);
     }
@@ -70,7 +85,10 @@ export function checkOwnership(out: OutputPath, writes: ReadonlySet<string>): vo
   walk(out.real, stats.mode);
   if (foreign.length > 0) {
     const shown = foreign.slice(0, 5).join(', ') + (foreign.length > 5 ? ` and ${foreign.length - 5} more` : '');
-    refuse(`holds ${foreign.length} file${foreign.length > 1 ? 's' : ''} synth did not write: ${shown} (not in ${out.given}/${MANIFEST})`, `move ${foreign.length > 1 ? 'them' : 'it'} out of ${out.given} (synth deletes nothing it did not write), or choose another folder`);
+    refuse(
+      `holds ${foreign.length} file${foreign.length > 1 ? 's' : ''} synth did not write: ${shown} (not in ${out.given}/${MANIFEST})`,
+      `move ${foreign.length > 1 ? 'them' : 'it'} out of ${out.given} (synth deletes nothing it did not write), or choose another folder`,
+    );
   }
 }
 

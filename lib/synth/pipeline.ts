@@ -134,7 +134,14 @@ export function synthesize(targets: SynthTargets): SynthSummary {
     const reals = outputs.map((o) => o.real);
     const lockTargets = [...new Set([...reals, ...journalTargets(reals)])].sort();
     for (const target of lockTargets) {
-      locks.push(acquireLock(lockPath(target), outputs.find((o) => o.real === target)?.label ?? target, targets.lockWaitSeconds ?? 60, notes));
+      locks.push(
+        acquireLock(
+          lockPath(target),
+          outputs.find((o) => o.real === target)?.label ?? target,
+          targets.lockWaitSeconds ?? 60,
+          notes,
+        ),
+      );
     }
     step('locked');
     notes.push(...recover(lockTargets));
@@ -199,7 +206,10 @@ function cdk8sTargetsOf(given: SynthTargets['cdk8s']): (Cdk8sTarget & { readonly
   const labelled = list.map((t, i) => ({ ...t, label: t.label ?? (i === 0 ? 'dist' : t.outdir) }));
   const seen = new Set<string>([CDKTF_LABEL]);
   for (const t of labelled) {
-    if (seen.has(t.label)) throw new SynthError(`two outputs are labelled "${t.label}"; nothing was changed. Fix: give every cdk8s target its own label`);
+    if (seen.has(t.label))
+      throw new SynthError(
+        `two outputs are labelled "${t.label}"; nothing was changed. Fix: give every cdk8s target its own label`,
+      );
     seen.add(t.label);
   }
   return labelled;
@@ -225,7 +235,9 @@ function explain(err: unknown, outputs: readonly OutputPath[], staged: readonly 
     }
     return path;
   };
-  return new SynthError(`${describeErrno(err, show)}; ${listOf(outputs.map((o) => o.given))} ${outputs.length > 1 ? 'were' : 'was'} not changed`);
+  return new SynthError(
+    `${describeErrno(err, show)}; ${listOf(outputs.map((o) => o.given))} ${outputs.length > 1 ? 'were' : 'was'} not changed`,
+  );
 }
 
 /** Removes the (empty) parent folders this run created for an output that was not written. */
@@ -244,7 +256,9 @@ function removeCreated(created: readonly { top: string; deepest: string }[]): vo
 function listStacks(outdir: string): string[] {
   const stacksDir = join(outdir, 'stacks');
   try {
-    return readdirSync(stacksDir).filter((s) => statSync(join(stacksDir, s)).isDirectory()).sort();
+    return readdirSync(stacksDir)
+      .filter((s) => statSync(join(stacksDir, s)).isDirectory())
+      .sort();
   } catch {
     return [];
   }
@@ -262,11 +276,21 @@ export function formatSummary(summary: SynthSummary, millis: number): string {
   for (const d of summary.cdk8sOutputs ?? (summary.dist ? [summary.dist] : [])) {
     const objects = Object.values(d.objectsByKind).reduce((a, b) => a + b, 0);
     lines.push(`${d.outdir}/: ${d.files} files, ${objects} objects, ${(d.bytes / 1024).toFixed(1)} KiB`);
-    lines.push(`  layers: ${Object.entries(d.objectsByLayer).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-    lines.push(`  kinds:  ${Object.entries(d.objectsByKind).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    lines.push(
+      `  layers: ${Object.entries(d.objectsByLayer)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+    );
+    lines.push(
+      `  kinds:  ${Object.entries(d.objectsByKind)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+    );
   }
   if (summary.cdktf) {
-    lines.push(`${summary.cdktf.outdir}/: stacks ${summary.cdktf.stacks.map((s) => `${s} (stacks/${s}/cdk.tf.json)`).join(', ') || '(none)'}`);
+    lines.push(
+      `${summary.cdktf.outdir}/: stacks ${summary.cdktf.stacks.map((s) => `${s} (stacks/${s}/cdk.tf.json)`).join(', ') || '(none)'}`,
+    );
   }
   lines.push(`synthesized in ${(millis / 1000).toFixed(2)} s`);
   return lines.join('\n');

@@ -1,4 +1,13 @@
-import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { SynthError, describeErrno, isErrno, listOf } from './errors';
 import { exchangeFolders } from './exchange';
@@ -69,7 +78,13 @@ function journalPath(target: string): string {
 export function publish(txn: string, staged: readonly Staged[]): void {
   const journal: Journal = {
     txn,
-    entries: staged.map((s) => ({ label: s.label, target: s.target, scratch: s.scratch, scratchIno: statSync(s.scratch).ino, old: `${s.scratch}.old` })),
+    entries: staged.map((s) => ({
+      label: s.label,
+      target: s.target,
+      scratch: s.scratch,
+      scratchIno: statSync(s.scratch).ino,
+      old: `${s.scratch}.old`,
+    })),
   };
   const written: string[] = [];
   try {
@@ -114,7 +129,9 @@ export function publish(txn: string, staged: readonly Staged[]): void {
       rmSync(e.scratch, { recursive: true, force: true });
     }
   } catch (err) {
-    throw new SynthError(`${listOf(journal.entries.map((e) => e.label))} were published, but cleaning up failed: ${isErrno(err) ? describeErrno(err) : String(err)}; the next synth removes what is left`);
+    throw new SynthError(
+      `${listOf(journal.entries.map((e) => e.label))} were published, but cleaning up failed: ${isErrno(err) ? describeErrno(err) : String(err)}; the next synth removes what is left`,
+    );
   }
 }
 
@@ -144,9 +161,13 @@ function rollBack(done: SwapState[], journal: Journal, cause: unknown): never {
     for (const e of journal.entries) rmSync(e.scratch, { recursive: true, force: true });
     for (const e of journal.entries) rmSync(journalPath(e.target), { force: true });
   } catch (again) {
-    throw new PublishInterrupted(`publishing failed (${why}) and so did putting the previous output back (${isErrno(again) ? describeErrno(again) : String(again)}); the journal ${journalPath(journal.entries[0].target)} is kept and the next synth finishes the publish`);
+    throw new PublishInterrupted(
+      `publishing failed (${why}) and so did putting the previous output back (${isErrno(again) ? describeErrno(again) : String(again)}); the journal ${journalPath(journal.entries[0].target)} is kept and the next synth finishes the publish`,
+    );
   }
-  throw new SynthError(`publishing failed: ${why}; ${listOf(journal.entries.map((e) => e.label))} were put back as they were`);
+  throw new SynthError(
+    `publishing failed: ${why}; ${listOf(journal.entries.map((e) => e.label))} were put back as they were`,
+  );
 }
 
 /**
@@ -162,7 +183,9 @@ export function recover(targets: readonly string[]): string[] {
     const actions: string[] = [];
     for (const e of journal.entries) {
       if (!targets.includes(e.target)) {
-        throw new SynthError(`an interrupted publish (journal ${path}) also covers ${e.target}, which this synth does not write; nothing was changed. Fix: run synth once with the same output folders as then`);
+        throw new SynthError(
+          `an interrupted publish (journal ${path}) also covers ${e.target}, which this synth does not write; nothing was changed. Fix: run synth once with the same output folders as then`,
+        );
       }
       const current = statOrUndefined(e.target);
       if (current?.ino === e.scratchIno) continue;
@@ -178,11 +201,15 @@ export function recover(targets: readonly string[]): string[] {
       } else if (current && !existsSync(e.old)) {
         actions.push(`${e.label} kept as it was`);
       } else {
-        throw new SynthError(`an interrupted publish (journal ${path}) cannot be finished: neither the staged tree ${e.scratch} nor the previous ${e.label} is where it left them; nothing was changed. Fix: check ${e.target} by hand, then delete the journal`);
+        throw new SynthError(
+          `an interrupted publish (journal ${path}) cannot be finished: neither the staged tree ${e.scratch} nor the previous ${e.label} is where it left them; nothing was changed. Fix: check ${e.target} by hand, then delete the journal`,
+        );
       }
     }
     for (const e of journal.entries) rmSync(journalPath(e.target), { force: true });
-    notes.push(`finished a publish a killed synth left half done (${actions.join(', ') || 'every output was already in place'}; journal ${path})`);
+    notes.push(
+      `finished a publish a killed synth left half done (${actions.join(', ') || 'every output was already in place'}; journal ${path})`,
+    );
   }
   for (const target of targets) sweep(target);
   return notes;
@@ -198,7 +225,9 @@ function sweep(target: string): void {
   const parent = dirname(target);
   for (const entry of readdirSync(parent)) {
     const candidate = /-lock-(?:stale-)?(\d+)-[0-9a-f]+$/.exec(entry);
-    const leftover = entry === `${basename(journalPath(target))}.tmp` || (entry.startsWith(prefix) && (!candidate || !isAlive(Number(candidate[1]))));
+    const leftover =
+      entry === `${basename(journalPath(target))}.tmp` ||
+      (entry.startsWith(prefix) && (!candidate || !isAlive(Number(candidate[1]))));
     if (leftover) rmSync(join(parent, entry), { recursive: true, force: true });
   }
 }

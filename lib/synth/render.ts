@@ -3,7 +3,16 @@ import { stringify } from 'yaml';
 import { synthesizeCharts } from './synth-charts';
 import { toYamlDocument } from './yaml';
 import { invalid } from '../core/validation';
-import { CLUSTER_LAYER_KINDS, DELIVERY_FOLDERS, DeliveryChart, DeliveryFolder, LAYERS, Layer, LayerChart, layerById } from './layers';
+import {
+  CLUSTER_LAYER_KINDS,
+  DELIVERY_FOLDERS,
+  DeliveryChart,
+  DeliveryFolder,
+  LAYERS,
+  Layer,
+  LayerChart,
+  layerById,
+} from './layers';
 
 /** One Kubernetes object as it will be written to `dist/`: in an applied layer, or in a delivery folder. */
 export interface RenderedObject {
@@ -54,14 +63,21 @@ export function renderObjects(app: App): RenderedObject[] {
     for (const [i, raw] of (manifests as KubeManifest[]).entries()) {
       const manifest = raw;
       const { kind, metadata } = manifest;
-      if (!kind || !metadata?.name) throw new Error(`chart ${chart.node.path}: an object without kind or metadata.name: ${JSON.stringify(raw).slice(0, 200)}`);
+      if (!kind || !metadata?.name)
+        throw new Error(
+          `chart ${chart.node.path}: an object without kind or metadata.name: ${JSON.stringify(raw).slice(0, 200)}`,
+        );
       const layer = objectLayer(chartLayer, kind);
-      if ('syncWave' in layer) metadata.annotations = { ...(metadata.annotations ?? {}), [SYNC_WAVE_ANNOTATION]: String(layer.syncWave) };
+      if ('syncWave' in layer)
+        metadata.annotations = { ...(metadata.annotations ?? {}), [SYNC_WAVE_ANNOTATION]: String(layer.syncWave) };
       const fileName = `${metadata.namespace ? `${metadata.namespace}_` : ''}${kind.toLowerCase()}_${metadata.name}.yaml`;
       const key = `${layer.folder}/${fileName}`;
       const identity = `${manifest.apiVersion}/${kind} ${metadata.namespace ?? ''}/${metadata.name}`;
       checkUniqueObject(identities, manifest, apiObjects[i].node.path);
-      if (seen.has(key)) throw new Error(`two objects would be written to dist/${key}: ${seen.get(key)} and ${identity}; give them distinct names`);
+      if (seen.has(key))
+        throw new Error(
+          `two objects would be written to dist/${key}: ${seen.get(key)} and ${identity}; give them distinct names`,
+        );
       seen.set(key, identity);
       objects.push({ layer, fileName, manifest });
     }
@@ -75,11 +91,18 @@ export function renderObjects(app: App): RenderedObject[] {
  * paths, e.g. two edges in one app whose controllers both use upstream's cluster-scoped names.
  */
 function checkUniqueObject(identities: Map<string, string>, manifest: KubeManifest, path: string): void {
-  const group = manifest.apiVersion.includes('/') ? manifest.apiVersion.slice(0, manifest.apiVersion.lastIndexOf('/')) : '';
+  const group = manifest.apiVersion.includes('/')
+    ? manifest.apiVersion.slice(0, manifest.apiVersion.lastIndexOf('/'))
+    : '';
   const id = `${manifest.kind}${group ? `.${group}` : ''} ${manifest.metadata.namespace ? `${manifest.metadata.namespace}/` : ''}${manifest.metadata.name}`;
   const first = identities.get(id);
   if (first !== undefined) {
-    invalid(path, id, `is also the object of ${first}; one cluster would hold only one of them`, 'give one of them another name or namespace (two edges in one cluster: give the second its own instance name, namespaces and names)');
+    invalid(
+      path,
+      id,
+      `is also the object of ${first}; one cluster would hold only one of them`,
+      'give one of them another name or namespace (two edges in one cluster: give the second its own instance name, namespaces and names)',
+    );
   }
   identities.set(id, path);
 }
@@ -104,7 +127,15 @@ export function inventoryObjects(app: App): InventoriedObject[] {
       if (!(c instanceof ApiObject) || Chart.of(c) !== chart) continue;
       const layer = objectLayer(chartLayer, c.kind);
       const { namespace } = c.metadata;
-      out.push({ layer, apiObject: c, manifest: { apiVersion: c.apiVersion, kind: c.kind, metadata: { name: c.name, ...(namespace ? { namespace } : {}) } } });
+      out.push({
+        layer,
+        apiObject: c,
+        manifest: {
+          apiVersion: c.apiVersion,
+          kind: c.kind,
+          metadata: { name: c.name, ...(namespace ? { namespace } : {}) },
+        },
+      });
     }
   }
   return out;
@@ -120,7 +151,9 @@ export interface InventoriedObject {
 function chartLayerOf(chart: Chart): Layer | DeliveryFolder {
   const layer = (chart as Partial<LayerChart>).layer ?? (chart as Partial<DeliveryChart>).delivery;
   if (layer) return layer;
-  throw new Error(`chart ${chart.node.path} is neither a LayerChart nor a DeliveryChart: create it with new LayerChart(app, id, { layer }) so its objects get a dist/ folder`);
+  throw new Error(
+    `chart ${chart.node.path} is neither a LayerChart nor a DeliveryChart: create it with new LayerChart(app, id, { layer }) so its objects get a dist/ folder`,
+  );
 }
 
 /** Renders objects into files: one YAML file per object, a kustomization.yaml per layer and one at the root. */
@@ -132,14 +165,29 @@ export function renderTree(objects: readonly RenderedObject[]): RenderedTree {
     if (inLayer.length === 0) continue;
     root.push(layer.folder);
     for (const o of inLayer) tree.set(`${layer.folder}/${o.fileName}`, toYaml(o.manifest));
-    tree.set(`${layer.folder}/kustomization.yaml`, kustomization(`Layer ${layer.folder}: ${layer.description}.`, inLayer.map((o) => o.fileName)));
+    tree.set(
+      `${layer.folder}/kustomization.yaml`,
+      kustomization(
+        `Layer ${layer.folder}: ${layer.description}.`,
+        inLayer.map((o) => o.fileName),
+      ),
+    );
   }
-  tree.set('kustomization.yaml', kustomization('Generated by `npm run synth`; do not edit. Layers in apply order.', root));
+  tree.set(
+    'kustomization.yaml',
+    kustomization('Generated by `npm run synth`; do not edit. Layers in apply order.', root),
+  );
   for (const folder of DELIVERY_FOLDERS) {
     const inFolder = objects.filter((o) => o.layer.id === folder.id);
     if (inFolder.length === 0) continue;
     for (const o of inFolder) tree.set(`${folder.folder}/${o.fileName}`, toYaml(o.manifest));
-    tree.set(`${folder.folder}/kustomization.yaml`, kustomization(`${folder.description}; apply once to bootstrap delivery (not part of the layers).`, inFolder.map((o) => o.fileName)));
+    tree.set(
+      `${folder.folder}/kustomization.yaml`,
+      kustomization(
+        `${folder.description}; apply once to bootstrap delivery (not part of the layers).`,
+        inFolder.map((o) => o.fileName),
+      ),
+    );
   }
   return tree;
 }
@@ -152,7 +200,10 @@ export function toYaml(manifest: unknown): string {
 }
 
 function kustomization(comment: string, resources: string[]): string {
-  const body = stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources }, { lineWidth: 0 });
+  const body = stringify(
+    { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources },
+    { lineWidth: 0 },
+  );
   return `# ${comment}\n${body}`;
 }
 
@@ -160,7 +211,9 @@ function kustomization(comment: string, resources: string[]): string {
 export function assertNoPrivateKeys(tree: RenderedTree): void {
   for (const [path, content] of tree) {
     if (/-{5}BEGIN [A-Z ]*PRIVATE KEY-{5}/.test(content)) {
-      throw new Error(`dist/${path} would contain a PEM private key; private keys never belong in dist/ (GitOps repositories are widely readable). Remove the key from the input; give only certificates.`);
+      throw new Error(
+        `dist/${path} would contain a PEM private key; private keys never belong in dist/ (GitOps repositories are widely readable). Remove the key from the input; give only certificates.`,
+      );
     }
   }
 }

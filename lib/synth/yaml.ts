@@ -75,7 +75,8 @@ function scalar(value: unknown, position: Position): string {
     return text;
   }
   if (position === 'key') throw new NeedsFullRender();
-  if (typeof value === 'number') return Number.isSafeInteger(value) && !Object.is(value, -0) ? String(value) : viaYaml(value, position);
+  if (typeof value === 'number')
+    return Number.isSafeInteger(value) && !Object.is(value, -0) ? String(value) : viaYaml(value, position);
   if (typeof value === 'boolean') return value ? TRUE : FALSE;
   if (value === null) return NULL;
   throw new NeedsFullRender();

@@ -29,10 +29,17 @@ export interface AllowPathsRule {
 
 /** Validates an {@link AllowPathsRule}. */
 export function checkAllowPaths(field: string, rule: AllowPathsRule, servedHosts: readonly string[]): void {
-  if (!rule || !Array.isArray(rule.paths) || rule.paths.length === 0) invalid(`${field}.paths`, rule?.paths, 'is empty', 'list the path prefixes to allow; every other path is denied');
+  if (!rule || !Array.isArray(rule.paths) || rule.paths.length === 0)
+    invalid(`${field}.paths`, rule?.paths, 'is empty', 'list the path prefixes to allow; every other path is denied');
   rule.paths.forEach((p, i) => {
     checkPath(`${field}.paths[${i}]`, p);
-    if (p === '/') invalid(`${field}.paths[${i}]`, p, 'allows every path, so the allow-list would deny nothing', 'list narrower prefixes, or remove the allow-list');
+    if (p === '/')
+      invalid(
+        `${field}.paths[${i}]`,
+        p,
+        'allows every path, so the allow-list would deny nothing',
+        'list narrower prefixes, or remove the allow-list',
+      );
   });
   checkUnique(`${field}.paths`, rule.paths);
   if (rule.host !== undefined) checkServedHost(`${field}.host`, rule.host, servedHosts);
@@ -41,16 +48,33 @@ export function checkAllowPaths(field: string, rule: AllowPathsRule, servedHosts
 
 /** Renders the rule: deny unless the normalized path matches one of the prefixes (scoped to the routed host with a chain). */
 export function renderAllowPaths(rule: AllowPathsRule, id: number): string[] {
-  const pathRegex = rule.paths.map(pathScopeRegex).map((r) => `(?:${r})`).join('|');
+  const pathRegex = rule.paths
+    .map(pathScopeRegex)
+    .map((r) => `(?:${r})`)
+    .join('|');
   const msg = `Path not in allow-list${rule.description ? ` (${rule.description})` : ''}`;
-  const comment = ruleComment(id, `Allow only paths ${rule.paths.join(', ')}${rule.host ? ` on ${rule.host}` : ''}`, rule.description);
+  const comment = ruleComment(
+    id,
+    `Allow only paths ${rule.paths.join(', ')}${rule.host ? ` on ${rule.host}` : ''}`,
+    rule.description,
+  );
   const pathOperator = `!@rx ${pathRegex}`;
   if (!rule.host) {
-    return [comment, secRule('REQUEST_FILENAME', pathOperator, denyActions(id, 'allow-paths', msg, [...PATH_TRANSFORMS, "logdata:'%{MATCHED_VAR}'"]))];
+    return [
+      comment,
+      secRule(
+        'REQUEST_FILENAME',
+        pathOperator,
+        denyActions(id, 'allow-paths', msg, [...PATH_TRANSFORMS, "logdata:'%{MATCHED_VAR}'"]),
+      ),
+    ];
   }
   return [
     comment,
-    secRule(ROUTED_HOST_TARGET, routedHostOperator([rule.host]), [...denyActions(id, 'allow-paths', msg, ['t:none']), 'chain']),
+    secRule(ROUTED_HOST_TARGET, routedHostOperator([rule.host]), [
+      ...denyActions(id, 'allow-paths', msg, ['t:none']),
+      'chain',
+    ]),
     `  ${secRule('REQUEST_FILENAME', pathOperator, [...PATH_TRANSFORMS, "logdata:'%{MATCHED_VAR}'"])}`,
   ];
 }

@@ -117,14 +117,21 @@ const FIELD = 'waf';
 
 /**
  * The SecLang lines of one host's `coraza-waf` filter: engine, body and audit settings, the base settings, CRS setup,
- * the policy's shared rules (CRS variables, routed host, custom rules: {@link WafPolicy.renderRules}) and CRS.
+ * the policy's shared rules (CRS variables, routed host, custom rules, rendered by the same code as for libmodsecurity) and CRS.
  * Throws a ValidationError for what Coraza cannot run (a user regex RE2 refuses, a wildcard or unserved host).
  */
 export function renderCorazaDirectives(policy: WafPolicy, options: CorazaDirectivesOptions): string[] {
   const host = checkHostname(`${FIELD}.routedHost`, options.routedHost);
   if (policy.servedHosts.length > 0) checkServedHost(`${FIELD}.routedHost`, host, policy.servedHosts);
-  for (const r of policy.userRegexes()) checkPcreRegex(r.field, r.pattern, { caseInsensitive: r.caseInsensitive, re2: true });
-  if (policy.mode === 'Off') invalid(`${FIELD}.mode`, policy.mode, 'takes the WAF out of the request path, so there is no Coraza filter to render', 'leave the EnvoyExtensionPolicy out for this deployment, or use "DetectionOnly"');
+  for (const r of policy.userRegexes())
+    checkPcreRegex(r.field, r.pattern, { caseInsensitive: r.caseInsensitive, re2: true });
+  if (policy.mode === 'Off')
+    invalid(
+      `${FIELD}.mode`,
+      policy.mode,
+      'takes the WAF out of the request path, so there is no Coraza filter to render',
+      'leave the EnvoyExtensionPolicy out for this deployment, or use "DetectionOnly"',
+    );
   const mimeTypes = [...new Set([...BASE_RESPONSE_BODY_MIME_TYPES, ...policy.responseBodyMimeTypes])];
   const routedHost = `SecAction "id:${SETTINGS_RULE_IDS.corazaRoutedHost},phase:1,pass,nolog,t:none,setvar:'${ROUTED_HOST_VARIABLE}=/${host.toLowerCase()}/'"`;
   return [
@@ -147,7 +154,10 @@ export function renderCorazaDirectives(policy: WafPolicy, options: CorazaDirecti
     `  SecRule REQUEST_BODY_LENGTH|REQUEST_HEADERS:Content-Length "@gt ${policy.requestBodyNoFilesLimitBytes}" "t:none"`,
     `Include ${CORAZA_CRS_SETUP}`,
     ...policy.renderRules({
-      routedHostRules: [`# Routed host: the host of this filter's HTTPRoute (Envoy chose the route by :authority)`, routedHost],
+      routedHostRules: [
+        `# Routed host: the host of this filter's HTTPRoute (Envoy chose the route by :authority)`,
+        routedHost,
+      ],
       auditRelevantStatus: CORAZA_AUDIT_RELEVANT_STATUS,
     }),
     `# OWASP CRS v${CORAZA_CRS_VERSION} (coraza-coreruleset)`,
@@ -162,6 +172,7 @@ export function renderCorazaDirectives(policy: WafPolicy, options: CorazaDirecti
  * paranoia level 1), since libmodsecurity runs phase 3 in every case.
  */
 export function corazaFilterConfig(policy: WafPolicy, host: string): CorazaFilterConfig {
-  const mode: CorazaFilterMode = policy.inspectResponseBodies || !policy.skipsResponseAnalysis ? 'FULL' : 'REQUEST_ONLY';
+  const mode: CorazaFilterMode =
+    policy.inspectResponseBodies || !policy.skipsResponseAnalysis ? 'FULL' : 'REQUEST_ONLY';
   return { mode, directives: renderCorazaDirectives(policy, { routedHost: host }) };
 }

@@ -26,29 +26,29 @@ import { checkPcreRegex } from './pcre';
  */
 export type HeaderValueMatch =
   | {
-    /**
-     * The one denied value, compared with each element of the header's comma-separated list (see
-     * {@link HeaderValueMatch}). Printable ASCII without surrounding spaces,
-     * quotes, backticks, backslashes or `; { } $ %`.
-     */
-    readonly exact: string;
-  }
+      /**
+       * The one denied value, compared with each element of the header's comma-separated list (see
+       * {@link HeaderValueMatch}). Printable ASCII without surrounding spaces,
+       * quotes, backticks, backslashes or `; { } $ %`.
+       */
+      readonly exact: string;
+    }
   | {
-    /**
-     * Denied values, each compared with each element of the header's comma-separated list. At least one,
-     * no duplicates; each value follows the rules of `exact`.
-     */
-    readonly anyOf: readonly string[];
-  }
+      /**
+       * Denied values, each compared with each element of the header's comma-separated list. At least one,
+       * no duplicates; each value follows the rules of `exact`.
+       */
+      readonly anyOf: readonly string[];
+    }
   | {
-    /**
-     * Regular expression (`@rx`), unanchored unless you anchor it, in the syntax that means the same in JavaScript
-     * and in PCRE2 as libmodsecurity compiles it (see `checkPcreRegex` in pcre.ts: no `\s`, `\u`, `[^]`,
-     * backreferences, named groups or variable-length lookbehinds). Printable ASCII; write quotes, backticks and `%`
-     * as `\x22`, `\x27`, `\x60`, `\x25`.
-     */
-    readonly regex: string;
-  };
+      /**
+       * Regular expression (`@rx`), unanchored unless you anchor it, in the syntax that means the same in JavaScript
+       * and in PCRE2 as libmodsecurity compiles it (see `checkPcreRegex` in pcre.ts: no `\s`, `\u`, `[^]`,
+       * backreferences, named groups or variable-length lookbehinds). Printable ASCII; write quotes, backticks and `%`
+       * as `\x22`, `\x27`, `\x60`, `\x25`.
+       */
+      readonly regex: string;
+    };
 
 /** Denies requests (403, phase 1) that carry a request header with a matching value. */
 export interface DenyRequestHeaderRule {
@@ -78,15 +78,23 @@ export function checkDenyRequestHeader(field: string, rule: DenyRequestHeaderRul
   checkHeaderName(`${field}.header`, rule?.header);
   const match = rule.match as Partial<Record<'exact' | 'anyOf' | 'regex', unknown>> | undefined;
   const kinds = match ? (['exact', 'anyOf', 'regex'] as const).filter((k) => match[k] !== undefined) : [];
-  if (kinds.length !== 1) invalid(`${field}.match`, rule.match, 'must set exactly one of exact, anyOf or regex', 'write e.g. { exact: "admin" }, { anyOf: ["admin", "root"] } or { regex: "^adm" }');
+  if (kinds.length !== 1)
+    invalid(
+      `${field}.match`,
+      rule.match,
+      'must set exactly one of exact, anyOf or regex',
+      'write e.g. { exact: "admin" }, { anyOf: ["admin", "root"] } or { regex: "^adm" }',
+    );
   if ('exact' in rule.match) checkLiteralValue(`${field}.match.exact`, rule.match.exact);
   if ('anyOf' in rule.match) {
     const values = rule.match.anyOf;
-    if (!Array.isArray(values) || values.length === 0) invalid(`${field}.match.anyOf`, values, 'is empty', 'list at least one value');
+    if (!Array.isArray(values) || values.length === 0)
+      invalid(`${field}.match.anyOf`, values, 'is empty', 'list at least one value');
     values.forEach((v, i) => checkLiteralValue(`${field}.match.anyOf[${i}]`, v));
     checkUnique(`${field}.match.anyOf`, values);
   }
-  if ('regex' in rule.match) checkPcreRegex(`${field}.match.regex`, rule.match.regex, { caseInsensitive: rule.ignoreCase === true });
+  if ('regex' in rule.match)
+    checkPcreRegex(`${field}.match.regex`, rule.match.regex, { caseInsensitive: rule.ignoreCase === true });
   if (rule.description !== undefined) checkDescription(`${field}.description`, rule.description);
 }
 
@@ -118,10 +126,15 @@ export function renderDenyRequestHeader(rule: DenyRequestHeaderRule, id: number)
   const header = rule.header.toLowerCase();
   // Literal values: the regex handles the whitespace itself; t:lowercase folds case. A user regex gets the value
   // trimmed (t:trim also removes \v and \f, which backends reject anyway: the rule may deny more, never less).
-  const transforms = 'regex' in rule.match ? ['t:none', 't:trim'] : rule.ignoreCase ? ['t:none', 't:lowercase'] : ['t:none'];
+  const transforms =
+    'regex' in rule.match ? ['t:none', 't:trim'] : rule.ignoreCase ? ['t:none', 't:lowercase'] : ['t:none'];
   const msg = `Denied request header ${header}${rule.description ? ` (${rule.description})` : ''}`;
   return [
     ruleComment(id, `Deny request header ${header} ${describeMatch(rule)}`, rule.description),
-    secRule(`REQUEST_HEADERS:${header}`, operatorOf(rule), denyActions(id, 'deny-request-header', msg, [...transforms, "logdata:'%{MATCHED_VAR_NAME}'"])),
+    secRule(
+      `REQUEST_HEADERS:${header}`,
+      operatorOf(rule),
+      denyActions(id, 'deny-request-header', msg, [...transforms, "logdata:'%{MATCHED_VAR_NAME}'"]),
+    ),
   ];
 }

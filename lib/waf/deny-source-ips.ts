@@ -37,6 +37,10 @@ export function renderDenySourceIps(rule: DenySourceIpsRule, id: number): string
   const msg = `Denied source address${rule.description ? ` (${rule.description})` : ''}`;
   return [
     ruleComment(id, `Deny source addresses ${rule.sources.join(', ')}`, rule.description),
-    secRule('REMOTE_ADDR', `@ipMatch ${rule.sources.join(',')}`, denyActions(id, 'deny-source-ip', msg, ['t:none', "logdata:'%{REMOTE_ADDR}'"])),
+    secRule(
+      'REMOTE_ADDR',
+      `@ipMatch ${rule.sources.join(',')}`,
+      denyActions(id, 'deny-source-ip', msg, ['t:none', "logdata:'%{REMOTE_ADDR}'"]),
+    ),
   ];
 }

@@ -40,40 +40,73 @@ export interface RuleExclusion {
   readonly description?: string;
 }
 
-const TARGET = /^(ARGS|ARGS_GET|ARGS_POST|ARGS_NAMES|ARGS_GET_NAMES|ARGS_POST_NAMES|REQUEST_COOKIES|REQUEST_COOKIES_NAMES|REQUEST_HEADERS|REQUEST_HEADERS_NAMES|FILES|FILES_NAMES|XML|REQUEST_BODY|REQUEST_URI|REQUEST_FILENAME|REQUEST_LINE|QUERY_STRING)(:[A-Za-z0-9_.\-[\]]{1,128})?$/;
+const TARGET =
+  /^(ARGS|ARGS_GET|ARGS_POST|ARGS_NAMES|ARGS_GET_NAMES|ARGS_POST_NAMES|REQUEST_COOKIES|REQUEST_COOKIES_NAMES|REQUEST_HEADERS|REQUEST_HEADERS_NAMES|FILES|FILES_NAMES|XML|REQUEST_BODY|REQUEST_URI|REQUEST_FILENAME|REQUEST_LINE|QUERY_STRING)(:[A-Za-z0-9_.\-[\]]{1,128})?$/;
 
 /** Validates a {@link RuleExclusion}. */
 export function checkExclusion(field: string, rule: RuleExclusion, servedHosts: readonly string[]): void {
-  if (!rule || !Array.isArray(rule.ruleIds) || rule.ruleIds.length === 0) invalid(`${field}.ruleIds`, rule?.ruleIds, 'is empty', 'list the ids of the rules to turn off, e.g. [942100]');
+  if (!rule || !Array.isArray(rule.ruleIds) || rule.ruleIds.length === 0)
+    invalid(`${field}.ruleIds`, rule?.ruleIds, 'is empty', 'list the ids of the rules to turn off, e.g. [942100]');
   rule.ruleIds.forEach((id, i) => {
     const f = `${field}.ruleIds[${i}]`;
-    if (!Number.isInteger(id) || id < 1 || id > CRS_RULE_ID_RANGE.last) invalid(f, id, 'is not a ModSecurity rule id', `use the id of a CRS rule (${CRS_RULE_ID_RANGE.first}–${CRS_RULE_ID_RANGE.last}) as shown in the audit log`);
-    if (id >= WAF_RULE_ID_RANGE.first && id <= WAF_RULE_ID_RANGE.last) invalid(f, id, 'is the id of one of this policy\'s own rules', 'remove or change that custom rule instead of excluding it');
+    if (!Number.isInteger(id) || id < 1 || id > CRS_RULE_ID_RANGE.last)
+      invalid(
+        f,
+        id,
+        'is not a ModSecurity rule id',
+        `use the id of a CRS rule (${CRS_RULE_ID_RANGE.first}–${CRS_RULE_ID_RANGE.last}) as shown in the audit log`,
+      );
+    if (id >= WAF_RULE_ID_RANGE.first && id <= WAF_RULE_ID_RANGE.last)
+      invalid(
+        f,
+        id,
+        "is the id of one of this policy's own rules",
+        'remove or change that custom rule instead of excluding it',
+      );
   });
   checkUnique(`${field}.ruleIds`, rule.ruleIds);
   if (rule.host === undefined && rule.path === undefined) {
-    invalid(field, rule, 'has neither host nor path', 'scope the exclusion to a host and/or a path prefix, e.g. { host: "api.example.com", path: "/upload" }');
+    invalid(
+      field,
+      rule,
+      'has neither host nor path',
+      'scope the exclusion to a host and/or a path prefix, e.g. { host: "api.example.com", path: "/upload" }',
+    );
   }
   if (rule.host !== undefined) checkServedHost(`${field}.host`, rule.host, servedHosts);
   if (rule.path !== undefined) checkPath(`${field}.path`, rule.path);
   if (rule.host === undefined && rule.path === '/') {
-    invalid(`${field}.path`, rule.path, 'covers every request of every host, a global removal', 'scope the exclusion to a host or a narrower path');
+    invalid(
+      `${field}.path`,
+      rule.path,
+      'covers every request of every host, a global removal',
+      'scope the exclusion to a host or a narrower path',
+    );
   }
   if (rule.target !== undefined && (typeof rule.target !== 'string' || !TARGET.test(rule.target))) {
-    invalid(`${field}.target`, rule.target, 'is not a request variable ModSecurity can exclude', 'use e.g. "ARGS:comment", "REQUEST_COOKIES:session" or "REQUEST_HEADERS:user-agent"');
+    invalid(
+      `${field}.target`,
+      rule.target,
+      'is not a request variable ModSecurity can exclude',
+      'use e.g. "ARGS:comment", "REQUEST_COOKIES:session" or "REQUEST_HEADERS:user-agent"',
+    );
   }
   if (rule.description !== undefined) checkDescription(`${field}.description`, rule.description);
 }
 
 /** Renders the exclusion: a pass/nolog rule (chained when scoped to host and path) whose last link removes the rules. */
 export function renderExclusion(rule: RuleExclusion, id: number): string[] {
-  const ctl = rule.ruleIds.map((r) => (rule.target ? `ctl:ruleRemoveTargetById=${r};${rule.target}` : `ctl:ruleRemoveById=${r}`));
+  const ctl = rule.ruleIds.map((r) =>
+    rule.target ? `ctl:ruleRemoveTargetById=${r};${rule.target}` : `ctl:ruleRemoveById=${r}`,
+  );
   const scope = [rule.host, rule.path].filter((s) => s !== undefined).join(' ');
   const what = `${rule.target ? `${rule.target} from ` : ''}rules ${rule.ruleIds.join(', ')}`;
   const comment = ruleComment(id, `Exclude ${what} for ${scope}`, rule.description);
   const head = [`id:${id}`, 'phase:1', 'pass', 'nolog', `tag:'${RULE_TAG_PREFIX}/exclusion'`];
-  const hostRule = (first: string[], last: string[]): string => secRule(ROUTED_HOST_TARGET, routedHostOperator([rule.host!]), [...first, 't:none', ...last]);
-  const pathRule = (first: string[], last: string[]): string => secRule('REQUEST_FILENAME', `@rx ${pathScopeRegex(rule.path!)}`, [...first, ...PATH_TRANSFORMS, ...last]);
+  const hostRule = (first: string[], last: string[]): string =>
+    secRule(ROUTED_HOST_TARGET, routedHostOperator([rule.host!]), [...first, 't:none', ...last]);
+  const pathRule = (first: string[], last: string[]): string =>
+    secRule('REQUEST_FILENAME', `@rx ${pathScopeRegex(rule.path!)}`, [...first, ...PATH_TRANSFORMS, ...last]);
   if (rule.host && rule.path) return [comment, hostRule(head, ['chain']), `  ${pathRule([], ctl)}`];
   if (rule.host) return [comment, hostRule(head, ctl)];
   return [comment, pathRule(head, ctl)];
@@ -104,12 +137,21 @@ export interface MergedExclusionMember {
 export function renderMergedExclusion(members: readonly MergedExclusionMember[], id: number): string[] {
   const first = members[0].rule;
   const hosts = [...new Set(members.map((m) => m.rule.host!))];
-  const ctl = first.ruleIds.map((r) => (first.target ? `ctl:ruleRemoveTargetById=${r};${first.target}` : `ctl:ruleRemoveById=${r}`));
+  const ctl = first.ruleIds.map((r) =>
+    first.target ? `ctl:ruleRemoveTargetById=${r};${first.target}` : `ctl:ruleRemoveById=${r}`,
+  );
   const what = `${first.target ? `${first.target} from ` : ''}rules ${first.ruleIds.join(', ')}`;
-  const lines = [ruleComment(id, `Exclude ${what}${first.path ? ` for ${first.path}` : ''} on ${hosts.length} hosts (merged exclusions)`)];
-  for (const m of members) lines.push(`#   ${m.field} ${m.rule.host}${m.rule.description ? `: ${m.rule.description}` : ''}`);
+  const lines = [
+    ruleComment(
+      id,
+      `Exclude ${what}${first.path ? ` for ${first.path}` : ''} on ${hosts.length} hosts (merged exclusions)`,
+    ),
+  ];
+  for (const m of members)
+    lines.push(`#   ${m.field} ${m.rule.host}${m.rule.description ? `: ${m.rule.description}` : ''}`);
   const head = [`id:${id}`, 'phase:1', 'pass', 'nolog', `tag:'${RULE_TAG_PREFIX}/exclusion'`, 't:none'];
-  if (first.path === undefined) return [...lines, secRule(ROUTED_HOST_TARGET, routedHostOperator(hosts), [...head, ...ctl])];
+  if (first.path === undefined)
+    return [...lines, secRule(ROUTED_HOST_TARGET, routedHostOperator(hosts), [...head, ...ctl])];
   return [
     ...lines,
     secRule(ROUTED_HOST_TARGET, routedHostOperator(hosts), [...head, 'chain']),

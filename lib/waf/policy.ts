@@ -4,8 +4,21 @@ import { AUDIT_RELEVANT_STATUS, DEFAULT_AUDIT_LOG_PARTS, renderAuditContextRule 
 import { CRS_ROOT, CRS_RULES_GLOB, CRS_VERSION, MODSECURITY_BASE_CONFIG } from './crs';
 import { checkDenyRequestHeader, DenyRequestHeaderRule, renderDenyRequestHeader } from './deny-request-header';
 import { checkDenySourceIps, DenySourceIpsRule, renderDenySourceIps } from './deny-source-ips';
-import { checkExclusion, exclusionMergeKey, MergedExclusionMember, renderExclusion, renderMergedExclusion, RuleExclusion } from './exclusion';
-import { checkRegexLimits, RegexLimits, RegexMatchLimitAction, renderRegexLimitRule, renderRegexLimitSettings } from './regex-limits';
+import {
+  checkExclusion,
+  exclusionMergeKey,
+  MergedExclusionMember,
+  renderExclusion,
+  renderMergedExclusion,
+  RuleExclusion,
+} from './exclusion';
+import {
+  checkRegexLimits,
+  RegexLimits,
+  RegexMatchLimitAction,
+  renderRegexLimitRule,
+  renderRegexLimitSettings,
+} from './regex-limits';
 import { allocateRuleIds, checkCustomRuleId, CUSTOM_RULE_ID_RANGE, SETTINGS_RULE_IDS } from './rule-ids';
 import { RULE_TAG_PREFIX } from './rule-text';
 import { renderTransactionFactRules } from './transaction-facts';
@@ -194,7 +207,14 @@ const METHOD = /^[A-Z]{1,20}$/;
 const CONTENT_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$/;
 const AUDIT_PARTS = /^A[B-KZ]*Z$/;
 /** Response types inspected by default: what browsers and APIs get, JSON included. */
-const DEFAULT_RESPONSE_BODY_MIME_TYPES: readonly string[] = ['text/html', 'text/plain', 'text/xml', 'application/json', 'application/problem+json', 'application/xml'];
+const DEFAULT_RESPONSE_BODY_MIME_TYPES: readonly string[] = [
+  'text/html',
+  'text/plain',
+  'text/xml',
+  'application/json',
+  'application/problem+json',
+  'application/xml',
+];
 /** 1 GiB: ModSecurity's hard ceiling for request body limits. */
 const MAX_BODY_BYTES = 1073741824;
 
@@ -240,29 +260,99 @@ export class WafPolicy {
   private readonly allowedRequestContentTypes?: readonly string[];
   private readonly rules: CustomRule[] = [];
   private readonly explicitIds = new Map<number, string>();
-  private readonly counts: Record<CustomRule['kind'], number> = { denySourceIps: 0, denyRequestHeaders: 0, allowPaths: 0, exclusions: 0 };
+  private readonly counts: Record<CustomRule['kind'], number> = {
+    denySourceIps: 0,
+    denyRequestHeaders: 0,
+    allowPaths: 0,
+    exclusions: 0,
+  };
 
   constructor(props: WafPolicyProps = {}) {
     this.mode = props.mode ?? 'DetectionOnly';
-    if (!['On', 'DetectionOnly', 'Off'].includes(this.mode)) invalid(`${FIELD}.mode`, this.mode, 'is not an engine mode', 'use "On", "DetectionOnly" or "Off"');
-    this.blockingParanoiaLevel = checkIntegerInRange(`${FIELD}.blockingParanoiaLevel`, props.blockingParanoiaLevel ?? 1, 1, 4, 'use a CRS paranoia level from 1 (fewest false positives) to 4');
-    this.detectionParanoiaLevel = checkIntegerInRange(`${FIELD}.detectionParanoiaLevel`, props.detectionParanoiaLevel ?? this.blockingParanoiaLevel, 1, 4, 'use a CRS paranoia level from 1 to 4');
+    if (!['On', 'DetectionOnly', 'Off'].includes(this.mode))
+      invalid(`${FIELD}.mode`, this.mode, 'is not an engine mode', 'use "On", "DetectionOnly" or "Off"');
+    this.blockingParanoiaLevel = checkIntegerInRange(
+      `${FIELD}.blockingParanoiaLevel`,
+      props.blockingParanoiaLevel ?? 1,
+      1,
+      4,
+      'use a CRS paranoia level from 1 (fewest false positives) to 4',
+    );
+    this.detectionParanoiaLevel = checkIntegerInRange(
+      `${FIELD}.detectionParanoiaLevel`,
+      props.detectionParanoiaLevel ?? this.blockingParanoiaLevel,
+      1,
+      4,
+      'use a CRS paranoia level from 1 to 4',
+    );
     if (this.detectionParanoiaLevel < this.blockingParanoiaLevel) {
-      invalid(`${FIELD}.detectionParanoiaLevel`, this.detectionParanoiaLevel, `is below blockingParanoiaLevel (${this.blockingParanoiaLevel})`, 'set it at or above the blocking level, or leave it out');
+      invalid(
+        `${FIELD}.detectionParanoiaLevel`,
+        this.detectionParanoiaLevel,
+        `is below blockingParanoiaLevel (${this.blockingParanoiaLevel})`,
+        'set it at or above the blocking level, or leave it out',
+      );
     }
-    this.inboundAnomalyScoreThreshold = checkIntegerInRange(`${FIELD}.inboundAnomalyScoreThreshold`, props.inboundAnomalyScoreThreshold ?? 5, 1, 10000, 'use a positive whole number (CRS default 5: one critical match blocks)');
-    this.outboundAnomalyScoreThreshold = checkIntegerInRange(`${FIELD}.outboundAnomalyScoreThreshold`, props.outboundAnomalyScoreThreshold ?? 4, 1, 10000, 'use a positive whole number (CRS default 4)');
-    this.requestBodyLimitBytes = checkIntegerInRange(`${FIELD}.requestBodyLimitBytes`, props.requestBodyLimitBytes ?? 13107200, 1, MAX_BODY_BYTES, `use a positive number of bytes up to ${MAX_BODY_BYTES}`);
-    this.requestBodyNoFilesLimitBytes = checkIntegerInRange(`${FIELD}.requestBodyNoFilesLimitBytes`, props.requestBodyNoFilesLimitBytes ?? 131072, 1, MAX_BODY_BYTES, `use a positive number of bytes up to ${MAX_BODY_BYTES}`);
+    this.inboundAnomalyScoreThreshold = checkIntegerInRange(
+      `${FIELD}.inboundAnomalyScoreThreshold`,
+      props.inboundAnomalyScoreThreshold ?? 5,
+      1,
+      10000,
+      'use a positive whole number (CRS default 5: one critical match blocks)',
+    );
+    this.outboundAnomalyScoreThreshold = checkIntegerInRange(
+      `${FIELD}.outboundAnomalyScoreThreshold`,
+      props.outboundAnomalyScoreThreshold ?? 4,
+      1,
+      10000,
+      'use a positive whole number (CRS default 4)',
+    );
+    this.requestBodyLimitBytes = checkIntegerInRange(
+      `${FIELD}.requestBodyLimitBytes`,
+      props.requestBodyLimitBytes ?? 13107200,
+      1,
+      MAX_BODY_BYTES,
+      `use a positive number of bytes up to ${MAX_BODY_BYTES}`,
+    );
+    this.requestBodyNoFilesLimitBytes = checkIntegerInRange(
+      `${FIELD}.requestBodyNoFilesLimitBytes`,
+      props.requestBodyNoFilesLimitBytes ?? 131072,
+      1,
+      MAX_BODY_BYTES,
+      `use a positive number of bytes up to ${MAX_BODY_BYTES}`,
+    );
     if (this.requestBodyNoFilesLimitBytes > this.requestBodyLimitBytes) {
-      invalid(`${FIELD}.requestBodyNoFilesLimitBytes`, this.requestBodyNoFilesLimitBytes, `is larger than requestBodyLimitBytes (${this.requestBodyLimitBytes})`, 'keep the no-files limit at or below the overall body limit');
+      invalid(
+        `${FIELD}.requestBodyNoFilesLimitBytes`,
+        this.requestBodyNoFilesLimitBytes,
+        `is larger than requestBodyLimitBytes (${this.requestBodyLimitBytes})`,
+        'keep the no-files limit at or below the overall body limit',
+      );
     }
     this.inspectResponseBodies = props.inspectResponseBodies ?? true;
-    if (typeof this.inspectResponseBodies !== 'boolean') invalid(`${FIELD}.inspectResponseBodies`, this.inspectResponseBodies, 'is not a boolean', 'use true (inspect response bodies, the default) or false');
+    if (typeof this.inspectResponseBodies !== 'boolean')
+      invalid(
+        `${FIELD}.inspectResponseBodies`,
+        this.inspectResponseBodies,
+        'is not a boolean',
+        'use true (inspect response bodies, the default) or false',
+      );
     this.responseBodyMimeTypes = props.responseBodyMimeTypes ?? DEFAULT_RESPONSE_BODY_MIME_TYPES;
-    if (!Array.isArray(this.responseBodyMimeTypes) || this.responseBodyMimeTypes.length === 0) invalid(`${FIELD}.responseBodyMimeTypes`, this.responseBodyMimeTypes, 'is empty', 'list at least one content type, or set inspectResponseBodies: false to inspect none');
+    if (!Array.isArray(this.responseBodyMimeTypes) || this.responseBodyMimeTypes.length === 0)
+      invalid(
+        `${FIELD}.responseBodyMimeTypes`,
+        this.responseBodyMimeTypes,
+        'is empty',
+        'list at least one content type, or set inspectResponseBodies: false to inspect none',
+      );
     this.responseBodyMimeTypes.forEach((t, i) => {
-      if (typeof t !== 'string' || !CONTENT_TYPE.test(t)) invalid(`${FIELD}.responseBodyMimeTypes[${i}]`, t, 'is not a media type', 'use lower-case "type/subtype" without parameters, e.g. "application/json"');
+      if (typeof t !== 'string' || !CONTENT_TYPE.test(t))
+        invalid(
+          `${FIELD}.responseBodyMimeTypes[${i}]`,
+          t,
+          'is not a media type',
+          'use lower-case "type/subtype" without parameters, e.g. "application/json"',
+        );
     });
     checkUnique(`${FIELD}.responseBodyMimeTypes`, this.responseBodyMimeTypes);
     // Without response bodies libmodsecurity runs no phase-4 rule; CRS's phase-3 response rules can still be skipped
@@ -270,21 +360,54 @@ export class WafPolicy {
     this.skipsResponseAnalysis = !this.inspectResponseBodies && this.detectionParanoiaLevel === 1;
     this.regexLimits = checkRegexLimits(FIELD, props.regexMatchLimit, props.onRegexMatchLimit);
     this.auditLogParts = props.auditLogParts ?? DEFAULT_AUDIT_LOG_PARTS;
-    if (typeof this.auditLogParts !== 'string' || !AUDIT_PARTS.test(this.auditLogParts) || new Set(this.auditLogParts).size !== this.auditLogParts.length) {
-      invalid(`${FIELD}.auditLogParts`, this.auditLogParts, 'is not a list of audit-log parts', 'use letters from A–K, starting with A and ending with Z, each once (e.g. "AHZ")');
+    if (
+      typeof this.auditLogParts !== 'string' ||
+      !AUDIT_PARTS.test(this.auditLogParts) ||
+      new Set(this.auditLogParts).size !== this.auditLogParts.length
+    ) {
+      invalid(
+        `${FIELD}.auditLogParts`,
+        this.auditLogParts,
+        'is not a list of audit-log parts',
+        'use letters from A–K, starting with A and ending with Z, each once (e.g. "AHZ")',
+      );
     }
     if (props.allowedMethods !== undefined) {
-      if (props.allowedMethods.length === 0) invalid(`${FIELD}.allowedMethods`, props.allowedMethods, 'is empty', 'list at least one method, or leave it out for CRS\'s default');
+      if (props.allowedMethods.length === 0)
+        invalid(
+          `${FIELD}.allowedMethods`,
+          props.allowedMethods,
+          'is empty',
+          "list at least one method, or leave it out for CRS's default",
+        );
       props.allowedMethods.forEach((m, i) => {
-        if (typeof m !== 'string' || !METHOD.test(m)) invalid(`${FIELD}.allowedMethods[${i}]`, m, 'is not an HTTP method', 'use upper-case method names such as "GET" or "POST"');
+        if (typeof m !== 'string' || !METHOD.test(m))
+          invalid(
+            `${FIELD}.allowedMethods[${i}]`,
+            m,
+            'is not an HTTP method',
+            'use upper-case method names such as "GET" or "POST"',
+          );
       });
       checkUnique(`${FIELD}.allowedMethods`, props.allowedMethods);
       this.allowedMethods = props.allowedMethods;
     }
     if (props.allowedRequestContentTypes !== undefined) {
-      if (props.allowedRequestContentTypes.length === 0) invalid(`${FIELD}.allowedRequestContentTypes`, props.allowedRequestContentTypes, 'is empty', 'list at least one content type, or leave it out for CRS\'s default');
+      if (props.allowedRequestContentTypes.length === 0)
+        invalid(
+          `${FIELD}.allowedRequestContentTypes`,
+          props.allowedRequestContentTypes,
+          'is empty',
+          "list at least one content type, or leave it out for CRS's default",
+        );
       props.allowedRequestContentTypes.forEach((t, i) => {
-        if (typeof t !== 'string' || !CONTENT_TYPE.test(t)) invalid(`${FIELD}.allowedRequestContentTypes[${i}]`, t, 'is not a media type', 'use lower-case "type/subtype" without parameters, e.g. "application/json"');
+        if (typeof t !== 'string' || !CONTENT_TYPE.test(t))
+          invalid(
+            `${FIELD}.allowedRequestContentTypes[${i}]`,
+            t,
+            'is not a media type',
+            'use lower-case "type/subtype" without parameters, e.g. "application/json"',
+          );
       });
       checkUnique(`${FIELD}.allowedRequestContentTypes`, props.allowedRequestContentTypes);
       this.allowedRequestContentTypes = props.allowedRequestContentTypes;
@@ -338,7 +461,12 @@ export class WafPolicy {
   public allocatedRules(): AllocatedRule[] {
     const ids = allocateRuleIds(this.rules.map((r) => ({ field: r.field, id: r.rule.id })));
     const leaders = this.mergeLeaders();
-    return this.rules.map((r, i) => ({ id: ids[i], kind: r.kind, field: r.field, ...(leaders[i] !== i ? { mergedInto: ids[leaders[i]] } : {}) }));
+    return this.rules.map((r, i) => ({
+      id: ids[i],
+      kind: r.kind,
+      field: r.field,
+      ...(leaders[i] !== i ? { mergedInto: ids[leaders[i]] } : {}),
+    }));
   }
 
   /**
@@ -346,7 +474,9 @@ export class WafPolicy {
    * {@link renderPolicyFile}. Kept for data planes that take one text (it is what the controller loads).
    */
   public renderModSecurityConfig(): string {
-    return [HEADER, `Include ${MODSECURITY_BASE_CONFIG}`, this.renderPolicyFile().split('\n').slice(1).join('\n')].join('\n');
+    return [HEADER, `Include ${MODSECURITY_BASE_CONFIG}`, this.renderPolicyFile().split('\n').slice(1).join('\n')].join(
+      '\n',
+    );
   }
 
   /**
@@ -372,7 +502,10 @@ export class WafPolicy {
       'SecAuditLogType Serial',
       'SecAuditLog /dev/stdout',
       `Include ${CRS_ROOT}/crs-setup.conf`,
-      ...this.renderRules({ routedHostRules: renderTransactionFactRules(SETTINGS_RULE_IDS, RULE_TAG_PREFIX), auditRelevantStatus: AUDIT_RELEVANT_STATUS }),
+      ...this.renderRules({
+        routedHostRules: renderTransactionFactRules(SETTINGS_RULE_IDS, RULE_TAG_PREFIX),
+        auditRelevantStatus: AUDIT_RELEVANT_STATUS,
+      }),
       `# OWASP CRS v${CRS_VERSION}, loaded once for the whole controller`,
       `Include ${CRS_RULES_GLOB}`,
       ...renderRegexLimitRule(this.regexLimits, SETTINGS_RULE_IDS.regexMatchLimit),
@@ -398,12 +531,21 @@ export class WafPolicy {
         `setvar:tx.outbound_anomaly_score_threshold=${this.outboundAnomalyScoreThreshold}`,
       ]),
     ];
-    if (this.allowedMethods) lines.push(secAction(SETTINGS_RULE_IDS.allowedMethods, [`setvar:'tx.allowed_methods=${this.allowedMethods.join(' ')}'`]));
+    if (this.allowedMethods)
+      lines.push(
+        secAction(SETTINGS_RULE_IDS.allowedMethods, [`setvar:'tx.allowed_methods=${this.allowedMethods.join(' ')}'`]),
+      );
     if (this.allowedRequestContentTypes) {
-      lines.push(secAction(SETTINGS_RULE_IDS.allowedContentTypes, [`setvar:'tx.allowed_request_content_type=${this.allowedRequestContentTypes.map((t) => `|${t}|`).join(' ')}'`]));
+      lines.push(
+        secAction(SETTINGS_RULE_IDS.allowedContentTypes, [
+          `setvar:'tx.allowed_request_content_type=${this.allowedRequestContentTypes.map((t) => `|${t}|`).join(' ')}'`,
+        ]),
+      );
     }
-    if (!this.auditLogParts.includes('B')) lines.push(...renderAuditContextRule(SETTINGS_RULE_IDS.auditContext, options.auditRelevantStatus));
-    if (this.skipsResponseAnalysis) lines.push(secAction(SETTINGS_RULE_IDS.skipResponseAnalysis, ['setvar:tx.crs_skip_response_analysis=1']));
+    if (!this.auditLogParts.includes('B'))
+      lines.push(...renderAuditContextRule(SETTINGS_RULE_IDS.auditContext, options.auditRelevantStatus));
+    if (this.skipsResponseAnalysis)
+      lines.push(secAction(SETTINGS_RULE_IDS.skipResponseAnalysis, ['setvar:tx.crs_skip_response_analysis=1']));
     lines.push(...options.routedHostRules);
     const groups = new Map<number, MergedExclusionMember[]>();
     leaders.forEach((leader, j) => {
@@ -424,9 +566,17 @@ export class WafPolicy {
    * @internal
    */
   public userRegexes(): UserRegex[] {
-    return this.rules.flatMap((r) => (r.kind === 'denyRequestHeaders' && 'regex' in r.rule.match
-      ? [{ field: `${r.field}.match.regex`, pattern: r.rule.match.regex, caseInsensitive: r.rule.ignoreCase === true }]
-      : []));
+    return this.rules.flatMap((r) =>
+      r.kind === 'denyRequestHeaders' && 'regex' in r.rule.match
+        ? [
+            {
+              field: `${r.field}.match.regex`,
+              pattern: r.rule.match.regex,
+              caseInsensitive: r.rule.ignoreCase === true,
+            },
+          ]
+        : [],
+    );
   }
 
   /** For each rule, the index of the rule that renders it (itself, or the first exclusion of its merge group). */
@@ -451,12 +601,23 @@ export class WafPolicy {
     if (id !== undefined) {
       checkCustomRuleId(`${rule.field}.id`, id);
       const other = this.explicitIds.get(id);
-      if (other !== undefined) invalid(`${rule.field}.id`, id, `is already the id of ${other}`, 'give every custom rule its own id, or leave ids out to have them allocated');
+      if (other !== undefined)
+        invalid(
+          `${rule.field}.id`,
+          id,
+          `is already the id of ${other}`,
+          'give every custom rule its own id, or leave ids out to have them allocated',
+        );
       this.explicitIds.set(id, rule.field);
     }
     // Explicit ids are unique and inside the custom range, so allocation fails exactly when the range is full.
     if (this.rules.length >= CUSTOM_RULE_ID_RANGE.last - CUSTOM_RULE_ID_RANGE.first + 1) {
-      invalid(rule.field, rule.rule, `needs a rule id but all of ${CUSTOM_RULE_ID_RANGE.first}–${CUSTOM_RULE_ID_RANGE.last} are taken`, 'merge rules (one rule can deny many addresses or header values)');
+      invalid(
+        rule.field,
+        rule.rule,
+        `needs a rule id but all of ${CUSTOM_RULE_ID_RANGE.first}–${CUSTOM_RULE_ID_RANGE.last} are taken`,
+        'merge rules (one rule can deny many addresses or header values)',
+      );
     }
     this.rules.push(rule);
   }
@@ -468,9 +629,13 @@ function secAction(id: number, setvars: readonly string[]): string {
 
 function renderRule(r: CustomRule, id: number): string[] {
   switch (r.kind) {
-    case 'denySourceIps': return renderDenySourceIps(r.rule, id);
-    case 'denyRequestHeaders': return renderDenyRequestHeader(r.rule, id);
-    case 'allowPaths': return renderAllowPaths(r.rule, id);
-    case 'exclusions': return renderExclusion(r.rule, id);
+    case 'denySourceIps':
+      return renderDenySourceIps(r.rule, id);
+    case 'denyRequestHeaders':
+      return renderDenyRequestHeader(r.rule, id);
+    case 'allowPaths':
+      return renderAllowPaths(r.rule, id);
+    case 'exclusions':
+      return renderExclusion(r.rule, id);
   }
 }

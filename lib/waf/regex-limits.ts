@@ -38,11 +38,26 @@ const PCRE2_DEFAULT_MATCH_LIMIT = 10000000;
 const BASE_CONFIG_INTERNAL_ERROR_RULE = 200005;
 
 /** Validates the match-limit props (`field` is the policy's field path, e.g. `waf`). */
-export function checkRegexLimits(field: string, matchLimit: number | undefined, action: RegexMatchLimitAction | undefined): RegexLimits {
-  const limit = checkIntegerInRange(`${field}.regexMatchLimit`, matchLimit ?? DEFAULT_REGEX_MATCH_LIMIT, BASE_CONFIG_REGEX_MATCH_LIMIT, PCRE2_DEFAULT_MATCH_LIMIT,
-    `use a whole number from ${BASE_CONFIG_REGEX_MATCH_LIMIT} to ${PCRE2_DEFAULT_MATCH_LIMIT} (default ${DEFAULT_REGEX_MATCH_LIMIT}, what CRS's CI uses)`);
+export function checkRegexLimits(
+  field: string,
+  matchLimit: number | undefined,
+  action: RegexMatchLimitAction | undefined,
+): RegexLimits {
+  const limit = checkIntegerInRange(
+    `${field}.regexMatchLimit`,
+    matchLimit ?? DEFAULT_REGEX_MATCH_LIMIT,
+    BASE_CONFIG_REGEX_MATCH_LIMIT,
+    PCRE2_DEFAULT_MATCH_LIMIT,
+    `use a whole number from ${BASE_CONFIG_REGEX_MATCH_LIMIT} to ${PCRE2_DEFAULT_MATCH_LIMIT} (default ${DEFAULT_REGEX_MATCH_LIMIT}, what CRS's CI uses)`,
+  );
   const a = action ?? 'block';
-  if (a !== 'block' && a !== 'log') invalid(`${field}.onRegexMatchLimit`, a, 'is not a match-limit action', 'use "block" (deny, fail closed) or "log" (pass and audit)');
+  if (a !== 'block' && a !== 'log')
+    invalid(
+      `${field}.onRegexMatchLimit`,
+      a,
+      'is not a match-limit action',
+      'use "block" (deny, fail closed) or "log" (pass and audit)',
+    );
   return { matchLimit: limit, action: a };
 }
 
@@ -56,10 +71,7 @@ export function checkRegexLimits(field: string, matchLimit: number | undefined, 
  * long benign request lines and missed every limit hit in a body; {@link renderRegexLimitRule} replaces it.
  */
 export function renderRegexLimitSettings(limits: RegexLimits): string[] {
-  return [
-    `SecPcreMatchLimit ${limits.matchLimit}`,
-    `SecRuleRemoveById ${BASE_CONFIG_INTERNAL_ERROR_RULE}`,
-  ];
+  return [`SecPcreMatchLimit ${limits.matchLimit}`, `SecRuleRemoveById ${BASE_CONFIG_INTERNAL_ERROR_RULE}`];
 }
 
 /**
@@ -69,5 +81,7 @@ export function renderRegexLimitSettings(limits: RegexLimits): string[] {
 export function renderRegexLimitRule(limits: RegexLimits, id: number): string[] {
   // `deny` without `status` answers 403 (libmodsecurity's default intervention status).
   const disruptive = limits.action === 'block' ? 'deny' : 'pass';
-  return [`SecRule TX:MSC_PCRE_LIMITS_EXCEEDED "@eq 1" "id:${id},phase:2,${disruptive},log,msg:'PCRE limit ${limits.matchLimit} hit'"`];
+  return [
+    `SecRule TX:MSC_PCRE_LIMITS_EXCEEDED "@eq 1" "id:${id},phase:2,${disruptive},log,msg:'PCRE limit ${limits.matchLimit} hit'"`,
+  ];
 }

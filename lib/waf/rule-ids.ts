@@ -20,10 +20,21 @@ import { invalid } from '../core/validation';
 export const WAF_RULE_ID_RANGE = { first: 10000, last: 19999 } as const;
 
 /** Ids the policy uses for its settings rules (`SecAction`s setting CRS variables). */
-export const SETTINGS_RULE_IDS = { crsVariables: 10000, allowedMethods: 10001, allowedContentTypes: 10002, skipResponseAnalysis: 10003,
-  hostFromHeader: 10011, hostFromRequestLine: 10012, hostFromTransaction: 10013, plainHttpRedirect: 10020, clientCertificateGate: 10021,
-  auditContext: 10030, regexMatchLimit: 10090,
-  corazaRoutedHost: 10014, corazaNoFilesLimit: 10004 } as const;
+export const SETTINGS_RULE_IDS = {
+  crsVariables: 10000,
+  allowedMethods: 10001,
+  allowedContentTypes: 10002,
+  skipResponseAnalysis: 10003,
+  hostFromHeader: 10011,
+  hostFromRequestLine: 10012,
+  hostFromTransaction: 10013,
+  plainHttpRedirect: 10020,
+  clientCertificateGate: 10021,
+  auditContext: 10030,
+  regexMatchLimit: 10090,
+  corazaRoutedHost: 10014,
+  corazaNoFilesLimit: 10004,
+} as const;
 
 /** Ids a custom rule may take, explicitly or by allocation. */
 export const CUSTOM_RULE_ID_RANGE = { first: 10100, last: WAF_RULE_ID_RANGE.last } as const;
@@ -36,10 +47,20 @@ export function checkCustomRuleId(field: string, id: number): number {
   const fix = `pick an id from ${CUSTOM_RULE_ID_RANGE.first} to ${CUSTOM_RULE_ID_RANGE.last}, or leave it out to have one allocated`;
   if (!Number.isInteger(id)) invalid(field, id, 'is not a whole number', fix);
   if (id >= CRS_RULE_ID_RANGE.first && id <= CRS_RULE_ID_RANGE.last) {
-    invalid(field, id, `is in the range OWASP CRS reserves (${CRS_RULE_ID_RANGE.first}–${CRS_RULE_ID_RANGE.last}) and would collide with CRS rules`, fix);
+    invalid(
+      field,
+      id,
+      `is in the range OWASP CRS reserves (${CRS_RULE_ID_RANGE.first}–${CRS_RULE_ID_RANGE.last}) and would collide with CRS rules`,
+      fix,
+    );
   }
   if (id < CUSTOM_RULE_ID_RANGE.first || id > CUSTOM_RULE_ID_RANGE.last) {
-    invalid(field, id, `is outside the custom rule id range ${CUSTOM_RULE_ID_RANGE.first}–${CUSTOM_RULE_ID_RANGE.last}`, fix);
+    invalid(
+      field,
+      id,
+      `is outside the custom rule id range ${CUSTOM_RULE_ID_RANGE.first}–${CUSTOM_RULE_ID_RANGE.last}`,
+      fix,
+    );
   }
   return id;
 }
@@ -61,14 +82,26 @@ export function allocateRuleIds(requests: readonly RuleIdRequest[]): number[] {
     if (r.id === undefined) continue;
     checkCustomRuleId(`${r.field}.id`, r.id);
     const other = taken.get(r.id);
-    if (other !== undefined) invalid(`${r.field}.id`, r.id, `is already the id of ${other}`, 'give every custom rule its own id, or leave ids out to have them allocated');
+    if (other !== undefined)
+      invalid(
+        `${r.field}.id`,
+        r.id,
+        `is already the id of ${other}`,
+        'give every custom rule its own id, or leave ids out to have them allocated',
+      );
     taken.set(r.id, r.field);
   }
   let next = CUSTOM_RULE_ID_RANGE.first;
   return requests.map((r) => {
     if (r.id !== undefined) return r.id;
     while (taken.has(next)) next++;
-    if (next > CUSTOM_RULE_ID_RANGE.last) invalid(r.field, r, `needs a rule id but all of ${CUSTOM_RULE_ID_RANGE.first}–${CUSTOM_RULE_ID_RANGE.last} are taken`, 'merge rules (one rule can deny many addresses or header values)');
+    if (next > CUSTOM_RULE_ID_RANGE.last)
+      invalid(
+        r.field,
+        r,
+        `needs a rule id but all of ${CUSTOM_RULE_ID_RANGE.first}–${CUSTOM_RULE_ID_RANGE.last} are taken`,
+        'merge rules (one rule can deny many addresses or header values)',
+      );
     taken.set(next, r.field);
     return next++;
   });

@@ -13,7 +13,16 @@ export function secRule(variable: string, operator: string, actions: readonly st
 
 /** The actions of a custom rule that denies with 403 in phase 1 (before CRS, which scores and blocks in phase 2). */
 export function denyActions(id: number, kind: string, msg: string, extra: readonly string[] = []): string[] {
-  return [`id:${id}`, 'phase:1', 'deny', 'status:403', 'log', ...extra, `msg:'${msg}'`, `tag:'${RULE_TAG_PREFIX}/${kind}'`];
+  return [
+    `id:${id}`,
+    'phase:1',
+    'deny',
+    'status:403',
+    'log',
+    ...extra,
+    `msg:'${msg}'`,
+    `tag:'${RULE_TAG_PREFIX}/${kind}'`,
+  ];
 }
 
 /** A comment line naming the rule id, so a reviewer can map audit-log ids back to the policy. */

@@ -16,9 +16,17 @@ import { ROUTED_HOST_VARIABLE } from './transaction-facts';
  */
 export function checkServedHost(field: string, host: string, servedHosts: readonly string[]): string {
   checkHostname(field, host);
-  const served = servedHosts.some((h) => h === host || (h.startsWith('*.') && host.endsWith(h.slice(1)) && !host.slice(0, -h.length + 1).includes('.')));
+  const served = servedHosts.some(
+    (h) =>
+      h === host || (h.startsWith('*.') && host.endsWith(h.slice(1)) && !host.slice(0, -h.length + 1).includes('.')),
+  );
   if (!served) {
-    invalid(field, host, `is not a host this edge serves (${servedHosts.length ? servedHosts.join(', ') : 'no hosts given'})`, 'use one of the served hosts, or add the host to the edge (WafPolicyProps.servedHosts) first');
+    invalid(
+      field,
+      host,
+      `is not a host this edge serves (${servedHosts.length ? servedHosts.join(', ') : 'no hosts given'})`,
+      'use one of the served hosts, or add the host to the edge (WafPolicyProps.servedHosts) first',
+    );
   }
   return host;
 }

@@ -15,7 +15,10 @@ export interface IssuedCa {
 }
 
 const USAGE_TO_OPENSSL: Readonly<Record<string, string>> = {
-  'cert sign': 'keyCertSign', 'crl sign': 'cRLSign', 'digital signature': 'digitalSignature', 'key encipherment': 'keyEncipherment',
+  'cert sign': 'keyCertSign',
+  'crl sign': 'cRLSign',
+  'digital signature': 'digitalSignature',
+  'key encipherment': 'keyEncipherment',
 };
 
 /**
@@ -29,19 +32,49 @@ const USAGE_TO_OPENSSL: Readonly<Record<string, string>> = {
  * and getCertificateSecret (type kubernetes.io/tls); internal/controller/certificates/secrets.go AnnotationsForCertificate.
  */
 export function issueSelfSignedCa(certificate: KubeObject): IssuedCa {
-  const spec = certificate.spec as { commonName: string; isCA: boolean; secretName: string; usages: string[];
-    privateKey: { algorithm: string; size: number }; issuerRef: { group: string; kind: string; name: string } };
-  if (spec.privateKey.algorithm !== 'ECDSA' || !spec.isCA) throw new Error('issueSelfSignedCa: only ECDSA CA certificates are emulated');
+  const spec = certificate.spec as {
+    commonName: string;
+    isCA: boolean;
+    secretName: string;
+    usages: string[];
+    privateKey: { algorithm: string; size: number };
+    issuerRef: { group: string; kind: string; name: string };
+  };
+  if (spec.privateKey.algorithm !== 'ECDSA' || !spec.isCA)
+    throw new Error('issueSelfSignedCa: only ECDSA CA certificates are emulated');
   const curve = { 256: 'prime256v1', 384: 'secp384r1', 521: 'secp521r1' }[spec.privateKey.size];
   if (!curve) throw new Error(`issueSelfSignedCa: ECDSA size ${spec.privateKey.size}`);
   const dir = mkdtempSync(join(tmpdir(), 'edge-ca-'));
   try {
-    const run = (args: string[]): void => { execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] }); };
+    const run = (args: string[]): void => {
+      execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    };
     run(['ecparam', '-name', curve, '-genkey', '-noout', '-out', 'tls.key']);
-    const keyUsage = spec.usages.map((u) => USAGE_TO_OPENSSL[u]).filter(Boolean).join(',');
-    writeFileSync(join(dir, 'ext.cnf'), `[req]\ndistinguished_name=dn\n[dn]\n[ext]\nbasicConstraints=critical,CA:TRUE\nkeyUsage=critical,${keyUsage}\nsubjectKeyIdentifier=hash\n`);
-    run(['req', '-x509', '-new', '-key', 'tls.key', '-out', 'tls.crt', '-days', '30', '-subj', `/CN=${spec.commonName}`,
-      '-config', 'ext.cnf', '-extensions', 'ext']);
+    const keyUsage = spec.usages
+      .map((u) => USAGE_TO_OPENSSL[u])
+      .filter(Boolean)
+      .join(',');
+    writeFileSync(
+      join(dir, 'ext.cnf'),
+      `[req]\ndistinguished_name=dn\n[dn]\n[ext]\nbasicConstraints=critical,CA:TRUE\nkeyUsage=critical,${keyUsage}\nsubjectKeyIdentifier=hash\n`,
+    );
+    run([
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      'tls.key',
+      '-out',
+      'tls.crt',
+      '-days',
+      '30',
+      '-subj',
+      `/CN=${spec.commonName}`,
+      '-config',
+      'ext.cnf',
+      '-extensions',
+      'ext',
+    ]);
     const certPem = readFileSync(join(dir, 'tls.crt'), 'utf8');
     const keyPem = readFileSync(join(dir, 'tls.key'), 'utf8');
     return { certPem, keyPem, secret: certManagerSecret(certificate, certPem, keyPem) };
@@ -55,18 +88,29 @@ export function issueSelfSignedCa(certificate: KubeObject): IssuedCa {
  * certificate). Callers with their own CA (the engine suite's PKI) use it directly.
  */
 export function certManagerSecret(certificate: KubeObject, certPem: string, keyPem: string): KubeObject {
-  const spec = certificate.spec as { commonName: string; secretName: string; issuerRef: { group: string; kind: string; name: string } };
+  const spec = certificate.spec as {
+    commonName: string;
+    secretName: string;
+    issuerRef: { group: string; kind: string; name: string };
+  };
   const b64 = (s: string): string => Buffer.from(s).toString('base64');
   return {
-    apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls',
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'kubernetes.io/tls',
     metadata: {
-      name: spec.secretName, namespace: certificate.metadata.namespace,
+      name: spec.secretName,
+      namespace: certificate.metadata.namespace,
       labels: { 'controller.cert-manager.io/fao': 'true' },
       annotations: {
-        'cert-manager.io/alt-names': '', 'cert-manager.io/certificate-name': certificate.metadata.name,
-        'cert-manager.io/common-name': spec.commonName, 'cert-manager.io/ip-sans': '',
-        'cert-manager.io/issuer-group': spec.issuerRef.group, 'cert-manager.io/issuer-kind': spec.issuerRef.kind,
-        'cert-manager.io/issuer-name': spec.issuerRef.name, 'cert-manager.io/uri-sans': '',
+        'cert-manager.io/alt-names': '',
+        'cert-manager.io/certificate-name': certificate.metadata.name,
+        'cert-manager.io/common-name': spec.commonName,
+        'cert-manager.io/ip-sans': '',
+        'cert-manager.io/issuer-group': spec.issuerRef.group,
+        'cert-manager.io/issuer-kind': spec.issuerRef.kind,
+        'cert-manager.io/issuer-name': spec.issuerRef.name,
+        'cert-manager.io/uri-sans': '',
       },
     },
     data: { 'tls.crt': b64(certPem), 'tls.key': b64(keyPem), 'ca.crt': b64(certPem) },

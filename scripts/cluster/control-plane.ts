@@ -64,12 +64,21 @@ export const DISABLED_ADMISSION_PLUGINS: Readonly<Record<string, string>> = {
 
 function writeKubeconfig(path: string, server: string, pki: ControlPlanePki, user: string): void {
   const client = pki.clients[user];
-  writeFileSync(path, JSON.stringify({
-    apiVersion: 'v1', kind: 'Config', 'current-context': user,
-    clusters: [{ name: 'edge-test', cluster: { server, 'certificate-authority': pki.caCert } }],
-    users: [{ name: user, user: { 'client-certificate': client.cert, 'client-key': client.key } }],
-    contexts: [{ name: user, context: { cluster: 'edge-test', user } }],
-  }, null, 2));
+  writeFileSync(
+    path,
+    JSON.stringify(
+      {
+        apiVersion: 'v1',
+        kind: 'Config',
+        'current-context': user,
+        clusters: [{ name: 'edge-test', cluster: { server, 'certificate-authority': pki.caCert } }],
+        users: [{ name: user, user: { 'client-certificate': client.cert, 'client-key': client.key } }],
+        contexts: [{ name: user, context: { cluster: 'edge-test', user } }],
+      },
+      null,
+      2,
+    ),
+  );
 }
 
 /**
@@ -106,11 +115,16 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     ]);
     const apiserver = start('kube-apiserver', binary('kube-apiserver'), [
       `--etcd-servers=http://127.0.0.1:${kinePort}`,
-      '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', `--secure-port=${apiPort}`,
+      '--bind-address=127.0.0.1',
+      '--advertise-address=127.0.0.1',
+      `--secure-port=${apiPort}`,
       `--cert-dir=${join(dir, 'apiserver-certs')}`,
-      `--tls-cert-file=${pki.servingCert}`, `--tls-private-key-file=${pki.servingKey}`, `--client-ca-file=${pki.caCert}`,
+      `--tls-cert-file=${pki.servingCert}`,
+      `--tls-private-key-file=${pki.servingKey}`,
+      `--client-ca-file=${pki.caCert}`,
       '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-      `--service-account-key-file=${pki.serviceAccountPublicKey}`, `--service-account-signing-key-file=${pki.serviceAccountKey}`,
+      `--service-account-key-file=${pki.serviceAccountPublicKey}`,
+      `--service-account-signing-key-file=${pki.serviceAccountKey}`,
       '--service-cluster-ip-range=10.0.0.0/24',
       '--authorization-mode=RBAC,Node',
       `--disable-admission-plugins=${Object.keys(DISABLED_ADMISSION_PLUGINS).join(',')}`,
@@ -134,11 +148,19 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     for (;;) {
       if (apiserver.child.exitCode !== null) throw new Error(`kube-apiserver exited:\n${tail(apiserver)}`);
       if (kubectl(['get', '--raw=/readyz']).stdout.trim() === 'ok') break;
-      if (Date.now() > deadline) throw new Error(`kube-apiserver not ready in time:\n${tail(apiserver)}\n${tail(procs[0])}`);
+      if (Date.now() > deadline)
+        throw new Error(`kube-apiserver not ready in time:\n${tail(apiserver)}\n${tail(procs[0])}`);
       await new Promise((res) => setTimeout(res, 500));
     }
     return {
-      server, network, dir, pki, kubectl, start, stop, processes: () => [...procs],
+      server,
+      network,
+      dir,
+      pki,
+      kubectl,
+      start,
+      stop,
+      processes: () => [...procs],
       kubeconfig: (user = 'admin') => kubeconfigs[user],
     };
   } catch (e) {

@@ -19,45 +19,68 @@ export interface CrdSource {
   readonly fallback: CrdFallback;
 }
 
-const PROMETHEUS_OPERATOR = { module: 'github.com/prometheus-operator/prometheus-operator', version: 'v0.93.0' } as const;
+const PROMETHEUS_OPERATOR = {
+  module: 'github.com/prometheus-operator/prometheus-operator',
+  version: 'v0.93.0',
+} as const;
 const FLUX_SOURCE = { module: 'github.com/fluxcd/source-controller', version: 'v1.9.5' } as const; // Flux v2.9.5
 const FLUX_KUSTOMIZE = { module: 'github.com/fluxcd/kustomize-controller', version: 'v1.9.5' } as const; // Flux v2.9.5
 
 /** The CRDs `verify:cluster` installs before dist/, in this order. */
 export const CRD_SOURCES: readonly CrdSource[] = [
   ...['certificates', 'issuers', 'clusterissuers'].map((plural): CrdSource => ({
-    file: `cert-manager.io_${plural}.yaml`, owner: 'cert-manager v1.21',
-    fallback: { module: 'github.com/cert-manager/cert-manager', version: 'v1.21.1', path: `deploy/crds/cert-manager.io_${plural}.yaml` },
+    file: `cert-manager.io_${plural}.yaml`,
+    owner: 'cert-manager v1.21',
+    fallback: {
+      module: 'github.com/cert-manager/cert-manager',
+      version: 'v1.21.1',
+      path: `deploy/crds/cert-manager.io_${plural}.yaml`,
+    },
   })),
   {
-    file: 'trust.cert-manager.io_bundles.yaml', owner: 'trust-manager v0.24.0',
-    fallback: { module: 'github.com/cert-manager/trust-manager', version: 'v0.24.0', path: 'deploy/crds/trust.cert-manager.io_bundles.yaml' },
+    file: 'trust.cert-manager.io_bundles.yaml',
+    owner: 'trust-manager v0.24.0',
+    fallback: {
+      module: 'github.com/cert-manager/trust-manager',
+      version: 'v0.24.0',
+      path: 'deploy/crds/trust.cert-manager.io_bundles.yaml',
+    },
   },
   ...['servicemonitors', 'podmonitors', 'prometheusrules', 'alertmanagerconfigs'].map((plural): CrdSource => ({
-    file: `monitoring.coreos.com_${plural}.yaml`, owner: 'prometheus-operator v0.93',
+    file: `monitoring.coreos.com_${plural}.yaml`,
+    owner: 'prometheus-operator v0.93',
     fallback: { ...PROMETHEUS_OPERATOR, path: `example/prometheus-operator-crd/monitoring.coreos.com_${plural}.yaml` },
   })),
   ...['applications', 'applicationsets'].map((plural): CrdSource => ({
-    file: `argoproj.io_${plural}.yaml`, owner: 'Argo CD',
+    file: `argoproj.io_${plural}.yaml`,
+    owner: 'Argo CD',
     fallback: { none: 'the Argo CD version of ../shared/crds is not recorded in the files; needs ../shared/crds' },
   })),
   {
-    file: 'source.toolkit.fluxcd.io_gitrepositories.yaml', owner: 'Flux source-controller v1.9',
+    file: 'source.toolkit.fluxcd.io_gitrepositories.yaml',
+    owner: 'Flux source-controller v1.9',
     fallback: { ...FLUX_SOURCE, path: 'config/crd/bases/source.toolkit.fluxcd.io_gitrepositories.yaml' },
   },
   {
-    file: 'source.toolkit.fluxcd.io_helmrepositories.yaml', owner: 'Flux source-controller v1.9',
+    file: 'source.toolkit.fluxcd.io_helmrepositories.yaml',
+    owner: 'Flux source-controller v1.9',
     fallback: { ...FLUX_SOURCE, path: 'config/crd/bases/source.toolkit.fluxcd.io_helmrepositories.yaml' },
   },
   {
-    file: 'kustomize.toolkit.fluxcd.io_kustomizations.yaml', owner: 'Flux kustomize-controller v1.9',
+    file: 'kustomize.toolkit.fluxcd.io_kustomizations.yaml',
+    owner: 'Flux kustomize-controller v1.9',
     fallback: { ...FLUX_KUSTOMIZE, path: 'config/crd/bases/kustomize.toolkit.fluxcd.io_kustomizations.yaml' },
   },
   {
     // helm-controller's root module (config/crd/bases) is refused by the Go module proxy; its api module is served:
     // generated with controller-gen from it (tools/controller-gen/go.mod pins both).
-    file: 'helm.toolkit.fluxcd.io_helmreleases.yaml', owner: 'Flux helm-controller v1.6.4',
-    fallback: { generate: 'github.com/fluxcd/helm-controller/api/v2', group: 'helm.toolkit.fluxcd.io', plural: 'helmreleases' },
+    file: 'helm.toolkit.fluxcd.io_helmreleases.yaml',
+    owner: 'Flux helm-controller v1.6.4',
+    fallback: {
+      generate: 'github.com/fluxcd/helm-controller/api/v2',
+      group: 'helm.toolkit.fluxcd.io',
+      plural: 'helmreleases',
+    },
   },
 ];
 
@@ -72,7 +95,11 @@ export interface ResolvedCrd {
 }
 
 function moduleDir(module: string, version: string): string {
-  const out = execFileSync('go', ['mod', 'download', '-json', `${module}@${version}`], { cwd: REPO_ROOT, env: goEnv(), encoding: 'utf8' });
+  const out = execFileSync('go', ['mod', 'download', '-json', `${module}@${version}`], {
+    cwd: REPO_ROOT,
+    env: goEnv(),
+    encoding: 'utf8',
+  });
   return (JSON.parse(out) as { Dir: string }).Dir;
 }
 
@@ -81,8 +108,11 @@ function generated(pkg: string, group: string, plural: string): string {
   const file = join(out, `${group}_${plural}.yaml`);
   if (!existsSync(file)) {
     mkdirSync(out, { recursive: true });
-    execFileSync(binary('controller-gen'), ['crd', `paths=${pkg}/...`, `output:crd:dir=${out}`],
-      { cwd: join(REPO_ROOT, 'tools', 'controller-gen'), env: goEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync(binary('controller-gen'), ['crd', `paths=${pkg}/...`, `output:crd:dir=${out}`], {
+      cwd: join(REPO_ROOT, 'tools', 'controller-gen'),
+      env: goEnv(),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
   }
   return file;
 }
@@ -102,13 +132,25 @@ export function resolveCrds(options: { readonly useShared?: boolean } = {}): Res
 function resolveOne(source: CrdSource, shared: string | undefined): ResolvedCrd {
   {
     if (shared && existsSync(join(shared, 'crds', source.file))) {
-      return { file: source.file, yaml: readFileSync(join(shared, 'crds', source.file), 'utf8'), origin: `../shared/crds/${source.file}` };
+      return {
+        file: source.file,
+        yaml: readFileSync(join(shared, 'crds', source.file), 'utf8'),
+        origin: `../shared/crds/${source.file}`,
+      };
     }
     const f = source.fallback;
     if ('none' in f) return { file: source.file, origin: f.none };
     if ('generate' in f) {
-      return { file: source.file, yaml: readFileSync(generated(f.generate, f.group, f.plural), 'utf8'), origin: `controller-gen of ${f.generate}` };
+      return {
+        file: source.file,
+        yaml: readFileSync(generated(f.generate, f.group, f.plural), 'utf8'),
+        origin: `controller-gen of ${f.generate}`,
+      };
     }
-    return { file: source.file, yaml: readFileSync(join(moduleDir(f.module, f.version), f.path), 'utf8'), origin: `${f.module}@${f.version}/${f.path}` };
+    return {
+      file: source.file,
+      yaml: readFileSync(join(moduleDir(f.module, f.version), f.path), 'utf8'),
+      origin: `${f.module}@${f.version}/${f.path}`,
+    };
   }
 }

@@ -13,8 +13,15 @@ import { applyObject, ApplyResult, KubeObject, LayerResult } from './verify';
  */
 export const ENVOY_GATEWAY_CRD_FILES: readonly string[] = [
   'gatewayapi-crds.yaml',
-  ...['envoyproxies', 'clienttrafficpolicies', 'securitypolicies', 'envoyextensionpolicies', 'backendtrafficpolicies', 'backends', 'httproutefilters']
-    .map((plural) => `gateway.envoyproxy.io_${plural}.yaml`),
+  ...[
+    'envoyproxies',
+    'clienttrafficpolicies',
+    'securitypolicies',
+    'envoyextensionpolicies',
+    'backendtrafficpolicies',
+    'backends',
+    'httproutefilters',
+  ].map((plural) => `gateway.envoyproxy.io_${plural}.yaml`),
 ];
 
 const MODULE = 'github.com/envoyproxy/gateway@v1.9.0';
@@ -23,10 +30,20 @@ const SHARED_FOLDER = 'envoy-gateway-v1.9.0';
 function readCrdFile(file: string): { yaml: string; origin: string } {
   const shared = sharedDir();
   if (shared && existsSync(join(shared, 'crds', SHARED_FOLDER, file))) {
-    return { yaml: readFileSync(join(shared, 'crds', SHARED_FOLDER, file), 'utf8'), origin: `../shared/crds/${SHARED_FOLDER}/${file}` };
+    return {
+      yaml: readFileSync(join(shared, 'crds', SHARED_FOLDER, file), 'utf8'),
+      origin: `../shared/crds/${SHARED_FOLDER}/${file}`,
+    };
   }
-  const dir = (JSON.parse(execFileSync('go', ['mod', 'download', '-json', MODULE], { cwd: REPO_ROOT, env: goEnv(), encoding: 'utf8' })) as { Dir: string }).Dir;
-  const path = file === 'gatewayapi-crds.yaml' ? 'charts/gateway-helm/charts/crds/crds/gatewayapi-crds.yaml' : `charts/gateway-helm/charts/crds/crds/generated/${file}`;
+  const dir = (
+    JSON.parse(
+      execFileSync('go', ['mod', 'download', '-json', MODULE], { cwd: REPO_ROOT, env: goEnv(), encoding: 'utf8' }),
+    ) as { Dir: string }
+  ).Dir;
+  const path =
+    file === 'gatewayapi-crds.yaml'
+      ? 'charts/gateway-helm/charts/crds/crds/gatewayapi-crds.yaml'
+      : `charts/gateway-helm/charts/crds/crds/generated/${file}`;
   return { yaml: readFileSync(join(dir, path), 'utf8'), origin: `${MODULE}/${path}` };
 }
 

@@ -11,7 +11,12 @@ export function cacheDir(): string {
 
 /** Environment for `go` commands that use the project's module and build caches. */
 export function goEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, GOMODCACHE: join(cacheDir(), 'go', 'mod'), GOCACHE: join(cacheDir(), 'go', 'build'), GOFLAGS: '-mod=readonly' };
+  return {
+    ...process.env,
+    GOMODCACHE: join(cacheDir(), 'go', 'mod'),
+    GOCACHE: join(cacheDir(), 'go', 'build'),
+    GOFLAGS: '-mod=readonly',
+  };
 }
 
 /** The control-plane binaries scripts/test-deps/20-go-tools.sh builds into `<cache>/bin`. */

@@ -42,7 +42,14 @@ function killGroup(p: ManagedProcess, signal: NodeJS.Signals): void {
 }
 
 /** Starts `command` in its own process group (killed with its children by {@link stopProcess} or at exit). */
-export function startProcess(network: Network, name: string, command: string, args: readonly string[], log: string, env?: NodeJS.ProcessEnv): ManagedProcess {
+export function startProcess(
+  network: Network,
+  name: string,
+  command: string,
+  args: readonly string[],
+  log: string,
+  env?: NodeJS.ProcessEnv,
+): ManagedProcess {
   if (!exitHookInstalled) {
     // Last resort when a test run ends without calling stop (an exception in setup, a jest timeout).
     process.on('exit', () => live.forEach((p) => killGroup(p, 'SIGKILL')));
@@ -117,8 +124,11 @@ const HOST: Network = {
 
 function canUsePrivateNetwork(): boolean {
   if (process.getuid?.() !== 0 || process.env.EDGE_CLUSTER_NETWORK === 'host') return false;
-  return spawnSync('unshare', ['--net', '--', 'true']).status === 0 && spawnSync('nsenter', ['--version']).status === 0
-    && spawnSync('ip', ['-V']).status === 0;
+  return (
+    spawnSync('unshare', ['--net', '--', 'true']).status === 0 &&
+    spawnSync('nsenter', ['--version']).status === 0 &&
+    spawnSync('ip', ['-V']).status === 0
+  );
 }
 
 /**
@@ -127,7 +137,13 @@ function canUsePrivateNetwork(): boolean {
  */
 export async function openNetwork(log: string): Promise<{ network: Network; close: () => Promise<void> }> {
   if (!canUsePrivateNetwork()) return { network: HOST, close: async () => undefined };
-  const holder = startProcess(HOST, 'netns', 'unshare', ['--net', '--', 'sh', '-c', 'ip link set lo up && exec sleep infinity'], log);
+  const holder = startProcess(
+    HOST,
+    'netns',
+    'unshare',
+    ['--net', '--', 'sh', '-c', 'ip link set lo up && exec sleep infinity'],
+    log,
+  );
   const ns = `--net=/proc/${holder.child.pid}/ns/net`;
   for (let i = 0; i < 100; i++) {
     const r = spawnSync('nsenter', [ns, '--', 'ip', '-o', 'addr', 'show', 'lo'], { encoding: 'utf8' });

@@ -17,26 +17,33 @@ import { pemFingerprints, publishClientCa } from './trust-flow';
 async function main(): Promise<number> {
   killOnSignals();
   const args = process.argv.slice(2);
-  const arg = (name: string): string | undefined => (args.indexOf(name) >= 0 ? args[args.indexOf(name) + 1] : undefined);
+  const arg = (name: string): string | undefined =>
+    args.indexOf(name) >= 0 ? args[args.indexOf(name) + 1] : undefined;
   const out = arg('--out');
   if (!out) throw new Error('--out FILE is required');
   const caCert = arg('--ca-cert');
   const caKey = arg('--ca-key');
-  const ca = caCert && caKey ? { certPem: readFileSync(caCert, 'utf8'), keyPem: readFileSync(caKey, 'utf8') } : undefined;
+  const ca =
+    caCert && caKey ? { certPem: readFileSync(caCert, 'utf8'), keyPem: readFileSync(caKey, 'utf8') } : undefined;
   const cp = await startControlPlane();
   try {
     const published = await publishClientCa(cp, resolve(arg('--dist') ?? join(REPO_ROOT, 'dist')), { ca });
     const caCrt = published.data['ca.crt'] ?? '';
     writeFileSync(out, caCrt);
     const same = JSON.stringify(pemFingerprints(caCrt)) === JSON.stringify(pemFingerprints(published.caCertPem));
-    console.log(`trust-manager wrote ${published.secretRef} (keys: ${Object.keys(published.data).join(', ')}); ca.crt ${same ? 'is' : 'is NOT'} the CA certificate; written to ${out}`);
+    console.log(
+      `trust-manager wrote ${published.secretRef} (keys: ${Object.keys(published.data).join(', ')}); ca.crt ${same ? 'is' : 'is NOT'} the CA certificate; written to ${out}`,
+    );
     return same && Object.keys(published.data).join() === 'ca.crt' ? 0 : 1;
   } finally {
     await cp.stop();
   }
 }
 
-main().then((code) => process.exit(code), (e) => {
-  console.error(e);
-  process.exit(2);
-});
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(e);
+    process.exit(2);
+  },
+);

@@ -19,11 +19,15 @@ export interface TrustManagerValues {
 
 /** Reads {@link TrustManagerValues} from the Flux HelmRelease of trust-manager in dist/delivery/flux. */
 export function trustManagerValues(helmRelease: KubeObject): TrustManagerValues {
-  const spec = helmRelease.spec as { targetNamespace: string; values: { app: { trust: { namespace: string } };
-    secretTargets: { enabled: boolean; authorizedSecrets: string[] } } };
+  const spec = helmRelease.spec as {
+    targetNamespace: string;
+    values: { app: { trust: { namespace: string } }; secretTargets: { enabled: boolean; authorizedSecrets: string[] } };
+  };
   return {
-    trustNamespace: spec.values.app.trust.namespace, secretTargetsEnabled: spec.values.secretTargets.enabled,
-    authorizedSecrets: spec.values.secretTargets.authorizedSecrets, releaseNamespace: spec.targetNamespace,
+    trustNamespace: spec.values.app.trust.namespace,
+    secretTargetsEnabled: spec.values.secretTargets.enabled,
+    authorizedSecrets: spec.values.secretTargets.authorizedSecrets,
+    releaseNamespace: spec.targetNamespace,
   };
 }
 
@@ -46,19 +50,42 @@ export function trustManagerRbac(values: TrustManagerValues, user = 'trust-manag
   ];
   if (values.secretTargetsEnabled && values.authorizedSecrets.length) {
     clusterRules.push({ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] });
-    clusterRules.push({ apiGroups: [''], resources: ['secrets'], verbs: ['create', 'patch', 'delete'], resourceNames: [...values.authorizedSecrets] });
+    clusterRules.push({
+      apiGroups: [''],
+      resources: ['secrets'],
+      verbs: ['create', 'patch', 'delete'],
+      resourceNames: [...values.authorizedSecrets],
+    });
   }
   const role = (name: string, namespace: string, rules: unknown[]): KubeObject[] => [
     { apiVersion: rbac, kind: 'Role', metadata: { name, namespace }, rules },
-    { apiVersion: rbac, kind: 'RoleBinding', metadata: { name, namespace }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name }, subjects },
+    {
+      apiVersion: rbac,
+      kind: 'RoleBinding',
+      metadata: { name, namespace },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+      subjects,
+    },
   ];
   return [
     { apiVersion: rbac, kind: 'ClusterRole', metadata: { name: 'trust-manager' }, rules: clusterRules },
-    { apiVersion: rbac, kind: 'ClusterRoleBinding', metadata: { name: 'trust-manager' },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'trust-manager' }, subjects },
-    ...role('trust-manager', values.trustNamespace, [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] }]),
-    ...role('trust-manager:leaderelection', values.releaseNamespace,
-      [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update', 'watch', 'list'] }]),
+    {
+      apiVersion: rbac,
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'trust-manager' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'trust-manager' },
+      subjects,
+    },
+    ...role('trust-manager', values.trustNamespace, [
+      { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] },
+    ]),
+    ...role('trust-manager:leaderelection', values.releaseNamespace, [
+      {
+        apiGroups: ['coordination.k8s.io'],
+        resources: ['leases'],
+        verbs: ['get', 'create', 'update', 'watch', 'list'],
+      },
+    ]),
   ];
 }
 
@@ -88,13 +115,18 @@ export async function startTrustManager(cp: ControlPlane, values: TrustManagerVa
   const port = async (p: number): Promise<number> => cp.network.freePort(p);
   const args = [
     `--kubeconfig=${cp.kubeconfig('trust-manager')}`,
-    '--log-format=text', '--log-level=2',
-    `--metrics-port=${await port(9402)}`, `--readiness-probe-port=${await port(6060)}`, '--readiness-probe-path=/readyz',
+    '--log-format=text',
+    '--log-level=2',
+    `--metrics-port=${await port(9402)}`,
+    `--readiness-probe-port=${await port(6060)}`,
+    '--readiness-probe-path=/readyz',
     // The chart runs with --leader-elect=true; trust-manager takes the Lease namespace from the in-cluster
     // service-account mount only (no flag, app.go of v0.24.0), so a single instance out of a pod runs without it.
     '--leader-elect=false',
     `--trust-namespace=${values.trustNamespace}`,
-    '--webhook-host=127.0.0.1', `--webhook-port=${await port(16443)}`, `--webhook-certificate-dir=${tls}`,
+    '--webhook-host=127.0.0.1',
+    `--webhook-port=${await port(16443)}`,
+    `--webhook-certificate-dir=${tls}`,
     ...(values.secretTargetsEnabled ? ['--secret-targets-enabled=true'] : []),
   ];
   return { process: cp.start('trust-manager', binary('trust-manager'), args), setup };

@@ -31,7 +31,9 @@ async function main(): Promise<number> {
   try {
     const version = cp.kubectl(['version', '-o', 'json']).stdout;
     const v = JSON.parse(version) as { clientVersion: { gitVersion: string }; serverVersion: { gitVersion: string } };
-    console.log(`kube-apiserver ${v.serverVersion.gitVersion} + kine on ${cp.server} (${cp.network.kind} network), kubectl ${v.clientVersion.gitVersion}\n`);
+    console.log(
+      `kube-apiserver ${v.serverVersion.gitVersion} + kine on ${cp.server} (${cp.network.kind} network), kubectl ${v.clientVersion.gitVersion}\n`,
+    );
     const layers = verifyDist(cp, distRoot);
     console.log(formatReport(layers));
     return totals(layers).rejected === 0 ? 0 : 1;
@@ -40,7 +42,10 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => process.exit(code), (e) => {
-  console.error(e);
-  process.exit(2);
-});
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(e);
+    process.exit(2);
+  },
+);

@@ -59,7 +59,9 @@ function objectId(o: KubeObject): string {
  */
 export function applyObject(cp: ControlPlane, object: KubeObject, fieldManager = 'edge-verify'): ApplyResult {
   // JSON, not YAML: the yaml package writes strings like `on` plain, which kubectl's YAML 1.1 reader turns into booleans.
-  const r = cp.kubectl(['apply', '--server-side', '--validate=strict', `--field-manager=${fieldManager}`, '-f', '-'], { input: JSON.stringify(object) });
+  const r = cp.kubectl(['apply', '--server-side', '--validate=strict', `--field-manager=${fieldManager}`, '-f', '-'], {
+    input: JSON.stringify(object),
+  });
   const warnings = r.stderr.split('\n').filter((l) => /^warning:/i.test(l.trim()));
   const accepted = r.status === 0 && warnings.length === 0;
   return { object: objectId(object), accepted, message: accepted ? '' : r.stderr.trim().replace(/\s*\n\s*/g, ' | ') };
@@ -69,7 +71,9 @@ export function applyObject(cp: ControlPlane, object: KubeObject, fieldManager =
 export function renderKustomization(cp: ControlPlane, dir: string): KubeObject[] {
   const r = cp.kubectl(['kustomize', dir]);
   if (r.status !== 0) throw new Error(`kubectl kustomize ${dir}: ${r.stderr}`);
-  return parseAllDocuments(r.stdout).map((d) => d.toJSON() as KubeObject).filter((o) => o && o.kind);
+  return parseAllDocuments(r.stdout)
+    .map((d) => d.toJSON() as KubeObject)
+    .filter((o) => o && o.kind);
 }
 
 /** The layer folders of dist/ in the documented apply order (dist/kustomization.yaml `resources`). */
@@ -100,16 +104,29 @@ export function verifyDist(cp: ControlPlane, distRoot: string): LayerResult[] {
   const layers: LayerResult[] = [installCrds(cp)];
   layers.push({
     layer: 'prerequisites',
-    results: Object.keys(INSTALLER_NAMESPACES).map((name) => applyObject(cp, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } })),
+    results: Object.keys(INSTALLER_NAMESPACES).map((name) =>
+      applyObject(cp, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }),
+    ),
   });
   // API groups whose CRDs could not be had (crds.ts: only without ../shared): their objects are not checked.
-  const missingGroups = new Set(resolveCrds().filter((c) => !c.yaml).map((c) => c.file.split('_')[0]));
+  const missingGroups = new Set(
+    resolveCrds()
+      .filter((c) => !c.yaml)
+      .map((c) => c.file.split('_')[0]),
+  );
   for (const layer of [...distLayers(distRoot), 'delivery/argocd', 'delivery/flux']) {
     layers.push({
       layer,
-      results: renderKustomization(cp, join(distRoot, layer)).map((o) => (missingGroups.has(o.apiVersion.split('/')[0])
-        ? { object: objectId(o), accepted: false, notChecked: true, message: `no CRD for ${o.apiVersion} here (needs ../shared/crds)` }
-        : applyObject(cp, o))),
+      results: renderKustomization(cp, join(distRoot, layer)).map((o) =>
+        missingGroups.has(o.apiVersion.split('/')[0])
+          ? {
+              object: objectId(o),
+              accepted: false,
+              notChecked: true,
+              message: `no CRD for ${o.apiVersion} here (needs ../shared/crds)`,
+            }
+          : applyObject(cp, o),
+      ),
     });
   }
   return layers;
@@ -118,22 +135,37 @@ export function verifyDist(cp: ControlPlane, distRoot: string): LayerResult[] {
 /** Totals over layers. */
 export function totals(layers: readonly LayerResult[]): { applied: number; rejected: number; notChecked: number } {
   const all = layers.flatMap((l) => l.results);
-  return { applied: all.filter((r) => r.accepted).length, rejected: all.filter((r) => !r.accepted && !r.notChecked).length, notChecked: all.filter((r) => r.notChecked).length };
+  return {
+    applied: all.filter((r) => r.accepted).length,
+    rejected: all.filter((r) => !r.accepted && !r.notChecked).length,
+    notChecked: all.filter((r) => r.notChecked).length,
+  };
 }
 
 /** The report: one row per layer, then one line per rejected object, then `cluster: N applied, M rejected`. */
 export function formatReport(layers: readonly LayerResult[]): string {
-  const rows = layers.map((l) => [l.layer, String(l.results.length), String(l.results.filter((r) => r.accepted).length),
-    String(l.results.filter((r) => !r.accepted && !r.notChecked).length)]);
+  const rows = layers.map((l) => [
+    l.layer,
+    String(l.results.length),
+    String(l.results.filter((r) => r.accepted).length),
+    String(l.results.filter((r) => !r.accepted && !r.notChecked).length),
+  ]);
   const head = ['layer', 'objects', 'accepted', 'rejected'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
   const out = [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
-  const rejected = layers.flatMap((l) => l.results.filter((r) => !r.accepted && !r.notChecked).map((r) => `  ${l.layer}: ${r.object}: ${r.message}`));
+  const rejected = layers.flatMap((l) =>
+    l.results.filter((r) => !r.accepted && !r.notChecked).map((r) => `  ${l.layer}: ${r.object}: ${r.message}`),
+  );
   if (rejected.length) out.push('', 'rejected:', ...rejected);
-  const notChecked = layers.flatMap((l) => l.results.filter((r) => r.notChecked).map((r) => `  ${l.layer}: ${r.object}: ${r.message}`));
+  const notChecked = layers.flatMap((l) =>
+    l.results.filter((r) => r.notChecked).map((r) => `  ${l.layer}: ${r.object}: ${r.message}`),
+  );
   if (notChecked.length) out.push('', '!!! NOT CHECKED (their CRDs need ../shared/crds):', ...notChecked);
   const t = totals(layers);
-  out.push('', `cluster: ${t.applied} applied, ${t.rejected} rejected${t.notChecked ? `, ${t.notChecked} NOT CHECKED` : ''}`);
+  out.push(
+    '',
+    `cluster: ${t.applied} applied, ${t.rejected} rejected${t.notChecked ? `, ${t.notChecked} NOT CHECKED` : ''}`,
+  );
   return out.join('\n');
 }

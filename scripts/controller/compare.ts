@@ -27,7 +27,13 @@ export const COMPARED_DIRECTIVES = {
   /** Location level; `modsecurity_*` are merged over http, server and location as ModSecurity-nginx merges rule sets. */
   location: ['modsecurity', 'modsecurity_rules', 'modsecurity_rules_file', 'modsecurity_transaction_id', 'proxy_pass'],
   /** The `set` variables lua_ingress.lua's rewrite() reads for the HTTP->HTTPS redirect (template.go locationConfigForLua). */
-  luaRedirect: ['force_ssl_redirect', 'ssl_redirect', 'force_no_ssl_redirect', 'preserve_trailing_slash', 'use_port_in_redirects'],
+  luaRedirect: [
+    'force_ssl_redirect',
+    'ssl_redirect',
+    'force_no_ssl_redirect',
+    'preserve_trailing_slash',
+    'use_port_in_redirects',
+  ],
 } as const;
 
 const ABSENT = '(absent)';
@@ -58,11 +64,18 @@ function edgeServers(http: readonly Directive[]): Map<string, Directive> {
 
 /** Multi-line text (modsecurity_rules) compared line by line, ignoring indentation and blank lines. */
 function normalizeText(v: string): string {
-  return v.split('\n').map((l) => l.trim()).filter(Boolean).join(' | ');
+  return v
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' | ');
 }
 
 /** The facts of one rendered nginx.conf (a Map key -> value), for {@link compareConfigs}. */
-export function configFacts(text: string, luaArgs?: (server: string, location: string) => Record<string, string>): Map<string, string> {
+export function configFacts(
+  text: string,
+  luaArgs?: (server: string, location: string) => Record<string, string>,
+): Map<string, string> {
   const top = parseNginxConf(text);
   const http = children(top, 'http')[0]?.block ?? [];
   const facts = new Map<string, string>();
@@ -70,26 +83,43 @@ export function configFacts(text: string, luaArgs?: (server: string, location: s
   facts.set('servers', [...servers.keys()].sort().join(' '));
   for (const [name, server] of servers) {
     const sb = server.block ?? [];
-    facts.set(`${name} - listen`, [...new Set(children(sb, 'listen').map((l) => normalizeListen(l.args)))].sort().join(', '));
+    facts.set(
+      `${name} - listen`,
+      [...new Set(children(sb, 'listen').map((l) => normalizeListen(l.args)))].sort().join(', '),
+    );
     for (const d of COMPARED_DIRECTIVES.server) {
       const own = values(sb, d);
       const v = own.length ? own : values(http, d);
       facts.set(`${name} - ${d}`, v.length ? v.join(', ') : ABSENT);
     }
-    const subjectChecks = children(sb, 'if').filter((i) => i.args.join(' ').includes('$ssl_client_s_dn'))
-      .map((i) => `if ${i.args.join(' ')} { ${(i.block ?? []).map((c) => `${c.name} ${c.args.join(' ')}`).join('; ')} }`);
+    const subjectChecks = children(sb, 'if')
+      .filter((i) => i.args.join(' ').includes('$ssl_client_s_dn'))
+      .map(
+        (i) => `if ${i.args.join(' ')} { ${(i.block ?? []).map((c) => `${c.name} ${c.args.join(' ')}`).join('; ')} }`,
+      );
     facts.set(`${name} - subject check`, subjectChecks.length ? subjectChecks.join(', ') : ABSENT);
     const locations = children(sb, 'location');
-    facts.set(`${name} - locations`, locations.map((l) => l.args.join(' ')).sort().join(', '));
+    facts.set(
+      `${name} - locations`,
+      locations
+        .map((l) => l.args.join(' '))
+        .sort()
+        .join(', '),
+    );
     if (name === '_') continue; // the default server's locations differ by design, see EXPLAINED_DIFFERENCES
     for (const loc of locations) {
       const path = loc.args.join(' ');
       const lb = loc.block ?? [];
       const key = (d: string): string => `${name} ${path} ${d}`;
       for (const d of COMPARED_DIRECTIVES.location) {
-        const merged = d === 'modsecurity' || d === 'proxy_pass'
-          ? (values(lb, d).length ? values(lb, d) : values(sb, d).length ? values(sb, d) : values(http, d))
-          : [...values(http, d), ...values(sb, d), ...values(lb, d)];
+        const merged =
+          d === 'modsecurity' || d === 'proxy_pass'
+            ? values(lb, d).length
+              ? values(lb, d)
+              : values(sb, d).length
+                ? values(sb, d)
+                : values(http, d)
+            : [...values(http, d), ...values(sb, d), ...values(lb, d)];
         facts.set(key(d), merged.length ? merged.map(normalizeText).join(' + ') : ABSENT);
       }
       // proxy_set_header is an array directive: the innermost level that has any wins (nginx ngx_http_proxy_merge_loc_conf).
@@ -113,7 +143,10 @@ export function configFacts(text: string, luaArgs?: (server: string, location: s
  * controller POSTs to /configuration/servers (nginx.go configureCertificates). `ssl_redirect` only redirects when it
  * is true (lua_ingress.lua redirect_to_https). Adds `<host> - certificate for Lua` to `facts`.
  */
-export function addCertificateFacts(facts: Map<string, string>, configured: (host: string) => boolean): Map<string, string> {
+export function addCertificateFacts(
+  facts: Map<string, string>,
+  configured: (host: string) => boolean,
+): Map<string, string> {
   for (const host of (facts.get('servers') ?? '').split(' ').filter((h) => h && h !== '_')) {
     facts.set(`${host} - certificate for Lua`, configured(host) ? 'configured' : 'not configured');
   }
@@ -121,8 +154,11 @@ export function addCertificateFacts(facts: Map<string, string>, configured: (hos
 }
 
 /** Compares the controller's facts with the harness's, key by key (the union of both key sets). */
-export function compareConfigs(controller: Map<string, string>, harness: Map<string, string>,
-  explained: readonly ExplainedDifference[]): ComparedFact[] {
+export function compareConfigs(
+  controller: Map<string, string>,
+  harness: Map<string, string>,
+  explained: readonly ExplainedDifference[],
+): ComparedFact[] {
   const keys = [...new Set([...controller.keys(), ...harness.keys()])].sort();
   return keys.map((key) => {
     const c = controller.get(key) ?? ABSENT;

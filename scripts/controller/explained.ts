@@ -10,20 +10,23 @@ import { LogLine } from './run-controller';
 export const EXPLAINED_DIFFERENCES: readonly ExplainedDifference[] = [
   {
     key: /^\S+ \S+ proxy_set_header x-harness-(?:route|uri)$/,
-    reason: 'harness instrumentation, not in the template: the echo backend reports which location proxied the request '
-      + 'and nginx\'s normalized $uri, so the adversarial suite can assert where a request ended up; the client cannot '
-      + 'set them (proxy_set_header replaces a client copy)',
+    reason:
+      'harness instrumentation, not in the template: the echo backend reports which location proxied the request ' +
+      "and nginx's normalized $uri, so the adversarial suite can assert where a request ended up; the client cannot " +
+      'set them (proxy_set_header replaces a client copy)',
   },
   {
     key: /^\S+ \S+ proxy_pass$/,
-    reason: 'the controller proxies to upstream_balancer (balancer.lua picks an endpoint of the Service); the harness '
-      + 'maps every Service to one loopback echo upstream',
+    reason:
+      'the controller proxies to upstream_balancer (balancer.lua picks an endpoint of the Service); the harness ' +
+      'maps every Service to one loopback echo upstream',
   },
   {
     key: /^_ - locations$/,
-    reason: 'the default server also has /healthz (return 200, for cloud load-balancer probes) and /nginx_status '
-      + '(allow 127.0.0.1, deny all), nginx.tmpl 1455-1490; no scenario requests them, every other path of an '
-      + 'unknown host is 404 on both',
+    reason:
+      'the default server also has /healthz (return 200, for cloud load-balancer probes) and /nginx_status ' +
+      '(allow 127.0.0.1, deny all), nginx.tmpl 1455-1490; no scenario requests them, every other path of an ' +
+      'unknown host is 404 on both',
   },
 ];
 
@@ -50,20 +53,22 @@ export function unexplained(facts: readonly ComparedFact[]): { pending: Compared
 export const ACCEPTED_LOG_LINES: readonly { readonly line: RegExp; readonly reason: string }[] = [
   {
     line: /^E event\.go:\d+\] "Unable to write event .*can't create an event with namespace 'ingress-nginx' in namespace 'echo'/,
-    reason: 'dist/ runs the controller with --watch-namespace=echo: its event sink is then namespaced to echo '
-      + '(nginx.go 77-81, Events(config.Namespace); flags.go 362), and client-go refuses events about objects in other '
-      + 'namespaces (core/v1 event_expansion.go 78). The RELOAD events about its own Pod (namespace ingress-nginx) are '
-      + 'therefore dropped, in a real cluster too; the events about Ingresses in echo are written. Informational only',
+    reason:
+      'dist/ runs the controller with --watch-namespace=echo: its event sink is then namespaced to echo ' +
+      '(nginx.go 77-81, Events(config.Namespace); flags.go 362), and client-go refuses events about objects in other ' +
+      'namespaces (core/v1 event_expansion.go 78). The RELOAD events about its own Pod (namespace ingress-nginx) are ' +
+      'therefore dropped, in a real cluster too; the events about Ingresses in echo are written. Informational only',
   },
   {
     line: /^E event\.go:\d+\] "Unable to write event \(retry limit exceeded!\)" .*InvolvedObject:ObjectReference\{Kind:Pod,Namespace:ingress-nginx,/,
-    reason: 'the same dropped Pod event (see above), after client-go\'s retries',
+    reason: "the same dropped Pod event (see above), after client-go's retries",
   },
 ];
 
 /** The controller's warnings and errors (klog W, E, F) not accepted by {@link ACCEPTED_LOG_LINES}. */
 export function logFindings(log: readonly LogLine[]): string[] {
-  return log.filter((l) => l.level !== 'I')
+  return log
+    .filter((l) => l.level !== 'I')
     .map((l) => `${l.level} ${l.source}] ${l.message}`)
     .filter((l) => !ACCEPTED_LOG_LINES.some((e) => e.line.test(l)));
 }

@@ -16,17 +16,32 @@ export function renderHarnessConf(model: EdgeModel): string {
   const auth = model.servers.find((s) => s.auth)?.auth;
   const serverCertificates = new Map<string, { cert: string; key: string }>();
   for (const s of model.servers) {
-    if (s.tlsSecretName) serverCertificates.set(s.host, { cert: `/secret/${s.ingress.namespace}/${s.tlsSecretName}/tls.crt`, key: `/secret/${s.ingress.namespace}/${s.tlsSecretName}/tls.key` });
+    if (s.tlsSecretName)
+      serverCertificates.set(s.host, {
+        cert: `/secret/${s.ingress.namespace}/${s.tlsSecretName}/tls.crt`,
+        key: `/secret/${s.ingress.namespace}/${s.tlsSecretName}/tls.key`,
+      });
   }
   return renderNginxConf(model, {
-    prefix: '/harness', httpPort: 80, httpsPort: 443, upstream: { host: '127.0.0.1', port: 8080 },
+    prefix: '/harness',
+    httpPort: 80,
+    httpsPort: 443,
+    upstream: { host: '127.0.0.1', port: 8080 },
     tree: {
-      modsecurityDir: '/etc/nginx/modsecurity', crsDir: '/etc/nginx/owasp-modsecurity-crs', baseConfigSource: 'image',
+      modsecurityDir: '/etc/nginx/modsecurity',
+      crsDir: '/etc/nginx/owasp-modsecurity-crs',
+      baseConfigSource: 'image',
       crs: { dir: '/etc/nginx/owasp-modsecurity-crs', version: '4.22.0', major: 4, origin: 'image', setupFile: '' },
     },
-    mounts: model.controller.mounts.map((m) => ({ imagePath: m.mountPath.replace(/\/$/, ''), localDir: m.mountPath.replace(/\/$/, '') })),
+    mounts: model.controller.mounts.map((m) => ({
+      imagePath: m.mountPath.replace(/\/$/, ''),
+      localDir: m.mountPath.replace(/\/$/, ''),
+    })),
     serverCertificates,
-    defaultCertificate: { cert: '/etc/ingress-controller/ssl/default-fake-certificate.pem', key: '/etc/ingress-controller/ssl/default-fake-certificate.pem' },
+    defaultCertificate: {
+      cert: '/etc/ingress-controller/ssl/default-fake-certificate.pem',
+      key: '/etc/ingress-controller/ssl/default-fake-certificate.pem',
+    },
     clientCaFile: controllerCaFile(auth?.secret ?? 'none/none'),
     clientIpHeader: 'x-harness-client-ip',
     runWorkersAsRoot: false,
@@ -43,8 +58,11 @@ export function harnessLuaArgs(model: EdgeModel): (server: string, location: str
   return (host) => {
     const s = model.servers.find((x) => x.host === host);
     return {
-      force_ssl_redirect: String(s?.forceSslRedirect ?? false), ssl_redirect: String(s?.sslRedirect ?? model.controller.sslRedirect),
-      force_no_ssl_redirect: 'false', preserve_trailing_slash: 'false', use_port_in_redirects: 'false',
+      force_ssl_redirect: String(s?.forceSslRedirect ?? false),
+      ssl_redirect: String(s?.sslRedirect ?? model.controller.sslRedirect),
+      force_no_ssl_redirect: 'false',
+      preserve_trailing_slash: 'false',
+      use_port_in_redirects: 'false',
     };
   };
 }
@@ -53,6 +71,7 @@ export function harnessLuaArgs(model: EdgeModel): (server: string, location: str
 export function harnessFacts(distRoot: string): Map<string, string> {
   const model = readEdgeModel(distRoot);
   // The harness redirects on ssl-redirect only for hosts with a TLS secret (nginx-conf.ts renderLocation).
-  return addCertificateFacts(configFacts(renderHarnessConf(model), harnessLuaArgs(model)),
-    (host) => model.servers.some((s) => s.host === host && s.tlsSecretName !== undefined));
+  return addCertificateFacts(configFacts(renderHarnessConf(model), harnessLuaArgs(model)), (host) =>
+    model.servers.some((s) => s.host === host && s.tlsSecretName !== undefined),
+  );
 }

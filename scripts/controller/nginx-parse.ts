@@ -18,11 +18,20 @@ function tokenize(text: string): { tokens: string[]; quoted: boolean[] } {
   const tokens: string[] = [];
   const quoted: boolean[] = [];
   let i = 0;
-  const push = (t: string, q = false): void => { tokens.push(t); quoted.push(q); };
+  const push = (t: string, q = false): void => {
+    tokens.push(t);
+    quoted.push(q);
+  };
   while (i < text.length) {
     const c = text[i];
-    if (/\s/.test(c)) { i++; continue; }
-    if (c === '#') { while (i < text.length && text[i] !== '\n') i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    if (c === '#') {
+      while (i < text.length && text[i] !== '\n') i++;
+      continue;
+    }
     if (c === '{' || c === '}' || c === ';') {
       if (c === '{' && tokens.length > 0 && /_by_lua_block$/.test(lastDirectiveName(tokens))) {
         const end = luaBlockEnd(text, i);
@@ -31,7 +40,9 @@ function tokenize(text: string): { tokens: string[]; quoted: boolean[] } {
         i = end + 1;
         continue;
       }
-      push(c); i++; continue;
+      push(c);
+      i++;
+      continue;
     }
     if (c === '"' || c === "'") {
       let j = i + 1;
@@ -72,12 +83,19 @@ function luaBlockEnd(text: string, open: number): number {
   let depth = 0;
   for (let i = open; i < text.length; i++) {
     const c = text[i];
-    if (c === '-' && text[i + 1] === '-') { while (i < text.length && text[i] !== '\n') i++; continue; }
+    if (c === '-' && text[i + 1] === '-') {
+      while (i < text.length && text[i] !== '\n') i++;
+      continue;
+    }
     if (c === '"' || c === "'") {
       for (i++; i < text.length && text[i] !== c; i++) if (text[i] === '\\') i++;
       continue;
     }
-    if (c === '[' && text[i + 1] === '[') { const e = text.indexOf(']]', i); i = e < 0 ? text.length : e + 1; continue; }
+    if (c === '[' && text[i + 1] === '[') {
+      const e = text.indexOf(']]', i);
+      i = e < 0 ? text.length : e + 1;
+      continue;
+    }
     if (c === '{') depth++;
     if (c === '}' && --depth === 0) return i;
   }

@@ -26,8 +26,12 @@ if (!dir) {
 fs.mkdirSync(dir, { recursive: true });
 const args = process.argv.slice(2);
 const seq = () => `${Date.now()}-${process.pid}`;
-const record = (entry) => fs.appendFileSync(path.join(dir, 'calls.jsonl'), JSON.stringify({ time: new Date().toISOString(), ...entry }) + '\n');
-const opt = (flag) => { const i = args.indexOf(flag); return i >= 0 ? args[i + 1] : undefined; };
+const record = (entry) =>
+  fs.appendFileSync(path.join(dir, 'calls.jsonl'), JSON.stringify({ time: new Date().toISOString(), ...entry }) + '\n');
+const opt = (flag) => {
+  const i = args.indexOf(flag);
+  return i >= 0 ? args[i + 1] : undefined;
+};
 const conf = opt('-c') || '/etc/nginx/nginx.conf';
 const signal = opt('-s');
 
@@ -39,7 +43,9 @@ if (args.includes('-t')) {
   const copy = path.join(dir, `test-${seq()}.conf`);
   fs.copyFileSync(conf, copy);
   record({ call: 'test', args, copy });
-  process.stderr.write(`nginx: the configuration file ${conf} syntax is ok\nnginx: configuration file ${conf} test is successful\n`);
+  process.stderr.write(
+    `nginx: the configuration file ${conf} syntax is ok\nnginx: configuration file ${conf} test is successful\n`,
+  );
   process.exit(0);
 }
 const pidFile = '/tmp/nginx/nginx.pid';
@@ -49,7 +55,11 @@ if (signal) {
   // master in its own process group (nginx.go Start, Setpgid), so this is what ends it.
   const sig = { quit: 'SIGQUIT', stop: 'SIGTERM' }[signal];
   if (sig) {
-    try { process.kill(Number(fs.readFileSync(pidFile, 'utf8')), sig); } catch { /* no master */ }
+    try {
+      process.kill(Number(fs.readFileSync(pidFile, 'utf8')), sig);
+    } catch {
+      /* no master */
+    }
   }
   if (signal === 'reload' && fs.existsSync(conf)) {
     entry.copy = path.join(dir, `reload-${seq()}.conf`);
@@ -66,7 +76,9 @@ fs.writeFileSync(pidFile, String(process.pid));
 const posted = {};
 const status = http.createServer((req, res) => {
   let body = '';
-  req.on('data', (c) => { body += c; });
+  req.on('data', (c) => {
+    body += c;
+  });
   req.on('end', () => {
     const url = req.url || '/';
     if (req.method === 'POST' && url.startsWith('/configuration/')) {
@@ -78,7 +90,9 @@ const status = http.createServer((req, res) => {
     } else if (url.startsWith('/configuration/')) {
       res.writeHead(posted[url] ? 200 : 404).end(posted[url] || '');
     } else if (url === '/nginx_status') {
-      res.writeHead(200).end('Active connections: 1 \nserver accepts handled requests\n 1 1 1 \nReading: 0 Writing: 1 Waiting: 0 \n');
+      res
+        .writeHead(200)
+        .end('Active connections: 1 \nserver accepts handled requests\n 1 1 1 \nReading: 0 Writing: 1 Waiting: 0 \n');
     } else if (url === '/healthz' || url === '/is-dynamic-lb-initialized') {
       res.writeHead(200).end('ok');
     } else {
@@ -89,14 +103,29 @@ const status = http.createServer((req, res) => {
 status.listen(10246, '127.0.0.1');
 const stream = net.createServer((sock) => {
   let body = '';
-  sock.on('data', (c) => { body += c; });
-  sock.on('end', () => { fs.writeFileSync(path.join(dir, 'dynamic-stream.json'), body); record({ call: 'stream', bytes: body.length }); });
+  sock.on('data', (c) => {
+    body += c;
+  });
+  sock.on('end', () => {
+    fs.writeFileSync(path.join(dir, 'dynamic-stream.json'), body);
+    record({ call: 'stream', bytes: body.length });
+  });
 });
 stream.listen(10247, '127.0.0.1');
-const stop = () => { record({ call: 'exit' }); try { fs.unlinkSync(pidFile); } catch { /* gone */ } process.exit(0); };
+const stop = () => {
+  record({ call: 'exit' });
+  try {
+    fs.unlinkSync(pidFile);
+  } catch {
+    /* gone */
+  }
+  process.exit(0);
+};
 process.on('SIGTERM', stop);
 process.on('SIGQUIT', stop);
 process.on('SIGINT', stop);
 // Unlike nginx, also end with the controller (it is killed when a test ends, maybe without `nginx -s quit`).
 const parent = process.ppid;
-setInterval(() => { if (process.ppid !== parent) stop(); }, 500).unref();
+setInterval(() => {
+  if (process.ppid !== parent) stop();
+}, 500).unref();

@@ -32,11 +32,14 @@ export interface ControllerArtifacts {
  */
 export function controllerArtifacts(env: NodeJS.ProcessEnv = process.env): ControllerArtifacts | string {
   const binary = env[CONTROLLER_ENV.binary] || join(cacheDir(), 'bin', 'nginx-ingress-controller');
-  const etcNginx = env[CONTROLLER_ENV.etcNginx]
-    || join(cacheDir(), 'go', 'mod', `${INGRESS_NGINX.module}@${INGRESS_NGINX.pseudoVersion}`, 'rootfs', 'etc', 'nginx');
+  const etcNginx =
+    env[CONTROLLER_ENV.etcNginx] ||
+    join(cacheDir(), 'go', 'mod', `${INGRESS_NGINX.module}@${INGRESS_NGINX.pseudoVersion}`, 'rootfs', 'etc', 'nginx');
   if (!existsSync(binary)) {
-    return `no ingress-nginx controller at ${binary}: scripts/test-deps/25-ingress-nginx.sh builds it when the Go module proxy `
-      + `serves ${INGRESS_NGINX.module}@${INGRESS_NGINX.pseudoVersion} (${INGRESS_NGINX.tag}); see its output`;
+    return (
+      `no ingress-nginx controller at ${binary}: scripts/test-deps/25-ingress-nginx.sh builds it when the Go module proxy ` +
+      `serves ${INGRESS_NGINX.module}@${INGRESS_NGINX.pseudoVersion} (${INGRESS_NGINX.tag}); see its output`
+    );
   }
   if (!existsSync(join(etcNginx, 'template', 'nginx.tmpl'))) return `no nginx.tmpl under ${etcNginx}`;
   return { binary, etcNginx };

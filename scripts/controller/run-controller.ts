@@ -6,7 +6,16 @@ import { certManagerSecret } from '../cluster/cert-manager-secret';
 import { ControlPlane } from '../cluster/control-plane';
 import { ManagedProcess, stopProcess, tail } from '../cluster/processes';
 import { publishClientCa } from '../cluster/trust-flow';
-import { applyObject, ApplyResult, distLayers, formatReport, KubeObject, renderKustomization, totals, verifyDist } from '../cluster/verify';
+import {
+  applyObject,
+  ApplyResult,
+  distLayers,
+  formatReport,
+  KubeObject,
+  renderKustomization,
+  totals,
+  verifyDist,
+} from '../cluster/verify';
 import { configFacts } from './compare';
 import { ControllerArtifacts } from './paths';
 
@@ -73,7 +82,8 @@ export const CONTROLLER_NODE = 'edge-node-0';
  * (POD_NAME/POD_NAMESPACE from their fieldRefs).
  */
 export const DROPPED_ENV: Readonly<Record<string, string>> = {
-  LD_PRELOAD: 'the image preloads mimalloc (/usr/local/lib/libmimalloc.so), which is not on this machine; an allocator only',
+  LD_PRELOAD:
+    'the image preloads mimalloc (/usr/local/lib/libmimalloc.so), which is not on this machine; an allocator only',
 };
 
 const KLOG = /^([IWEF])\d{4} [\d:.]+\s+\d+ ([^\]]+)\] (.*)$/;
@@ -100,9 +110,29 @@ function only(objects: readonly KubeObject[], kind: string, name?: string): Kube
  */
 function serverCertificate(dir: string, names: readonly string[]): { certPem: string; keyPem: string } {
   mkdirSync(dir, { recursive: true });
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '90',
-    '-subj', `/CN=${names[0]}`, '-addext', `subjectAltName=${names.map((n) => `DNS:${n}`).join(',')}`,
-    '-keyout', join(dir, 'tls.key'), '-out', join(dir, 'tls.crt')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '90',
+      '-subj',
+      `/CN=${names[0]}`,
+      '-addext',
+      `subjectAltName=${names.map((n) => `DNS:${n}`).join(',')}`,
+      '-keyout',
+      join(dir, 'tls.key'),
+      '-out',
+      join(dir, 'tls.crt'),
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   return { certPem: readFileSync(join(dir, 'tls.crt'), 'utf8'), keyPem: readFileSync(join(dir, 'tls.key'), 'utf8') };
 }
 
@@ -113,7 +143,11 @@ interface Container {
 }
 interface PodSpec {
   containers: Container[];
-  volumes?: { name: string; configMap?: { name: string }; secret?: { secretName: string; items?: { key: string; path: string }[] } }[];
+  volumes?: {
+    name: string;
+    configMap?: { name: string };
+    secret?: { secretName: string; items?: { key: string; path: string }[] };
+  }[];
   [k: string]: unknown;
 }
 
@@ -122,13 +156,24 @@ interface PodSpec {
  * server. Returns mountPath -> local folder. Only mounts under /etc and /usr/local (which the controller's mount
  * namespace overlays) are supported.
  */
-function materializeVolumes(cp: ControlPlane, namespace: string, spec: PodSpec, container: Container, root: string): Map<string, string> {
+function materializeVolumes(
+  cp: ControlPlane,
+  namespace: string,
+  spec: PodSpec,
+  container: Container,
+  root: string,
+): Map<string, string> {
   const out = new Map<string, string>();
   for (const vm of container.volumeMounts ?? []) {
     const mountPath = vm.mountPath.replace(/\/$/, '');
-    if (!/^\/(etc|usr\/local)\//.test(mountPath)) throw new Error(`volumeMount ${mountPath}: only /etc/** and /usr/local/** are supported`);
+    if (!/^\/(etc|usr\/local)\//.test(mountPath))
+      throw new Error(`volumeMount ${mountPath}: only /etc/** and /usr/local/** are supported`);
     const vol = (spec.volumes ?? []).find((v) => v.name === vm.name);
-    const ref = vol?.configMap ? ['configmap', vol.configMap.name] : vol?.secret ? ['secret', vol.secret.secretName] : undefined;
+    const ref = vol?.configMap
+      ? ['configmap', vol.configMap.name]
+      : vol?.secret
+        ? ['secret', vol.secret.secretName]
+        : undefined;
     if (!ref) throw new Error(`volume ${vm.name}: only configMap and secret volumes are supported`);
     const r = cp.kubectl(['get', ref[0], '-n', namespace, ref[1], '-o', 'json']);
     if (r.status !== 0) throw new Error(`volume ${vm.name}: ${r.stderr.trim()}`);
@@ -145,7 +190,12 @@ function materializeVolumes(cp: ControlPlane, namespace: string, spec: PodSpec, 
 }
 
 /** Writable folders of the image (rootfs/Dockerfile 50-64; /tmp/nginx is a tmpfs here, /var/log is not written). */
-const IMAGE_WRITE_DIRS = ['/etc/ingress-controller/ssl', '/etc/ingress-controller/auth', '/etc/ingress-controller/geoip', '/etc/ingress-controller/telemetry'];
+const IMAGE_WRITE_DIRS = [
+  '/etc/ingress-controller/ssl',
+  '/etc/ingress-controller/auth',
+  '/etc/ingress-controller/geoip',
+  '/etc/ingress-controller/telemetry',
+];
 
 const sh = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -154,13 +204,24 @@ const sh = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
  * a tmpfs (the host's files stay untouched), /etc/nginx is the image's tree, /tmp/nginx a fresh tmpfs and each
  * volume is bind-mounted at its mountPath; then it execs the controller.
  */
-function mountScript(upper: string, etcNginx: string, volumes: Map<string, string>, command: readonly string[]): string {
+function mountScript(
+  upper: string,
+  etcNginx: string,
+  volumes: Map<string, string>,
+  command: readonly string[],
+): string {
   const lines = ['set -e', `mount -t tmpfs edge-overlay ${sh(upper)}`];
   for (const d of ['etc', 'usr/local']) {
-    lines.push(`mkdir -p ${sh(`${upper}/${d}/u`)} ${sh(`${upper}/${d}/w`)}`,
-      `mount -t overlay overlay -o ${sh(`lowerdir=/${d},upperdir=${upper}/${d}/u,workdir=${upper}/${d}/w`)} /${d}`);
+    lines.push(
+      `mkdir -p ${sh(`${upper}/${d}/u`)} ${sh(`${upper}/${d}/w`)}`,
+      `mount -t overlay overlay -o ${sh(`lowerdir=/${d},upperdir=${upper}/${d}/u,workdir=${upper}/${d}/w`)} /${d}`,
+    );
   }
-  lines.push('mkdir -p /etc/nginx', `mount --bind ${sh(etcNginx)} /etc/nginx`, 'mount -t tmpfs edge-tmp-nginx /tmp/nginx');
+  lines.push(
+    'mkdir -p /etc/nginx',
+    `mount --bind ${sh(etcNginx)} /etc/nginx`,
+    'mount -t tmpfs edge-tmp-nginx /tmp/nginx',
+  );
   // The folders the image creates (rootfs/Dockerfile 50-64 of controller-v1.15.1, writeDirs); the controller writes
   // opentelemetry.toml into telemetry/ on every reload (nginx.go createOpentelemetryCfg) and fails the reload without it.
   lines.push(`mkdir -p ${IMAGE_WRITE_DIRS.join(' ')}`);
@@ -177,7 +238,12 @@ function mountScript(upper: string, etcNginx: string, volumes: Map<string, strin
  * namespace and the recording nginx shim. Waits until the controller has reloaded nginx with every host of the
  * Ingresses and holds the leader lease, then stops it.
  */
-export async function runController(cp: ControlPlane, distRoot: string, artifacts: ControllerArtifacts, options: RunOptions = {}): Promise<ControllerRun> {
+export async function runController(
+  cp: ControlPlane,
+  distRoot: string,
+  artifacts: ControllerArtifacts,
+  options: RunOptions = {},
+): Promise<ControllerRun> {
   const work = join(cp.dir, 'controller');
   mkdirSync(work, { recursive: true });
   const layers = verifyDist(cp, distRoot);
@@ -193,18 +259,46 @@ export async function runController(cp: ControlPlane, distRoot: string, artifact
   for (const cert of all.filter((o) => o.kind === 'Certificate')) {
     const spec = cert.spec as { secretName: string; dnsNames?: string[]; commonName?: string; isCA?: boolean };
     if (spec.isCA) continue;
-    const exists = cp.kubectl(['get', 'secret', '-n', cert.metadata.namespace ?? 'default', spec.secretName]).status === 0;
+    const exists =
+      cp.kubectl(['get', 'secret', '-n', cert.metadata.namespace ?? 'default', spec.secretName]).status === 0;
     if (exists) continue;
     const names = spec.dnsNames ?? [spec.commonName ?? cert.metadata.name];
     const pem = serverCertificate(join(work, 'certs', `${cert.metadata.namespace}-${spec.secretName}`), names);
     applied.push(applyObject(cp, certManagerSecret(cert, pem.certPem, pem.keyPem), 'cert-manager'));
   }
   // The Pod the controller reads (GetIngressPod) and its Node, as the scheduler and kubelet would leave them.
-  const template = (deployment.spec as { template: { metadata: { labels: Record<string, string> }; spec: PodSpec } }).template;
-  applied.push(applyObject(cp, { apiVersion: 'v1', kind: 'Node', metadata: { name: CONTROLLER_NODE,
-    labels: { 'kubernetes.io/os': 'linux', 'kubernetes.io/hostname': CONTROLLER_NODE, 'topology.kubernetes.io/zone': 'edge-zone-1' } } }, 'kubelet'));
-  applied.push(applyObject(cp, { apiVersion: 'v1', kind: 'Pod', metadata: { name: CONTROLLER_POD, namespace, labels: template.metadata.labels },
-    spec: { ...template.spec, nodeName: CONTROLLER_NODE } }, 'kube-scheduler'));
+  const template = (deployment.spec as { template: { metadata: { labels: Record<string, string> }; spec: PodSpec } })
+    .template;
+  applied.push(
+    applyObject(
+      cp,
+      {
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: {
+          name: CONTROLLER_NODE,
+          labels: {
+            'kubernetes.io/os': 'linux',
+            'kubernetes.io/hostname': CONTROLLER_NODE,
+            'topology.kubernetes.io/zone': 'edge-zone-1',
+          },
+        },
+      },
+      'kubelet',
+    ),
+  );
+  applied.push(
+    applyObject(
+      cp,
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: CONTROLLER_POD, namespace, labels: template.metadata.labels },
+        spec: { ...template.spec, nodeName: CONTROLLER_NODE },
+      },
+      'kube-scheduler',
+    ),
+  );
   for (const slice of endpointSlices(all)) applied.push(applyObject(cp, slice, 'endpointslice-controller'));
   options.beforeStart?.(cp);
 
@@ -213,20 +307,27 @@ export async function runController(cp: ControlPlane, distRoot: string, artifact
   const token = cp.kubectl(['create', 'token', serviceAccount, '-n', namespace, '--duration=3600s']);
   if (token.status !== 0) throw new Error(`TokenRequest for ${namespace}/${serviceAccount}: ${token.stderr}`);
   const kubeconfig = join(work, 'kubeconfig.json');
-  writeFileSync(kubeconfig, JSON.stringify({
-    apiVersion: 'v1', kind: 'Config', 'current-context': 'sa',
-    clusters: [{ name: 'edge-test', cluster: { server: cp.server, 'certificate-authority': cp.pki.caCert } }],
-    users: [{ name: 'sa', user: { token: token.stdout.trim() } }],
-    contexts: [{ name: 'sa', context: { cluster: 'edge-test', user: 'sa', namespace } }],
-  }));
+  writeFileSync(
+    kubeconfig,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      'current-context': 'sa',
+      clusters: [{ name: 'edge-test', cluster: { server: cp.server, 'certificate-authority': cp.pki.caCert } }],
+      users: [{ name: 'sa', user: { token: token.stdout.trim() } }],
+      contexts: [{ name: 'sa', context: { cluster: 'edge-test', user: 'sa', namespace } }],
+    }),
+  );
 
   const container = template.spec.containers[0];
   const env: Record<string, string> = {};
   for (const e of container.env ?? []) {
     if (e.name in DROPPED_ENV) continue;
     const field = e.valueFrom?.fieldRef?.fieldPath;
-    env[e.name] = field === 'metadata.name' ? CONTROLLER_POD : field === 'metadata.namespace' ? namespace : e.value ?? '';
-    if (field && !['metadata.name', 'metadata.namespace'].includes(field)) throw new Error(`env ${e.name}: fieldRef ${field} not supported`);
+    env[e.name] =
+      field === 'metadata.name' ? CONTROLLER_POD : field === 'metadata.namespace' ? namespace : (e.value ?? '');
+    if (field && !['metadata.name', 'metadata.namespace'].includes(field))
+      throw new Error(`env ${e.name}: fieldRef ${field} not supported`);
   }
   const expand = (a: string): string => a.replace(/\$\(([A-Z_][A-Z0-9_]*)\)/g, (m, n: string) => env[n] ?? m);
   const args = [...container.args.slice(1).map(expand), `--kubeconfig=${kubeconfig}`];
@@ -242,21 +343,31 @@ export async function runController(cp: ControlPlane, distRoot: string, artifact
   const shim = resolve(__dirname, 'nginx-shim.cjs');
   const script = mountScript(join(work, 'upper'), etcNginx, volumes, [artifacts.binary, ...args]);
   writeFileSync(join(work, 'start.sh'), script);
-  const proc = cp.start('ingress-nginx-controller', 'unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script],
+  const proc = cp.start(
+    'ingress-nginx-controller',
+    'unshare',
+    ['--mount', '--propagation', 'private', 'sh', '-c', script],
     // The container's environment, not the test runner's (its TMPDIR would move the controller's temp files:
     // testTemplate writes into os.TempDir()/nginx, nginx.go 648); PATH finds node for the shim.
-    { PATH: process.env.PATH, ...env, NGINX_BINARY: shim, EDGE_NGINX_SHIM_DIR: shimDir });
+    { PATH: process.env.PATH, ...env, NGINX_BINARY: shim, EDGE_NGINX_SHIM_DIR: shimDir },
+  );
 
   let logBeforeStop: string;
-  const hosts = all.filter((o) => o.kind === 'Ingress').flatMap((o) => ((o.spec as { rules?: { host?: string }[] }).rules ?? []).map((r) => r.host ?? ''));
+  const hosts = all
+    .filter((o) => o.kind === 'Ingress')
+    .flatMap((o) => ((o.spec as { rules?: { host?: string }[] }).rules ?? []).map((r) => r.host ?? ''));
   try {
     await waitFor(proc, options.timeoutMs ?? 180000, () => {
       const conf = lastReload(shimDir);
       const log = readFileSync(proc.log, 'utf8');
       if (options.untilLog) return options.untilLog.test(log);
       const servers = conf === '' ? [] : (configFacts(conf).get('servers') ?? '').split(' ');
-      return hosts.every((h) => servers.includes(h)) && servers.length > 0 && /successfully acquired lease/i.test(log)
-        && existsSync(join(shimDir, 'dynamic-servers.json'));
+      return (
+        hosts.every((h) => servers.includes(h)) &&
+        servers.length > 0 &&
+        /successfully acquired lease/i.test(log) &&
+        existsSync(join(shimDir, 'dynamic-servers.json'))
+      );
     });
   } finally {
     logBeforeStop = readFileSync(proc.log, 'utf8');
@@ -264,9 +375,18 @@ export async function runController(cp: ControlPlane, distRoot: string, artifact
   }
   const rawLog = readFileSync(proc.log, 'utf8');
   const dynamic: Record<string, string> = {};
-  for (const f of readdirSync(shimDir).filter((n) => n.startsWith('dynamic-'))) dynamic[f] = readFileSync(join(shimDir, f), 'utf8');
+  for (const f of readdirSync(shimDir).filter((n) => n.startsWith('dynamic-')))
+    dynamic[f] = readFileSync(join(shimDir, f), 'utf8');
   appendFileSync(join(work, 'applied.yaml'), stringify(applied));
-  return { applied, args, calls: readCalls(shimDir), nginxConf: lastReload(shimDir), dynamic, log: parseKlog(logBeforeStop), rawLog };
+  return {
+    applied,
+    args,
+    calls: readCalls(shimDir),
+    nginxConf: lastReload(shimDir),
+    dynamic,
+    log: parseKlog(logBeforeStop),
+    rawLog,
+  };
 }
 
 /** Every object of every dist/ layer (rendered with kubectl kustomize). */
@@ -281,26 +401,51 @@ function distObjects(cp: ControlPlane, distRoot: string): KubeObject[] {
  */
 export function endpointSlices(objects: readonly KubeObject[]): KubeObject[] {
   type Port = { name?: string; port: number; protocol?: string; targetPort?: number | string };
-  type Tpl = { metadata: { labels?: Record<string, string> }; spec: { containers: { ports?: { name?: string; containerPort: number }[] }[] } };
+  type Tpl = {
+    metadata: { labels?: Record<string, string> };
+    spec: { containers: { ports?: { name?: string; containerPort: number }[] }[] };
+  };
   const out: KubeObject[] = [];
   for (const svc of objects.filter((o) => o.kind === 'Service')) {
     const spec = svc.spec as { selector?: Record<string, string>; ports?: Port[] };
     if (!spec.selector) continue;
-    const dep = objects.find((o) => o.kind === 'Deployment' && o.metadata.namespace === svc.metadata.namespace
-      && Object.entries(spec.selector ?? {}).every(([k, v]) => ((o.spec as { template: Tpl }).template.metadata.labels ?? {})[k] === v));
+    const dep = objects.find(
+      (o) =>
+        o.kind === 'Deployment' &&
+        o.metadata.namespace === svc.metadata.namespace &&
+        Object.entries(spec.selector ?? {}).every(
+          ([k, v]) => ((o.spec as { template: Tpl }).template.metadata.labels ?? {})[k] === v,
+        ),
+    );
     if (!dep) continue;
-    const tpl = (dep.spec as { template: Tpl; replicas?: number });
+    const tpl = dep.spec as { template: Tpl; replicas?: number };
     const containerPorts = tpl.template.spec.containers.flatMap((c) => c.ports ?? []);
     const ports = (spec.ports ?? []).map((p) => ({
-      name: p.name ?? '', protocol: p.protocol ?? 'TCP',
-      port: typeof p.targetPort === 'string' ? containerPorts.find((c) => c.name === p.targetPort)?.containerPort ?? p.port : p.targetPort ?? p.port,
+      name: p.name ?? '',
+      protocol: p.protocol ?? 'TCP',
+      port:
+        typeof p.targetPort === 'string'
+          ? (containerPorts.find((c) => c.name === p.targetPort)?.containerPort ?? p.port)
+          : (p.targetPort ?? p.port),
     }));
     const replicas = tpl.replicas ?? 1;
     out.push({
-      apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', addressType: 'IPv4', ports,
-      metadata: { name: `${svc.metadata.name}-edge`, namespace: svc.metadata.namespace,
-        labels: { 'kubernetes.io/service-name': svc.metadata.name, 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' } },
-      endpoints: Array.from({ length: replicas }, (_, i) => ({ addresses: [`10.244.0.${10 + i}`], conditions: { ready: true, serving: true, terminating: false } })),
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      addressType: 'IPv4',
+      ports,
+      metadata: {
+        name: `${svc.metadata.name}-edge`,
+        namespace: svc.metadata.namespace,
+        labels: {
+          'kubernetes.io/service-name': svc.metadata.name,
+          'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io',
+        },
+      },
+      endpoints: Array.from({ length: replicas }, (_, i) => ({
+        addresses: [`10.244.0.${10 + i}`],
+        conditions: { ready: true, serving: true, terminating: false },
+      })),
     });
   }
   return out;
@@ -308,7 +453,13 @@ export function endpointSlices(objects: readonly KubeObject[]): KubeObject[] {
 
 function readCalls(dir: string): NginxCall[] {
   const f = join(dir, 'calls.jsonl');
-  return existsSync(f) ? readFileSync(f, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as NginxCall) : [];
+  return existsSync(f)
+    ? readFileSync(f, 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as NginxCall)
+    : [];
 }
 
 function lastReload(dir: string): string {
@@ -320,7 +471,8 @@ async function waitFor(proc: ManagedProcess, timeoutMs: number, done: () => bool
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (done()) return;
-    if (proc.child.exitCode !== null) throw new Error(`the controller exited (${proc.child.exitCode}):\n${tail(proc, 40)}`);
+    if (proc.child.exitCode !== null)
+      throw new Error(`the controller exited (${proc.child.exitCode}):\n${tail(proc, 40)}`);
     if (Date.now() > deadline) throw new Error(`the controller did not render every host in time:\n${tail(proc, 40)}`);
     await new Promise((res) => setTimeout(res, 500));
   }

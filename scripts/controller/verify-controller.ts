@@ -31,11 +31,16 @@ export interface ControllerReport {
 
 /** Compares a run with the harness for `distRoot` and checks the controller's log. */
 export function reportRun(run: ControllerRun, distRoot: string): ControllerReport {
-  const servers = (JSON.parse(run.dynamic['dynamic-servers.json'] ?? '{}') as { servers?: Record<string, string> }).servers ?? {};
+  const servers =
+    (JSON.parse(run.dynamic['dynamic-servers.json'] ?? '{}') as { servers?: Record<string, string> }).servers ?? {};
   const controller = addCertificateFacts(configFacts(run.nginxConf), (host) => host in servers);
   const facts = compareConfigs(controller, harnessFacts(distRoot), EXPLAINED_DIFFERENCES);
   const t = tally(facts);
-  return { facts, findings: logFindings(run.log), summary: `controller: ${t.agree} directives agree, ${t.differ} differ` };
+  return {
+    facts,
+    findings: logFindings(run.log),
+    summary: `controller: ${t.agree} directives agree, ${t.differ} differ`,
+  };
 }
 
 /** The printed report. */
@@ -46,10 +51,18 @@ export function formatControllerReport(r: ControllerReport): string {
   for (const f of other) out.push(`DIFFER ${f.key}\n  controller: ${f.controller}\n  harness:    ${f.harness}`);
   for (const f of pending) {
     const fix = HARNESS_FIXES_PENDING.find((p) => p.key.test(f.key))?.fix;
-    out.push(`DIFFER (harness fix pending) ${f.key}\n  controller: ${f.controller}\n  harness:    ${f.harness}\n  fix: ${fix}`);
+    out.push(
+      `DIFFER (harness fix pending) ${f.key}\n  controller: ${f.controller}\n  harness:    ${f.harness}\n  fix: ${fix}`,
+    );
   }
-  for (const f of explained) out.push(`explained ${f.key}\n  controller: ${f.controller}\n  harness:    ${f.harness}\n  why: ${f.explained}`);
-  out.push('', r.findings.length ? `controller log: ${r.findings.length} warnings/errors about our objects:` : 'controller log: no warning or error about our objects');
+  for (const f of explained)
+    out.push(`explained ${f.key}\n  controller: ${f.controller}\n  harness:    ${f.harness}\n  why: ${f.explained}`);
+  out.push(
+    '',
+    r.findings.length
+      ? `controller log: ${r.findings.length} warnings/errors about our objects:`
+      : 'controller log: no warning or error about our objects',
+  );
   for (const f of r.findings) out.push(`  ${f}`);
   out.push(`explained differences: ${explained.length}`, r.summary);
   return out.join('\n');
@@ -68,7 +81,9 @@ async function main(): Promise<number> {
   try {
     const run = await runController(cp, distRoot, artifacts);
     const report = reportRun(run, distRoot);
-    console.log(`${run.calls.filter((c) => c.call === 'test').length} nginx -t, ${run.calls.filter((c) => c.call === 'reload').length} reloads; args: ${run.args.join(' ')}\n`);
+    console.log(
+      `${run.calls.filter((c) => c.call === 'test').length} nginx -t, ${run.calls.filter((c) => c.call === 'reload').length} reloads; args: ${run.args.join(' ')}\n`,
+    );
     console.log(formatControllerReport(report));
     return report.findings.length === 0 && report.summary.endsWith(' 0 differ') ? 0 : 1;
   } finally {
@@ -77,8 +92,11 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
-  main().then((code) => process.exit(code), (e) => {
-    console.error(e);
-    process.exit(2);
-  });
+  main().then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(e);
+      process.exit(2);
+    },
+  );
 }

@@ -55,7 +55,12 @@ export function envoyGatewayMtlsScenarios(options: MtlsScenarioOptions): MtlsSce
   const foreign = new TestPki('other-ca');
   try {
     const objects = layerObjects(options.distRoot, ['10-controller', '20-certificates', '30-apps']);
-    const input = withClusterIps([...objects.filter((o) => !o.apiVersion.startsWith('cert-manager.io/') && !o.apiVersion.startsWith('trust.cert-manager.io/')), ...clusterAdditions(objects, pki, { host: options.host, token: 'scenario-token' })]);
+    const input = withClusterIps([
+      ...objects.filter(
+        (o) => !o.apiVersion.startsWith('cert-manager.io/') && !o.apiVersion.startsWith('trust.cert-manager.io/'),
+      ),
+      ...clusterAdditions(objects, pki, { host: options.host, token: 'scenario-token' }),
+    ]);
     const t = translate(options.egctl, input);
     if (t.status !== 0 || !t.output) throw new Error(`egctl translate failed: ${t.stderr}`);
     const ir = translateToIr(options.egctl, input) as Json;
@@ -69,36 +74,93 @@ export function envoyGatewayMtlsScenarios(options: MtlsScenarioOptions): MtlsSce
       .find((fc) => fc.filterChainMatch?.serverNames?.includes(options.host))!;
     const requireCert = chain.transportSocket.typedConfig.requireClientCertificate === true;
     const route = (configs.find((c) => c.dynamicRouteConfigs)!.dynamicRouteConfigs as Json[])
-      .map((r) => r.routeConfig).find((rc) => (rc.virtualHosts as Json[]).some((v) => v.domains.includes(options.host)) && rc.name !== `${key}/http`)!
-      .virtualHosts[0].routes[0];
+      .map((r) => r.routeConfig)
+      .find(
+        (rc) => (rc.virtualHosts as Json[]).some((v) => v.domains.includes(options.host)) && rc.name !== `${key}/http`,
+      )!.virtualHosts[0].routes[0];
     const rbac = route.typedPerFilterConfig['envoy.filters.http.rbac'].rbac.matcher;
     const celText = celOf(objects);
     const headers = (route.requestHeadersToAdd as Json[]).map((h) => h.header as { key: string; value: string });
 
     const clients: Client[] = [
       { label: 'no client certificate', sourceIp: '203.0.113.7', expected: 'rejected (nginx: 400)' },
-      { label: 'certificate of another CA (CN=hospital-a)', cert: foreign.client('foreign', '/CN=hospital-a'), foreignCa: true, sourceIp: '203.0.113.7', expected: 'rejected (nginx: 400)' },
-      { label: 'valid certificate CN=hospital-a', cert: pki.client('hospital-a', '/CN=hospital-a'), sourceIp: '203.0.113.7', expected: '200 with the certificate fingerprint' },
-      { label: 'valid certificate CN=hospital-b', cert: pki.client('hospital-b', '/CN=hospital-b'), sourceIp: '203.0.113.7', expected: '200 with the certificate fingerprint' },
-      { label: 'CA-issued certificate outside the allow-list (CN=hospital-c)', cert: pki.client('hospital-c', '/CN=hospital-c'), sourceIp: '203.0.113.7', expected: '403' },
-      { label: 'look-alike CN=hospital-a-evil', cert: pki.client('evil', '/CN=hospital-a-evil'), sourceIp: '203.0.113.7', expected: '403' },
-      { label: 'valid certificate CN=hospital-a', cert: pki.client('hospital-a-ip', '/CN=hospital-a'), sourceIp: '34.242.209.15', expected: '403' },
+      {
+        label: 'certificate of another CA (CN=hospital-a)',
+        cert: foreign.client('foreign', '/CN=hospital-a'),
+        foreignCa: true,
+        sourceIp: '203.0.113.7',
+        expected: 'rejected (nginx: 400)',
+      },
+      {
+        label: 'valid certificate CN=hospital-a',
+        cert: pki.client('hospital-a', '/CN=hospital-a'),
+        sourceIp: '203.0.113.7',
+        expected: '200 with the certificate fingerprint',
+      },
+      {
+        label: 'valid certificate CN=hospital-b',
+        cert: pki.client('hospital-b', '/CN=hospital-b'),
+        sourceIp: '203.0.113.7',
+        expected: '200 with the certificate fingerprint',
+      },
+      {
+        label: 'CA-issued certificate outside the allow-list (CN=hospital-c)',
+        cert: pki.client('hospital-c', '/CN=hospital-c'),
+        sourceIp: '203.0.113.7',
+        expected: '403',
+      },
+      {
+        label: 'look-alike CN=hospital-a-evil',
+        cert: pki.client('evil', '/CN=hospital-a-evil'),
+        sourceIp: '203.0.113.7',
+        expected: '403',
+      },
+      {
+        label: 'valid certificate CN=hospital-a',
+        cert: pki.client('hospital-a-ip', '/CN=hospital-a'),
+        sourceIp: '34.242.209.15',
+        expected: '403',
+      },
     ];
     const plain = plainHttpRows(configs, key, options.host);
-    return [...clients.map((c) => {
-      const scenario = `${c.label}, from ${c.sourceIp}`;
-      if (!c.cert) {
-        return { scenario, expected: c.expected, observed: requireCert ? 'TLS handshake refused: no certificate' : 'handshake completes', mechanism: 'listener filter chain: require_client_certificate' };
-      }
-      if (!verifies(c.cert.certPem, trustedCa)) {
-        return { scenario, expected: c.expected, observed: 'TLS handshake refused: certificate not signed by the trusted CA', mechanism: 'listener validation context (trusted CA of the ClientTrafficPolicy)' };
-      }
-      const decision = evaluateRbac(rbac, { sourceIp: c.sourceIp, subject: c.cert.rfc2253, celText, celCheck: options.celCheck });
-      if (decision.action === 'DENY') return { scenario, expected: c.expected, observed: '403', mechanism: `route RBAC: ${decision.rule}` };
-      const fingerprint = sha1Fingerprint(c.cert.certPem);
-      const fp = headers.find((h) => h.value === '%DOWNSTREAM_PEER_FINGERPRINT_1%');
-      return { scenario, expected: c.expected, observed: `200, ${fp?.key}: ${fingerprint}`, mechanism: `route RBAC: ${decision.rule}; header ${fp?.key} from %DOWNSTREAM_PEER_FINGERPRINT_1%` };
-    }), ...plain];
+    return [
+      ...clients.map((c) => {
+        const scenario = `${c.label}, from ${c.sourceIp}`;
+        if (!c.cert) {
+          return {
+            scenario,
+            expected: c.expected,
+            observed: requireCert ? 'TLS handshake refused: no certificate' : 'handshake completes',
+            mechanism: 'listener filter chain: require_client_certificate',
+          };
+        }
+        if (!verifies(c.cert.certPem, trustedCa)) {
+          return {
+            scenario,
+            expected: c.expected,
+            observed: 'TLS handshake refused: certificate not signed by the trusted CA',
+            mechanism: 'listener validation context (trusted CA of the ClientTrafficPolicy)',
+          };
+        }
+        const decision = evaluateRbac(rbac, {
+          sourceIp: c.sourceIp,
+          subject: c.cert.rfc2253,
+          celText,
+          celCheck: options.celCheck,
+        });
+        if (decision.action === 'DENY')
+          return { scenario, expected: c.expected, observed: '403', mechanism: `route RBAC: ${decision.rule}` };
+        const fingerprint = sha1Fingerprint(c.cert.certPem);
+        const fp = headers.find((h) => h.value === '%DOWNSTREAM_PEER_FINGERPRINT_1%');
+        return {
+          scenario,
+          expected: c.expected,
+          observed: `200, ${fp?.key}: ${fingerprint}`,
+          mechanism: `route RBAC: ${decision.rule}; header ${fp?.key} from %DOWNSTREAM_PEER_FINGERPRINT_1%`,
+        };
+      }),
+      ...plain,
+    ];
   } finally {
     pki.dispose();
     foreign.dispose();
@@ -106,26 +168,51 @@ export function envoyGatewayMtlsScenarios(options: MtlsScenarioOptions): MtlsSce
 }
 
 /** Envoy's RedirectAction response codes (route.proto `RedirectResponseCode`; unset is 301). */
-const REDIRECT_CODES: Readonly<Record<string, number>> = { MOVED_PERMANENTLY: 301, FOUND: 302, SEE_OTHER: 303, TEMPORARY_REDIRECT: 307, PERMANENT_REDIRECT: 308 };
+const REDIRECT_CODES: Readonly<Record<string, number>> = {
+  MOVED_PERMANENTLY: 301,
+  FOUND: 302,
+  SEE_OTHER: 303,
+  TEMPORARY_REDIRECT: 307,
+  PERMANENT_REDIRECT: 308,
+};
 
 /**
  * Plain HTTP on the host: the first route of the host's virtual host on the `http` listener whose match fits the path
  * (Envoy tries a virtual host's routes in order; Envoy Gateway orders Exact before PathPrefix).
  */
 function plainHttpRows(configs: Json[], key: string, host: string): MtlsScenarioResult[] {
-  const rc = (configs.find((c) => c.dynamicRouteConfigs)!.dynamicRouteConfigs as Json[]).map((r) => r.routeConfig).find((r) => r.name === `${key}/http`)!;
+  const rc = (configs.find((c) => c.dynamicRouteConfigs)!.dynamicRouteConfigs as Json[])
+    .map((r) => r.routeConfig)
+    .find((r) => r.name === `${key}/http`)!;
   const vhost = (rc.virtualHosts as Json[]).find((v) => v.domains.includes(host))!;
-  const pick = (path: string): Json | undefined => (vhost.routes as Json[]).find((r) => (r.match.path !== undefined ? r.match.path === path : path.startsWith(r.match.prefix)));
+  const pick = (path: string): Json | undefined =>
+    (vhost.routes as Json[]).find((r) =>
+      r.match.path !== undefined ? r.match.path === path : path.startsWith(r.match.prefix),
+    );
   const describe = (r: Json | undefined): string => {
     if (!r) return '404 (no route)';
-    if (r.redirect) return `${REDIRECT_CODES[r.redirect.responseCode ?? 'MOVED_PERMANENTLY']} redirect to ${r.redirect.schemeRedirect}://`;
+    if (r.redirect)
+      return `${REDIRECT_CODES[r.redirect.responseCode ?? 'MOVED_PERMANENTLY']} redirect to ${r.redirect.schemeRedirect}://`;
     return `routed to ${r.route.cluster}`;
   };
-  const acme = (vhost.routes as Json[]).find((r) => typeof r.match.path === 'string' && r.match.path.startsWith('/.well-known/acme-challenge/'));
+  const acme = (vhost.routes as Json[]).find(
+    (r) => typeof r.match.path === 'string' && r.match.path.startsWith('/.well-known/acme-challenge/'),
+  );
   const rows: MtlsScenarioResult[] = [
-    { scenario: `plain HTTP GET /api on ${host}`, expected: '308 to https', observed: describe(pick('/api')), mechanism: 'http listener: HTTPRoute RequestRedirect' },
+    {
+      scenario: `plain HTTP GET /api on ${host}`,
+      expected: '308 to https',
+      observed: describe(pick('/api')),
+      mechanism: 'http listener: HTTPRoute RequestRedirect',
+    },
   ];
-  if (acme) rows.push({ scenario: `plain HTTP GET ${acme.match.path} (pending ACME challenge)`, expected: 'reaches the cert-manager solver', observed: describe(pick(acme.match.path)), mechanism: 'http listener: cert-manager\'s Exact-match HTTPRoute before the redirect' });
+  if (acme)
+    rows.push({
+      scenario: `plain HTTP GET ${acme.match.path} (pending ACME challenge)`,
+      expected: 'reaches the cert-manager solver',
+      observed: describe(pick(acme.match.path)),
+      mechanism: "http listener: cert-manager's Exact-match HTTPRoute before the redirect",
+    });
   return rows;
 }
 
@@ -136,20 +223,26 @@ function celOf(objects: readonly Obj[]): string {
 }
 
 /** Evaluates an RBAC `matcher` (xDS unified matcher: first matching entry wins, else on_no_match). */
-function evaluateRbac(matcher: Json, request: { sourceIp: string; subject: string; celText: string; celCheck: string }): { action: string; rule: string } {
+function evaluateRbac(
+  matcher: Json,
+  request: { sourceIp: string; subject: string; celText: string; celCheck: string },
+): { action: string; rule: string } {
   for (const m of matcher.matcherList.matchers as Json[]) {
     const p = m.predicate.singlePredicate;
-    let matched = false;
+    let matched: boolean;
     if (p.input.typedConfig['@type'].endsWith('SourceIPInput')) {
       const ip = ipaddr.parse(request.sourceIp);
-      matched = (p.customMatch.typedConfig.cidrRanges as { addressPrefix: string; prefixLen: number }[])
-        .some((r) => { const net = ipaddr.parse(r.addressPrefix); return net.kind() === ip.kind() && ip.match(net, r.prefixLen); });
+      matched = (p.customMatch.typedConfig.cidrRanges as { addressPrefix: string; prefixLen: number }[]).some((r) => {
+        const net = ipaddr.parse(r.addressPrefix);
+        return net.kind() === ip.kind() && ip.match(net, r.prefixLen);
+      });
     } else if (p.customMatch.name === 'cel_matcher') {
       matched = celMatches(request.celCheck, request.celText, request.subject);
     } else {
       throw new Error(`unknown RBAC predicate ${JSON.stringify(p).slice(0, 200)}`);
     }
-    if (matched) return { action: m.onMatch.action.typedConfig.action ?? 'ALLOW', rule: `${m.onMatch.action.name} matched` };
+    if (matched)
+      return { action: m.onMatch.action.typedConfig.action ?? 'ALLOW', rule: `${m.onMatch.action.name} matched` };
   }
   return { action: matcher.onNoMatch.action.typedConfig.action ?? 'ALLOW', rule: 'no rule matched: default action' };
 }
@@ -165,7 +258,10 @@ function verifies(certPem: string, caPem: string): boolean {
   try {
     writeFileSync(join(dir, 'ca.pem'), caPem);
     writeFileSync(join(dir, 'c.pem'), certPem);
-    return spawnSync('openssl', ['verify', '-CAfile', join(dir, 'ca.pem'), join(dir, 'c.pem')], { encoding: 'utf8' }).status === 0;
+    return (
+      spawnSync('openssl', ['verify', '-CAfile', join(dir, 'ca.pem'), join(dir, 'c.pem')], { encoding: 'utf8' })
+        .status === 0
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -173,6 +269,9 @@ function verifies(certPem: string, caPem: string): boolean {
 
 /** SHA-1 over the certificate DER, lower-case hex without colons (Envoy's `%DOWNSTREAM_PEER_FINGERPRINT_1%`). */
 function sha1Fingerprint(certPem: string): string {
-  const out = execFileSync('openssl', ['x509', '-noout', '-fingerprint', '-sha1'], { input: certPem, encoding: 'utf8' });
+  const out = execFileSync('openssl', ['x509', '-noout', '-fingerprint', '-sha1'], {
+    input: certPem,
+    encoding: 'utf8',
+  });
   return out.trim().replace(/^.*=/, '').replace(/:/g, '').toLowerCase();
 }

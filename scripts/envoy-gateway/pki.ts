@@ -29,7 +29,12 @@ export class TestPki {
   public readonly ca: TestCertificate;
 
   constructor(caName = 'hospital-client-ca') {
-    this.ca = this.selfSigned('ca', `/CN=${caName}`, ['-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+    this.ca = this.selfSigned('ca', `/CN=${caName}`, [
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ]);
   }
 
   /** A self-signed server certificate for `host` (stands in for the Let's Encrypt one cert-manager would write). */
@@ -43,10 +48,47 @@ export class TestPki {
     const csr = join(this.dir, `${id}.csr`);
     const crt = join(this.dir, `${id}.crt`);
     const ext = join(this.dir, `${id}.ext`);
-    writeFileSync(ext, 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n');
-    this.openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', csr, '-subj', subj, '-multivalue-rdn']);
-    this.openssl(['x509', '-req', '-in', csr, '-CA', join(this.dir, 'ca.crt'), '-CAkey', join(this.dir, 'ca.key'), '-set_serial', String(Date.now() % 1e9 + id.length), '-days', '1', '-extfile', ext, '-out', crt]);
-    const rfc2253 = this.openssl(['x509', '-in', crt, '-noout', '-subject', '-nameopt', 'RFC2253']).trim().replace(/^subject=\s?/, '');
+    writeFileSync(
+      ext,
+      'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n',
+    );
+    this.openssl([
+      'req',
+      '-new',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      csr,
+      '-subj',
+      subj,
+      '-multivalue-rdn',
+    ]);
+    this.openssl([
+      'x509',
+      '-req',
+      '-in',
+      csr,
+      '-CA',
+      join(this.dir, 'ca.crt'),
+      '-CAkey',
+      join(this.dir, 'ca.key'),
+      '-set_serial',
+      String((Date.now() % 1e9) + id.length),
+      '-days',
+      '1',
+      '-extfile',
+      ext,
+      '-out',
+      crt,
+    ]);
+    const rfc2253 = this.openssl(['x509', '-in', crt, '-noout', '-subject', '-nameopt', 'RFC2253'])
+      .trim()
+      .replace(/^subject=\s?/, '');
     return { certPem: readFileSync(crt, 'utf8'), keyPem: readFileSync(key, 'utf8'), subj, rfc2253 };
   }
 
@@ -55,13 +97,32 @@ export class TestPki {
     const conf = join(this.dir, 'crl.cnf');
     writeFileSync(join(this.dir, 'index.txt'), '');
     writeFileSync(join(this.dir, 'crlnumber'), '01\n');
-    writeFileSync(conf, [
-      '[ca]', 'default_ca = ca_default', '[ca_default]',
-      `database = ${join(this.dir, 'index.txt')}`, `crlnumber = ${join(this.dir, 'crlnumber')}`,
-      'default_md = sha256', 'default_crl_days = 1', '',
-    ].join('\n'));
+    writeFileSync(
+      conf,
+      [
+        '[ca]',
+        'default_ca = ca_default',
+        '[ca_default]',
+        `database = ${join(this.dir, 'index.txt')}`,
+        `crlnumber = ${join(this.dir, 'crlnumber')}`,
+        'default_md = sha256',
+        'default_crl_days = 1',
+        '',
+      ].join('\n'),
+    );
     const out = join(this.dir, 'ca.crl');
-    this.openssl(['ca', '-gencrl', '-config', conf, '-keyfile', join(this.dir, 'ca.key'), '-cert', join(this.dir, 'ca.crt'), '-out', out]);
+    this.openssl([
+      'ca',
+      '-gencrl',
+      '-config',
+      conf,
+      '-keyfile',
+      join(this.dir, 'ca.key'),
+      '-cert',
+      join(this.dir, 'ca.crt'),
+      '-out',
+      out,
+    ]);
     return readFileSync(out, 'utf8');
   }
 
@@ -73,7 +134,24 @@ export class TestPki {
   private selfSigned(id: string, subj: string, extra: string[]): TestCertificate {
     const key = join(this.dir, `${id}.key`);
     const crt = join(this.dir, `${id}.crt`);
-    this.openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', crt, '-subj', subj, '-days', '1', ...extra]);
+    this.openssl([
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      crt,
+      '-subj',
+      subj,
+      '-days',
+      '1',
+      ...extra,
+    ]);
     return { certPem: readFileSync(crt, 'utf8'), keyPem: readFileSync(key, 'utf8') };
   }
 

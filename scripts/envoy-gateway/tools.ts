@@ -13,5 +13,7 @@ export function toolPath(name: EnvoyGatewayTool): string | undefined {
 
 /** Logs why a suite is skipped, in a form that stands out in the jest output. */
 export function skipLoudly(name: EnvoyGatewayTool): void {
-  console.warn(`!!! SKIPPED: ${name} is not built in ${join(cacheDir(), 'bin')} (run \`bash scripts/test-deps/install.sh\`, which builds tools/${name === 'egctl' ? 'egctl' : 'cel-check'})`);
+  console.warn(
+    `!!! SKIPPED: ${name} is not built in ${join(cacheDir(), 'bin')} (run \`bash scripts/test-deps/install.sh\`, which builds tools/${name === 'egctl' ? 'egctl' : 'cel-check'})`,
+  );
 }

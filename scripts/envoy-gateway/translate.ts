@@ -6,13 +6,21 @@ import { parseAllDocuments } from 'yaml';
 import { TestPki } from './pki';
 
 /** A Kubernetes object as JSON. */
-export type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [k: string]: unknown }; [k: string]: unknown };
+export type Obj = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; [k: string]: unknown };
+  [k: string]: unknown;
+};
 
 /** The objects of some layer folders of a rendered dist (kustomization.yaml files excluded). */
 export function layerObjects(distRoot: string, layers: readonly string[]): Obj[] {
-  return layers.flatMap((layer) => readdirSync(join(distRoot, layer)).sort()
-    .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
-    .flatMap((f) => parseAllDocuments(readFileSync(join(distRoot, layer, f), 'utf8')).map((d) => d.toJS() as Obj)));
+  return layers.flatMap((layer) =>
+    readdirSync(join(distRoot, layer))
+      .sort()
+      .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
+      .flatMap((f) => parseAllDocuments(readFileSync(join(distRoot, layer, f), 'utf8')).map((d) => d.toJS() as Obj)),
+  );
 }
 
 /**
@@ -24,31 +32,69 @@ export function layerObjects(distRoot: string, layers: readonly string[]): Obj[]
  *   pkg/issuer/acme/http/httproute.go v1.21.1 `generateHTTPRouteSpec`, lines 145-185: an `Exact` match on `/.well-known/acme-challenge/<token>` to the solver
  *   Service, parentRefs from the ClusterIssuer) and that solver Service.
  */
-export function clusterAdditions(objects: readonly Obj[], pki: TestPki, acme?: { readonly host: string; readonly token: string }): Obj[] {
+export function clusterAdditions(
+  objects: readonly Obj[],
+  pki: TestPki,
+  acme?: { readonly host: string; readonly token: string },
+): Obj[] {
   const gateways = objects.filter((o) => o.kind === 'Gateway');
   const out: Obj[] = [];
   for (const gw of gateways) {
     const ns = gw.metadata.namespace!;
-    for (const l of (gw.spec as { listeners: { hostname?: string; tls?: { certificateRefs: { name: string }[] } }[] }).listeners) {
+    for (const l of (gw.spec as { listeners: { hostname?: string; tls?: { certificateRefs: { name: string }[] } }[] })
+      .listeners) {
       if (!l.tls || !l.hostname) continue;
       const cert = pki.server(l.hostname);
-      out.push({ apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls', metadata: { name: l.tls.certificateRefs[0].name, namespace: ns }, data: { 'tls.crt': b64(cert.certPem), 'tls.key': b64(cert.keyPem) } });
+      out.push({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        type: 'kubernetes.io/tls',
+        metadata: { name: l.tls.certificateRefs[0].name, namespace: ns },
+        data: { 'tls.crt': b64(cert.certPem), 'tls.key': b64(cert.keyPem) },
+      });
     }
   }
   for (const ctp of objects.filter((o) => o.kind === 'ClientTrafficPolicy')) {
-    const refs = ((ctp.spec as { tls?: { clientValidation?: { caCertificateRefs: { name: string }[] } } }).tls?.clientValidation?.caCertificateRefs) ?? [];
-    for (const ref of refs) out.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: ref.name, namespace: ctp.metadata.namespace }, data: { 'ca.crt': b64(pki.ca.certPem) } });
+    const refs =
+      (ctp.spec as { tls?: { clientValidation?: { caCertificateRefs: { name: string }[] } } }).tls?.clientValidation
+        ?.caCertificateRefs ?? [];
+    for (const ref of refs)
+      out.push({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: ref.name, namespace: ctp.metadata.namespace },
+        data: { 'ca.crt': b64(pki.ca.certPem) },
+      });
   }
   if (acme) {
     const issuer = objects.find((o) => o.kind === 'ClusterIssuer');
-    const parentRefs = (issuer?.spec as { acme: { solvers: { http01: { gatewayHTTPRoute: { parentRefs: unknown[] } } }[] } }).acme.solvers[0].http01.gatewayHTTPRoute.parentRefs;
+    const parentRefs = (
+      issuer?.spec as { acme: { solvers: { http01: { gatewayHTTPRoute: { parentRefs: unknown[] } } }[] } }
+    ).acme.solvers[0].http01.gatewayHTTPRoute.parentRefs;
     const ns = (parentRefs[0] as { namespace: string }).namespace;
-    out.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'cm-acme-http-solver-test', namespace: ns }, spec: { clusterIP: '10.96.0.99', ports: [{ port: 8089, targetPort: 8089 }], selector: { 'acme.cert-manager.io/http01-solver': 'true' } } });
     out.push({
-      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'cm-acme-http-solver-test', namespace: ns },
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'cm-acme-http-solver-test', namespace: ns },
       spec: {
-        parentRefs, hostnames: [acme.host],
-        rules: [{ matches: [{ path: { type: 'Exact', value: `/.well-known/acme-challenge/${acme.token}` } }], backendRefs: [{ name: 'cm-acme-http-solver-test', port: 8089 }] }],
+        clusterIP: '10.96.0.99',
+        ports: [{ port: 8089, targetPort: 8089 }],
+        selector: { 'acme.cert-manager.io/http01-solver': 'true' },
+      },
+    });
+    out.push({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'cm-acme-http-solver-test', namespace: ns },
+      spec: {
+        parentRefs,
+        hostnames: [acme.host],
+        rules: [
+          {
+            matches: [{ path: { type: 'Exact', value: `/.well-known/acme-challenge/${acme.token}` } }],
+            backendRefs: [{ name: 'cm-acme-http-solver-test', port: 8089 }],
+          },
+        ],
       },
     });
   }
@@ -58,7 +104,11 @@ export function clusterAdditions(objects: readonly Obj[], pki: TestPki, acme?: {
 /** Gives Services the ClusterIP the API server would assign. */
 export function withClusterIps(objects: readonly Obj[]): Obj[] {
   let n = 10;
-  return objects.map((o) => (o.kind === 'Service' && !(o.spec as { clusterIP?: string }).clusterIP ? { ...o, spec: { ...(o.spec as object), clusterIP: `10.96.0.${n++}` } } : o));
+  return objects.map((o) =>
+    o.kind === 'Service' && !(o.spec as { clusterIP?: string }).clusterIP
+      ? { ...o, spec: { ...(o.spec as object), clusterIP: `10.96.0.${n++}` } }
+      : o,
+  );
 }
 
 /** The result of `egctl experimental translate --from gateway-api --to gateway-api,xds`. */
@@ -77,7 +127,26 @@ export function translate(egctl: string, objects: readonly Obj[]): Translation {
   try {
     const file = join(dir, 'in.yaml');
     writeFileSync(file, objects.map((o) => JSON.stringify(o)).join('\n---\n'));
-    const r = spawnSync(egctl, ['experimental', 'translate', '--from', 'gateway-api', '--to', 'gateway-api,xds', '--type', 'all', '--output', 'json', '--file', file, '--namespace', 'envoy-gateway-system'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    const r = spawnSync(
+      egctl,
+      [
+        'experimental',
+        'translate',
+        '--from',
+        'gateway-api',
+        '--to',
+        'gateway-api,xds',
+        '--type',
+        'all',
+        '--output',
+        'json',
+        '--file',
+        file,
+        '--namespace',
+        'envoy-gateway-system',
+      ],
+      { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
+    );
     return { status: r.status, stderr: r.stderr, output: r.status === 0 ? JSON.parse(r.stdout) : undefined };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -104,7 +173,11 @@ export function translateToIr(egctl: string, objects: readonly Obj[]): Record<st
   try {
     const file = join(dir, 'in.yaml');
     writeFileSync(file, objects.map((o) => JSON.stringify(o)).join('\n---\n'));
-    const r = spawnSync(egctl, ['experimental', 'translate', '--from', 'gateway-api', '--to', 'ir', '--output', 'json', '--file', file], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    const r = spawnSync(
+      egctl,
+      ['experimental', 'translate', '--from', 'gateway-api', '--to', 'ir', '--output', 'json', '--file', file],
+      { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
+    );
     if (r.status !== 0) throw new Error(`egctl translate --to ir: ${r.stderr}`);
     return JSON.parse(r.stdout) as Record<string, unknown>;
   } finally {

@@ -36,13 +36,19 @@ function objectsOf(root: string): Obj[] {
  */
 export function corazaConfigsFromDist(distRoot: string): Map<string, CorazaFilterConfig> {
   const objects = objectsOf(distRoot);
-  const routes = new Map(objects.filter((o) => o.kind === 'HTTPRoute').map((o) => [o.metadata.name, (o.spec?.hostnames ?? []) as string[]]));
+  const routes = new Map(
+    objects.filter((o) => o.kind === 'HTTPRoute').map((o) => [o.metadata.name, (o.spec?.hostnames ?? []) as string[]]),
+  );
   const configs = new Map<string, CorazaFilterConfig>();
   for (const policy of objects.filter((o) => o.kind === 'EnvoyExtensionPolicy')) {
-    const targets = [...(policy.spec?.targetRefs ?? []), ...(policy.spec?.targetRef ? [policy.spec.targetRef] : [])] as { kind: string; name: string }[];
+    const targets = [
+      ...(policy.spec?.targetRefs ?? []),
+      ...(policy.spec?.targetRef ? [policy.spec.targetRef] : []),
+    ] as { kind: string; name: string }[];
     const module = (policy.spec?.dynamicModule ?? [])[0] as { config?: CorazaFilterConfig } | undefined;
     if (!module?.config) continue;
-    for (const t of targets.filter((x) => x.kind === 'HTTPRoute')) for (const host of routes.get(t.name) ?? []) configs.set(host, module.config);
+    for (const t of targets.filter((x) => x.kind === 'HTTPRoute'))
+      for (const host of routes.get(t.name) ?? []) configs.set(host, module.config);
   }
   return configs;
 }
@@ -77,7 +83,8 @@ export async function runEnvoyGatewaySide(distRoot: string, host: string): Promi
   let envoyMtls: MtlsScenarioResult[] | undefined;
   const egctl = toolPath('egctl');
   const celCheck = toolPath('cel-check');
-  if (!egctl || !celCheck) missing.envoyMtls = `${!egctl ? 'egctl' : 'cel-check'} is not built (run bash scripts/test-deps/install.sh)`;
+  if (!egctl || !celCheck)
+    missing.envoyMtls = `${!egctl ? 'egctl' : 'cel-check'} is not built (run bash scripts/test-deps/install.sh)`;
   else envoyMtls = envoyGatewayMtlsScenarios({ egctl, celCheck, distRoot, host });
   return { coraza, envoyMtls, missing };
 }

@@ -4,7 +4,14 @@
  * adversarial/run.ts). Shared by `npm run verify` and test/engine/equivalence.test.ts.
  */
 import { ADVERSARIAL_TABLES } from '../../test/engine/harness/adversarial';
-import { removeStateSources, RowResult, rowsFor, runRow, startStateEngine, stateSources } from '../../test/engine/harness/adversarial/run';
+import {
+  removeStateSources,
+  RowResult,
+  rowsFor,
+  runRow,
+  startStateEngine,
+  stateSources,
+} from '../../test/engine/harness/adversarial/run';
 import { ENGINE_STATES } from '../../test/engine/harness/adversarial/types';
 
 /** Every adversarial row in every state its table lists, one engine per state. */
@@ -15,7 +22,8 @@ export async function runNginxAdversarial(distRoot: string): Promise<RowResult[]
     for (const state of ENGINE_STATES) {
       const engine = await startStateEngine(state, sources);
       try {
-        for (const table of ADVERSARIAL_TABLES) for (const row of rowsFor(table, state)) results.push(await runRow(engine, table, row, state));
+        for (const table of ADVERSARIAL_TABLES)
+          for (const row of rowsFor(table, state)) results.push(await runRow(engine, table, row, state));
       } finally {
         await engine.stop();
       }

@@ -28,7 +28,10 @@ describe('AksStack resources', () => {
 
   test('creates a Log Analytics workspace without shared-key authentication', () => {
     expect(json).toHaveResourceWithProperties(LogAnalyticsWorkspace, {
-      name: 'log-aks-test', sku: 'PerGB2018', retention_in_days: 30, local_authentication_enabled: false,
+      name: 'log-aks-test',
+      sku: 'PerGB2018',
+      retention_in_days: 30,
+      local_authentication_enabled: false,
     });
   });
 
@@ -52,7 +55,14 @@ describe('AksStack resources', () => {
   });
 
   test('keeps itself patched: patch channel, NodeImage node OS channel, both in a weekly window', () => {
-    const window = { frequency: 'Weekly', interval: 1, day_of_week: 'Sunday', start_time: '02:00', duration: 4, utc_offset: '+00:00' };
+    const window = {
+      frequency: 'Weekly',
+      interval: 1,
+      day_of_week: 'Sunday',
+      start_time: '02:00',
+      duration: 4,
+      utc_offset: '+00:00',
+    };
     expect(json).toHaveResourceWithProperties(KubernetesCluster, {
       automatic_upgrade_channel: 'patch',
       node_os_upgrade_channel: 'NodeImage',
@@ -65,9 +75,15 @@ describe('AksStack resources', () => {
 
   test('uses Azure CNI overlay with the Cilium dataplane and network policy', () => {
     expect(cluster.network_profile).toEqual({
-      network_plugin: 'azure', network_plugin_mode: 'overlay', network_data_plane: 'cilium', network_policy: 'cilium',
-      pod_cidr: '10.244.0.0/16', service_cidr: '10.0.0.0/16', dns_service_ip: '10.0.0.10',
-      load_balancer_sku: 'standard', outbound_type: 'loadBalancer',
+      network_plugin: 'azure',
+      network_plugin_mode: 'overlay',
+      network_data_plane: 'cilium',
+      network_policy: 'cilium',
+      pod_cidr: '10.244.0.0/16',
+      service_cidr: '10.0.0.0/16',
+      dns_service_ip: '10.0.0.10',
+      load_balancer_sku: 'standard',
+      outbound_type: 'loadBalancer',
     });
   });
 
@@ -77,15 +93,27 @@ describe('AksStack resources', () => {
 
   test('runs a system pool for critical add-ons only, autoscaled across zones', () => {
     expect(cluster.default_node_pool).toMatchObject({
-      name: 'system', only_critical_addons_enabled: true, auto_scaling_enabled: true, min_count: 2, max_count: 3,
-      zones: ['1', '2', '3'], vm_size: 'Standard_D4ds_v5', temporary_name_for_rotation: 'tmpsystem', upgrade_settings: { max_surge: '10%' },
+      name: 'system',
+      only_critical_addons_enabled: true,
+      auto_scaling_enabled: true,
+      min_count: 2,
+      max_count: 3,
+      zones: ['1', '2', '3'],
+      vm_size: 'Standard_D4ds_v5',
+      temporary_name_for_rotation: 'tmpsystem',
+      upgrade_settings: { max_surge: '10%' },
     });
     expect(cluster.default_node_pool.node_count).toBeUndefined();
   });
 
   test('adds a user pool across zones with autoscaling', () => {
     expect(json).toHaveResourceWithProperties(KubernetesClusterNodePool, {
-      name: 'user', mode: 'User', auto_scaling_enabled: true, min_count: 2, max_count: 6, zones: ['1', '2', '3'],
+      name: 'user',
+      mode: 'User',
+      auto_scaling_enabled: true,
+      min_count: 2,
+      max_count: 6,
+      zones: ['1', '2', '3'],
       kubernetes_cluster_id: `\${${clusterRef}.id}`,
     });
   });
@@ -97,16 +125,23 @@ describe('AksStack resources', () => {
     expect(CONTAINER_INSIGHTS_STREAMS).not.toContain('Microsoft-ContainerLog');
     const extension = rule.data_sources.extension[0];
     expect(extension.extension_name).toBe('ContainerInsights');
-    expect(JSON.parse(extension.extension_json)).toEqual({ dataCollectionSettings: { interval: '1m', namespaceFilteringMode: 'Off', enableContainerLogV2: true } });
+    expect(JSON.parse(extension.extension_json)).toEqual({
+      dataCollectionSettings: { interval: '1m', namespaceFilteringMode: 'Off', enableContainerLogV2: true },
+    });
     expect(json).toHaveResource(MonitorDataCollectionRule);
     expect(json).toHaveResourceWithProperties(MonitorDataCollectionRuleAssociation, {
-      name: 'ContainerInsightsExtension', target_resource_id: `\${${clusterRef}.id}`,
+      name: 'ContainerInsightsExtension',
+      target_resource_id: `\${${clusterRef}.id}`,
     });
   });
 
   test('creates a static, zone-redundant Standard public IP for the ingress', () => {
     expect(json).toHaveResourceWithProperties(PublicIp, {
-      name: 'pip-test-ingress', allocation_method: 'Static', sku: 'Standard', zones: ['1', '2', '3'], ip_version: 'IPv4',
+      name: 'pip-test-ingress',
+      allocation_method: 'Static',
+      sku: 'Standard',
+      zones: ['1', '2', '3'],
+      ip_version: 'IPv4',
       resource_group_name: '${azurerm_resource_group.resource-group.name}',
     });
   });
@@ -139,11 +174,19 @@ describe('AksStack resources', () => {
 
   test('raises a log alert (v2) on ModSecurity blocks per rule id and client IP to the action group', () => {
     expect(json).toHaveResourceWithProperties(MonitorScheduledQueryRulesAlertV2, {
-      evaluation_frequency: 'PT5M', window_duration: 'PT5M', severity: 1, scopes: [`\${${workspaceRef}.id}`],
+      evaluation_frequency: 'PT5M',
+      window_duration: 'PT5M',
+      severity: 1,
+      scopes: [`\${${workspaceRef}.id}`],
     });
     const alert = onlyResource(tf, 'azurerm_monitor_scheduled_query_rules_alert_v2');
     const [criteria] = alert.criteria;
-    expect(criteria).toMatchObject({ operator: 'GreaterThanOrEqual', threshold: 1, time_aggregation_method: 'Total', metric_measure_column: 'Blocks' });
+    expect(criteria).toMatchObject({
+      operator: 'GreaterThanOrEqual',
+      threshold: 1,
+      time_aggregation_method: 'Total',
+      metric_measure_column: 'Blocks',
+    });
     expect(criteria.dimension.map((d: { name: string }) => d.name)).toEqual(['RuleId', 'ClientIp']);
     expect(criteria.query).toMatch(/^ContainerLogV2\n/);
     expect(criteria.query).toContain('PodNamespace == "ingress-nginx" and ContainerName == "controller"');
@@ -164,7 +207,11 @@ describe('AksStack resources', () => {
 
 describe('AksStack outputs', () => {
   test('gives cluster name, resource group, get-credentials command, ingress IP, name servers, OIDC issuer, workspace', () => {
-    expect(Object.keys(tf.output).sort()).toEqual(Object.values(AKS_STACK_OUTPUTS).filter((o) => o !== AKS_STACK_OUTPUTS.migrationIngressIp).sort());
+    expect(Object.keys(tf.output).sort()).toEqual(
+      Object.values(AKS_STACK_OUTPUTS)
+        .filter((o) => o !== AKS_STACK_OUTPUTS.migrationIngressIp)
+        .sort(),
+    );
     expect(tf.output.cluster_name.value).toBe(`\${${clusterRef}.name}`);
     expect(tf.output.resource_group_name.value).toBe('${azurerm_resource_group.resource-group.name}');
     expect(tf.output.get_credentials_command.value).toContain('az aks get-credentials --resource-group %s --name %s');
@@ -186,7 +233,9 @@ describe('AksStack secrets', () => {
     expect(tf.variable?.alert_webhook_url).toMatchObject({ type: 'string', sensitive: true, nullable: false });
     expect(JSON.stringify(tf.variable?.alert_webhook_url.validation)).toContain('^https://');
     const group = onlyResource(tf, 'azurerm_monitor_action_group');
-    expect(group.webhook_receiver).toEqual([{ name: 'webhook', service_uri: '${var.alert_webhook_url}', use_common_alert_schema: true }]);
+    expect(group.webhook_receiver).toEqual([
+      { name: 'webhook', service_uri: '${var.alert_webhook_url}', use_common_alert_schema: true },
+    ]);
   });
 
   test('writes no URL, token or key literal anywhere outside the variable declaration', () => {
@@ -200,7 +249,9 @@ describe('AksStack secrets', () => {
   test('uses the configured variable name and no webhook at all when disabled', () => {
     const named = synth(withProps({ alerting: { webhookVariableName: 'slack_relay_url' } })).tf;
     expect(named.variable?.slack_relay_url).toMatchObject({ sensitive: true });
-    const emailOnly = synth(withProps({ alerting: { webhook: false, emailReceivers: [{ name: 'secops', address: 'secops@example.com' }] } })).tf;
+    const emailOnly = synth(
+      withProps({ alerting: { webhook: false, emailReceivers: [{ name: 'secops', address: 'secops@example.com' }] } }),
+    ).tf;
     expect(emailOnly.variable).toBeUndefined();
     expect(onlyResource(emailOnly, 'azurerm_monitor_action_group')).toMatchObject({
       email_receiver: [{ name: 'secops', email_address: 'secops@example.com', use_common_alert_schema: true }],
@@ -212,32 +263,50 @@ describe('AksStack secrets', () => {
 describe('AksStack options', () => {
   test('switches to the Azure dataplane with Calico', () => {
     const c = onlyResource(synth(withProps({ network: { policy: 'calico' } })).tf, 'azurerm_kubernetes_cluster');
-    expect(c.network_profile).toMatchObject({ network_data_plane: 'azure', network_policy: 'calico', network_plugin_mode: 'overlay' });
+    expect(c.network_profile).toMatchObject({
+      network_data_plane: 'azure',
+      network_policy: 'calico',
+      network_plugin_mode: 'overlay',
+    });
   });
 
   test('passes admin groups, tenant, version, node pools and zones through', () => {
     const group = '11111111-2222-3333-4444-555555555555';
     const tenant = '66666666-7777-8888-9999-000000000000';
-    const { tf: t } = synth(withProps({
-      entra: { adminGroupObjectIds: [group], tenantId: tenant, grantDeployerClusterAdmin: false },
-      kubernetesVersion: '1.33',
-      zones: [],
-      systemNodePool: { vmSize: 'Standard_D2ds_v5', minCount: 1, maxCount: 2 },
-      userNodePool: { name: 'apps', minCount: 0, maxCount: 10 },
-    }));
+    const { tf: t } = synth(
+      withProps({
+        entra: { adminGroupObjectIds: [group], tenantId: tenant, grantDeployerClusterAdmin: false },
+        kubernetesVersion: '1.33',
+        zones: [],
+        systemNodePool: { vmSize: 'Standard_D2ds_v5', minCount: 1, maxCount: 2 },
+        userNodePool: { name: 'apps', minCount: 0, maxCount: 10 },
+      }),
+    );
     const c = onlyResource(t, 'azurerm_kubernetes_cluster');
-    expect(c.azure_active_directory_role_based_access_control).toEqual({ azure_rbac_enabled: true, admin_group_object_ids: [group], tenant_id: tenant });
+    expect(c.azure_active_directory_role_based_access_control).toEqual({
+      azure_rbac_enabled: true,
+      admin_group_object_ids: [group],
+      tenant_id: tenant,
+    });
     expect(c.kubernetes_version).toBe('1.33');
     expect(c.default_node_pool).toMatchObject({ vm_size: 'Standard_D2ds_v5', min_count: 1, max_count: 2 });
     expect(c.default_node_pool.zones).toBeUndefined();
-    expect(onlyResource(t, 'azurerm_kubernetes_cluster_node_pool')).toMatchObject({ name: 'apps', min_count: 0, max_count: 10, temporary_name_for_rotation: 'tmpapps' });
+    expect(onlyResource(t, 'azurerm_kubernetes_cluster_node_pool')).toMatchObject({
+      name: 'apps',
+      min_count: 0,
+      max_count: 10,
+      temporary_name_for_rotation: 'tmpapps',
+    });
     expect(onlyResource(t, 'azurerm_public_ip').zones).toBeUndefined();
     expect(t.data).toBeUndefined();
     expect(resourcesOf(t, 'azurerm_role_assignment')).toHaveLength(1);
   });
 
   test('omits the auto-upgrade channel and its window with channel "none"', () => {
-    const c = onlyResource(synth(withProps({ upgrades: { channel: 'none', nodeOsChannel: 'Unmanaged' } })).tf, 'azurerm_kubernetes_cluster');
+    const c = onlyResource(
+      synth(withProps({ upgrades: { channel: 'none', nodeOsChannel: 'Unmanaged' } })).tf,
+      'azurerm_kubernetes_cluster',
+    );
     expect(c.automatic_upgrade_channel).toBeUndefined();
     expect(c.maintenance_window_auto_upgrade).toBeUndefined();
     expect(c.maintenance_window_node_os).toBeUndefined();
@@ -246,11 +315,16 @@ describe('AksStack options', () => {
 
   test('sets the subscription on the provider when given', () => {
     const sub = '12345678-1234-1234-1234-123456789abc';
-    expect(synth(withProps({ subscriptionId: sub })).json).toHaveProviderWithProperties(AzurermProvider, { subscription_id: sub });
+    expect(synth(withProps({ subscriptionId: sub })).json).toHaveProviderWithProperties(AzurermProvider, {
+      subscription_id: sub,
+    });
   });
 
   test('writes ISO 8601 durations for the alert timing', () => {
-    const alert = onlyResource(synth(withProps({ alerting: { evaluationFrequencyMinutes: 60, windowMinutes: 1440, severity: 3 } })).tf, 'azurerm_monitor_scheduled_query_rules_alert_v2');
+    const alert = onlyResource(
+      synth(withProps({ alerting: { evaluationFrequencyMinutes: 60, windowMinutes: 1440, severity: 3 } })).tf,
+      'azurerm_monitor_scheduled_query_rules_alert_v2',
+    );
     expect(alert).toMatchObject({ evaluation_frequency: 'PT1H', window_duration: 'P1D', severity: 3 });
   });
 });
@@ -259,5 +333,4 @@ describe('AksStack snapshot', () => {
   test('matches the stack JSON snapshot', () => {
     expect(tf).toMatchSnapshot();
   });
-
 });

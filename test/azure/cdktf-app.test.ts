@@ -14,7 +14,9 @@ describe('buildAzureApp (reference deployment)', () => {
     const file = join(outdir, 'stacks', azureStackName(REFERENCE_DEPLOYMENT), 'cdk.tf.json');
     expect(existsSync(file)).toBe(true);
     const tf = JSON.parse(readFileSync(file, 'utf8'));
-    expect(tf.terraform.backend).toEqual({ local: { path: `../../../terraform.${REFERENCE_DEPLOYMENT.name}.tfstate` } });
+    expect(tf.terraform.backend).toEqual({
+      local: { path: `../../../terraform.${REFERENCE_DEPLOYMENT.name}.tfstate` },
+    });
     expect(tf.terraform.required_providers.azurerm).toEqual({ source: 'azurerm', version: '4.55.0' });
     expect(readFileSync(file, 'utf8')).not.toContain(process.cwd());
   });
@@ -23,7 +25,11 @@ describe('buildAzureApp (reference deployment)', () => {
     const props = aksStackProps(REFERENCE_DEPLOYMENT);
     expect(props.resourceGroupName).toBe(REFERENCE_DEPLOYMENT.azure.resourceGroupName);
     expect(props.ingress.publicIpName).toBe(REFERENCE_DEPLOYMENT.azure.ingressPublicIpName);
-    expect(props.ingress.dns).toEqual({ zoneName: REFERENCE_DEPLOYMENT.azure.dnsZoneName, hosts: ['echo.example.com', 'portal.example.com'], target: 'primary' });
+    expect(props.ingress.dns).toEqual({
+      zoneName: REFERENCE_DEPLOYMENT.azure.dnsZoneName,
+      hosts: ['echo.example.com', 'portal.example.com'],
+      target: 'primary',
+    });
     expect(props.alerting?.controllerNamespace).toBe(REFERENCE_DEPLOYMENT.controller.namespace);
     expect(props.tags).toEqual({ deployment: REFERENCE_DEPLOYMENT.name });
   });
@@ -31,7 +37,11 @@ describe('buildAzureApp (reference deployment)', () => {
   test('turns alert e-mails into receivers and honours stack overrides', () => {
     const config: EdgeDeploymentConfig = {
       ...REFERENCE_DEPLOYMENT,
-      azure: { ...REFERENCE_DEPLOYMENT.azure, alertEmails: ['secops@example.com'], stack: { skuTier: 'Free', tags: { env: 'dev' } } },
+      azure: {
+        ...REFERENCE_DEPLOYMENT.azure,
+        alertEmails: ['secops@example.com'],
+        stack: { skuTier: 'Free', tags: { env: 'dev' } },
+      },
     };
     const props = aksStackProps(config);
     expect(props.alerting?.emailReceivers).toEqual([{ name: 'email-1', address: 'secops@example.com' }]);
@@ -40,12 +50,18 @@ describe('buildAzureApp (reference deployment)', () => {
   });
 
   test('skips DNS when the config has no zone', () => {
-    const config: EdgeDeploymentConfig = { ...REFERENCE_DEPLOYMENT, azure: { ...REFERENCE_DEPLOYMENT.azure, dnsZoneName: undefined } };
+    const config: EdgeDeploymentConfig = {
+      ...REFERENCE_DEPLOYMENT,
+      azure: { ...REFERENCE_DEPLOYMENT.azure, dnsZoneName: undefined },
+    };
     expect(aksStackProps(config).ingress.dns).toBeUndefined();
   });
 
   test('rejects a config whose hosts lie outside the DNS zone', () => {
-    const config: EdgeDeploymentConfig = { ...REFERENCE_DEPLOYMENT, azure: { ...REFERENCE_DEPLOYMENT.azure, dnsZoneName: 'example.org' } };
+    const config: EdgeDeploymentConfig = {
+      ...REFERENCE_DEPLOYMENT,
+      azure: { ...REFERENCE_DEPLOYMENT.azure, dnsZoneName: 'example.org' },
+    };
     expect(() => buildAzureApp(config, outdir)).toThrow(ValidationError);
   });
 
@@ -53,13 +69,20 @@ describe('buildAzureApp (reference deployment)', () => {
     const props = aksStackProps(REFERENCE_DEPLOYMENT);
     expect(props.ingress.migrationPublicIpName).toBe(REFERENCE_DEPLOYMENT.envoyGateway?.publicIpName);
     expect(props.ingress.migrationPublicIpName).not.toBe(props.ingress.publicIpName);
-    const shared: EdgeDeploymentConfig = { ...REFERENCE_DEPLOYMENT, envoyGateway: { ...REFERENCE_DEPLOYMENT.envoyGateway!, publicIpName: undefined } };
+    const shared: EdgeDeploymentConfig = {
+      ...REFERENCE_DEPLOYMENT,
+      envoyGateway: { ...REFERENCE_DEPLOYMENT.envoyGateway!, publicIpName: undefined },
+    };
     expect(aksStackProps(shared).ingress.migrationPublicIpName).toBeUndefined();
-    expect(aksStackProps({ ...REFERENCE_DEPLOYMENT, envoyGateway: undefined }).ingress.migrationPublicIpName).toBeUndefined();
+    expect(
+      aksStackProps({ ...REFERENCE_DEPLOYMENT, envoyGateway: undefined }).ingress.migrationPublicIpName,
+    ).toBeUndefined();
   });
 
   test('azure.dnsTarget is the DNS cut-over: envoy-gateway points the records at its IP, ingress-nginx back', () => {
-    const at = (dnsTarget?: 'ingress-nginx' | 'envoy-gateway') => aksStackProps({ ...REFERENCE_DEPLOYMENT, azure: { ...REFERENCE_DEPLOYMENT.azure, dnsTarget } }).ingress.dns?.target;
+    const at = (dnsTarget?: 'ingress-nginx' | 'envoy-gateway') =>
+      aksStackProps({ ...REFERENCE_DEPLOYMENT, azure: { ...REFERENCE_DEPLOYMENT.azure, dnsTarget } }).ingress.dns
+        ?.target;
     expect(at()).toBe('primary');
     expect(at('envoy-gateway')).toBe('migration');
     expect(at('ingress-nginx')).toBe('primary');
@@ -76,7 +99,10 @@ describe('buildAzureApp (reference deployment)', () => {
   });
 
   test('rejects an unknown dnsTarget', () => {
-    const config = { ...REFERENCE_DEPLOYMENT, azure: { ...REFERENCE_DEPLOYMENT.azure, dnsTarget: 'envoy' } } as unknown as EdgeDeploymentConfig;
+    const config = {
+      ...REFERENCE_DEPLOYMENT,
+      azure: { ...REFERENCE_DEPLOYMENT.azure, dnsTarget: 'envoy' },
+    } as unknown as EdgeDeploymentConfig;
     expect(() => aksStackProps(config)).toThrow(/azure\.dnsTarget/);
   });
 });

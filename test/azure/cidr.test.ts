@@ -11,7 +11,12 @@ describe('IPv4 CIDR helpers', () => {
   });
 
   test('parses networks with size', () => {
-    expect(checkIpv4Cidr('f', '10.244.0.0/16')).toEqual({ text: '10.244.0.0/16', network: parseIpv4('10.244.0.0'), prefix: 16, size: 65536 });
+    expect(checkIpv4Cidr('f', '10.244.0.0/16')).toEqual({
+      text: '10.244.0.0/16',
+      network: parseIpv4('10.244.0.0'),
+      prefix: 16,
+      size: 65536,
+    });
     expect(checkIpv4Cidr('f', '203.0.113.7/32').size).toBe(1);
   });
 

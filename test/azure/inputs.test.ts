@@ -10,7 +10,11 @@ const DIRECTIVE = '%{ for l in split("\\n", file("/etc/passwd")) }${l}%{ endfor 
 function templatedStrings(value: unknown, path = ''): [string, string][] {
   if (typeof value === 'string') return /(^|[^$])\$\{|(^|[^%])%\{/.test(value) ? [[path, value]] : [];
   if (Array.isArray(value)) return value.flatMap((v, i) => templatedStrings(v, `${path}[${i}]`));
-  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => [...templatedStrings(k, `${path}.<key>`), ...templatedStrings(v, `${path}.${k}`)]);
+  if (value && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => [
+      ...templatedStrings(k, `${path}.<key>`),
+      ...templatedStrings(v, `${path}.${k}`),
+    ]);
   return [];
 }
 
@@ -24,7 +28,7 @@ function isOwnTemplate(value: string): boolean {
 }
 
 describe('Azure inputs that reach Terraform', () => {
-  test('the template check tells an injected expression from the stack\'s own references', () => {
+  test("the template check tells an injected expression from the stack's own references", () => {
     expect(isOwnTemplate('${azurerm_resource_group.resource-group.name}')).toBe(true);
     expect(isOwnTemplate(INTERPOLATION)).toBe(false);
     expect(isOwnTemplate(`x-${INTERPOLATION}`)).toBe(false);
@@ -42,11 +46,27 @@ describe('Azure inputs that reach Terraform', () => {
     ['rejects ${…} in a tag value', { tags: { owner: INTERPOLATION } }, 'tags.owner'],
     ['rejects %{…} in a tag value', { tags: { owner: DIRECTIVE } }, 'tags.owner'],
     ['rejects ${…} in a tag key', { tags: { [INTERPOLATION]: 'x' } }, `tags.${INTERPOLATION}`],
-    ['rejects ${…} in an e-mail receiver address', { alerting: { emailReceivers: [{ name: 'secops', address: `${INTERPOLATION}@example.com` }] } }, 'alerting.emailReceivers[0].address'],
-    ['rejects %{…} in an e-mail receiver name', { alerting: { emailReceivers: [{ name: DIRECTIVE, address: 'secops@example.com' }] } }, 'alerting.emailReceivers[0].name'],
-    ['rejects ${…} in the DNS zone name', { ingress: { ...BASE_PROPS.ingress, dns: { zoneName: INTERPOLATION, hosts: ['echo.example.com'] } } }, 'ingress.dns.zoneName'],
+    [
+      'rejects ${…} in an e-mail receiver address',
+      { alerting: { emailReceivers: [{ name: 'secops', address: `${INTERPOLATION}@example.com` }] } },
+      'alerting.emailReceivers[0].address',
+    ],
+    [
+      'rejects %{…} in an e-mail receiver name',
+      { alerting: { emailReceivers: [{ name: DIRECTIVE, address: 'secops@example.com' }] } },
+      'alerting.emailReceivers[0].name',
+    ],
+    [
+      'rejects ${…} in the DNS zone name',
+      { ingress: { ...BASE_PROPS.ingress, dns: { zoneName: INTERPOLATION, hosts: ['echo.example.com'] } } },
+      'ingress.dns.zoneName',
+    ],
     ['rejects ${…} in the resource group name', { resourceGroupName: INTERPOLATION }, 'resourceGroupName'],
-    ['rejects ${…} in the controller namespace of the alert query', { alerting: { emailReceivers: [{ name: 'a', address: 'a@example.com' }], controllerNamespace: INTERPOLATION } }, 'alerting.controllerNamespace'],
+    [
+      'rejects ${…} in the controller namespace of the alert query',
+      { alerting: { emailReceivers: [{ name: 'a', address: 'a@example.com' }], controllerNamespace: INTERPOLATION } },
+      'alerting.controllerNamespace',
+    ],
   ])('%s', (_, change, field) => {
     const err = validationErrorOf(() => synth(withProps(change)));
     expect(err.field).toBe(field);
@@ -54,10 +74,18 @@ describe('Azure inputs that reach Terraform', () => {
   });
 
   test('rejects a daily Log Analytics quota of Infinity', () => {
-    expect(validationErrorOf(() => synth(withProps({ logAnalytics: { dailyQuotaGb: Infinity } }))).field).toBe('logAnalytics.dailyQuotaGb');
+    expect(validationErrorOf(() => synth(withProps({ logAnalytics: { dailyQuotaGb: Infinity } }))).field).toBe(
+      'logAnalytics.dailyQuotaGb',
+    );
   });
 
   test('rejects an alert threshold of Infinity', () => {
-    expect(validationErrorOf(() => synth(withProps({ alerting: { emailReceivers: [{ name: 'a', address: 'a@example.com' }], threshold: Infinity } }))).field).toBe('alerting.threshold');
+    expect(
+      validationErrorOf(() =>
+        synth(
+          withProps({ alerting: { emailReceivers: [{ name: 'a', address: 'a@example.com' }], threshold: Infinity } }),
+        ),
+      ).field,
+    ).toBe('alerting.threshold');
   });
 });

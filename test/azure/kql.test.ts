@@ -32,13 +32,17 @@ describe('modSecurityBlocksQuery', () => {
     expect(query).toContain('toint(Tx.response.http_code) == 403 and array_length(Tx.messages) > 0');
     expect(query).toContain('| mv-expand Message = Tx.messages');
     expect(query).toContain('| where isnotempty(RuleId)');
-    expect(query).toMatch(new RegExp(`\\| summarize ${BLOCKS_COLUMN} = count\\(\\).* by ${BLOCK_DIMENSIONS.join(', ')}$`));
+    expect(query).toMatch(
+      new RegExp(`\\| summarize ${BLOCKS_COLUMN} = count\\(\\).* by ${BLOCK_DIMENSIONS.join(', ')}$`),
+    );
   });
 
   test('every transaction field the query reads exists in a real ModSecurity audit record', () => {
     const txPaths = [...query.matchAll(/\bTx\.([A-Za-z_.]+[A-Za-z_])/g)].map((m) => m[1]);
     const messagePaths = [...query.matchAll(/\bMessage\.([A-Za-z_.]+[A-Za-z_])/g)].map((m) => m[1]);
-    expect(txPaths).toEqual(expect.arrayContaining(['response.http_code', 'messages', 'client_ip', 'unique_id', 'request.uri']));
+    expect(txPaths).toEqual(
+      expect.arrayContaining(['response.http_code', 'messages', 'client_ip', 'unique_id', 'request.uri']),
+    );
     expect(messagePaths).toEqual(['details.ruleId']);
     const tx = record.transaction;
     // The Host header is only in records with part B (a custom auditLogParts; the default AHZ has none), and is
@@ -54,6 +58,8 @@ describe('modSecurityBlocksQuery', () => {
   });
 
   test('escapes quotes and backslashes in names', () => {
-    expect(modSecurityBlocksQuery({ namespace: 'a"b', containerName: 'c\\d' })).toContain('PodNamespace == "a\\"b" and ContainerName == "c\\\\d"');
+    expect(modSecurityBlocksQuery({ namespace: 'a"b', containerName: 'c\\d' })).toContain(
+      'PodNamespace == "a\\"b" and ContainerName == "c\\\\d"',
+    );
   });
 });

@@ -14,10 +14,19 @@ describe('the second ingress IP of a side-by-side migration', () => {
     const { tf } = synth(withProps({ ingress: WITH_SECOND_IP }));
     const ips = resourcesOf(tf, 'azurerm_public_ip') as Record<string, unknown>[];
     expect(ips.map((ip) => ip.name).sort()).toEqual(['pip-test-gateway', 'pip-test-ingress']);
-    for (const ip of ips) expect(ip).toMatchObject({ allocation_method: 'Static', sku: 'Standard', resource_group_name: ips[0].resource_group_name });
-    const roles = resourcesOf(tf, 'azurerm_role_assignment').filter((r) => (r as { role_definition_name?: string }).role_definition_name === 'Network Contributor');
+    for (const ip of ips)
+      expect(ip).toMatchObject({
+        allocation_method: 'Static',
+        sku: 'Standard',
+        resource_group_name: ips[0].resource_group_name,
+      });
+    const roles = resourcesOf(tf, 'azurerm_role_assignment').filter(
+      (r) => (r as { role_definition_name?: string }).role_definition_name === 'Network Contributor',
+    );
     expect(roles).toHaveLength(1);
-    expect(tf.output.migration_ingress_ip.value).toMatch(/^\$\{azurerm_public_ip\.migration-ingress-ip_public-ip_[A-Z0-9]+\.ip_address\}$/);
+    expect(tf.output.migration_ingress_ip.value).toMatch(
+      /^\$\{azurerm_public_ip\.migration-ingress-ip_public-ip_[A-Z0-9]+\.ip_address\}$/,
+    );
   });
 
   test('the DNS records point at the primary IP until dns.target says migration (the cut-over), and back (the rollback)', () => {
@@ -34,19 +43,27 @@ describe('the second ingress IP of a side-by-side migration', () => {
   });
 
   test('rejects a migration IP with the name of the first', () => {
-    const err = validationErrorOf(() => synth(withProps({ ingress: { ...BASE_PROPS.ingress, migrationPublicIpName: 'pip-test-ingress' } })));
+    const err = validationErrorOf(() =>
+      synth(withProps({ ingress: { ...BASE_PROPS.ingress, migrationPublicIpName: 'pip-test-ingress' } })),
+    );
     expect(err.field).toBe('ingress.migrationPublicIpName');
     expect(err.message).toContain('its own IP name');
   });
 
   test('rejects dns.target "migration" without a migration IP', () => {
-    const err = validationErrorOf(() => synth(withProps({ ingress: { ...BASE_PROPS.ingress, dns: { ...BASE_PROPS.ingress.dns!, target: 'migration' } } })));
+    const err = validationErrorOf(() =>
+      synth(
+        withProps({ ingress: { ...BASE_PROPS.ingress, dns: { ...BASE_PROPS.ingress.dns!, target: 'migration' } } }),
+      ),
+    );
     expect(err.field).toBe('ingress.dns.target');
     expect(err.message).toContain('ingress.migrationPublicIpName');
   });
 
   test('rejects an unknown dns.target', () => {
-    const err = validationErrorOf(() => synth(withProps({ ingress: { ...BASE_PROPS.ingress, dns: { ...BASE_PROPS.ingress.dns!, target: 'gateway' } } })));
+    const err = validationErrorOf(() =>
+      synth(withProps({ ingress: { ...BASE_PROPS.ingress, dns: { ...BASE_PROPS.ingress.dns!, target: 'gateway' } } })),
+    );
     expect(err.field).toBe('ingress.dns.target');
   });
 });

@@ -13,7 +13,10 @@ export const BASE_PROPS: AksStackProps = {
   resourceGroupName: 'rg-test',
   clusterName: 'aks-test',
   apiServerAuthorizedIpRanges: ['203.0.113.0/24'],
-  ingress: { publicIpName: 'pip-test-ingress', dns: { zoneName: 'example.com', hosts: ['echo.example.com', 'example.com'] } },
+  ingress: {
+    publicIpName: 'pip-test-ingress',
+    dns: { zoneName: 'example.com', hosts: ['echo.example.com', 'example.com'] },
+  },
 };
 
 /** Props with one section replaced. */

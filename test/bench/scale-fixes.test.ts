@@ -12,7 +12,10 @@ import { buildFleetApp, tenantFleet } from '../../bench/tenants';
  * (dist/ byte-identity is checked by test/synth; here the shapes that dist does not exercise.)
  */
 describe('inventoryObjects (used by the delivery charts instead of a second full render)', () => {
-  const identity = (o: { layer: { id: string }; manifest: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } } }): string =>
+  const identity = (o: {
+    layer: { id: string };
+    manifest: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } };
+  }): string =>
     `${o.layer.id} ${o.manifest.apiVersion} ${o.manifest.kind} ${o.manifest.metadata.namespace ?? ''}/${o.manifest.metadata.name}`;
 
   test.each([
@@ -26,7 +29,9 @@ describe('inventoryObjects (used by the delivery charts instead of a second full
   test('moves cluster-scoped kinds to the cluster layer like renderObjects', () => {
     const app = buildFleetApp(REFERENCE_DEPLOYMENT, tenantFleet({ tenants: 2 }));
     const namespaces = inventoryObjects(app).filter((o) => o.manifest.kind === 'Namespace');
-    expect(namespaces.map((n) => n.manifest.metadata.name)).toEqual(expect.arrayContaining(['tenant-00001', 'tenant-00002']));
+    expect(namespaces.map((n) => n.manifest.metadata.name)).toEqual(
+      expect.arrayContaining(['tenant-00001', 'tenant-00002']),
+    );
     for (const n of namespaces) expect(n.layer.id).toBe('cluster');
   });
 
@@ -57,7 +62,9 @@ describe('MtlsIngress host uniqueness with an index instead of a tree walk per I
     const charts = Array.from({ length: 300 }, (_, i) => new LayerChart(app, `t${i}`, { layer: 'apps' }));
     charts.forEach((c, i) => ingress(c, `app-${i}`, ca, [`h${i}.example.com`]));
     // Two earlier Ingresses each serve one of the new Ingress's hosts: the error names the first in tree order (t7).
-    expect(() => ingress(charts[299], 'dup', ca, ['h250.example.com', 'h7.example.com'])).toThrow(/hosts: "h7.example.com" is already served by MtlsIngress "app-7\/app-7"/);
+    expect(() => ingress(charts[299], 'dup', ca, ['h250.example.com', 'h7.example.com'])).toThrow(
+      /hosts: "h7.example.com" is already served by MtlsIngress "app-7\/app-7"/,
+    );
   });
 
   test('a host may be reused in another app', () => {
@@ -74,9 +81,14 @@ describe('MtlsIngress host uniqueness with an index instead of a tree walk per I
 
 describe('ManagedClientCa with thousands of clients', () => {
   test('rejects a client whose common name another client already has', () => {
-    const ca = new ManagedClientCa(new LayerChart(new App(), 'c', { layer: 'certificates' }), 'ca', { name: 'client-ca', namespace: 'pki' });
+    const ca = new ManagedClientCa(new LayerChart(new App(), 'c', { layer: 'certificates' }), 'ca', {
+      name: 'client-ca',
+      namespace: 'pki',
+    });
     for (let i = 0; i < 2000; i++) ca.addClient(`client-${i}`);
-    expect(() => ca.addClient('other', { commonName: 'client-1234' })).toThrow(/clients\[2000\]\.commonName.*"client-1234".*already the common name of another client/);
+    expect(() => ca.addClient('other', { commonName: 'client-1234' })).toThrow(
+      /clients\[2000\]\.commonName.*"client-1234".*already the common name of another client/,
+    );
     expect(ca.knownClients().size).toBe(2000);
   });
 });

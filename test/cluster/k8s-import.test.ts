@@ -18,7 +18,9 @@ beforeAll(async () => {
 describe('imports/k8s.* come from the real API server', () => {
   test('the server is v1.36.3, the version the files name', () => {
     expect(served.version).toBe('v1.36.3');
-    expect(readFileSync(join(REPO_ROOT, 'imports', 'k8s.ts'), 'utf8').split('\n')[0]).toContain('kube-apiserver v1.36.3');
+    expect(readFileSync(join(REPO_ROOT, 'imports', 'k8s.ts'), 'utf8').split('\n')[0]).toContain(
+      'kube-apiserver v1.36.3',
+    );
   });
 
   test('imports/k8s.ts is what cdk8s-cli generates from the served document (run `npm run import:k8s`)', async () => {
@@ -27,6 +29,8 @@ describe('imports/k8s.* come from the real API server', () => {
   }, 120_000);
 
   test('imports/k8s.definitions.json is the served definitions (run `npm run import:k8s`)', () => {
-    expect(renderValidationSchema(served.document, served.version)).toBe(readFileSync(join(REPO_ROOT, 'imports', 'k8s.definitions.json'), 'utf8'));
+    expect(renderValidationSchema(served.document, served.version)).toBe(
+      readFileSync(join(REPO_ROOT, 'imports', 'k8s.definitions.json'), 'utf8'),
+    );
   });
 });

@@ -42,15 +42,19 @@ afterAll(async () => {
 describe('trust-manager (built from the Go module proxy) publishes the client CA from dist/', () => {
   test('runs the version the delivery pins (tools/trust-manager/go.mod = PREREQUISITE_VERSIONS.trustManager)', () => {
     const goMod = readFileSync(join(REPO_ROOT, 'tools/trust-manager/go.mod'), 'utf8');
-    expect(/require github\.com\/cert-manager\/trust-manager (v\S+)/.exec(goMod)?.[1]).toBe(PREREQUISITE_VERSIONS.trustManager);
+    expect(/require github\.com\/cert-manager\/trust-manager (v\S+)/.exec(goMod)?.[1]).toBe(
+      PREREQUISITE_VERSIONS.trustManager,
+    );
   });
 
-  test('every object on the way is accepted (CRDs, 00-cluster, 20-certificates, the CA Secret, the chart\'s RBAC)', () => {
+  test("every object on the way is accepted (CRDs, 00-cluster, 20-certificates, the CA Secret, the chart's RBAC)", () => {
     expect(published.applied.filter((r) => !r.accepted && !r.notChecked)).toEqual([]);
   });
 
   test('writes the Secret the mTLS Ingress names in auth-tls-secret', () => {
-    const ingress = parse(readFileSync(join(DIST, '30-apps/echo_ingress_echo.yaml'), 'utf8')) as { metadata: { annotations: Record<string, string> } };
+    const ingress = parse(readFileSync(join(DIST, '30-apps/echo_ingress_echo.yaml'), 'utf8')) as {
+      metadata: { annotations: Record<string, string> };
+    };
     expect(published.secretRef).toBe(ingress.metadata.annotations['nginx.ingress.kubernetes.io/auth-tls-secret']);
   });
 
@@ -74,11 +78,15 @@ describe('trust-manager (built from the Go module proxy) publishes the client CA
 describe('the engine suite trusts exactly the ca.crt trust-manager wrote', () => {
   const mtls = SCENARIOS.filter((sc) => sc.group === 'mtls');
   const title = `the mTLS scenarios pass on the real engine with that ca.crt (${mtls.length} scenarios)`;
-  (engineMissing.length ? test.skip : test)(engineMissing.length ? `${title} — SKIPPED, engine missing: ${engineMissing.join('; ')}` : title, async () => {
-    expect(mtls.length).toBeGreaterThanOrEqual(5);
-    const results = await runScenarios(engine!, mtls);
-    expect(results.filter((r) => !r.passed).map((r) => `${r.id}: ${r.status} ${r.problems.join('; ')}`)).toEqual([]);
-    expect(results.find((r) => r.id === 'mtls-valid-client')?.status).toBe(200);
-    expect(results.find((r) => r.id === 'mtls-other-ca')?.status).toBe(400);
-  }, 120000);
+  (engineMissing.length ? test.skip : test)(
+    engineMissing.length ? `${title} — SKIPPED, engine missing: ${engineMissing.join('; ')}` : title,
+    async () => {
+      expect(mtls.length).toBeGreaterThanOrEqual(5);
+      const results = await runScenarios(engine!, mtls);
+      expect(results.filter((r) => !r.passed).map((r) => `${r.id}: ${r.status} ${r.problems.join('; ')}`)).toEqual([]);
+      expect(results.find((r) => r.id === 'mtls-valid-client')?.status).toBe(200);
+      expect(results.find((r) => r.id === 'mtls-other-ca')?.status).toBe(400);
+    },
+    120000,
+  );
 });

@@ -3,7 +3,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ControlPlane, startControlPlane } from '../../scripts/cluster/control-plane';
 import { REPO_ROOT, sharedDir } from '../../scripts/cluster/paths';
-import { applyObject, distLayers, formatReport, KubeObject, LayerResult, renderKustomization, totals, verifyDist } from '../../scripts/cluster/verify';
+import {
+  applyObject,
+  distLayers,
+  formatReport,
+  KubeObject,
+  LayerResult,
+  renderKustomization,
+  totals,
+  verifyDist,
+} from '../../scripts/cluster/verify';
 import { BROKEN_COPIES, DEPRECATED_OBJECT } from './broken-copies';
 
 const DIST = join(REPO_ROOT, 'dist');
@@ -23,21 +32,36 @@ describe('npm run verify:cluster on a real kube-apiserver + kine', () => {
   test('every object of dist/ and dist/delivery is accepted without warnings (cluster: N applied, 0 rejected)', () => {
     const report = formatReport(layers);
     // the rejected objects, with the server's message
-    expect(layers.flatMap((l) => l.results.filter((r) => !r.accepted && !r.notChecked).map((r) => `${l.layer}: ${r.object}: ${r.message}`))).toEqual([]);
+    expect(
+      layers.flatMap((l) =>
+        l.results.filter((r) => !r.accepted && !r.notChecked).map((r) => `${l.layer}: ${r.object}: ${r.message}`),
+      ),
+    ).toEqual([]);
     expect(totals(layers).rejected).toBe(0);
     // Objects go unchecked only when a CRD cannot be had without ../shared (crds.ts); with shared, every one is applied.
     if (sharedDir()) expect(totals(layers).notChecked).toBe(0);
     expect(report).toMatch(/\ncluster: \d+ applied, 0 rejected(?:, \d+ NOT CHECKED)?$/);
   });
 
-  test('applies the CRDs, the installers\' namespaces, every layer in the documented order, then the delivery folders', () => {
-    expect(layers.map((l) => l.layer)).toEqual(['crds', 'prerequisites', ...distLayers(DIST), 'delivery/argocd', 'delivery/flux']);
+  test("applies the CRDs, the installers' namespaces, every layer in the documented order, then the delivery folders", () => {
+    expect(layers.map((l) => l.layer)).toEqual([
+      'crds',
+      'prerequisites',
+      ...distLayers(DIST),
+      'delivery/argocd',
+      'delivery/flux',
+    ]);
     for (const l of layers) expect([l.layer, l.results.length > 0]).toEqual([l.layer, true]);
   });
 
   test('server and client are the kube-apiserver and kubectl of tools/kube-apiserver/go.mod', () => {
-    const pinned = /require k8s\.io\/kubernetes (v\S+)/.exec(readFileSync(join(REPO_ROOT, 'tools/kube-apiserver/go.mod'), 'utf8'))?.[1];
-    const v = JSON.parse(cp.kubectl(['version', '-o', 'json']).stdout) as { clientVersion: { gitVersion: string }; serverVersion: { gitVersion: string } };
+    const pinned = /require k8s\.io\/kubernetes (v\S+)/.exec(
+      readFileSync(join(REPO_ROOT, 'tools/kube-apiserver/go.mod'), 'utf8'),
+    )?.[1];
+    const v = JSON.parse(cp.kubectl(['version', '-o', 'json']).stdout) as {
+      clientVersion: { gitVersion: string };
+      serverVersion: { gitVersion: string };
+    };
     expect([v.serverVersion.gitVersion, v.clientVersion.gitVersion]).toEqual([pinned, pinned]);
   });
 

@@ -48,7 +48,15 @@ describe('nginx configuration parser (scripts/controller/nginx-parse.ts)', () =>
     const server = http.block?.find((d) => d.name === 'server');
     const lua = server?.block?.find((d) => d.name === 'ssl_certificate_by_lua_block');
     expect(lua?.args[0]).toContain('local s = "}{;"');
-    expect(server?.block?.map((d) => d.name)).toEqual(['server_name', 'listen', 'listen', 'listen', 'ssl_certificate_by_lua_block', 'if', 'location']);
+    expect(server?.block?.map((d) => d.name)).toEqual([
+      'server_name',
+      'listen',
+      'listen',
+      'listen',
+      'ssl_certificate_by_lua_block',
+      'if',
+      'location',
+    ]);
   });
 
   test('rejects unbalanced braces', () => {
@@ -64,7 +72,9 @@ describe('directive facts and comparison (scripts/controller/compare.ts)', () =>
     expect(facts.get('servers')).toBe('echo.example.com');
     expect(facts.get('echo.example.com - listen')).toBe('443 ssl, 80');
     expect(facts.get('echo.example.com - ssl_protocols')).toBe('TLSv1.2 TLSv1.3');
-    expect(facts.get('echo.example.com - subject check')).toBe('if ( $ssl_client_s_dn !~ CN=a ) { return 403 client certificate unauthorized }');
+    expect(facts.get('echo.example.com - subject check')).toBe(
+      'if ( $ssl_client_s_dn !~ CN=a ) { return 403 client certificate unauthorized }',
+    );
   });
 
   test('proxy_set_header: the innermost level that has any wins (the http one is not inherited)', () => {
@@ -72,7 +82,7 @@ describe('directive facts and comparison (scripts/controller/compare.ts)', () =>
     expect(facts.has('echo.example.com / proxy_set_header x-outer')).toBe(false);
   });
 
-  test('modsecurity rules merge over levels; the Lua redirect arguments come from the location\'s set lines', () => {
+  test("modsecurity rules merge over levels; the Lua redirect arguments come from the location's set lines", () => {
     expect(facts.get('echo.example.com / modsecurity_rules')).toBe('SecRule ARGS "@rx {a;b}" "id:1,deny"');
     expect(facts.get('echo.example.com / lua ssl_redirect')).toBe('true');
     expect(facts.get('echo.example.com / lua force_ssl_redirect')).toBe('(absent)');
@@ -89,19 +99,25 @@ describe('directive facts and comparison (scripts/controller/compare.ts)', () =>
   test('the harness facts of dist/ cover the mTLS server (verify client, depth, CA, subject check)', () => {
     const h = harnessFacts(join(REPO_ROOT, 'dist'));
     expect(h.get('echo.example.com - ssl_verify_client')).toBe('on');
-    expect(h.get('echo.example.com - ssl_client_certificate')).toBe('/etc/ingress-controller/ssl/ca-echo-hospital-client-ca.pem');
+    expect(h.get('echo.example.com - ssl_client_certificate')).toBe(
+      '/etc/ingress-controller/ssl/ca-echo-hospital-client-ca.pem',
+    );
     expect(h.get('echo.example.com - subject check')).toMatch(/^if \( \$ssl_client_s_dn !~ CN=/);
   });
 });
 
 describe('controller log check', () => {
   test('parses klog lines and reports warnings and errors', () => {
-    const log = parseKlog([
-      'I1201 20:20:36.123456      12 main.go:205] "Creating API client" host="https://127.0.0.1:6443"',
-      'W1201 20:20:37.000001      12 store.go:987] Error getting SSL certificate "echo/echo-tls": local SSL certificate echo/echo-tls was not found',
-      'not a klog line',
-    ].join('\n'));
+    const log = parseKlog(
+      [
+        'I1201 20:20:36.123456      12 main.go:205] "Creating API client" host="https://127.0.0.1:6443"',
+        'W1201 20:20:37.000001      12 store.go:987] Error getting SSL certificate "echo/echo-tls": local SSL certificate echo/echo-tls was not found',
+        'not a klog line',
+      ].join('\n'),
+    );
     expect(log.map((l) => l.level)).toEqual(['I', 'W']);
-    expect(logFindings(log)).toEqual(['W store.go:987] Error getting SSL certificate "echo/echo-tls": local SSL certificate echo/echo-tls was not found']);
+    expect(logFindings(log)).toEqual([
+      'W store.go:987] Error getting SSL certificate "echo/echo-tls": local SSL certificate echo/echo-tls was not found',
+    ]);
   });
 });

@@ -33,7 +33,7 @@ suite('the real ingress-nginx v1.15.1 controller renders dist/ (npm run verify:c
     expect(run.applied.filter((r) => !r.accepted)).toEqual([]);
   });
 
-  test('runs with the Deployment\'s arguments from dist/, as its ServiceAccount', () => {
+  test("runs with the Deployment's arguments from dist/, as its ServiceAccount", () => {
     expect(run.args).toContain('--watch-namespace=echo');
     expect(run.args).toContain('--configmap=ingress-nginx/ingress-nginx-controller');
     expect(run.args.filter((a) => a.startsWith('--kubeconfig='))).toHaveLength(1);
@@ -54,12 +54,16 @@ suite('the real ingress-nginx v1.15.1 controller renders dist/ (npm run verify:c
     const { pending, other } = unexplained(report.facts);
     expect(other).toEqual([]);
     // Each pending harness fix still differs (remove it from HARNESS_FIXES_PENDING once test/engine renders it).
-    for (const p of HARNESS_FIXES_PENDING) expect(pending.filter((f) => p.key.test(f.key)).map((f) => f.key)).not.toEqual([]);
+    for (const p of HARNESS_FIXES_PENDING)
+      expect(pending.filter((f) => p.key.test(f.key)).map((f) => f.key)).not.toEqual([]);
     expect(report.summary).toMatch(new RegExp(`^controller: \\d+ directives agree, ${pending.length} differ$`));
   });
 
-  test('lua_ingress.lua sees the host\'s certificate, so ssl-redirect redirects as the harness does', () => {
-    expect(report.facts.find((f) => f.key === 'echo.example.com - certificate for Lua')).toMatchObject({ controller: 'configured', harness: 'configured' });
+  test("lua_ingress.lua sees the host's certificate, so ssl-redirect redirects as the harness does", () => {
+    expect(report.facts.find((f) => f.key === 'echo.example.com - certificate for Lua')).toMatchObject({
+      controller: 'configured',
+      harness: 'configured',
+    });
   });
 });
 
@@ -72,7 +76,15 @@ suite('the real controller rejects what it rejects', () => {
     run = await runController(cp, DIST, artifacts as ControllerArtifacts, {
       untilLog: /annotation nginx\.ingress\.kubernetes\.io\/auth-tls-match-cn contains invalid value/,
       beforeStart: (c) => {
-        const r = c.kubectl(['annotate', '--overwrite', 'ingress', '-n', 'echo', 'echo', 'nginx.ingress.kubernetes.io/auth-tls-match-cn=hospital-a']);
+        const r = c.kubectl([
+          'annotate',
+          '--overwrite',
+          'ingress',
+          '-n',
+          'echo',
+          'echo',
+          'nginx.ingress.kubernetes.io/auth-tls-match-cn=hospital-a',
+        ]);
         if (r.status !== 0) throw new Error(r.stderr);
       },
     });
@@ -82,11 +94,15 @@ suite('the real controller rejects what it rejects', () => {
     await cp?.stop();
   }, 60000);
 
-  test('rejects auth-tls-match-cn without CN= with the controller\'s own message', () => {
+  test("rejects auth-tls-match-cn without CN= with the controller's own message", () => {
     // parser.CommonNameAnnotationValidator (internal/ingress/annotations/parser/validators.go 129-139) refuses the value;
     // validators.go 244 logs it, annotations.go 193 and store.go 951 drop the Ingress.
     const findings = reportRun(run, DIST).findings.join('\n');
-    expect(findings).toMatch(/validation error on ingress echo\/echo: annotation auth-tls-match-cn contains invalid value hospital-a/);
-    expect(findings).toMatch(/store\.go:\d+\] annotation nginx\.ingress\.kubernetes\.io\/auth-tls-match-cn contains invalid value/);
+    expect(findings).toMatch(
+      /validation error on ingress echo\/echo: annotation auth-tls-match-cn contains invalid value hospital-a/,
+    );
+    expect(findings).toMatch(
+      /store\.go:\d+\] annotation nginx\.ingress\.kubernetes\.io\/auth-tls-match-cn contains invalid value/,
+    );
   });
 });

@@ -34,7 +34,11 @@ describe('controller memory sizing', () => {
 
   test('covers measured nginx memory twice (reload) plus headroom, at every size', () => {
     // Engine harness (issue 18): 97 MiB at 1 host, 134 MiB at 100, 441 MiB at 1 000.
-    for (const [n, measuredMiB] of [[1, 97], [100, 134], [1000, 441]]) {
+    for (const [n, measuredMiB] of [
+      [1, 97],
+      [100, 134],
+      [1000, 441],
+    ]) {
       const { requestMiB, limitMiB } = controllerMemoryMiB(n);
       expect(requestMiB).toBeGreaterThanOrEqual(measuredMiB);
       expect(limitMiB).toBeGreaterThanOrEqual(2 * measuredMiB + CONTROLLER_MEMORY_SIZING.headroomMiB);
@@ -47,24 +51,42 @@ describe('controller memory sizing', () => {
   });
 
   test('grows with the served hosts of the WAF policy', () => {
-    expect(resourcesOf({}, hosts(2500))).toEqual({ requests: { cpu: '100m', memory: '1024Mi' }, limits: { memory: '2304Mi' } });
+    expect(resourcesOf({}, hosts(2500))).toEqual({
+      requests: { cpu: '100m', memory: '1024Mi' },
+      limits: { memory: '2304Mi' },
+    });
     expect(resourcesOf({}, hosts(811)).limits.memory).toBe('1Gi');
     expect(resourcesOf({}, hosts(812)).limits.memory).toBe('1280Mi');
   });
 
   test('expectedHosts overrides the count of the WAF policy', () => {
-    expect(resourcesOf({ expectedHosts: 5000 }, hosts(2))).toEqual({ requests: { cpu: '100m', memory: '1856Mi' }, limits: { memory: '4Gi' } });
+    expect(resourcesOf({ expectedHosts: 5000 }, hosts(2))).toEqual({
+      requests: { cpu: '100m', memory: '1856Mi' },
+      limits: { memory: '4Gi' },
+    });
   });
 
   test('accepts a set limit at or above the rule, and no limit at all', () => {
     expect(resourcesOf({ resources: memory('2304Mi') }, hosts(2500)).limits.memory).toBe('2304Mi');
     expect(resourcesOf({ resources: memory('3G') }, hosts(2500)).limits.memory).toBe('3G');
-    expect(resourcesOf({ resources: { requests: { memory: Quantity.fromString('1Gi') } } }, hosts(2500))).toEqual({ requests: { memory: '1Gi' } });
+    expect(resourcesOf({ resources: { requests: { memory: Quantity.fromString('1Gi') } } }, hosts(2500))).toEqual({
+      requests: { memory: '1Gi' },
+    });
   });
 
   test.each<[string, Partial<ModSecurityControllerProps>, number, RegExp]>([
-    ['the old 1Gi limit at 2 500 hosts', { resources: memory('1Gi') }, 2500, /controller\.resources\.limits\.memory.*below the 2304Mi the controller needs for 2500 hosts/],
-    ['a limit set for fewer hosts than expectedHosts', { resources: memory('2Gi'), expectedHosts: 3000 }, 0, /needs for 3000 hosts/],
+    [
+      'the old 1Gi limit at 2 500 hosts',
+      { resources: memory('1Gi') },
+      2500,
+      /controller\.resources\.limits\.memory.*below the 2304Mi the controller needs for 2500 hosts/,
+    ],
+    [
+      'a limit set for fewer hosts than expectedHosts',
+      { resources: memory('2Gi'), expectedHosts: 3000 },
+      0,
+      /needs for 3000 hosts/,
+    ],
     ['a decimal limit just below the rule', { resources: memory('1073741823') }, 1, /below the 1024Mi/],
     ['a memory limit it cannot read', { resources: memory('1gb') }, 1, /is not a memory quantity/],
     ['expectedHosts of 0', { expectedHosts: 0 }, 1, /controller\.expectedHosts/],

@@ -10,7 +10,16 @@
  */
 import { DIST } from '../support/dist';
 import { ADVERSARIAL_TABLES } from './harness/adversarial';
-import { formatRowResults, removeStateSources, RowResult, rowsFor, runRow, startStateEngine, StateSources, stateSources } from './harness/adversarial/run';
+import {
+  formatRowResults,
+  removeStateSources,
+  RowResult,
+  rowsFor,
+  runRow,
+  startStateEngine,
+  StateSources,
+  stateSources,
+} from './harness/adversarial/run';
 import { ENGINE_STATES } from './harness/adversarial/types';
 import type { EdgeEngine } from './harness/engine';
 import { describeEngine } from './harness/jest-engine';
@@ -29,7 +38,8 @@ describeEngine(`adversarial request shapes against ${process.env.ENGINE_DIST ? d
 
   afterAll(() => {
     if (sources) removeStateSources(sources);
-    if (results.some((r) => !r.passed)) process.stderr.write(`\nAdversarial rows (${distRoot}):\n${formatRowResults(results)}\n\n`);
+    if (results.some((r) => !r.passed))
+      process.stderr.write(`\nAdversarial rows (${distRoot}):\n${formatRowResults(results)}\n\n`);
   });
 
   test('every table has rows with unique ids, and every state is exercised', () => {
@@ -52,11 +62,17 @@ describeEngine(`adversarial request shapes against ${process.env.ENGINE_DIST ? d
       await engine?.stop();
     });
 
-    const rows = ADVERSARIAL_TABLES.flatMap((table) => rowsFor(table, state).map((row) => [`${table.mechanism}/${row.id}`, row.title, table, row] as const));
+    const rows = ADVERSARIAL_TABLES.flatMap((table) =>
+      rowsFor(table, state).map((row) => [`${table.mechanism}/${row.id}`, row.title, table, row] as const),
+    );
     test.each(rows)('%s: %s', async (_id, _title, table, row) => {
       const result = await runRow(engine!, table, row, state);
       results.push(result);
-      expect({ row: `${result.mechanism}/${result.id}`, got: result.got, problems: result.problems }).toEqual({ row: `${result.mechanism}/${result.id}`, got: result.got, problems: [] });
+      expect({ row: `${result.mechanism}/${result.id}`, got: result.got, problems: result.problems }).toEqual({
+        row: `${result.mechanism}/${result.id}`,
+        got: result.got,
+        problems: [],
+      });
     });
   });
 });

@@ -13,7 +13,9 @@ import { formatTable, runScenarios, SCENARIOS } from './harness/scenarios';
 
 jest.setTimeout(60000);
 
-const blocking = SCENARIOS.filter((s) => s.group === 'attack' || s.id === 'waf-denied-source-ip' || s.id === 'waf-user-admin');
+const blocking = SCENARIOS.filter(
+  (s) => s.group === 'attack' || s.id === 'waf-denied-source-ip' || s.id === 'waf-user-admin',
+);
 
 function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -56,11 +58,17 @@ describeEngine('real engine on the fixture dist', () => {
   });
 
   test('fails the custom-rule scenarios when the mounted policy file lacks the deny rules', async () => {
-    const dist = withMountedPolicy(FIXTURE_DIST, 'SecRuleEngine On\nSecAuditEngine RelevantOnly\nSecAuditLogFormat JSON\nSecAuditLogType Serial\nSecAuditLog /dev/stdout\n');
+    const dist = withMountedPolicy(
+      FIXTURE_DIST,
+      'SecRuleEngine On\nSecAuditEngine RelevantOnly\nSecAuditLogFormat JSON\nSecAuditLogType Serial\nSecAuditLog /dev/stdout\n',
+    );
     temp.push(dist);
     const engine = await startEdgeEngine({ distRoot: dist });
     try {
-      const results = await runScenarios(engine, SCENARIOS.filter((s) => s.group === 'waf-rules'));
+      const results = await runScenarios(
+        engine,
+        SCENARIOS.filter((s) => s.group === 'waf-rules'),
+      );
       expect(results.filter((r) => !r.passed).map((r) => r.id)).toEqual(['waf-denied-source-ip', 'waf-user-admin']);
     } finally {
       await engine.stop();
@@ -68,12 +76,16 @@ describeEngine('real engine on the fixture dist', () => {
   });
 
   test('fails with the ConfigMap key and line when a rule in the mounted policy file is malformed', async () => {
-    const broken = copyDist(FIXTURE_DIST, (_p, c) => c.replace('"@streq admin" "id:1001,phase:1,', '"@streq admin" "id:1001,phase:9,'));
+    const broken = copyDist(FIXTURE_DIST, (_p, c) =>
+      c.replace('"@streq admin" "id:1001,phase:1,', '"@streq admin" "id:1001,phase:9,'),
+    );
     const dist = withMountedPolicy(broken);
     temp.push(broken, dist);
     const failure = startEdgeEngine({ distRoot: dist });
     await expect(failure).rejects.toThrow(NginxConfigError);
-    await expect(failure).rejects.toThrow(/offending line \d+ of key policy.conf of ConfigMap ingress-nginx\/ingress-nginx-waf-policy \(mounted into the controller\):\n(.*\n)*> +\d+ \| SecRule REQUEST_HEADERS:user "@streq admin" "id:1001,phase:9,/);
+    await expect(failure).rejects.toThrow(
+      /offending line \d+ of key policy.conf of ConfigMap ingress-nginx\/ingress-nginx-waf-policy \(mounted into the controller\):\n(.*\n)*> +\d+ \| SecRule REQUEST_HEADERS:user "@streq admin" "id:1001,phase:9,/,
+    );
   });
 
   test('fails every blocking scenario when the policy is DetectionOnly', async () => {
@@ -87,7 +99,11 @@ describeEngine('real engine on the fixture dist', () => {
       expect(checkable.length).toBeGreaterThan(blocking.length - 3);
       const failed = checkable.filter((r) => !r.passed);
       expect(failed.map((r) => r.id)).toEqual(checkable.map((r) => r.id));
-      expect(failed.every((r) => r.status === 200 && r.problems[0].startsWith('status 200, expected 403 (answered by the backend'))).toBe(true);
+      expect(
+        failed.every(
+          (r) => r.status === 200 && r.problems[0].startsWith('status 200, expected 403 (answered by the backend'),
+        ),
+      ).toBe(true);
       expect(formatTable(results)).toContain(`0/${checkable.length} scenarios as expected`);
     } finally {
       await engine.stop();
@@ -95,11 +111,19 @@ describeEngine('real engine on the fixture dist', () => {
   });
 
   test('fails the custom-rule scenarios when the deny rules are missing', async () => {
-    const dist = copyDist(FIXTURE_DIST, (_p, c) => c.split('\n').filter((l) => !l.includes('"id:100')).join('\n'));
+    const dist = copyDist(FIXTURE_DIST, (_p, c) =>
+      c
+        .split('\n')
+        .filter((l) => !l.includes('"id:100'))
+        .join('\n'),
+    );
     temp.push(dist);
     const engine = await startEdgeEngine({ distRoot: dist });
     try {
-      const results = await runScenarios(engine, SCENARIOS.filter((s) => s.group === 'waf-rules'));
+      const results = await runScenarios(
+        engine,
+        SCENARIOS.filter((s) => s.group === 'waf-rules'),
+      );
       expect(results.filter((r) => !r.passed).map((r) => r.id)).toEqual(['waf-denied-source-ip', 'waf-user-admin']);
     } finally {
       await engine.stop();
@@ -107,20 +131,33 @@ describeEngine('real engine on the fixture dist', () => {
   });
 
   test('fails with the offending line when a rule in the snippet is malformed', async () => {
-    const dist = copyDist(FIXTURE_DIST, (_p, c) => c.replace('"@streq admin" "id:1001,phase:1,', '"@streq admin" "id:1001,phase:9,'));
+    const dist = copyDist(FIXTURE_DIST, (_p, c) =>
+      c.replace('"@streq admin" "id:1001,phase:1,', '"@streq admin" "id:1001,phase:9,'),
+    );
     temp.push(dist);
     const failure = startEdgeEngine({ distRoot: dist });
     await expect(failure).rejects.toThrow(NginxConfigError);
-    await expect(failure).rejects.toThrow(/offending line of the modsecurity-snippet \(rendered line \d+\):\n(.*\n)*> +\d+ \| +SecRule REQUEST_HEADERS:user "@streq admin" "id:1001,phase:9,/);
+    await expect(failure).rejects.toThrow(
+      /offending line of the modsecurity-snippet \(rendered line \d+\):\n(.*\n)*> +\d+ \| +SecRule REQUEST_HEADERS:user "@streq admin" "id:1001,phase:9,/,
+    );
   });
 
   test('fails the mTLS scenarios when the allow-list lets every subject through', async () => {
-    const dist = copyDist(FIXTURE_DIST, (_p, c) => c.replace('auth-tls-match-cn: CN=(hospital-a|hospital-b)$', 'auth-tls-match-cn: CN=.*'));
+    const dist = copyDist(FIXTURE_DIST, (_p, c) =>
+      c.replace('auth-tls-match-cn: CN=(hospital-a|hospital-b)$', 'auth-tls-match-cn: CN=.*'),
+    );
     temp.push(dist);
     const engine = await startEdgeEngine({ distRoot: dist });
     try {
-      const results = await runScenarios(engine, SCENARIOS.filter((s) => s.group === 'mtls'));
-      expect(results.filter((r) => !r.passed).map((r) => `${r.id}:${r.status}`)).toEqual(['mtls-wrong-subject:200', 'mtls-lookalike-suffix:200', 'mtls-lookalike-prefix:200']);
+      const results = await runScenarios(
+        engine,
+        SCENARIOS.filter((s) => s.group === 'mtls'),
+      );
+      expect(results.filter((r) => !r.passed).map((r) => `${r.id}:${r.status}`)).toEqual([
+        'mtls-wrong-subject:200',
+        'mtls-lookalike-suffix:200',
+        'mtls-lookalike-prefix:200',
+      ]);
     } finally {
       await engine.stop();
     }

@@ -30,7 +30,9 @@ describe('engine selection (ENGINE_ROOT, the trixie root, the uid)', () => {
   test('falls back to the host, with a reason naming 3.0.9, when the root has no stamp (interrupted build) or we are not root', () => {
     const noStamp = selectEngine({ EDGE_CACHE_DIR: cache(false) }, 0);
     expect(noStamp.kind).toBe('host');
-    expect(noStamp.fallbackReason).toMatch(/is not built \(run scripts\/test-deps\/30-trixie\.sh as root\).*3\.0\.9 ignores SecPcreMatchLimit/);
+    expect(noStamp.fallbackReason).toMatch(
+      /is not built \(run scripts\/test-deps\/30-trixie\.sh as root\).*3\.0\.9 ignores SecPcreMatchLimit/,
+    );
     const notRoot = selectEngine({ EDGE_CACHE_DIR: cache(true) }, 1000);
     expect(notRoot.kind).toBe('host');
     expect(notRoot.fallbackReason).toMatch(/needs root \(uid is 1000\)/);
@@ -41,8 +43,12 @@ describe('engine selection (ENGINE_ROOT, the trixie root, the uid)', () => {
   });
 
   test('rejects ENGINE_ROOT=trixie when the root is missing, and an unknown ENGINE_ROOT', () => {
-    expect(() => selectEngine({ EDGE_CACHE_DIR: cache(false), ENGINE_ROOT: 'trixie' }, 0)).toThrow(/ENGINE_ROOT=trixie, but the Debian 13 root .* is not built/);
-    expect(() => selectEngine({ ENGINE_ROOT: 'bookworm' }, 0)).toThrow(/ENGINE_ROOT=bookworm is not an engine: use "trixie" .* or "host"/);
+    expect(() => selectEngine({ EDGE_CACHE_DIR: cache(false), ENGINE_ROOT: 'trixie' }, 0)).toThrow(
+      /ENGINE_ROOT=trixie, but the Debian 13 root .* is not built/,
+    );
+    expect(() => selectEngine({ ENGINE_ROOT: 'bookworm' }, 0)).toThrow(
+      /ENGINE_ROOT=bookworm is not an engine: use "trixie" .* or "host"/,
+    );
   });
 
   test('on trixie, nginx runs chrooted in a private mount namespace with the given folders bind-mounted at their own paths', () => {
@@ -56,7 +62,13 @@ describe('engine selection (ENGINE_ROOT, the trixie root, the uid)', () => {
     expect(engineCommand({ kind: 'host', root: '/' }, ['-t'], [c]).args).toEqual(['-t']);
   });
 
-  test.each([['3.0.9', false], ['3.0.10', true], ['3.0.14', true], ['3.1.0', true], ['unknown', false]])('libmodsecurity %s enforces SecPcreMatchLimit: %s', (v, expected) => {
+  test.each([
+    ['3.0.9', false],
+    ['3.0.10', true],
+    ['3.0.14', true],
+    ['3.1.0', true],
+    ['unknown', false],
+  ])('libmodsecurity %s enforces SecPcreMatchLimit: %s', (v, expected) => {
     expect(enforcesMatchLimit(v)).toBe(expected);
   });
 });

@@ -38,16 +38,26 @@ const EXPECTED_DIFFERENCES: Readonly<Record<string, string>> = {
 
 /** dist/ with the WAF policy's match-limit lines removed: what the policy rendered before regexMatchLimit existed. */
 function previousPolicyDist(): string {
-  return copyDist(DIST, (path, content) => path.includes('waf-policy')
-    ? content.split('\n').filter((l) => !/SecPcreMatchLimit|SecRuleRemoveById 200005|MSC_PCRE_LIMITS_EXCEEDED/.test(l)).join('\n')
-    : content);
+  return copyDist(DIST, (path, content) =>
+    path.includes('waf-policy')
+      ? content
+          .split('\n')
+          .filter((l) => !/SecPcreMatchLimit|SecRuleRemoveById 200005|MSC_PCRE_LIMITS_EXCEEDED/.test(l))
+          .join('\n')
+      : content,
+  );
 }
 
-interface Outcome { readonly status: number; readonly ruleIds: readonly string[] }
+interface Outcome {
+  readonly status: number;
+  readonly ruleIds: readonly string[];
+}
 
 /** Rule ids that decide: without CRS's summary rules (949/959/980) and the policy's audit-context message (lib/waf/audit.ts). */
-const deciding = (ids: readonly string[]): string[] => ids.filter((id) => !/^9(49|59|80)/.test(id) && id !== String(SETTINGS_RULE_IDS.auditContext));
-const show = (o: Outcome | undefined): string => (o ? `${o.status}${deciding(o.ruleIds).length ? ` [${deciding(o.ruleIds).join(' ')}]` : ''}` : '-');
+const deciding = (ids: readonly string[]): string[] =>
+  ids.filter((id) => !/^9(49|59|80)/.test(id) && id !== String(SETTINGS_RULE_IDS.auditContext));
+const show = (o: Outcome | undefined): string =>
+  o ? `${o.status}${deciding(o.ruleIds).length ? ` [${deciding(o.ruleIds).join(' ')}]` : ''}` : '-';
 
 async function outcomes(engine: EngineRoot, distRoot: string): Promise<Map<string, Outcome>> {
   useEngine(engine);
@@ -83,7 +93,7 @@ function bothEngines(): { host: EngineRoot; trixie: EngineRoot } | string {
 
 const engines = bothEngines();
 
-describeEngine('libmodsecurity 3.0.9 (Debian 12) vs 3.0.14 (Debian 13, the image\'s)', () => {
+describeEngine("libmodsecurity 3.0.9 (Debian 12) vs 3.0.14 (Debian 13, the image's)", () => {
   if (typeof engines === 'string') {
     loudWarning(`the 3.0.9-vs-3.0.14 comparison is SKIPPED: ${engines}`);
     test.skip(`both engines [SKIPPED: ${engines}]`, () => undefined);
@@ -92,7 +102,9 @@ describeEngine('libmodsecurity 3.0.9 (Debian 12) vs 3.0.14 (Debian 13, the image
   if (findCrs()?.major === 3) {
     // EXPECTED_DIFFERENCES are those of CRS 4.22 (what the image ships); the Debian CRS 3 fallback (no ../shared)
     // has other rules, so its differences would say nothing about the image.
-    loudWarning('the 3.0.9-vs-3.0.14 comparison is SKIPPED: it needs CRS 4.22 (../shared/crs-v4.22.0 or ENGINE_CRS_DIR); only the Debian CRS 3 fallback is here');
+    loudWarning(
+      'the 3.0.9-vs-3.0.14 comparison is SKIPPED: it needs CRS 4.22 (../shared/crs-v4.22.0 or ENGINE_CRS_DIR); only the Debian CRS 3 fallback is here',
+    );
     test.skip('both engines [SKIPPED: CRS 4.22 missing]', () => undefined);
     return;
   }
@@ -101,7 +113,10 @@ describeEngine('libmodsecurity 3.0.9 (Debian 12) vs 3.0.14 (Debian 13, the image
     const rows: string[] = [];
     const found: Record<string, string> = {};
     try {
-      for (const [variant, dist] of [['dist', DIST], ['previous', previous]] as [PolicyVariant, string][]) {
+      for (const [variant, dist] of [
+        ['dist', DIST],
+        ['previous', previous],
+      ] as [PolicyVariant, string][]) {
         const old = await outcomes(engines.host, dist);
         const image = await outcomes(engines.trixie, dist);
         for (const id of new Set([...old.keys(), ...image.keys()])) {
@@ -117,8 +132,10 @@ describeEngine('libmodsecurity 3.0.9 (Debian 12) vs 3.0.14 (Debian 13, the image
     } finally {
       rmSync(previous, { recursive: true, force: true });
     }
-    process.stderr.write(`\n${describeEngineVersions(engines.host)}\n${describeEngineVersions(engines.trixie)}\n` +
-      `| scenario | 3.0.9 | 3.0.14 |\n|---|---|---|\n${rows.join('\n') || '| (none) | | |'}\n\n`);
+    process.stderr.write(
+      `\n${describeEngineVersions(engines.host)}\n${describeEngineVersions(engines.trixie)}\n` +
+        `| scenario | 3.0.9 | 3.0.14 |\n|---|---|---|\n${rows.join('\n') || '| (none) | | |'}\n\n`,
+    );
     expect(found).toEqual(EXPECTED_DIFFERENCES);
   });
 });

@@ -27,19 +27,39 @@ describeEngine('equivalence of the two data planes (seed scenario and every shar
       await engine.stop();
     }
     const nginxRows = await runNginxAdversarial(DIST);
-    const envoy = await runEnvoyGatewaySide(join(REPO_ROOT, 'examples', 'envoy-gateway', 'dist'), hostNamesOf(REFERENCE_DEPLOYMENT)[0]);
-    for (const why of Object.values(envoy.missing)) console.warn(`!!! equivalence: Envoy Gateway side NOT CHECKED: ${why}`);
-    const rows = equivalenceRows({ nginxScenarios, nginxRows, coraza: envoy.coraza, envoyMtls: envoy.envoyMtls, missing: envoy.missing });
+    const envoy = await runEnvoyGatewaySide(
+      join(REPO_ROOT, 'examples', 'envoy-gateway', 'dist'),
+      hostNamesOf(REFERENCE_DEPLOYMENT)[0],
+    );
+    for (const why of Object.values(envoy.missing))
+      console.warn(`!!! equivalence: Envoy Gateway side NOT CHECKED: ${why}`);
+    const rows = equivalenceRows({
+      nginxScenarios,
+      nginxRows,
+      coraza: envoy.coraza,
+      envoyMtls: envoy.envoyMtls,
+      missing: envoy.missing,
+    });
     const table = formatEquivalence(rows);
     const failed = rows.filter((r) => !rowPasses(r)).map((r) => r.scenario);
     if (failed.length) process.stderr.write(`\n${table}\n`);
     expect(failed).toEqual([]);
     if (envoy.missing.coraza || envoy.missing.envoyMtls) return; // said loudly above; the real-component suites skip the same way
     const seed = rows.filter((r) => r.section === 'seed');
-    expect(seed.filter((r) => r.ingressNginx.asExpected !== true || r.envoyGateway.asExpected !== true).map((r) => r.scenario)).toEqual([]);
-    expect(seed.map((r) => r.scenario)).toEqual(expect.arrayContaining([
-      'no client certificate → rejected', 'valid certificate → 200, backend gets the fingerprint', 'CN outside the allow-list → 403',
-      'source IP 34.242.209.15 → 403', 'header user: admin → 403', 'header user: user → 200',
-    ]));
+    expect(
+      seed
+        .filter((r) => r.ingressNginx.asExpected !== true || r.envoyGateway.asExpected !== true)
+        .map((r) => r.scenario),
+    ).toEqual([]);
+    expect(seed.map((r) => r.scenario)).toEqual(
+      expect.arrayContaining([
+        'no client certificate → rejected',
+        'valid certificate → 200, backend gets the fingerprint',
+        'CN outside the allow-list → 403',
+        'source IP 34.242.209.15 → 403',
+        'header user: admin → 403',
+        'header user: user → 200',
+      ]),
+    );
   });
 });

@@ -21,7 +21,9 @@ jest.setTimeout(60000);
 function distWith(waf: WafPolicy): string {
   const chart = Testing.chart();
   new ModSecurityController(chart, 'IngressNginx', { waf, admissionWebhook: false });
-  const objects = (Testing.synth(chart) as KubeManifest[]).filter((o) => (o.kind === 'ConfigMap' || o.kind === 'Deployment') && o.metadata.namespace === 'ingress-nginx');
+  const objects = (Testing.synth(chart) as KubeManifest[]).filter(
+    (o) => (o.kind === 'ConfigMap' || o.kind === 'Deployment') && o.metadata.namespace === 'ingress-nginx',
+  );
   const dist = copyDist(FIXTURE_DIST);
   writeControllerObjects(dist, objects);
   return dist;
@@ -30,13 +32,30 @@ function distWith(waf: WafPolicy): string {
 /** Sends header lines verbatim over TLS (with the default client certificate); returns the status code. */
 function rawStatus(engine: EdgeEngine, row: HeaderRuleRow): Promise<number> {
   const files = engine.pki.clients.get(engine.model.clients[0].commonName)!;
-  const head = [`GET /${row.id} HTTP/1.1`, `Host: ${engine.host}`, `${MARKER_HEADER}: ${row.id}`, ...row.rawLines!, 'Connection: close', '', ''].join('\r\n');
+  const head = [
+    `GET /${row.id} HTTP/1.1`,
+    `Host: ${engine.host}`,
+    `${MARKER_HEADER}: ${row.id}`,
+    ...row.rawLines!,
+    'Connection: close',
+    '',
+    '',
+  ].join('\r\n');
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port: engine.ports.https, servername: engine.host, ca: pem(engine.pki.serverCa.cert), cert: pem(files.cert), key: pem(files.key) });
+    const socket = connect({
+      host: '127.0.0.1',
+      port: engine.ports.https,
+      servername: engine.host,
+      ca: pem(engine.pki.serverCa.cert),
+      cert: pem(files.cert),
+      key: pem(files.key),
+    });
     let text = '';
     socket.setTimeout(10000, () => socket.destroy(new Error(`timeout on raw request ${row.id}`)));
     socket.on('secureConnect', () => socket.write(head, 'latin1'));
-    socket.on('data', (d: Buffer) => { text += d.toString('latin1'); });
+    socket.on('data', (d: Buffer) => {
+      text += d.toString('latin1');
+    });
     socket.on('error', reject);
     socket.on('close', () => {
       const m = /^HTTP\/1\.[01] (\d{3})/.exec(text);
@@ -63,7 +82,11 @@ describeEngine('deny-request-header rules against adversarial request shapes, on
       expect(await rawStatus(engine, row)).toBe(row.status);
       return;
     }
-    const { response, audit } = await engine.request({ path: `/${row.id}`, headers: row.headers as Record<string, string>, marker: row.id });
+    const { response, audit } = await engine.request({
+      path: `/${row.id}`,
+      headers: row.headers as Record<string, string>,
+      marker: row.id,
+    });
     expect(response.status).toBe(row.status);
     if (row.status === 403) expect(audit?.messages.join('\n')).toContain('Denied request header');
     for (const [name, value] of Object.entries(row.backendSees ?? {})) {

@@ -32,7 +32,12 @@ function policy(mergedHosts: readonly string[], extra: readonly RuleExclusion[] 
     denySourceIps: [{ sources: ['34.242.209.15'] }],
     denyRequestHeaders: [{ header: 'user', match: { exact: 'admin' } }],
     exclusions: [
-      ...TENANTS.map((host, i) => ({ host, path: `/scan/t${i}`, ruleIds: [913100], description: `scanner-like integration of tenant ${i}` })),
+      ...TENANTS.map((host, i) => ({
+        host,
+        path: `/scan/t${i}`,
+        ruleIds: [913100],
+        description: `scanner-like integration of tenant ${i}`,
+      })),
       ...mergedHosts.map((host) => ({ host, path: '/scan', ruleIds: [913100] })),
       ...extra,
     ],
@@ -44,14 +49,25 @@ function distWith(waf: WafPolicy): { dist: string; policyBytes: number; snippetB
   const chart = Testing.chart();
   new ModSecurityController(chart, 'IngressNginx', { waf, admissionWebhook: false });
   const objects = Testing.synth(chart) as KubeManifest[];
-  const wanted = objects.filter((o) => (o.kind === 'ConfigMap' || o.kind === 'Deployment') && o.metadata.namespace === 'ingress-nginx');
+  const wanted = objects.filter(
+    (o) => (o.kind === 'ConfigMap' || o.kind === 'Deployment') && o.metadata.namespace === 'ingress-nginx',
+  );
   const dist = copyDist(FIXTURE_DIST);
   writeControllerObjects(dist, wanted);
-  const data = (name: string): Record<string, string> => wanted.find((o) => o.kind === 'ConfigMap' && o.metadata.name === name)!.data as Record<string, string>;
-  return { dist, policyBytes: Buffer.byteLength(data(WAF_POLICY_CONFIG_MAP)[WAF_POLICY_KEY]), snippetBytes: Buffer.byteLength(data('ingress-nginx-controller')['modsecurity-snippet']) };
+  const data = (name: string): Record<string, string> =>
+    wanted.find((o) => o.kind === 'ConfigMap' && o.metadata.name === name)!.data as Record<string, string>;
+  return {
+    dist,
+    policyBytes: Buffer.byteLength(data(WAF_POLICY_CONFIG_MAP)[WAF_POLICY_KEY]),
+    snippetBytes: Buffer.byteLength(data('ingress-nginx-controller')['modsecurity-snippet']),
+  };
 }
 
-async function status(engine: EdgeEngine, path: string, headers: Record<string, string> = SCANNER): Promise<{ status: number; ruleIds: readonly string[] }> {
+async function status(
+  engine: EdgeEngine,
+  path: string,
+  headers: Record<string, string> = SCANNER,
+): Promise<{ status: number; ruleIds: readonly string[] }> {
   const { response, audit } = await engine.request({ path, headers, marker: `${path}-${Math.random()}` });
   return { status: response.status, ruleIds: audit?.ruleIds ?? [] };
 }
@@ -83,7 +99,9 @@ describeEngine('a WAF policy far beyond 4 KiB, mounted as a file, on the real en
   test('an exclusion for this host applies to it, merged with 200 hosts or on its own, and only on its path', async () => {
     const single: RuleExclusion = { host: HOST, path: '/single', ruleIds: [913100], id: 15000 };
     const waf = policy([...TENANTS.slice(0, 100), HOST, ...TENANTS.slice(100), ...LOOKALIKES], [single]);
-    expect(waf.allocatedRules().filter((r) => r.mergedInto !== undefined).length).toBe(TENANTS.length + LOOKALIKES.length);
+    expect(waf.allocatedRules().filter((r) => r.mergedInto !== undefined).length).toBe(
+      TENANTS.length + LOOKALIKES.length,
+    );
     const { dist } = distWith(waf);
     temp.push(dist);
     const engine = await startEdgeEngine({ distRoot: dist });

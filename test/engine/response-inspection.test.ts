@@ -17,7 +17,12 @@ import { findCrs } from './harness/modsecurity-tree';
 jest.setTimeout(60000);
 
 /** Each leaking answer, whether the default policy keeps it from the client, and the CRS rule that must fire. */
-export const RESPONSE_ROWS: readonly { readonly leak: keyof typeof LEAKING_RESPONSES & string; readonly blocked: boolean; readonly rule?: string; readonly note?: string }[] = [
+export const RESPONSE_ROWS: readonly {
+  readonly leak: keyof typeof LEAKING_RESPONSES & string;
+  readonly blocked: boolean;
+  readonly rule?: string;
+  readonly note?: string;
+}[] = [
   { leak: 'sql-json', blocked: true, rule: '951' },
   { leak: 'sql-html', blocked: true, rule: '951' },
   { leak: 'java-json', blocked: true, rule: '952' },
@@ -32,8 +37,13 @@ export const RESPONSE_ROWS: readonly { readonly leak: keyof typeof LEAKING_RESPO
 
 function distWith(props: WafPolicyProps): string {
   const chart = Testing.chart();
-  new ModSecurityController(chart, 'IngressNginx', { waf: new WafPolicy({ mode: 'On', ...props }), admissionWebhook: false });
-  const objects = (Testing.synth(chart) as KubeManifest[]).filter((o) => (o.kind === 'ConfigMap' || o.kind === 'Deployment') && o.metadata.namespace === 'ingress-nginx');
+  new ModSecurityController(chart, 'IngressNginx', {
+    waf: new WafPolicy({ mode: 'On', ...props }),
+    admissionWebhook: false,
+  });
+  const objects = (Testing.synth(chart) as KubeManifest[]).filter(
+    (o) => (o.kind === 'ConfigMap' || o.kind === 'Deployment') && o.metadata.namespace === 'ingress-nginx',
+  );
   const dist = copyDist(FIXTURE_DIST);
   writeControllerObjects(dist, objects);
   return dist;
@@ -43,7 +53,10 @@ function distWith(props: WafPolicyProps): string {
  * Fetches a leaking answer. A phase-4 block cannot change a status line nginx has already passed on: the connector
  * then closes the connection (the client sees no answer, status 0) — what "blocked" looks like for a response.
  */
-async function fetchLeak(engine: EdgeEngine, leak: string): Promise<{ status: number; body: string; ruleIds: readonly string[]; error?: string }> {
+async function fetchLeak(
+  engine: EdgeEngine,
+  leak: string,
+): Promise<{ status: number; body: string; ruleIds: readonly string[]; error?: string }> {
   // A unique query string finds the audit record by its URI (the default audit parts have no request headers).
   const path = `${LEAK_PATH_PREFIX}${leak}?n=${Math.random().toString(36).slice(2)}`;
   const before = engine.auditRecords().length;
@@ -52,10 +65,16 @@ async function fetchLeak(engine: EdgeEngine, leak: string): Promise<{ status: nu
     return { status: response.status, body: response.body, ruleIds: [] };
   } catch (err) {
     const deadline = Date.now() + 3000;
-    let audit = engine.auditRecords().slice(before).find((r) => r.uri === path);
+    let audit = engine
+      .auditRecords()
+      .slice(before)
+      .find((r) => r.uri === path);
     while (!audit && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 20));
-      audit = engine.auditRecords().slice(before).find((r) => r.uri === path);
+      audit = engine
+        .auditRecords()
+        .slice(before)
+        .find((r) => r.uri === path);
     }
     return { status: 0, body: '', ruleIds: audit?.ruleIds ?? [], error: (err as Error).message };
   }
@@ -82,7 +101,12 @@ describeEngine('response inspection on the real engine', () => {
   // ../shared) blocks some of them, so those rows are not checked there.
   const crs3 = findCrs()?.major === 3;
   const rows = RESPONSE_ROWS.filter((r) => r.blocked || !crs3 || !/gzip/.test(r.leak));
-  if (rows.length < RESPONSE_ROWS.length) process.stderr.write(`\nNOT CHECKED with the Debian CRS 3 fallback: ${RESPONSE_ROWS.filter((r) => !rows.includes(r)).map((r) => r.leak).join(', ')} (CRS 4.22 lets a gzip-encoded body pass uninspected; CRS 3 does not)\n`);
+  if (rows.length < RESPONSE_ROWS.length)
+    process.stderr.write(
+      `\nNOT CHECKED with the Debian CRS 3 fallback: ${RESPONSE_ROWS.filter((r) => !rows.includes(r))
+        .map((r) => r.leak)
+        .join(', ')} (CRS 4.22 lets a gzip-encoded body pass uninspected; CRS 3 does not)\n`,
+    );
   test.each(rows.map((r) => [r.leak, r] as const))('default policy, backend answers %s', async (_l, row) => {
     const leaked = LEAKING_RESPONSES[row.leak].body;
     const got = await fetchLeak(inspecting, row.leak);
@@ -96,8 +120,11 @@ describeEngine('response inspection on the real engine', () => {
     }
   });
 
-  test.each(RESPONSE_ROWS.filter((r) => r.blocked).map((r) => [r.leak, r] as const))('opted out (inspectResponseBodies: false), %s reaches the client', async (_l, row) => {
-    const got = await fetchLeak(optedOut, row.leak);
-    expect({ status: got.status, body: got.body }).toEqual({ status: 200, body: LEAKING_RESPONSES[row.leak].body });
-  });
+  test.each(RESPONSE_ROWS.filter((r) => r.blocked).map((r) => [r.leak, r] as const))(
+    'opted out (inspectResponseBodies: false), %s reaches the client',
+    async (_l, row) => {
+      const got = await fetchLeak(optedOut, row.leak);
+      expect({ status: got.status, body: got.body }).toEqual({ status: 200, body: LEAKING_RESPONSES[row.leak].body });
+    },
+  );
 });

@@ -19,7 +19,10 @@ describe('scripts/test-deps/30-trixie.sh', () => {
     try {
       // As root, drop to nobody for this run; otherwise we already are a non-root user.
       const r = isRoot
-        ? spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'sh', SCRIPT], { encoding: 'utf8', env: { ...process.env, EDGE_CACHE_DIR: cache } })
+        ? spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'sh', SCRIPT], {
+            encoding: 'utf8',
+            env: { ...process.env, EDGE_CACHE_DIR: cache },
+          })
         : spawnSync('sh', [SCRIPT], { encoding: 'utf8', env: { ...process.env, EDGE_CACHE_DIR: cache } });
       expect(r.status).toBe(0);
       expect(r.stdout).toMatch(/\[30-trixie\] not root \(uid \d+\): debootstrap and chroot need root/);
@@ -30,14 +33,17 @@ describe('scripts/test-deps/30-trixie.sh', () => {
     }
   });
 
-  (isRoot && trixieRootReady() ? test : test.skip)('with a complete root it only reports the cached package versions', () => {
-    const stamp = readFileSync(join(trixieRootDir(), '..', 'stamp'), 'utf8');
-    const r = spawnSync('sh', [SCRIPT], { encoding: 'utf8' });
-    expect(r.status).toBe(0);
-    expect(r.stdout).toContain(`[30-trixie] cached: ${trixieRootDir()}`);
-    expect(r.stdout).toMatch(/libmodsecurity3t64 3\.0\.14/);
-    expect(r.stdout).not.toContain('debootstrap');
-    expect(readFileSync(join(trixieRootDir(), '..', 'stamp'), 'utf8')).toBe(stamp);
-    expect(existsSync(join(trixieRootDir(), 'usr', 'sbin', 'nginx'))).toBe(true);
-  });
+  (isRoot && trixieRootReady() ? test : test.skip)(
+    'with a complete root it only reports the cached package versions',
+    () => {
+      const stamp = readFileSync(join(trixieRootDir(), '..', 'stamp'), 'utf8');
+      const r = spawnSync('sh', [SCRIPT], { encoding: 'utf8' });
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain(`[30-trixie] cached: ${trixieRootDir()}`);
+      expect(r.stdout).toMatch(/libmodsecurity3t64 3\.0\.14/);
+      expect(r.stdout).not.toContain('debootstrap');
+      expect(readFileSync(join(trixieRootDir(), '..', 'stamp'), 'utf8')).toBe(stamp);
+      expect(existsSync(join(trixieRootDir(), 'usr', 'sbin', 'nginx'))).toBe(true);
+    },
+  );
 });

@@ -19,20 +19,60 @@ if (!celCheck) skipLoudly('cel-check');
 const run = celCheck ? describe : describe.skip;
 
 /** Certificates an attacker or a careless CA could present, and whether the allow-list of the reference admits them. */
-const CASES: readonly { readonly id: string; readonly subj: string; readonly admitted: boolean; readonly why: string }[] = [
+const CASES: readonly {
+  readonly id: string;
+  readonly subj: string;
+  readonly admitted: boolean;
+  readonly why: string;
+}[] = [
   { id: 'hospital-a', subj: '/CN=hospital-a', admitted: true, why: 'allowed client' },
   { id: 'hospital-b', subj: '/CN=hospital-b', admitted: true, why: 'allowed client' },
-  { id: 'hospital-a-with-o', subj: '/O=Hospital Edge/CN=hospital-a', admitted: true, why: 'allowed client with an organisation (printed CN first)' },
-  { id: 'look-alike', subj: '/CN=hospital-a-evil', admitted: false, why: 'look-alike name (prefix of an allowed name)' },
+  {
+    id: 'hospital-a-with-o',
+    subj: '/O=Hospital Edge/CN=hospital-a',
+    admitted: true,
+    why: 'allowed client with an organisation (printed CN first)',
+  },
+  {
+    id: 'look-alike',
+    subj: '/CN=hospital-a-evil',
+    admitted: false,
+    why: 'look-alike name (prefix of an allowed name)',
+  },
   { id: 'suffix', subj: '/CN=xhospital-a', admitted: false, why: 'look-alike name (allowed name as a suffix)' },
   { id: 'ou-cn', subj: '/OU=CN=hospital-a', admitted: false, why: 'allowed name inside another attribute' },
-  { id: 'o-then-ou-cn', subj: '/CN=evil/OU=CN=hospital-a', admitted: false, why: 'allowed name inside another attribute, real CN elsewhere' },
-  { id: 'two-cns-allowed-first', subj: '/CN=evil/CN=hospital-a', admitted: false, why: 'two CNs, the allowed one printed first' },
-  { id: 'two-cns-allowed-last', subj: '/CN=hospital-a/CN=evil', admitted: false, why: 'two CNs, the allowed one printed last' },
-  { id: 'two-allowed-cns', subj: '/CN=hospital-b/CN=hospital-a', admitted: false, why: 'two CNs, both allowed (ambiguous identity)' },
+  {
+    id: 'o-then-ou-cn',
+    subj: '/CN=evil/OU=CN=hospital-a',
+    admitted: false,
+    why: 'allowed name inside another attribute, real CN elsewhere',
+  },
+  {
+    id: 'two-cns-allowed-first',
+    subj: '/CN=evil/CN=hospital-a',
+    admitted: false,
+    why: 'two CNs, the allowed one printed first',
+  },
+  {
+    id: 'two-cns-allowed-last',
+    subj: '/CN=hospital-a/CN=evil',
+    admitted: false,
+    why: 'two CNs, the allowed one printed last',
+  },
+  {
+    id: 'two-allowed-cns',
+    subj: '/CN=hospital-b/CN=hospital-a',
+    admitted: false,
+    why: 'two CNs, both allowed (ambiguous identity)',
+  },
   { id: 'no-cn', subj: '/O=hospital-a', admitted: false, why: 'no CN' },
   { id: 'multi-valued', subj: '/CN=hospital-a+OU=x', admitted: false, why: 'multi-valued RDN around the CN' },
-  { id: 'escaped-comma', subj: '/CN=hospital-a\\,O=x', admitted: false, why: 'CN with an escaped comma continuing the allowed name' },
+  {
+    id: 'escaped-comma',
+    subj: '/CN=hospital-a\\,O=x',
+    admitted: false,
+    why: 'CN with an escaped comma continuing the allowed name',
+  },
   { id: 'case', subj: '/CN=Hospital-A', admitted: false, why: 'other case (matching is exact)' },
 ];
 
@@ -42,21 +82,31 @@ beforeAll(() => {
 });
 afterAll(() => pki?.dispose());
 
-function evaluate(expression: string, subjects: readonly string[]): { parsed: boolean; error?: string; results?: { subject: string; match: boolean; error?: string }[] } {
+function evaluate(
+  expression: string,
+  subjects: readonly string[],
+): { parsed: boolean; error?: string; results?: { subject: string; match: boolean; error?: string }[] } {
   const r = spawnSync(celCheck!, [], { input: JSON.stringify({ expression, subjects }), encoding: 'utf8' });
   return JSON.parse(r.stdout);
 }
 
 /** The CEL expression of the committed SecurityPolicy (what ships). */
 function shippedExpression(): string {
-  const file = join(REPO_ROOT, 'examples/envoy-gateway/dist/30-apps/echo_securitypolicy_hospital-edge-client-authorization.yaml');
-  const sp = parse(readFileSync(file, 'utf8')) as { spec: { authorization: { rules: { name: string; cel?: string }[] } } };
+  const file = join(
+    REPO_ROOT,
+    'examples/envoy-gateway/dist/30-apps/echo_securitypolicy_hospital-edge-client-authorization.yaml',
+  );
+  const sp = parse(readFileSync(file, 'utf8')) as {
+    spec: { authorization: { rules: { name: string; cel?: string }[] } };
+  };
   return sp.spec.authorization.rules.find((r) => r.name === 'allowed-client-certificates')!.cel!;
 }
 
 run('the CN allow-list as CEL, on real certificates (cel-go v0.30.0)', () => {
   test('the shipped expression is the one rendered for the reference allow-list', () => {
-    expect(shippedExpression()).toBe(subjectAllowListCel('clientAuth.allowedCommonNames', ['hospital-a', 'hospital-b']));
+    expect(shippedExpression()).toBe(
+      subjectAllowListCel('clientAuth.allowedCommonNames', ['hospital-a', 'hospital-b']),
+    );
   });
 
   test.each(CASES)('$id ($subj): admitted=$admitted — $why', ({ id, subj, admitted }) => {
@@ -77,10 +127,17 @@ run('the CN allow-list as CEL, on real certificates (cel-go v0.30.0)', () => {
     const names = ['a.b', 'c,d', "o'brien", 'x+y'];
     const expression = subjectAllowListCel('allowedCommonNames', names);
     const own = names.map((n, i) => pki.client(`special-${i}`, `/CN=${n.replace(/([,+])/g, '\\$1')}`).rfc2253);
-    const others = [pki.client('axb', '/CN=axb').rfc2253, pki.client('c', '/CN=c').rfc2253, pki.client('obrien', '/CN=obrien').rfc2253];
+    const others = [
+      pki.client('axb', '/CN=axb').rfc2253,
+      pki.client('c', '/CN=c').rfc2253,
+      pki.client('obrien', '/CN=obrien').rfc2253,
+    ];
     const out = evaluate(expression, [...own, ...others]);
     expect(out.parsed).toBe(true);
-    expect(out.results!.map((r) => [r.subject, r.match])).toEqual([...own.map((s) => [s, true]), ...others.map((s) => [s, false])]);
+    expect(out.results!.map((r) => [r.subject, r.match])).toEqual([
+      ...own.map((s) => [s, true]),
+      ...others.map((s) => [s, false]),
+    ]);
   });
 
   test('rejects an expression that does not parse (the tool fails closed, as Envoy Gateway would refuse it)', () => {

@@ -15,21 +15,33 @@ const run = egctl && celCheck ? describe : describe.skip;
 
 let rows: MtlsScenarioResult[];
 beforeAll(() => {
-  if (egctl && celCheck) rows = envoyGatewayMtlsScenarios({ egctl, celCheck, distRoot: join(REPO_ROOT, 'examples/envoy-gateway/dist'), host: 'echo.example.com' });
+  if (egctl && celCheck)
+    rows = envoyGatewayMtlsScenarios({
+      egctl,
+      celCheck,
+      distRoot: join(REPO_ROOT, 'examples/envoy-gateway/dist'),
+      host: 'echo.example.com',
+    });
 }, 180000);
 
 run('seed scenario on Envoy Gateway (translation + evaluation of the translated configuration)', () => {
   test('no certificate and a foreign CA fail the handshake; valid clients get 200 with their fingerprint; CN outside the list and the denied IP get 403; plain HTTP is redirected, the ACME path is not', () => {
     expect(rows.map((r) => [r.scenario, r.observed.replace(/[0-9a-f]{40}$/, '<sha1>')])).toEqual([
       ['no client certificate, from 203.0.113.7', 'TLS handshake refused: no certificate'],
-      ['certificate of another CA (CN=hospital-a), from 203.0.113.7', 'TLS handshake refused: certificate not signed by the trusted CA'],
+      [
+        'certificate of another CA (CN=hospital-a), from 203.0.113.7',
+        'TLS handshake refused: certificate not signed by the trusted CA',
+      ],
       ['valid certificate CN=hospital-a, from 203.0.113.7', '200, ssl-client-fingerprint: <sha1>'],
       ['valid certificate CN=hospital-b, from 203.0.113.7', '200, ssl-client-fingerprint: <sha1>'],
       ['CA-issued certificate outside the allow-list (CN=hospital-c), from 203.0.113.7', '403'],
       ['look-alike CN=hospital-a-evil, from 203.0.113.7', '403'],
       ['valid certificate CN=hospital-a, from 34.242.209.15', '403'],
       ['plain HTTP GET /api on echo.example.com', '308 redirect to https://'],
-      ['plain HTTP GET /.well-known/acme-challenge/scenario-token (pending ACME challenge)', 'routed to httproute/echo/cm-acme-http-solver-test/rule/0'],
+      [
+        'plain HTTP GET /.well-known/acme-challenge/scenario-token (pending ACME challenge)',
+        'routed to httproute/echo/cm-acme-http-solver-test/rule/0',
+      ],
     ]);
   });
 
@@ -43,7 +55,7 @@ run('seed scenario on Envoy Gateway (translation + evaluation of the translated 
       'route RBAC: no rule matched: default action',
       'route RBAC: deny-source-ips matched',
       'http listener: HTTPRoute RequestRedirect',
-      'http listener: cert-manager\'s Exact-match HTTPRoute before the redirect',
+      "http listener: cert-manager's Exact-match HTTPRoute before the redirect",
     ]);
   });
 

@@ -25,9 +25,15 @@ function intentWith(change: Partial<EdgeIntent> = {}): EdgeIntent {
   return { ...edgeIntentOf(REFERENCE_ENVOY_GATEWAY_DEPLOYMENT), ...change };
 }
 
-function render(intent: EdgeIntent, gatewayNamespace = intent.namespace): Record<string, any>[] { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function render(intent: EdgeIntent, gatewayNamespace = intent.namespace): Record<string, any>[] {
   const chart = new Chart(Testing.app(), 'test');
-  const plane = new EnvoyGatewayDataPlane(chart, 'plane', { intent, gatewayNamespace, gatewayClassName: 'edge', corazaModule: MODULE });
+  const plane = new EnvoyGatewayDataPlane(chart, 'plane', {
+    intent,
+    gatewayNamespace,
+    gatewayClassName: 'edge',
+    corazaModule: MODULE,
+  });
   new EnvoyGatewayRoutes(chart, 'routes', { intent, gateway: plane.gateway });
   return Testing.synth(chart);
 }
@@ -39,73 +45,120 @@ describe('examples/envoy-gateway/dist', () => {
     const fresh = renderTree(renderObjects(buildEnvoyGatewayApp()));
     expect([...committed.keys()].sort()).toEqual([...fresh.keys()].sort());
     for (const [path, content] of fresh) expect([path, committed.get(path)]).toEqual([path, content]);
-    expect([...(readManifest(join(REPO_ROOT, ENVOY_GATEWAY_DIST_PATH)) ?? [])].sort()).toEqual([...fresh.keys()].sort());
+    expect([...(readManifest(join(REPO_ROOT, ENVOY_GATEWAY_DIST_PATH)) ?? [])].sort()).toEqual(
+      [...fresh.keys()].sort(),
+    );
   });
 
-  test('its delivery reads examples/envoy-gateway/dist and turns on cert-manager\'s Gateway API support', () => {
+  test("its delivery reads examples/envoy-gateway/dist and turns on cert-manager's Gateway API support", () => {
     const tree = readTree(join(REPO_ROOT, ENVOY_GATEWAY_DIST_PATH));
-    expect(tree.get('delivery/argocd/argocd_application_hospital-edge-envoy-gateway-apps.yaml')).toMatch(/path: examples\/envoy-gateway\/dist\/30-apps/);
+    expect(tree.get('delivery/argocd/argocd_application_hospital-edge-envoy-gateway-apps.yaml')).toMatch(
+      /path: examples\/envoy-gateway\/dist\/30-apps/,
+    );
     expect(tree.get('delivery/flux/flux-system_helmrelease_cert-manager.yaml')).toMatch(/enableGatewayAPI: true/);
   });
 });
 
 describe('pins', () => {
   test('tools/egctl builds the Envoy Gateway version the renderer targets', () => {
-    expect(readFileSync(join(REPO_ROOT, 'tools/egctl/go.mod'), 'utf8')).toMatch(new RegExp(`require github.com/envoyproxy/gateway ${ENVOY_GATEWAY_VERSION.replace(/\./g, '\\.')}\\n`));
+    expect(readFileSync(join(REPO_ROOT, 'tools/egctl/go.mod'), 'utf8')).toMatch(
+      new RegExp(`require github.com/envoyproxy/gateway ${ENVOY_GATEWAY_VERSION.replace(/\./g, '\\.')}\\n`),
+    );
   });
 
   test('tools/cel-check uses cel-go v0.30.0, the version Envoy Gateway v1.9.0 pins', () => {
-    expect(readFileSync(join(REPO_ROOT, 'tools/cel-check/go.mod'), 'utf8')).toMatch(/require github.com\/google\/cel-go v0\.30\.0\n/);
-    expect(readFileSync(join(REPO_ROOT, 'tools/egctl/go.mod'), 'utf8')).toMatch(/\tgithub.com\/google\/cel-go v0\.30\.0 /);
+    expect(readFileSync(join(REPO_ROOT, 'tools/cel-check/go.mod'), 'utf8')).toMatch(
+      /require github.com\/google\/cel-go v0\.30\.0\n/,
+    );
+    expect(readFileSync(join(REPO_ROOT, 'tools/egctl/go.mod'), 'utf8')).toMatch(
+      /\tgithub.com\/google\/cel-go v0\.30\.0 /,
+    );
   });
 });
 
 describe('Envoy Gateway renderer', () => {
-  test('one EnvoyExtensionPolicy per host route, each with the routed host\'s directives', () => {
+  test("one EnvoyExtensionPolicy per host route, each with the routed host's directives", () => {
     const objs = render(intentWith());
     const eep = objs.filter((o) => o.kind === 'EnvoyExtensionPolicy');
-    expect(eep.map((o) => [o.spec.targetRefs[0].name, o.spec.dynamicModule[0].filterName])).toEqual([['echo', 'coraza-waf'], ['portal', 'coraza-waf']]);
-    expect(eep[1].spec.dynamicModule[0].config.directives.join('\n')).toMatch(/tx\.edge_waf_host=\/portal\.example\.com\//);
+    expect(eep.map((o) => [o.spec.targetRefs[0].name, o.spec.dynamicModule[0].filterName])).toEqual([
+      ['echo', 'coraza-waf'],
+      ['portal', 'coraza-waf'],
+    ]);
+    expect(eep[1].spec.dynamicModule[0].config.directives.join('\n')).toMatch(
+      /tx\.edge_waf_host=\/portal\.example\.com\//,
+    );
   });
 
   test('with the WAF off no Coraza filter is rendered', () => {
-    const objs = render(intentWith({ waf: new WafPolicy({ mode: 'Off', servedHosts: ['echo.example.com', 'portal.example.com'] }) }));
+    const objs = render(
+      intentWith({ waf: new WafPolicy({ mode: 'Off', servedHosts: ['echo.example.com', 'portal.example.com'] }) }),
+    );
     expect(objs.filter((o) => o.kind === 'EnvoyExtensionPolicy')).toEqual([]);
-    expect(objs.find((o) => o.kind === 'SecurityPolicy')!.spec.authorization.rules.map((r: { name: string }) => r.name)).toEqual(['allowed-client-certificates']);
+    expect(
+      objs.find((o) => o.kind === 'SecurityPolicy')!.spec.authorization.rules.map((r: { name: string }) => r.name),
+    ).toEqual(['allowed-client-certificates']);
   });
 
   test('bare addresses become /32 and /128 CIDRs; blocks stay as given', () => {
-    const waf = new WafPolicy({ servedHosts: ['echo.example.com', 'portal.example.com'], denySourceIps: [{ sources: ['34.242.209.15', '2001:db8::1', '203.0.113.0/24'] }] });
+    const waf = new WafPolicy({
+      servedHosts: ['echo.example.com', 'portal.example.com'],
+      denySourceIps: [{ sources: ['34.242.209.15', '2001:db8::1', '203.0.113.0/24'] }],
+    });
     const sp = render(intentWith({ waf })).find((o) => o.kind === 'SecurityPolicy')!;
-    expect(sp.spec.authorization.rules[0]).toEqual({ name: 'deny-source-ips', action: 'Deny', principal: { clientCIDRs: ['34.242.209.15/32', '2001:db8::1/128', '203.0.113.0/24'] } });
+    expect(sp.spec.authorization.rules[0]).toEqual({
+      name: 'deny-source-ips',
+      action: 'Deny',
+      principal: { clientCIDRs: ['34.242.209.15/32', '2001:db8::1/128', '203.0.113.0/24'] },
+    });
   });
 
   test('a Gateway in its own namespace admits routes from the app namespace only, by name', () => {
     const gw = render(intentWith(), 'edge-gateway').find((o) => o.kind === 'Gateway')!;
-    expect(gw.spec.listeners[0].allowedRoutes).toEqual({ namespaces: { from: 'Selector', selector: { matchLabels: { 'kubernetes.io/metadata.name': 'echo' } } } });
+    expect(gw.spec.listeners[0].allowedRoutes).toEqual({
+      namespaces: { from: 'Selector', selector: { matchLabels: { 'kubernetes.io/metadata.name': 'echo' } } },
+    });
     const same = render(intentWith()).find((o) => o.kind === 'Gateway')!;
-    expect(same.spec.listeners.map((l: { allowedRoutes: unknown }) => l.allowedRoutes)).toEqual([{ namespaces: { from: 'Same' } }, { namespaces: { from: 'Same' } }, { namespaces: { from: 'Same' } }]);
+    expect(same.spec.listeners.map((l: { allowedRoutes: unknown }) => l.allowedRoutes)).toEqual([
+      { namespaces: { from: 'Same' } },
+      { namespaces: { from: 'Same' } },
+      { namespaces: { from: 'Same' } },
+    ]);
   });
 
-  test('without the HTTPS redirect no route is attached to the plain-HTTP listener (only cert-manager\'s solver)', () => {
+  test("without the HTTPS redirect no route is attached to the plain-HTTP listener (only cert-manager's solver)", () => {
     const routes = render(intentWith({ httpsRedirect: false })).filter((o) => o.kind === 'HTTPRoute');
     expect(routes.map((r) => r.spec.parentRefs[0].sectionName)).toEqual(['https-echo', 'https-portal']);
   });
 
-  test('sha256 fingerprints use Envoy\'s SHA-256 operator; without passCertificate a client-sent ssl-client-cert is removed', () => {
-    const m = backendCertificateHeaders('clientCertificateHeaders', { fingerprintHeader: 'X-Client-FP', fingerprintAlgorithm: 'sha256', passCertificate: false });
+  test("sha256 fingerprints use Envoy's SHA-256 operator; without passCertificate a client-sent ssl-client-cert is removed", () => {
+    const m = backendCertificateHeaders('clientCertificateHeaders', {
+      fingerprintHeader: 'X-Client-FP',
+      fingerprintAlgorithm: 'sha256',
+      passCertificate: false,
+    });
     expect(m.set[0]).toEqual({ name: 'x-client-fp', value: '%DOWNSTREAM_PEER_FINGERPRINT_256%' });
     expect(m.remove).toEqual(['ssl-client-cert']);
   });
 
   test('rejects a fingerprint header that collides with another header of the contract', () => {
-    expect(() => backendCertificateHeaders('clientCertificateHeaders', { fingerprintHeader: 'ssl-client-cert', fingerprintAlgorithm: 'sha1', passCertificate: false }))
-      .toThrow(/clientCertificateHeaders\.fingerprintHeader: "ssl-client-cert" is not a header name Envoy Gateway can set/);
+    expect(() =>
+      backendCertificateHeaders('clientCertificateHeaders', {
+        fingerprintHeader: 'ssl-client-cert',
+        fingerprintAlgorithm: 'sha1',
+        passCertificate: false,
+      }),
+    ).toThrow(
+      /clientCertificateHeaders\.fingerprintHeader: "ssl-client-cert" is not a header name Envoy Gateway can set/,
+    );
   });
 
   test('rejects an empty allow-list and a common name CEL cannot match exactly', () => {
-    expect(() => subjectAllowListCel('clientAuth.allowedCommonNames', [])).toThrow(/clientAuth\.allowedCommonNames: \[\] is empty/);
-    expect(() => subjectAllowListCel('clientAuth.allowedCommonNames', ['hôpital'])).toThrow(/clientAuth\.allowedCommonNames\[0\]: "hôpital" contains characters outside printable ASCII/);
+    expect(() => subjectAllowListCel('clientAuth.allowedCommonNames', [])).toThrow(
+      /clientAuth\.allowedCommonNames: \[\] is empty/,
+    );
+    expect(() => subjectAllowListCel('clientAuth.allowedCommonNames', ['hôpital'])).toThrow(
+      /clientAuth\.allowedCommonNames\[0\]: "hôpital" contains characters outside printable ASCII/,
+    );
   });
 
   test('a quote in a common name cannot end the CEL string: it becomes \\x27 in the pattern', () => {
@@ -113,11 +166,31 @@ describe('Envoy Gateway renderer', () => {
   });
 
   test.each([
-    ['an image tagged latest', { image: { reference: 'ghcr.io/tetratelabs/built-on-envoy/composer:latest' } }, /corazaModule\.image\.reference: .* is not a pinned OCI image reference/],
-    ['an untagged image', { image: { reference: 'ghcr.io/tetratelabs/built-on-envoy/composer' } }, /is not a pinned OCI image reference/],
-    ['a relative library path', { local: { path: 'modules/libcomposer.so' } }, /corazaModule\.local\.path: .* is not an absolute path/],
-    ['a remote module over plain http', { remote: { url: 'http://example.org/libcomposer.so', sha256: 'a'.repeat(64) } }, /corazaModule\.remote\.url: .* is not an https URL/],
-    ['a remote module without a SHA-256', { remote: { url: 'https://example.org/libcomposer.so', sha256: 'ABC' } }, /corazaModule\.remote\.sha256: "ABC" is not a SHA-256/],
+    [
+      'an image tagged latest',
+      { image: { reference: 'ghcr.io/tetratelabs/built-on-envoy/composer:latest' } },
+      /corazaModule\.image\.reference: .* is not a pinned OCI image reference/,
+    ],
+    [
+      'an untagged image',
+      { image: { reference: 'ghcr.io/tetratelabs/built-on-envoy/composer' } },
+      /is not a pinned OCI image reference/,
+    ],
+    [
+      'a relative library path',
+      { local: { path: 'modules/libcomposer.so' } },
+      /corazaModule\.local\.path: .* is not an absolute path/,
+    ],
+    [
+      'a remote module over plain http',
+      { remote: { url: 'http://example.org/libcomposer.so', sha256: 'a'.repeat(64) } },
+      /corazaModule\.remote\.url: .* is not an https URL/,
+    ],
+    [
+      'a remote module without a SHA-256',
+      { remote: { url: 'https://example.org/libcomposer.so', sha256: 'ABC' } },
+      /corazaModule\.remote\.sha256: "ABC" is not a SHA-256/,
+    ],
   ])('rejects %s as the Coraza module source', (_what, source, message) => {
     expect(() => renderModuleSource('envoyGateway.corazaModule', source as never)).toThrow(message);
   });
@@ -141,7 +214,13 @@ describe('client CA revocation list', () => {
   test('a provided CA with a CRL makes Envoy check it (clientValidation.crl on the same Secret); without one, no crl', () => {
     const ctp = (intent: EdgeIntent, clientCaCrl: boolean) => {
       const chart = new Chart(Testing.app(), 'crl');
-      new EnvoyGatewayDataPlane(chart, 'plane', { intent, gatewayNamespace: intent.namespace, gatewayClassName: 'edge', corazaModule: MODULE, clientCaCrl });
+      new EnvoyGatewayDataPlane(chart, 'plane', {
+        intent,
+        gatewayNamespace: intent.namespace,
+        gatewayClassName: 'edge',
+        corazaModule: MODULE,
+        clientCaCrl,
+      });
       return Testing.synth(chart).find((o) => o.kind === 'ClientTrafficPolicy')!.spec.tls.clientValidation;
     };
     const ref = { kind: 'Secret', group: '', name: 'hospital-client-ca' };
@@ -152,6 +231,8 @@ describe('client CA revocation list', () => {
 
 describe('buildEnvoyGatewayApp', () => {
   test('rejects a config whose dataPlane is ingress-nginx, naming dataPlane', () => {
-    expect(() => buildEnvoyGatewayApp({ ...REFERENCE_ENVOY_GATEWAY_DEPLOYMENT, dataPlane: 'ingress-nginx' })).toThrow(/^dataPlane: "ingress-nginx" is not what buildEnvoyGatewayApp renders/);
+    expect(() => buildEnvoyGatewayApp({ ...REFERENCE_ENVOY_GATEWAY_DEPLOYMENT, dataPlane: 'ingress-nginx' })).toThrow(
+      /^dataPlane: "ingress-nginx" is not what buildEnvoyGatewayApp renders/,
+    );
   });
 });

@@ -33,7 +33,11 @@ describe('example 1: an existing app adds an mTLS-protected, WAF-guarded ingress
     });
     expect(ingress.spec.rules[0]).toEqual({
       host: 'orders.example.com',
-      http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'orders-api', port: { name: 'http' } } } }] },
+      http: {
+        paths: [
+          { path: '/', pathType: 'Prefix', backend: { service: { name: 'orders-api', port: { name: 'http' } } } },
+        ],
+      },
     });
     expect(ingress.spec.tls).toEqual([{ hosts: ['orders.example.com'], secretName: 'orders-tls' }]);
   });
@@ -50,14 +54,19 @@ describe('example 1: an existing app adds an mTLS-protected, WAF-guarded ingress
   });
 
   test('the partner gets a client certificate and the CA reaches the app namespace without its key', () => {
-    expect(find('Certificate', 'hospital-a')).toMatchObject({ metadata: { namespace: 'partner-pki' }, spec: { commonName: 'hospital-a', usages: expect.arrayContaining(['client auth']) } });
+    expect(find('Certificate', 'hospital-a')).toMatchObject({
+      metadata: { namespace: 'partner-pki' },
+      spec: { commonName: 'hospital-a', usages: expect.arrayContaining(['client auth']) },
+    });
     const bundle = find('Bundle', 'partner-ca');
     expect(bundle.spec.target.namespaceSelector.matchExpressions[0].values).toEqual(['orders']);
     expect(JSON.stringify(objects)).not.toMatch(/PRIVATE KEY/);
   });
 
-  test('the team\'s own objects are untouched', () => {
-    expect(find('Deployment', 'orders-api').spec.template.spec.containers[0].image).toBe('registry.example.com/orders-api:1.4.2');
+  test("the team's own objects are untouched", () => {
+    expect(find('Deployment', 'orders-api').spec.template.spec.containers[0].image).toBe(
+      'registry.example.com/orders-api:1.4.2',
+    );
     expect(find('Service', 'orders-api').spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 'http' }]);
   });
 

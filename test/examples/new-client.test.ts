@@ -34,14 +34,20 @@ describe('example 2: an operator adds a new client and a WAF exclusion', () => {
     expect(cert).toMatchObject({
       kind: 'Certificate',
       metadata: { name: 'hospital-c', namespace: 'client-certificates' },
-      spec: { commonName: 'hospital-c', secretName: 'hospital-c-client-tls', issuerRef: { kind: 'Issuer', name: 'hospital-client-ca' } },
+      spec: {
+        commonName: 'hospital-c',
+        secretName: 'hospital-c-client-tls',
+        issuerRef: { kind: 'Issuer', name: 'hospital-client-ca' },
+      },
     });
     validateManifest(cert);
   });
 
   test('the Ingress allow-list admits hospital-c next to the existing clients', () => {
     const ingress = objectIn('30-apps/echo_ingress_echo.yaml');
-    expect(ingress.metadata.annotations[`${P}auth-tls-match-cn`]).toBe('CN=(?:hospital-a|hospital-b|hospital-c)(?:,|$)|^$');
+    expect(ingress.metadata.annotations[`${P}auth-tls-match-cn`]).toBe(
+      'CN=(?:hospital-a|hospital-b|hospital-c)(?:,|$)|^$',
+    );
     validateManifest(ingress);
   });
 
@@ -55,7 +61,9 @@ describe('example 2: an operator adds a new client and a WAF exclusion', () => {
     const host = lines.findIndex((l) => l.startsWith('SecRule TX:edge_waf_host "@pm /echo.example.com/"'));
     expect(host).toBeGreaterThan(0);
     expect(lines[host]).toMatch(/,chain"$/);
-    expect(lines[host + 1]).toBe('  SecRule REQUEST_FILENAME "@rx \\A/reports(?:/|\\z)" "t:none,t:normalizePath,ctl:ruleRemoveTargetById=942100;ARGS:query"');
+    expect(lines[host + 1]).toBe(
+      '  SecRule REQUEST_FILENAME "@rx \\A/reports(?:/|\\z)" "t:none,t:normalizePath,ctl:ruleRemoveTargetById=942100;ARGS:query"',
+    );
     expect(snippet).not.toContain('ctl:ruleRemoveById=942100');
     validateManifest(configMap);
   });

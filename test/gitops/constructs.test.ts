@@ -2,7 +2,13 @@ import { Chart, Testing } from 'cdk8s';
 import { ArgoCdDelivery, ArgoCdDeliveryProps } from '../../lib/gitops/argocd';
 import { FluxDelivery, FluxDeliveryProps } from '../../lib/gitops/flux';
 import { DeliveredLayer, deliveredLayers, isCustomResource } from '../../lib/gitops/layers';
-import { certManagerPrerequisite, HelmPrerequisite, kubePrometheusStackPrerequisite, prerequisiteWaves, trustManagerPrerequisite } from '../../lib/gitops/prerequisites';
+import {
+  certManagerPrerequisite,
+  HelmPrerequisite,
+  kubePrometheusStackPrerequisite,
+  prerequisiteWaves,
+  trustManagerPrerequisite,
+} from '../../lib/gitops/prerequisites';
 import { checkGitSource, fluxRef } from '../../lib/gitops/source';
 import { LAYERS } from '../../lib/synth/layers';
 import { ValidationError } from '../../lib/core/validation';
@@ -36,12 +42,22 @@ describe('ArgoCdDelivery', () => {
 
   test('root, prerequisites (negative waves in dependency order), then layers at their waves', () => {
     const waves = argo().map((a) => [a.metadata.name, a.metadata.annotations?.['argocd.argoproj.io/sync-wave']]);
-    expect(waves).toEqual([['edge-delivery', undefined], ['cert-manager', '-20'], ['trust-manager', '-10'], ['edge-cluster', '0'], ['edge-controller', '10'], ['edge-monitoring', '40']]);
+    expect(waves).toEqual([
+      ['edge-delivery', undefined],
+      ['cert-manager', '-20'],
+      ['trust-manager', '-10'],
+      ['edge-cluster', '0'],
+      ['edge-controller', '10'],
+      ['edge-monitoring', '40'],
+    ]);
   });
 
   test('layer destination is its main namespace; cluster-scoped layers have none', () => {
     const byName = new Map(argo().map((a) => [a.metadata.name, a]));
-    expect(byName.get('edge-controller').spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'ingress-nginx' });
+    expect(byName.get('edge-controller').spec.destination).toEqual({
+      server: 'https://kubernetes.default.svc',
+      namespace: 'ingress-nginx',
+    });
     expect(byName.get('edge-cluster').spec.destination).toEqual({ server: 'https://kubernetes.default.svc' });
   });
 
@@ -50,7 +66,11 @@ describe('ArgoCdDelivery', () => {
     ['a layer with a negative wave', { layers: [{ ...LAYER_SET[0], syncWave: -5 }] }, /syncWave/],
     ['a namespace that is not a DNS label', { namespace: 'Argo CD' }, /argoCd\.namespace/],
     ['a destination server over http', { destinationServer: 'http://kubernetes.default.svc' }, /destinationServer/],
-    ['a prerequisite that depends on one not installed', { prerequisites: [trustManagerPrerequisite()] }, /trust-manager\.dependsOn/],
+    [
+      'a prerequisite that depends on one not installed',
+      { prerequisites: [trustManagerPrerequisite()] },
+      /trust-manager\.dependsOn/,
+    ],
   ])('rejects %s', (_, props, field) => {
     expect(() => argo(props)).toThrow(ValidationError);
     expect(() => argo(props)).toThrow(field);
@@ -67,7 +87,10 @@ describe('FluxDelivery', () => {
   test('layer Kustomizations form a chain starting at the delivery Kustomization, which waits for the HelmReleases', () => {
     const ks = flux().filter((o) => o.kind === 'Kustomization');
     expect(ks.map((k) => [k.metadata.name, k.spec.dependsOn?.[0]?.name])).toEqual([
-      ['edge-delivery', undefined], ['edge-cluster', 'edge-delivery'], ['edge-controller', 'edge-cluster'], ['edge-monitoring', 'edge-controller'],
+      ['edge-delivery', undefined],
+      ['edge-cluster', 'edge-delivery'],
+      ['edge-controller', 'edge-cluster'],
+      ['edge-monitoring', 'edge-controller'],
     ]);
     expect(ks[0].spec.healthChecks).toEqual([
       { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', name: 'cert-manager', namespace: 'flux-system' },
@@ -77,14 +100,20 @@ describe('FluxDelivery', () => {
   });
 
   test('one HelmRepository per repository URL', () => {
-    const repos = flux({ prerequisites: [...PREREQS, kubePrometheusStackPrerequisite()] }).filter((o) => o.kind === 'HelmRepository');
+    const repos = flux({ prerequisites: [...PREREQS, kubePrometheusStackPrerequisite()] }).filter(
+      (o) => o.kind === 'HelmRepository',
+    );
     expect(repos.map((r) => r.metadata.name)).toEqual(['jetstack', 'prometheus-community']);
   });
 
   test.each<[string, Partial<FluxDeliveryProps>, RegExp]>([
     ['an interval that is no duration', { interval: 'hourly' }, /flux\.interval/],
     ['a path outside the repository', { path: '../dist' }, /gitops\.path/],
-    ['a repository name reused for two URLs', { prerequisites: [certManagerPrerequisite(), { ...kubePrometheusStackPrerequisite(), repoName: 'jetstack' }] }, /repoName/],
+    [
+      'a repository name reused for two URLs',
+      { prerequisites: [certManagerPrerequisite(), { ...kubePrometheusStackPrerequisite(), repoName: 'jetstack' }] },
+      /repoName/,
+    ],
   ])('rejects %s', (_, props, field) => {
     expect(() => flux(props)).toThrow(ValidationError);
     expect(() => flux(props)).toThrow(field);
@@ -92,10 +121,21 @@ describe('FluxDelivery', () => {
 });
 
 describe('prerequisites', () => {
-  const p = (name: string, dependsOn: string[] = []): HelmPrerequisite => ({ ...certManagerPrerequisite(), name, dependsOn });
+  const p = (name: string, dependsOn: string[] = []): HelmPrerequisite => ({
+    ...certManagerPrerequisite(),
+    name,
+    dependsOn,
+  });
 
   test('waves are negative and follow dependsOn', () => {
-    expect(prerequisiteWaves([p('a'), p('b', ['a']), p('c', ['b']), p('d')])).toEqual(new Map([['a', -30], ['b', -20], ['c', -10], ['d', -30]]));
+    expect(prerequisiteWaves([p('a'), p('b', ['a']), p('c', ['b']), p('d')])).toEqual(
+      new Map([
+        ['a', -30],
+        ['b', -20],
+        ['c', -10],
+        ['d', -30],
+      ]),
+    );
     expect(prerequisiteWaves([])).toEqual(new Map());
   });
 
@@ -105,7 +145,10 @@ describe('prerequisites', () => {
   });
 
   test('trust-manager may write only the Bundle target Secrets', () => {
-    expect(trustManagerPrerequisite({ authorizedSecrets: ['b', 'a'] }).values).toEqual({ app: { trust: { namespace: 'cert-manager' } }, secretTargets: { enabled: true, authorizedSecrets: ['a', 'b'] } });
+    expect(trustManagerPrerequisite({ authorizedSecrets: ['b', 'a'] }).values).toEqual({
+      app: { trust: { namespace: 'cert-manager' } },
+      secretTargets: { enabled: true, authorizedSecrets: ['a', 'b'] },
+    });
     expect(() => trustManagerPrerequisite({ authorizedSecrets: ['Bad_Name'] })).toThrow(/authorizedSecrets\[0\]/);
   });
 });
@@ -120,8 +163,14 @@ describe('layers and sources', () => {
   });
 
   test('deliveredLayers keeps non-empty layers in order with their namespaces by use', () => {
-    const obj = (layer: string, apiVersion: string, namespace?: string) => ({ layer: LAYERS.find((l) => l.id === layer)!, fileName: 'x', manifest: { apiVersion, kind: 'X', metadata: { name: 'x', namespace } } });
-    expect(deliveredLayers([obj('apps', 'v1', 'b'), obj('apps', 'v1', 'a'), obj('apps', 'v1', 'a'), obj('cluster', 'v1')])).toEqual([
+    const obj = (layer: string, apiVersion: string, namespace?: string) => ({
+      layer: LAYERS.find((l) => l.id === layer)!,
+      fileName: 'x',
+      manifest: { apiVersion, kind: 'X', metadata: { name: 'x', namespace } },
+    });
+    expect(
+      deliveredLayers([obj('apps', 'v1', 'b'), obj('apps', 'v1', 'a'), obj('apps', 'v1', 'a'), obj('cluster', 'v1')]),
+    ).toEqual([
       { id: 'cluster', folder: '00-cluster', syncWave: 0, namespaces: [], customResources: false },
       { id: 'apps', folder: '30-apps', syncWave: 30, namespaces: ['a', 'b'], customResources: false },
     ]);
@@ -131,7 +180,9 @@ describe('layers and sources', () => {
     expect(checkGitSource({ ...SOURCE, path: './deploy/dist/' }).path).toBe('deploy/dist');
     expect(fluxRef('main')).toEqual({ branch: 'main' });
     expect(fluxRef('v1.2.3')).toEqual({ tag: 'v1.2.3' });
-    expect(fluxRef('0123456789abcdef0123456789abcdef01234567')).toEqual({ commit: '0123456789abcdef0123456789abcdef01234567' });
+    expect(fluxRef('0123456789abcdef0123456789abcdef01234567')).toEqual({
+      commit: '0123456789abcdef0123456789abcdef01234567',
+    });
   });
 
   test.each([

@@ -13,7 +13,8 @@ import { ValidationError } from '../../lib/core/validation';
 import { objectsOf } from '../support/dist';
 import { validateManifest } from '../support/schema';
 
-const render = (config: EdgeDeploymentConfig = REFERENCE_DEPLOYMENT): RenderedTree => renderTree(renderObjects(buildEdgeApp(config)));
+const render = (config: EdgeDeploymentConfig = REFERENCE_DEPLOYMENT): RenderedTree =>
+  renderTree(renderObjects(buildEdgeApp(config)));
 const tree = render();
 const all = objectsOf(tree);
 const inFolder = (folder: string) => all.filter((o) => o.file.startsWith(`${folder}/`)).map((o) => o.manifest as any);
@@ -27,14 +28,20 @@ function fluxGraph(objects: any[]): Map<string, Set<string>> {
   const byName = new Map(objects.map((o) => [o.metadata.name, o]));
   for (const o of objects.filter((x) => ['Kustomization', 'HelmRelease'].includes(x.kind))) {
     const direct = (o.spec.dependsOn ?? []).map((d: any) => d.name as string);
-    const viaHealth = direct.flatMap((d: string) => (byName.get(d)?.spec.healthChecks ?? []).map((h: any) => h.name as string));
+    const viaHealth = direct.flatMap((d: string) =>
+      (byName.get(d)?.spec.healthChecks ?? []).map((h: any) => h.name as string),
+    );
     deps.set(o.metadata.name, new Set([...direct, ...viaHealth]));
   }
   return deps;
 }
 
 function closure(graph: Map<string, Set<string>>, name: string, seen = new Set<string>()): Set<string> {
-  for (const d of graph.get(name) ?? []) if (!seen.has(d)) { seen.add(d); closure(graph, d, seen); }
+  for (const d of graph.get(name) ?? [])
+    if (!seen.has(d)) {
+      seen.add(d);
+      closure(graph, d, seen);
+    }
   return seen;
 }
 
@@ -43,20 +50,28 @@ describe('GitOps delivery of the reference deployment', () => {
     expect(argo.length).toBeGreaterThan(0);
     expect(flux.length).toBeGreaterThan(0);
     for (const f of DELIVERY_FOLDERS) expect(tree.get('kustomization.yaml')).not.toContain(f.folder);
-    for (const m of [...argo, ...flux]) expect(m.metadata.annotations?.['argocd.argoproj.io/sync-options']).toBeUndefined();
+    for (const m of [...argo, ...flux])
+      expect(m.metadata.annotations?.['argocd.argoproj.io/sync-options']).toBeUndefined();
   });
 
   test('every delivery object validates against the Argo CD and Flux CRD schemas', () => {
     for (const m of [...argo, ...flux]) validateManifest(m);
     expect([...new Set([...argo, ...flux].map((m) => `${m.apiVersion} ${m.kind}`))].sort()).toEqual([
-      'argoproj.io/v1alpha1 Application', 'helm.toolkit.fluxcd.io/v2 HelmRelease', 'kustomize.toolkit.fluxcd.io/v1 Kustomization',
-      'source.toolkit.fluxcd.io/v1 GitRepository', 'source.toolkit.fluxcd.io/v1 HelmRepository',
+      'argoproj.io/v1alpha1 Application',
+      'helm.toolkit.fluxcd.io/v2 HelmRelease',
+      'kustomize.toolkit.fluxcd.io/v1 Kustomization',
+      'source.toolkit.fluxcd.io/v1 GitRepository',
+      'source.toolkit.fluxcd.io/v1 HelmRepository',
     ]);
   });
 
   test('the Flux dependency graph and the Argo CD sync waves give the same order', () => {
     const graph = fluxGraph(flux);
-    const argoByName = new Map(argo.filter((a) => a.metadata.annotations?.['argocd.argoproj.io/sync-wave'] !== undefined).map((a) => [a.metadata.name, a]));
+    const argoByName = new Map(
+      argo
+        .filter((a) => a.metadata.annotations?.['argocd.argoproj.io/sync-wave'] !== undefined)
+        .map((a) => [a.metadata.name, a]),
+    );
     // Same set of ordered units: every layer and prerequisite exists on both sides, under the same name.
     const fluxUnits = [...graph.keys()].filter((n) => !n.endsWith('-delivery')).sort();
     expect([...argoByName.keys()].sort()).toEqual(fluxUnits);
@@ -65,14 +80,23 @@ describe('GitOps delivery of the reference deployment', () => {
       if (name.endsWith('-delivery')) continue;
       for (const d of closure(graph, name)) {
         if (d.endsWith('-delivery')) continue;
-        expect({ [name]: wave(argoByName.get(name)), after: d, wave: wave(argoByName.get(d)) }).toEqual({ [name]: expect.any(Number), after: d, wave: expect.any(Number) });
+        expect({ [name]: wave(argoByName.get(name)), after: d, wave: wave(argoByName.get(d)) }).toEqual({
+          [name]: expect.any(Number),
+          after: d,
+          wave: expect.any(Number),
+        });
         expect(wave(argoByName.get(d))).toBeLessThan(wave(argoByName.get(name)));
       }
       void deps;
     }
     // The layers form one chain in Flux, in the order of the Argo CD waves and of dist/.
-    const layerNames = LAYERS.filter((l) => tree.has(`${l.folder}/kustomization.yaml`)).map((l) => `${REFERENCE_DEPLOYMENT.name}-${l.id}`);
-    const byWave = [...argoByName.values()].filter((a) => layerNames.includes(a.metadata.name)).sort((a, b) => wave(a) - wave(b)).map((a) => a.metadata.name);
+    const layerNames = LAYERS.filter((l) => tree.has(`${l.folder}/kustomization.yaml`)).map(
+      (l) => `${REFERENCE_DEPLOYMENT.name}-${l.id}`,
+    );
+    const byWave = [...argoByName.values()]
+      .filter((a) => layerNames.includes(a.metadata.name))
+      .sort((a, b) => wave(a) - wave(b))
+      .map((a) => a.metadata.name);
     const byFlux = [...layerNames].sort((a, b) => closure(graph, a).size - closure(graph, b).size);
     expect(byWave).toEqual(layerNames);
     expect(byFlux).toEqual(layerNames);
@@ -84,13 +108,19 @@ describe('GitOps delivery of the reference deployment', () => {
   });
 
   test('Argo CD layer Applications sync automatically with prune, self-heal, CreateNamespace and retries', () => {
-    const layers = argo.filter((a) => a.metadata.name.startsWith(`${REFERENCE_DEPLOYMENT.name}-`) && !a.metadata.name.endsWith('-delivery'));
+    const layers = argo.filter(
+      (a) => a.metadata.name.startsWith(`${REFERENCE_DEPLOYMENT.name}-`) && !a.metadata.name.endsWith('-delivery'),
+    );
     expect(layers.length).toBeGreaterThanOrEqual(4);
     for (const a of layers) {
       expect(a.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
       expect(a.spec.syncPolicy.syncOptions).toContain('CreateNamespace=true');
       expect(a.spec.syncPolicy.retry.limit).toBeGreaterThan(0);
-      expect(a.spec.source).toEqual({ repoURL: REFERENCE_DEPLOYMENT.gitops.repoUrl, targetRevision: 'main', path: expect.stringMatching(/^dist\/[0-9]{2}-[a-z]+$/) });
+      expect(a.spec.source).toEqual({
+        repoURL: REFERENCE_DEPLOYMENT.gitops.repoUrl,
+        targetRevision: 'main',
+        path: expect.stringMatching(/^dist\/[0-9]{2}-[a-z]+$/),
+      });
       expect(a.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io/foreground']);
       const folder = a.spec.source.path.replace(/^dist\//, '');
       expect(wave(a)).toBe(LAYERS.find((l) => l.folder === folder)!.syncWave);
@@ -112,15 +142,28 @@ describe('GitOps delivery of the reference deployment', () => {
 
   test('Flux layer Kustomizations prune, wait for health and time out', () => {
     for (const k of flux.filter((o) => o.kind === 'Kustomization' && !o.metadata.name.endsWith('-delivery'))) {
-      expect(k.spec).toEqual(expect.objectContaining({ prune: true, wait: true, timeout: '5m', sourceRef: { kind: 'GitRepository', name: REFERENCE_DEPLOYMENT.name } }));
+      expect(k.spec).toEqual(
+        expect.objectContaining({
+          prune: true,
+          wait: true,
+          timeout: '5m',
+          sourceRef: { kind: 'GitRepository', name: REFERENCE_DEPLOYMENT.name },
+        }),
+      );
       expect(k.spec.path).toMatch(/^\.\/dist\/[0-9]{2}-[a-z]+$/);
       expect(k.spec.dependsOn).toHaveLength(1);
     }
     const delivery = flux.find((o) => o.kind === 'Kustomization' && o.metadata.name.endsWith('-delivery'));
     expect(delivery.spec.path).toBe('./dist/delivery/flux');
-    expect(delivery.spec.healthChecks.map((h: any) => h.name).sort()).toEqual(['cert-manager', 'kube-prometheus-stack', 'trust-manager']);
+    expect(delivery.spec.healthChecks.map((h: any) => h.name).sort()).toEqual([
+      'cert-manager',
+      'kube-prometheus-stack',
+      'trust-manager',
+    ]);
     const git = flux.find((o) => o.kind === 'GitRepository');
-    expect(git.spec).toEqual(expect.objectContaining({ url: REFERENCE_DEPLOYMENT.gitops.repoUrl, ref: { branch: 'main' } }));
+    expect(git.spec).toEqual(
+      expect.objectContaining({ url: REFERENCE_DEPLOYMENT.gitops.repoUrl, ref: { branch: 'main' } }),
+    );
   });
 
   test('prerequisites are pinned and configured as the stack needs them', () => {
@@ -137,33 +180,64 @@ describe('GitOps delivery of the reference deployment', () => {
   });
 
   test('repository URL, revision and path come from config', () => {
-    const config: EdgeDeploymentConfig = { ...REFERENCE_DEPLOYMENT, gitops: { ...REFERENCE_DEPLOYMENT.gitops, repoUrl: 'https://git.example.org/edge/manifests.git', revision: 'v1.4.0', path: './deploy/dist/' } };
+    const config: EdgeDeploymentConfig = {
+      ...REFERENCE_DEPLOYMENT,
+      gitops: {
+        ...REFERENCE_DEPLOYMENT.gitops,
+        repoUrl: 'https://git.example.org/edge/manifests.git',
+        revision: 'v1.4.0',
+        path: './deploy/dist/',
+      },
+    };
     const objects = objectsOf(render(config)).map((o) => o.manifest as any);
     const git = objects.find((o) => o.kind === 'GitRepository');
     expect(git.spec.url).toBe('https://git.example.org/edge/manifests.git');
     expect(git.spec.ref).toEqual({ tag: 'v1.4.0' });
-    const app = objects.find((o) => o.kind === 'Application' && o.metadata.name === `${config.name}-controller`) ?? objects.find((o) => o.kind === 'Application' && o.metadata.name === `${config.name}-certificates`);
-    expect(app.spec.source).toEqual(expect.objectContaining({ repoURL: 'https://git.example.org/edge/manifests.git', targetRevision: 'v1.4.0' }));
+    const app =
+      objects.find((o) => o.kind === 'Application' && o.metadata.name === `${config.name}-controller`) ??
+      objects.find((o) => o.kind === 'Application' && o.metadata.name === `${config.name}-certificates`);
+    expect(app.spec.source).toEqual(
+      expect.objectContaining({ repoURL: 'https://git.example.org/edge/manifests.git', targetRevision: 'v1.4.0' }),
+    );
     expect(app.spec.source.path).toMatch(/^deploy\/dist\/[0-9]{2}-/);
   });
 
   test('Argo CD or Flux can be switched off, and so can the prerequisites', () => {
-    const noArgo = render({ ...REFERENCE_DEPLOYMENT, gitops: { ...REFERENCE_DEPLOYMENT.gitops, argoCd: { ...REFERENCE_DEPLOYMENT.gitops.argoCd, enabled: false } } });
+    const noArgo = render({
+      ...REFERENCE_DEPLOYMENT,
+      gitops: { ...REFERENCE_DEPLOYMENT.gitops, argoCd: { ...REFERENCE_DEPLOYMENT.gitops.argoCd, enabled: false } },
+    });
     expect([...noArgo.keys()].filter((k) => k.startsWith('delivery/argocd/'))).toEqual([]);
-    const noPrereqs = objectsOf(render({ ...REFERENCE_DEPLOYMENT, gitops: { ...REFERENCE_DEPLOYMENT.gitops, prerequisites: { certManager: false, trustManager: false, kubePrometheusStack: false } } }));
+    const noPrereqs = objectsOf(
+      render({
+        ...REFERENCE_DEPLOYMENT,
+        gitops: {
+          ...REFERENCE_DEPLOYMENT.gitops,
+          prerequisites: { certManager: false, trustManager: false, kubePrometheusStack: false },
+        },
+      }),
+    );
     expect(noPrereqs.filter((o) => o.manifest.kind === 'HelmRelease')).toEqual([]);
-    const delivery = noPrereqs.find((o) => o.manifest.kind === 'Kustomization' && o.manifest.metadata.name.endsWith('-delivery'))!.manifest as any;
+    const delivery = noPrereqs.find(
+      (o) => o.manifest.kind === 'Kustomization' && o.manifest.metadata.name.endsWith('-delivery'),
+    )!.manifest as any;
     expect(delivery.spec.healthChecks).toBeUndefined();
   });
 
   test('rejects a monitoring selector that does not match the kube-prometheus-stack it installs', () => {
-    const config: EdgeDeploymentConfig = { ...REFERENCE_DEPLOYMENT, monitoring: { ...REFERENCE_DEPLOYMENT.monitoring, prometheusSelectorLabels: { release: 'prom' } } };
+    const config: EdgeDeploymentConfig = {
+      ...REFERENCE_DEPLOYMENT,
+      monitoring: { ...REFERENCE_DEPLOYMENT.monitoring, prometheusSelectorLabels: { release: 'prom' } },
+    };
     expect(() => render(config)).toThrow(ValidationError);
     expect(() => render(config)).toThrow(/monitoring\.prometheusSelectorLabels\.release/);
   });
 
   test('rejects a repository URL with credentials, without echoing them', () => {
-    const config: EdgeDeploymentConfig = { ...REFERENCE_DEPLOYMENT, gitops: { ...REFERENCE_DEPLOYMENT.gitops, repoUrl: 'https://bot:s3cret@github.com/example/hospital-edge.git' } };
+    const config: EdgeDeploymentConfig = {
+      ...REFERENCE_DEPLOYMENT,
+      gitops: { ...REFERENCE_DEPLOYMENT.gitops, repoUrl: 'https://bot:s3cret@github.com/example/hospital-edge.git' },
+    };
     expect(() => render(config)).toThrow(/gitops\.repoUrl.*credentials/);
     expect(() => render(config)).not.toThrow(/s3cret/);
   });
@@ -183,12 +257,23 @@ describe('dist/ layer folders', () => {
       expect(path).toMatch(/\.yaml$/);
       for (const doc of parseAllDocuments(content)) {
         const m = doc.toJS();
-        expect({ path, apiVersion: typeof m.apiVersion, kind: typeof m.kind, name: typeof m.metadata?.name }).toEqual({ path, apiVersion: 'string', kind: 'string', name: 'string' });
+        expect({ path, apiVersion: typeof m.apiVersion, kind: typeof m.kind, name: typeof m.metadata?.name }).toEqual({
+          path,
+          apiVersion: 'string',
+          kind: 'string',
+          name: 'string',
+        });
       }
     }
   });
 
-  const folders = [...new Set([...tree.keys()].filter((k) => k.endsWith('/kustomization.yaml')).map((k) => k.replace(/\/kustomization\.yaml$/, '')))].sort();
+  const folders = [
+    ...new Set(
+      [...tree.keys()]
+        .filter((k) => k.endsWith('/kustomization.yaml'))
+        .map((k) => k.replace(/\/kustomization\.yaml$/, '')),
+    ),
+  ].sort();
   test.each(folders)('kubectl kustomize %s builds every object of the folder', (folder) => {
     const out = execFileSync('kubectl', ['kustomize', join(work, folder)], { encoding: 'utf8' });
     const built = out.split(/^---$/m).filter((d) => d.trim()).length;

@@ -6,7 +6,9 @@ import { certManagerPrerequisite, HelmPrerequisite } from '../../lib/gitops/prer
 import { checkGitSource } from '../../lib/gitops/source';
 import { validationErrorOf } from '../waf/support';
 
-const LAYERS: DeliveredLayer[] = [{ id: 'controller', folder: '10-controller', syncWave: 10, namespaces: ['ingress-nginx'], customResources: false }];
+const LAYERS: DeliveredLayer[] = [
+  { id: 'controller', folder: '10-controller', syncWave: 10, namespaces: ['ingress-nginx'], customResources: false },
+];
 const SOURCE = { repoUrl: 'https://github.com/example/edge.git', revision: 'main', path: 'dist' };
 const TOKEN = 'ghp_0123456789abcdefghijklmnopqrstuvwxyzAB';
 
@@ -42,13 +44,16 @@ const BAD_REPO_URLS: readonly [string, string][] = [
 ];
 
 describe('GitOps inputs that land in dist/delivery', () => {
-  test.each(BAD_REPO_URLS)('rejects a repoUrl with %s, in Argo CD and Flux, without echoing a credential', (_, repoUrl) => {
-    for (const render of [argo, flux]) {
-      const err = validationErrorOf(() => render({ repoUrl }));
-      expect(err.field).toBe('gitops.repoUrl');
-      expect(err.message).not.toContain(TOKEN);
-    }
-  });
+  test.each(BAD_REPO_URLS)(
+    'rejects a repoUrl with %s, in Argo CD and Flux, without echoing a credential',
+    (_, repoUrl) => {
+      for (const render of [argo, flux]) {
+        const err = validationErrorOf(() => render({ repoUrl }));
+        expect(err.field).toBe('gitops.repoUrl');
+        expect(err.message).not.toContain(TOKEN);
+      }
+    },
+  );
 
   test.each([
     'https://github.com/example/edge.git',
@@ -75,19 +80,45 @@ describe('GitOps inputs that land in dist/delivery', () => {
     expect(() => argo({ destinationServer: 'https://aks-prod-dns-1234.hcp.westeurope.azmk8s.io:443' })).not.toThrow();
   });
 
-  test.each(['../../etc', '/abs', 'delivery/../x', 'delivery argo'])('rejects a deliveryFolder %j in Argo CD and Flux', (deliveryFolder) => {
-    expect(validationErrorOf(() => argo({ deliveryFolder })).field).toBe('gitops.argoCd.deliveryFolder');
-    expect(validationErrorOf(() => flux({ deliveryFolder })).field).toBe('gitops.flux.deliveryFolder');
-  });
+  test.each(['../../etc', '/abs', 'delivery/../x', 'delivery argo'])(
+    'rejects a deliveryFolder %j in Argo CD and Flux',
+    (deliveryFolder) => {
+      expect(validationErrorOf(() => argo({ deliveryFolder })).field).toBe('gitops.argoCd.deliveryFolder');
+      expect(validationErrorOf(() => flux({ deliveryFolder })).field).toBe('gitops.flux.deliveryFolder');
+    },
+  );
 
-  const prerequisite = (change: Partial<HelmPrerequisite>): HelmPrerequisite => ({ ...certManagerPrerequisite(), ...change });
+  const prerequisite = (change: Partial<HelmPrerequisite>): HelmPrerequisite => ({
+    ...certManagerPrerequisite(),
+    ...change,
+  });
   test.each<[string, Partial<HelmPrerequisite>, string]>([
-    ['rejects a prerequisite repoUrl with a token', { repoUrl: `https://user:${TOKEN}@charts.example.com` }, 'gitops.prerequisites[0].repoUrl'],
-    ['rejects a prerequisite repoUrl over http', { repoUrl: 'http://charts.jetstack.io' }, 'gitops.prerequisites[0].repoUrl'],
-    ['rejects a prerequisite chart name with a slash', { chart: 'jetstack/cert-manager' }, 'gitops.prerequisites[0].chart'],
+    [
+      'rejects a prerequisite repoUrl with a token',
+      { repoUrl: `https://user:${TOKEN}@charts.example.com` },
+      'gitops.prerequisites[0].repoUrl',
+    ],
+    [
+      'rejects a prerequisite repoUrl over http',
+      { repoUrl: 'http://charts.jetstack.io' },
+      'gitops.prerequisites[0].repoUrl',
+    ],
+    [
+      'rejects a prerequisite chart name with a slash',
+      { chart: 'jetstack/cert-manager' },
+      'gitops.prerequisites[0].chart',
+    ],
     ['rejects a prerequisite version range', { version: '^1.21.0' }, 'gitops.prerequisites[0].version'],
-    ['rejects a prerequisite namespace that is not a namespace name', { namespace: 'Cert Manager' }, 'gitops.prerequisites[0].namespace'],
-    ['rejects a prerequisite repoName that is not an object name', { repoName: 'jet_stack' }, 'gitops.prerequisites[0].repoName'],
+    [
+      'rejects a prerequisite namespace that is not a namespace name',
+      { namespace: 'Cert Manager' },
+      'gitops.prerequisites[0].namespace',
+    ],
+    [
+      'rejects a prerequisite repoName that is not an object name',
+      { repoName: 'jet_stack' },
+      'gitops.prerequisites[0].repoName',
+    ],
   ])('%s', (_, change, field) => {
     for (const render of [argo, flux]) {
       const err = validationErrorOf(() => render({ prerequisites: [prerequisite(change)] }));

@@ -60,7 +60,9 @@ describe('EdgeAlertRules', () => {
   test('WAF blocks: 403s per host against their own baseline of the previous hour, with a floor', () => {
     const expr = synth().rules.expressions.get('EdgeWafBlockSpike')!;
     expect(expr).toContain('sum by (host) (rate(nginx_ingress_controller_requests{status="403"}[5m]))');
-    expect(expr).toContain('> 3 * (sum by (host) (rate(nginx_ingress_controller_requests{status="403"}[1h] offset 5m)))');
+    expect(expr).toContain(
+      '> 3 * (sum by (host) (rate(nginx_ingress_controller_requests{status="403"}[1h] offset 5m)))',
+    );
     expect(expr).toContain('unless on (host)');
     expect(expr).toMatch(/\* 60 > 10$/);
   });
@@ -72,26 +74,38 @@ describe('EdgeAlertRules', () => {
 
   test('mTLS failures: nginx request count minus requests that reached an Ingress (rejected before any location)', () => {
     const expr = synth().rules.expressions.get('EdgeMtlsFailureSpike')!;
-    expect(expr).toContain('sum(rate(nginx_ingress_controller_nginx_process_requests_total{controller_namespace="ingress-nginx"}[5m])) - (sum(rate(nginx_ingress_controller_requests{controller_namespace="ingress-nginx"}[5m])) or vector(0))');
+    expect(expr).toContain(
+      'sum(rate(nginx_ingress_controller_nginx_process_requests_total{controller_namespace="ingress-nginx"}[5m])) - (sum(rate(nginx_ingress_controller_requests{controller_namespace="ingress-nginx"}[5m])) or vector(0))',
+    );
   });
 
   test('reload failure, certificate expiry within 14 days and controller down', () => {
     const { expressions } = synth().rules;
-    expect(expressions.get('EdgeConfigReloadFailed')).toBe('max by (controller_pod) (nginx_ingress_controller_config_last_reload_successful{controller_namespace="ingress-nginx"}) == 0');
+    expect(expressions.get('EdgeConfigReloadFailed')).toBe(
+      'max by (controller_pod) (nginx_ingress_controller_config_last_reload_successful{controller_namespace="ingress-nginx"}) == 0',
+    );
     expect(expressions.get('EdgeCertificateExpiringSoon')).toMatch(/- time\(\) < 14 \* 86400$/);
-    expect(expressions.get('EdgeControllerDown')).toBe('absent(up{job="ingress-nginx-controller-metrics", namespace="ingress-nginx"} == 1)');
-    expect(synth({ certificateExpiryDays: 7 }).rules.expressions.get('EdgeCertificateExpiringSoon')).toMatch(/< 7 \* 86400$/);
+    expect(expressions.get('EdgeControllerDown')).toBe(
+      'absent(up{job="ingress-nginx-controller-metrics", namespace="ingress-nginx"} == 1)',
+    );
+    expect(synth({ certificateExpiryDays: 7 }).rules.expressions.get('EdgeCertificateExpiringSoon')).toMatch(
+      /< 7 \* 86400$/,
+    );
   });
 
   test('controller memory: working set over the memory limit of the controller container, per pod', () => {
     const { expressions } = synth().rules;
-    expect(expressions.get('EdgeControllerMemoryNearLimit')).toBe([
-      'max by (namespace, pod) (container_memory_working_set_bytes{namespace="ingress-nginx", container="controller"})',
-      '/ on (namespace, pod)',
-      'max by (namespace, pod) (kube_pod_container_resource_limits{namespace="ingress-nginx", container="controller", resource="memory"})',
-      '> 0.6',
-    ].join('\n'));
-    expect(synth({ controllerMemoryRatio: 0.75 }).rules.expressions.get('EdgeControllerMemoryNearLimit')).toMatch(/\n> 0\.75$/);
+    expect(expressions.get('EdgeControllerMemoryNearLimit')).toBe(
+      [
+        'max by (namespace, pod) (container_memory_working_set_bytes{namespace="ingress-nginx", container="controller"})',
+        '/ on (namespace, pod)',
+        'max by (namespace, pod) (kube_pod_container_resource_limits{namespace="ingress-nginx", container="controller", resource="memory"})',
+        '> 0.6',
+      ].join('\n'),
+    );
+    expect(synth({ controllerMemoryRatio: 0.75 }).rules.expressions.get('EdgeControllerMemoryNearLimit')).toMatch(
+      /\n> 0\.75$/,
+    );
   });
 
   test('controller memory: selects the container the controller Deployment runs', () => {
@@ -104,12 +118,19 @@ describe('EdgeAlertRules', () => {
   });
 
   test('without runbookUrl no runbook_url annotation is emitted', () => {
-    for (const r of rulesOf(synth({ runbookUrl: undefined }).manifests[0])) expect(r.annotations.runbook_url).toBeUndefined();
+    for (const r of rulesOf(synth({ runbookUrl: undefined }).manifests[0]))
+      expect(r.annotations.runbook_url).toBeUndefined();
   });
 
   test('docs/monitoring.md has a runbook section for every alert', () => {
     const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'monitoring.md'), 'utf8');
-    const anchors = [...doc.matchAll(/^#{2,4} (.+)$/gm)].map((m) => m[1].trim().toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-'));
+    const anchors = [...doc.matchAll(/^#{2,4} (.+)$/gm)].map((m) =>
+      m[1]
+        .trim()
+        .toLowerCase()
+        .replace(/[^a-z0-9 -]/g, '')
+        .replace(/ /g, '-'),
+    );
     for (const a of Object.values(EDGE_ALERTS)) expect(anchors).toContain(a.anchor);
   });
 
@@ -120,7 +141,11 @@ describe('EdgeAlertRules', () => {
     ['an mTLS host that is an IP address', { mtlsHosts: ['10.0.0.1'] }, /mtlsHosts\[0\]/],
     ['a spike factor of 1', { wafBlockSpike: { factor: 1 } }, /wafBlockSpike\.factor/],
     ['a window that is no duration', { mtlsFailureSpike: { window: '5 minutes' } }, /mtlsFailureSpike\.window/],
-    ['a baseline shorter than twice the window', { wafBlockSpike: { window: '10m', baseline: '15m' } }, /wafBlockSpike\.baseline/],
+    [
+      'a baseline shorter than twice the window',
+      { wafBlockSpike: { window: '10m', baseline: '15m' } },
+      /wafBlockSpike\.baseline/,
+    ],
     ['a zero minimum rate', { wafBlockSpike: { minimumPerMinute: 0 } }, /minimumPerMinute/],
     ['a certificate expiry of 0 days', { certificateExpiryDays: 0 }, /certificateExpiryDays/],
     ['an alert label Prometheus cannot hold', { alertLabels: { 'edge-name': 'x' } }, /alertLabels/],
@@ -137,15 +162,23 @@ describe('EdgeAlertRules', () => {
 
 describe('PromQL helpers', () => {
   test('render a selector with quoted values', () => {
-    expect(series('nginx_ingress_controller_requests', [eq('host', 'a"b')])).toBe('nginx_ingress_controller_requests{host="a\\"b"}');
+    expect(series('nginx_ingress_controller_requests', [eq('host', 'a"b')])).toBe(
+      'nginx_ingress_controller_requests{host="a\\"b"}',
+    );
   });
 
   test('rejects a series ingress-nginx does not export', () => {
-    expect(() => series('nginx_ingress_controller_requests_total')).toThrow(/is not a series ingress-nginx v1.15.1 exports/);
+    expect(() => series('nginx_ingress_controller_requests_total')).toThrow(
+      /is not a series ingress-nginx v1.15.1 exports/,
+    );
   });
 
   test('rejects a label Prometheus renamed, naming the exported_ name', () => {
-    expect(() => series('nginx_ingress_controller_ssl_certificate_info', [eq('exported_host', 'x')])).toThrow(/exported_host/);
-    expect(() => series('nginx_ingress_controller_requests', [eq('rule_id', '1')])).toThrow(/is not a label of nginx_ingress_controller_requests/);
+    expect(() => series('nginx_ingress_controller_ssl_certificate_info', [eq('exported_host', 'x')])).toThrow(
+      /exported_host/,
+    );
+    expect(() => series('nginx_ingress_controller_requests', [eq('rule_id', '1')])).toThrow(
+      /is not a label of nginx_ingress_controller_requests/,
+    );
   });
 });

@@ -10,7 +10,10 @@ const PROPS: EdgeMonitoringProps = {
   name: 'hospital-edge',
   namespace: 'ingress-nginx',
   controllerNamespace: 'ingress-nginx',
-  metricsService: { name: 'ingress-nginx-controller-metrics', labels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' } },
+  metricsService: {
+    name: 'ingress-nginx-controller-metrics',
+    labels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' },
+  },
   mtlsHosts: ['echo.example.com'],
   slack: { webhookSecretName: 'edge-alerts-slack', channel: '#waf-alerts' },
 };
@@ -25,7 +28,10 @@ describe('EdgeMonitoring', () => {
   test('emits ServiceMonitor, PrometheusRule, dashboard and Slack routing, all valid against their schemas', () => {
     const manifests = synth();
     expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual([
-      'ServiceMonitor/hospital-edge-controller', 'PrometheusRule/hospital-edge-alerts', 'ConfigMap/hospital-edge-dashboard', 'AlertmanagerConfig/hospital-edge-slack',
+      'ServiceMonitor/hospital-edge-controller',
+      'PrometheusRule/hospital-edge-alerts',
+      'ConfigMap/hospital-edge-dashboard',
+      'AlertmanagerConfig/hospital-edge-slack',
     ]);
     for (const m of manifests) validateManifest(m);
   });
@@ -65,9 +71,17 @@ describe('EdgeMonitoring', () => {
 
   test.each<[string, Partial<EdgeMonitoringProps>, RegExp]>([
     ['a name that is not a DNS label', { name: 'Hospital Edge' }, /monitoring\.name/],
-    ['a selector label value with spaces', { prometheusSelectorLabels: { release: 'kube prometheus' } }, /prometheusSelectorLabels\.release/],
+    [
+      'a selector label value with spaces',
+      { prometheusSelectorLabels: { release: 'kube prometheus' } },
+      /prometheusSelectorLabels\.release/,
+    ],
     ['a metrics Service without labels', { metricsService: { name: 'm', labels: {} } }, /serviceSelector/],
-    ['a metrics port name longer than 15 characters', { metricsService: { ...PROPS.metricsService, portName: 'prometheus-metrics-port' } }, /portName/],
+    [
+      'a metrics port name longer than 15 characters',
+      { metricsService: { ...PROPS.metricsService, portName: 'prometheus-metrics-port' } },
+      /portName/,
+    ],
   ])('rejects %s', (_, props, field) => {
     expect(() => synth(props)).toThrow(ValidationError);
     expect(() => synth(props)).toThrow(field);
@@ -79,12 +93,20 @@ describe('reference monitoring layer', () => {
 
   test('goes to 40-monitoring with sync wave 40', () => {
     const monitoring = render(REFERENCE_DEPLOYMENT).filter((o) => o.layer.id === 'monitoring');
-    expect(monitoring.map((o) => o.manifest.kind).sort()).toEqual(['AlertmanagerConfig', 'ConfigMap', 'PrometheusRule', 'ServiceMonitor']);
+    expect(monitoring.map((o) => o.manifest.kind).sort()).toEqual([
+      'AlertmanagerConfig',
+      'ConfigMap',
+      'PrometheusRule',
+      'ServiceMonitor',
+    ]);
     for (const o of monitoring) expect(o.manifest.metadata.annotations?.['argocd.argoproj.io/sync-wave']).toBe('40');
   });
 
   test('is left out entirely when monitoring is disabled (no layer, no monitoring CRs, no kube-prometheus-stack)', () => {
-    const config: EdgeDeploymentConfig = { ...REFERENCE_DEPLOYMENT, monitoring: { ...REFERENCE_DEPLOYMENT.monitoring, enabled: false } };
+    const config: EdgeDeploymentConfig = {
+      ...REFERENCE_DEPLOYMENT,
+      monitoring: { ...REFERENCE_DEPLOYMENT.monitoring, enabled: false },
+    };
     const objects = render(config);
     expect(objects.filter((o) => o.manifest.apiVersion.startsWith('monitoring.coreos.com/'))).toEqual([]);
     const tree = renderTree(objects);

@@ -19,35 +19,152 @@ const PROPS: EdgeMonitoringProps = {
 };
 const chart = (): Chart => new Chart(Testing.app(), 'test');
 const edge = (p: Partial<EdgeMonitoringProps>): unknown => new EdgeMonitoring(chart(), 'm', { ...PROPS, ...p });
-const alerts = (p: Partial<EdgeAlertRulesProps>): unknown => new EdgeAlertRules(chart(), 'a', { name: 'edge-alerts', namespace: 'mon', controllerNamespace: 'ingress-nginx', scrapeJob: 'metrics', mtlsHosts: [], ...p });
-const dashboard = (p: Partial<EdgeDashboardProps>): unknown => new EdgeDashboard(chart(), 'd', { name: 'edge-dashboard', namespace: 'mon', controllerNamespace: 'ingress-nginx', ...p });
-const slack = (p: Partial<SlackAlertRoutingProps>): unknown => new SlackAlertRouting(chart(), 's', { name: 'edge-slack', namespace: 'mon', webhookSecretName: 'slack', channel: '#waf', matchLabels: { edge: 'hospital-edge' }, ...p });
-const serviceMonitor = (p: Partial<ControllerServiceMonitorProps>): unknown => new ControllerServiceMonitor(chart(), 'sm', { name: 'edge', namespace: 'mon', serviceNamespace: 'ingress-nginx', serviceSelector: { app: 'x' }, ...p });
+const alerts = (p: Partial<EdgeAlertRulesProps>): unknown =>
+  new EdgeAlertRules(chart(), 'a', {
+    name: 'edge-alerts',
+    namespace: 'mon',
+    controllerNamespace: 'ingress-nginx',
+    scrapeJob: 'metrics',
+    mtlsHosts: [],
+    ...p,
+  });
+const dashboard = (p: Partial<EdgeDashboardProps>): unknown =>
+  new EdgeDashboard(chart(), 'd', {
+    name: 'edge-dashboard',
+    namespace: 'mon',
+    controllerNamespace: 'ingress-nginx',
+    ...p,
+  });
+const slack = (p: Partial<SlackAlertRoutingProps>): unknown =>
+  new SlackAlertRouting(chart(), 's', {
+    name: 'edge-slack',
+    namespace: 'mon',
+    webhookSecretName: 'slack',
+    channel: '#waf',
+    matchLabels: { edge: 'hospital-edge' },
+    ...p,
+  });
+const serviceMonitor = (p: Partial<ControllerServiceMonitorProps>): unknown =>
+  new ControllerServiceMonitor(chart(), 'sm', {
+    name: 'edge',
+    namespace: 'mon',
+    serviceNamespace: 'ingress-nginx',
+    serviceSelector: { app: 'x' },
+    ...p,
+  });
 
 /** One row per prop: the bad value a user (or an attacker with a pull request) could give, and the field the error names. */
 const CASES: readonly [string, () => unknown, string][] = [
-  ['rejects a runbookUrl with credentials', () => edge({ runbookUrl: `https://oauth2:${TOKEN}@gitlab.example.com/docs/monitoring.md` }), 'monitoring.alerts.runbookUrl'],
-  ['rejects a runbookUrl with a token query', () => edge({ runbookUrl: `https://gitlab.example.com/docs/monitoring.md?private_token=${TOKEN}` }), 'monitoring.alerts.runbookUrl'],
-  ['rejects a runbookUrl with Go template text', () => edge({ runbookUrl: 'https://example.com/{{.ExternalURL}}/runbook' }), 'monitoring.alerts.runbookUrl'],
-  ['rejects a runbookUrl with its own fragment', () => edge({ runbookUrl: 'https://example.com/docs/monitoring.md#alerts' }), 'monitoring.alerts.runbookUrl'],
-  ['rejects a spike factor of Infinity', () => edge({ wafBlockSpike: { factor: Infinity } }), 'monitoring.alerts.wafBlockSpike.factor'],
-  ['rejects a spike minimum of Infinity', () => edge({ mtlsFailureSpike: { minimumPerMinute: Infinity } }), 'monitoring.alerts.mtlsFailureSpike.minimumPerMinute'],
-  ['rejects a spike minimum of NaN', () => edge({ wafBlockSpike: { minimumPerMinute: NaN } }), 'monitoring.alerts.wafBlockSpike.minimumPerMinute'],
-  ['rejects a certificate expiry of Infinity days', () => edge({ certificateExpiryDays: Infinity }), 'monitoring.alerts.certificateExpiryDays'],
-  ['rejects a Loki label key with a brace', () => edge({ logs: { labels: { 'namespace}|~"': 'x' } } }), 'monitoring.logs.labels.namespace}|~"'],
-  ['rejects a Loki label key with a dot', () => edge({ logs: { labels: { 'app.kubernetes.io/name': 'ingress-nginx' } } }), 'monitoring.logs.labels.app.kubernetes.io/name'],
-  ['rejects a reserved Loki label key', () => edge({ logs: { labels: { __name__: 'x' } } }), 'monitoring.logs.labels.__name__'],
-  ['rejects a Loki label value with a Grafana variable', () => edge({ logs: { labels: { namespace: '${__all}' } } }), 'monitoring.logs.labels.namespace'],
-  ['rejects an empty Loki label value', () => edge({ logs: { labels: { namespace: '' } } }), 'monitoring.logs.labels.namespace'],
-  ['rejects metrics Service labels that are not labels', () => edge({ metricsService: { name: 'm', labels: { 'app name': 'x' } } }), 'monitoring.serviceMonitor.serviceSelector.app name'],
-  ['rejects alert labels with a Go template', () => alerts({ alertLabels: { team: '{{ $labels.host }}' } }), 'monitoring.alerts.alertLabels.team'],
-  ['rejects PrometheusRule labels that are not labels', () => alerts({ labels: { release: 'kube prometheus' } }), 'monitoring.alerts.labels.release'],
-  ['rejects dashboard sidecar labels that are not labels', () => dashboard({ sidecarLabels: { grafana_dashboard: 'yes please' } }), 'monitoring.dashboard.sidecarLabels.grafana_dashboard'],
-  ['rejects a dashboard uid longer than Grafana allows or with a slash', () => dashboard({ uid: '../../etc/passwd' }), 'monitoring.dashboard.uid'],
-  ['rejects Slack matchLabels names that are not label names', () => slack({ matchLabels: { 'edge-name': 'x' } }), 'monitoring.slack.matchLabels.edge-name'],
-  ['rejects Slack matchLabels values with a Go template', () => slack({ matchLabels: { edge: '{{ .Status }}' } }), 'monitoring.slack.matchLabels.edge'],
-  ['rejects AlertmanagerConfig labels that are not labels', () => slack({ labels: { release: 'a b' } }), 'monitoring.slack.labels.release'],
-  ['rejects ServiceMonitor labels that are not labels', () => serviceMonitor({ labels: { 'x/y/z': 'a' } }), 'monitoring.serviceMonitor.labels.x/y/z'],
+  [
+    'rejects a runbookUrl with credentials',
+    () => edge({ runbookUrl: `https://oauth2:${TOKEN}@gitlab.example.com/docs/monitoring.md` }),
+    'monitoring.alerts.runbookUrl',
+  ],
+  [
+    'rejects a runbookUrl with a token query',
+    () => edge({ runbookUrl: `https://gitlab.example.com/docs/monitoring.md?private_token=${TOKEN}` }),
+    'monitoring.alerts.runbookUrl',
+  ],
+  [
+    'rejects a runbookUrl with Go template text',
+    () => edge({ runbookUrl: 'https://example.com/{{.ExternalURL}}/runbook' }),
+    'monitoring.alerts.runbookUrl',
+  ],
+  [
+    'rejects a runbookUrl with its own fragment',
+    () => edge({ runbookUrl: 'https://example.com/docs/monitoring.md#alerts' }),
+    'monitoring.alerts.runbookUrl',
+  ],
+  [
+    'rejects a spike factor of Infinity',
+    () => edge({ wafBlockSpike: { factor: Infinity } }),
+    'monitoring.alerts.wafBlockSpike.factor',
+  ],
+  [
+    'rejects a spike minimum of Infinity',
+    () => edge({ mtlsFailureSpike: { minimumPerMinute: Infinity } }),
+    'monitoring.alerts.mtlsFailureSpike.minimumPerMinute',
+  ],
+  [
+    'rejects a spike minimum of NaN',
+    () => edge({ wafBlockSpike: { minimumPerMinute: NaN } }),
+    'monitoring.alerts.wafBlockSpike.minimumPerMinute',
+  ],
+  [
+    'rejects a certificate expiry of Infinity days',
+    () => edge({ certificateExpiryDays: Infinity }),
+    'monitoring.alerts.certificateExpiryDays',
+  ],
+  [
+    'rejects a Loki label key with a brace',
+    () => edge({ logs: { labels: { 'namespace}|~"': 'x' } } }),
+    'monitoring.logs.labels.namespace}|~"',
+  ],
+  [
+    'rejects a Loki label key with a dot',
+    () => edge({ logs: { labels: { 'app.kubernetes.io/name': 'ingress-nginx' } } }),
+    'monitoring.logs.labels.app.kubernetes.io/name',
+  ],
+  [
+    'rejects a reserved Loki label key',
+    () => edge({ logs: { labels: { __name__: 'x' } } }),
+    'monitoring.logs.labels.__name__',
+  ],
+  [
+    'rejects a Loki label value with a Grafana variable',
+    () => edge({ logs: { labels: { namespace: '${__all}' } } }),
+    'monitoring.logs.labels.namespace',
+  ],
+  [
+    'rejects an empty Loki label value',
+    () => edge({ logs: { labels: { namespace: '' } } }),
+    'monitoring.logs.labels.namespace',
+  ],
+  [
+    'rejects metrics Service labels that are not labels',
+    () => edge({ metricsService: { name: 'm', labels: { 'app name': 'x' } } }),
+    'monitoring.serviceMonitor.serviceSelector.app name',
+  ],
+  [
+    'rejects alert labels with a Go template',
+    () => alerts({ alertLabels: { team: '{{ $labels.host }}' } }),
+    'monitoring.alerts.alertLabels.team',
+  ],
+  [
+    'rejects PrometheusRule labels that are not labels',
+    () => alerts({ labels: { release: 'kube prometheus' } }),
+    'monitoring.alerts.labels.release',
+  ],
+  [
+    'rejects dashboard sidecar labels that are not labels',
+    () => dashboard({ sidecarLabels: { grafana_dashboard: 'yes please' } }),
+    'monitoring.dashboard.sidecarLabels.grafana_dashboard',
+  ],
+  [
+    'rejects a dashboard uid longer than Grafana allows or with a slash',
+    () => dashboard({ uid: '../../etc/passwd' }),
+    'monitoring.dashboard.uid',
+  ],
+  [
+    'rejects Slack matchLabels names that are not label names',
+    () => slack({ matchLabels: { 'edge-name': 'x' } }),
+    'monitoring.slack.matchLabels.edge-name',
+  ],
+  [
+    'rejects Slack matchLabels values with a Go template',
+    () => slack({ matchLabels: { edge: '{{ .Status }}' } }),
+    'monitoring.slack.matchLabels.edge',
+  ],
+  [
+    'rejects AlertmanagerConfig labels that are not labels',
+    () => slack({ labels: { release: 'a b' } }),
+    'monitoring.slack.labels.release',
+  ],
+  [
+    'rejects ServiceMonitor labels that are not labels',
+    () => serviceMonitor({ labels: { 'x/y/z': 'a' } }),
+    'monitoring.serviceMonitor.labels.x/y/z',
+  ],
 ];
 
 describe('monitoring inputs that reach PromQL, LogQL, Go templates and YAML', () => {

@@ -15,21 +15,63 @@ export function promqlSyntaxErrors(expr: string): string[] {
   const errors: string[] = [];
   parser.parse(text).iterate({
     enter: (node) => {
-      if (node.type.isError) errors.push(`syntax error at ${node.from}: ${JSON.stringify(text.slice(Math.max(0, node.from - 15), node.from + 15))}`);
+      if (node.type.isError)
+        errors.push(
+          `syntax error at ${node.from}: ${JSON.stringify(text.slice(Math.max(0, node.from - 15), node.from + 15))}`,
+        );
     },
   });
   return errors;
 }
 
 const FUNCTIONS = new Set([
-  'sum', 'min', 'max', 'avg', 'count', 'topk', 'bottomk', 'quantile', 'stddev', 'group',
-  'rate', 'irate', 'increase', 'delta', 'idelta', 'deriv', 'histogram_quantile', 'absent', 'absent_over_time',
-  'clamp_min', 'clamp_max', 'time', 'vector', 'scalar', 'label_replace', 'label_values', 'max_over_time', 'min_over_time', 'avg_over_time',
+  'sum',
+  'min',
+  'max',
+  'avg',
+  'count',
+  'topk',
+  'bottomk',
+  'quantile',
+  'stddev',
+  'group',
+  'rate',
+  'irate',
+  'increase',
+  'delta',
+  'idelta',
+  'deriv',
+  'histogram_quantile',
+  'absent',
+  'absent_over_time',
+  'clamp_min',
+  'clamp_max',
+  'time',
+  'vector',
+  'scalar',
+  'label_replace',
+  'label_values',
+  'max_over_time',
+  'min_over_time',
+  'avg_over_time',
 ]);
-const KEYWORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'and', 'or', 'unless', 'offset', 'bool']);
+const KEYWORDS = new Set([
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'and',
+  'or',
+  'unless',
+  'offset',
+  'bool',
+]);
 const GROUPING = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right']);
 const DURATION = /^(([0-9]+(ms|s|m|h|d|w|y))+|\$__rate_interval|\$__range|\$__interval)$/;
-const TOKEN = /\s+|"(?:\\.|[^"\\])*"|\[[^\]]*\]|(?:[0-9]+(?:ms|s|m|h|d|w|y))+(?![A-Za-z0-9_])|[A-Za-z_:][A-Za-z0-9_:]*|[0-9]+(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?|==|!=|=~|!~|>=|<=|[-+*/%^(){},<>=]|\$[A-Za-z_]+|./g;
+const TOKEN =
+  /\s+|"(?:\\.|[^"\\])*"|\[[^\]]*\]|(?:[0-9]+(?:ms|s|m|h|d|w|y))+(?![A-Za-z0-9_])|[A-Za-z_:][A-Za-z0-9_:]*|[0-9]+(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?|==|!=|=~|!~|>=|<=|[-+*/%^(){},<>=]|\$[A-Za-z_]+|./g;
 
 /** Problems found in a PromQL expression (empty when it looks right). */
 export function checkPromQL(expr: string): string[] {
@@ -98,7 +140,9 @@ export function checkPromQL(expr: string): string[] {
   }
   if (stack.length > 0) problems.push(`unclosed ${stack.join('')}`);
   const available = new Set(seriesUsed.flatMap((s) => [...(scrapedLabelsOf(s) ?? [])]));
-  for (const g of grouping) if (!available.has(g)) problems.push(`grouping label ${g} exists on none of ${[...new Set(seriesUsed)].join(', ')}`);
+  for (const g of grouping)
+    if (!available.has(g))
+      problems.push(`grouping label ${g} exists on none of ${[...new Set(seriesUsed)].join(', ')}`);
   if (seriesUsed.length === 0 && !/\b(time|vector)\s*\(/.test(expr)) problems.push('selects no series');
   return problems;
 }

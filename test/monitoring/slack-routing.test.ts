@@ -4,7 +4,11 @@ import { ValidationError } from '../../lib/core/validation';
 import { validateManifest } from '../support/schema';
 
 const PROPS: SlackAlertRoutingProps = {
-  name: 'edge-slack', namespace: 'ingress-nginx', webhookSecretName: 'edge-alerts-slack', channel: '#waf-alerts', matchLabels: { edge: 'hospital-edge' },
+  name: 'edge-slack',
+  namespace: 'ingress-nginx',
+  webhookSecretName: 'edge-alerts-slack',
+  channel: '#waf-alerts',
+  matchLabels: { edge: 'hospital-edge' },
 };
 
 function synth(props: Partial<SlackAlertRoutingProps> = {}): any[] {
@@ -29,12 +33,26 @@ describe('SlackAlertRouting', () => {
 
   test('routes only the edge alerts, grouped by alert and host', () => {
     const [config] = synth();
-    expect(config.spec.route).toEqual(expect.objectContaining({ receiver: 'slack', groupBy: ['alertname', 'host'], matchers: [{ name: 'edge', value: 'hospital-edge', matchType: '=' }] }));
+    expect(config.spec.route).toEqual(
+      expect.objectContaining({
+        receiver: 'slack',
+        groupBy: ['alertname', 'host'],
+        matchers: [{ name: 'edge', value: 'hospital-edge', matchType: '=' }],
+      }),
+    );
   });
 
   test.each<[string, Partial<SlackAlertRoutingProps>, RegExp]>([
-    ['a webhook URL given as the channel', { channel: 'https://hooks.slack.com/services/T000/B000/XXXX' }, /channel.*never be written to dist/],
-    ['a webhook URL given as the Secret name', { webhookSecretName: 'https://hooks.slack.com/services/T000/B000/XXXX' }, /webhookSecretName/],
+    [
+      'a webhook URL given as the channel',
+      { channel: 'https://hooks.slack.com/services/T000/B000/XXXX' },
+      /channel.*never be written to dist/,
+    ],
+    [
+      'a webhook URL given as the Secret name',
+      { webhookSecretName: 'https://hooks.slack.com/services/T000/B000/XXXX' },
+      /webhookSecretName/,
+    ],
     ['a channel with spaces', { channel: '#waf alerts' }, /slack\.channel/],
     ['a Secret key with a slash', { webhookSecretKey: 'a/b' }, /webhookSecretKey/],
     ['no match labels', { matchLabels: {} }, /matchLabels/],

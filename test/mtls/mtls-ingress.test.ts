@@ -6,9 +6,16 @@ import { validateManifest } from '../support/schema';
 
 const P = 'nginx.ingress.kubernetes.io/';
 
-function setup(overrides: Partial<MtlsIngressProps> = {}, clientAuth: Partial<MtlsIngressProps['clientAuth']> = {}): { chart: Chart; ingress: MtlsIngress; ca: ManagedClientCa } {
+function setup(
+  overrides: Partial<MtlsIngressProps> = {},
+  clientAuth: Partial<MtlsIngressProps['clientAuth']> = {},
+): { chart: Chart; ingress: MtlsIngress; ca: ManagedClientCa } {
   const chart = Testing.chart();
-  const ca = new ManagedClientCa(chart, 'ca', { name: 'hospital-client-ca', namespace: 'client-certificates', createNamespace: false });
+  const ca = new ManagedClientCa(chart, 'ca', {
+    name: 'hospital-client-ca',
+    namespace: 'client-certificates',
+    createNamespace: false,
+  });
   ca.addClient('hospital-a');
   ca.addClient('hospital-b');
   const ingress = new MtlsIngress(chart, 'echo', {
@@ -41,9 +48,15 @@ describe('MtlsIngress', () => {
       [`${P}modsecurity-transaction-id`]: 'edge_mr_${request_id}_${scheme}_${ssl_client_verify}_${host}',
     });
     expect(ing.spec.tls).toEqual([{ hosts: ['echo.example.com'], secretName: 'echo-tls' }]);
-    expect(ing.spec.rules[0].http.paths).toEqual([{ path: '/', pathType: 'Prefix', backend: { service: { name: 'echo', port: { name: 'http' } } } }]);
+    expect(ing.spec.rules[0].http.paths).toEqual([
+      { path: '/', pathType: 'Prefix', backend: { service: { name: 'echo', port: { name: 'http' } } } },
+    ]);
     const cert = Testing.synth(chart).find((o) => o.kind === 'Certificate' && o.metadata.namespace === 'echo');
-    expect(cert.spec).toMatchObject({ secretName: 'echo-tls', dnsNames: ['echo.example.com'], issuerRef: { kind: 'ClusterIssuer', name: 'letsencrypt-staging' } });
+    expect(cert.spec).toMatchObject({
+      secretName: 'echo-tls',
+      dnsNames: ['echo.example.com'],
+      issuerRef: { kind: 'ClusterIssuer', name: 'letsencrypt-staging' },
+    });
   });
 
   test.each([
@@ -51,14 +64,17 @@ describe('MtlsIngress', () => {
     [{ httpsRedirect: false }, {}, 'edge_m_'],
     [{}, { verifyClient: 'optional' as const }, 'edge_or_'],
     [{ httpsRedirect: false }, { verifyClient: 'optional_no_ca' as const }, 'edge_o_'],
-  ])('the transaction id tells the WAF whether a verified certificate is required and plain HTTP redirected (%j %j → %s)', (props, auth, prefix) => {
-    const { chart, ingress } = setup(props, auth);
-    const id = ingressOf(chart).metadata.annotations[`${P}modsecurity-transaction-id`];
-    expect(id).toBe(`${prefix}\${request_id}_\${scheme}_\${ssl_client_verify}_\${host}`);
-    expect(ingress.transactionId).toBe(id);
-    // what ingress-nginx v1.15.1 accepts (parser.NGINXVariable, spaces removed first)
-    expect(id).toMatch(/^[A-Za-z0-9\-_${}]*$/);
-  });
+  ])(
+    'the transaction id tells the WAF whether a verified certificate is required and plain HTTP redirected (%j %j → %s)',
+    (props, auth, prefix) => {
+      const { chart, ingress } = setup(props, auth);
+      const id = ingressOf(chart).metadata.annotations[`${P}modsecurity-transaction-id`];
+      expect(id).toBe(`${prefix}\${request_id}_\${scheme}_\${ssl_client_verify}_\${host}`);
+      expect(ingress.transactionId).toBe(id);
+      // what ingress-nginx v1.15.1 accepts (parser.NGINXVariable, spaces removed first)
+      expect(id).toMatch(/^[A-Za-z0-9\-_${}]*$/);
+    },
+  );
 
   test('the CA it points at is published into its namespace (Bundle target)', () => {
     const { chart } = setup();
@@ -67,7 +83,10 @@ describe('MtlsIngress', () => {
   });
 
   test('renders the allow-list into auth-tls-match-cn, letting plain HTTP through when verification is on', () => {
-    const { chart, ingress } = setup({}, { allowedClients: ['hospital-a', 'hospital-b'], passCertificateToUpstream: true, verifyDepth: 2 });
+    const { chart, ingress } = setup(
+      {},
+      { allowedClients: ['hospital-a', 'hospital-b'], passCertificateToUpstream: true, verifyDepth: 2 },
+    );
     const a = ingressOf(chart).metadata.annotations;
     expect(a[`${P}auth-tls-match-cn`]).toBe('CN=(?:hospital-a|hospital-b)(?:,|$)|^$');
     expect(ingress.subjectPattern).toBe(a[`${P}auth-tls-match-cn`]);
@@ -76,10 +95,15 @@ describe('MtlsIngress', () => {
   });
 
   test('without plain-HTTP bypass, and with verify optional, the pattern has no empty alternative', () => {
-    expect(ingressOf(setup({}, { allowedClients: ['hospital-a'], allowPlainHttpPastSubjectCheck: false }).chart).metadata.annotations[`${P}auth-tls-match-cn`])
-      .toBe('CN=(?:hospital-a)(?:,|$)');
-    expect(ingressOf(setup({}, { allowedClients: ['hospital-a'], verifyClient: 'optional' }).chart).metadata.annotations[`${P}auth-tls-match-cn`])
-      .toBe('CN=(?:hospital-a)(?:,|$)');
+    expect(
+      ingressOf(setup({}, { allowedClients: ['hospital-a'], allowPlainHttpPastSubjectCheck: false }).chart).metadata
+        .annotations[`${P}auth-tls-match-cn`],
+    ).toBe('CN=(?:hospital-a)(?:,|$)');
+    expect(
+      ingressOf(setup({}, { allowedClients: ['hospital-a'], verifyClient: 'optional' }).chart).metadata.annotations[
+        `${P}auth-tls-match-cn`
+      ],
+    ).toBe('CN=(?:hospital-a)(?:,|$)');
   });
 
   test('uses a given TLS secret (no Certificate) and allows a well-formed wildcard host with it', () => {
@@ -90,13 +114,25 @@ describe('MtlsIngress', () => {
   });
 
   test('serves several hosts and paths with per-path backends', () => {
-    const { chart } = setup({ hosts: [
-      { host: 'a.example.com', paths: [{ path: '/api', pathType: 'Exact', backend: { serviceName: 'api', servicePort: 8080 } }, { path: '/' }] },
-      { host: 'b.example.com' },
-    ] });
+    const { chart } = setup({
+      hosts: [
+        {
+          host: 'a.example.com',
+          paths: [
+            { path: '/api', pathType: 'Exact', backend: { serviceName: 'api', servicePort: 8080 } },
+            { path: '/' },
+          ],
+        },
+        { host: 'b.example.com' },
+      ],
+    });
     const ing = ingressOf(chart);
     expect(ing.spec.rules.map((r: { host: string }) => r.host)).toEqual(['a.example.com', 'b.example.com']);
-    expect(ing.spec.rules[0].http.paths[0]).toEqual({ path: '/api', pathType: 'Exact', backend: { service: { name: 'api', port: { number: 8080 } } } });
+    expect(ing.spec.rules[0].http.paths[0]).toEqual({
+      path: '/api',
+      pathType: 'Exact',
+      backend: { service: { name: 'api', port: { number: 8080 } } },
+    });
     expect(ing.spec.tls[0].hosts).toEqual(['a.example.com', 'b.example.com']);
   });
 
@@ -115,13 +151,33 @@ describe('MtlsIngress', () => {
       ['an invalid hostname', { hosts: [{ host: 'Echo.Example.com' }] }, /hosts\[0\]\.host/],
       ['a host without domain', { hosts: [{ host: 'echo' }] }, /not a fully qualified/],
       ['an IP address as host', { hosts: [{ host: '10.0.0.1' }] }, /IP address/],
-      ['a wildcard with ACME HTTP-01', { hosts: [{ host: '*.example.com' }] }, /wildcard, which an ACME HTTP-01 challenge cannot validate/],
-      ['a wildcard not in the first label', { hosts: [{ host: 'a.*.example.com' }], serverTls: { secretName: 's' } }, /outside the left-most label/],
+      [
+        'a wildcard with ACME HTTP-01',
+        { hosts: [{ host: '*.example.com' }] },
+        /wildcard, which an ACME HTTP-01 challenge cannot validate/,
+      ],
+      [
+        'a wildcard not in the first label',
+        { hosts: [{ host: 'a.*.example.com' }], serverTls: { secretName: 's' } },
+        /outside the left-most label/,
+      ],
       ['a wildcard over a TLD', { hosts: [{ host: '*.com' }], serverTls: { secretName: 's' } }, /top-level domain/],
-      ['the same host twice', { hosts: [{ host: 'a.example.com' }, { host: 'a.example.com' }] }, /hosts: "a.example.com" appears more than once/],
+      [
+        'the same host twice',
+        { hosts: [{ host: 'a.example.com' }, { host: 'a.example.com' }] },
+        /hosts: "a.example.com" appears more than once/,
+      ],
       ['no hosts', { hosts: [] }, /hosts: .* is empty/],
-      ['a path the controller rejects', { hosts: [{ host: 'a.example.com', paths: [{ path: '/a b' }] }] }, /paths\[0\]\.path/],
-      ['a regex path', { hosts: [{ host: 'a.example.com', paths: [{ path: '/api(/|$)(.*)' }] }] }, /strict path validation/],
+      [
+        'a path the controller rejects',
+        { hosts: [{ host: 'a.example.com', paths: [{ path: '/a b' }] }] },
+        /paths\[0\]\.path/,
+      ],
+      [
+        'a regex path',
+        { hosts: [{ host: 'a.example.com', paths: [{ path: '/api(/|$)(.*)' }] }] },
+        /strict path validation/,
+      ],
       ['no server TLS source', { serverTls: {} }, /serverTls.*neither/],
       ['a bad backend port', { backend: { serviceName: 'echo', servicePort: 0 } }, /backend\.servicePort/],
       ['a bad namespace', { namespace: 'Echo' }, /namespace/],
@@ -130,12 +186,15 @@ describe('MtlsIngress', () => {
     });
 
     test.each([0, 11, 2.5])('verify depth %p outside 1-10', (verifyDepth) => {
-      expect(() => setup({}, { verifyDepth })).toThrow(/MtlsIngress\[echo\]\.clientAuth\.verifyDepth: .* between 1 and 10/);
+      expect(() => setup({}, { verifyDepth })).toThrow(
+        /MtlsIngress\[echo\]\.clientAuth\.verifyDepth: .* between 1 and 10/,
+      );
     });
 
     test('an unknown client in the allow-list, naming the known ones', () => {
-      expect(() => setup({}, { allowedClients: ['hospital-a', 'hospital-z'] }))
-        .toThrow(/clientAuth\.allowedClients\[1\]: "hospital-z" is not a client of CA "hospital-client-ca".*hospital-a, hospital-b/);
+      expect(() => setup({}, { allowedClients: ['hospital-a', 'hospital-z'] })).toThrow(
+        /clientAuth\.allowedClients\[1\]: "hospital-z" is not a client of CA "hospital-client-ca".*hospital-a, hospital-b/,
+      );
     });
 
     test('a duplicate or empty allow-list', () => {
@@ -144,25 +203,38 @@ describe('MtlsIngress', () => {
     });
 
     test('an allow-list with optional_no_ca (nothing verifies the CN)', () => {
-      expect(() => setup({}, { allowedClients: ['hospital-a'], verifyClient: 'optional_no_ca' })).toThrow(/optional_no_ca/);
+      expect(() => setup({}, { allowedClients: ['hospital-a'], verifyClient: 'optional_no_ca' })).toThrow(
+        /optional_no_ca/,
+      );
     });
 
     test('the plain-HTTP bypass with optional verification, or without an allow-list', () => {
-      expect(() => setup({}, { allowedClients: ['hospital-a'], verifyClient: 'optional', allowPlainHttpPastSubjectCheck: true })).toThrow(/unsafe/);
+      expect(() =>
+        setup({}, { allowedClients: ['hospital-a'], verifyClient: 'optional', allowPlainHttpPastSubjectCheck: true }),
+      ).toThrow(/unsafe/);
       expect(() => setup({}, { allowPlainHttpPastSubjectCheck: true })).toThrow(/no effect without allowedClients/);
     });
 
     test('an invalid verify mode', () => {
-      expect(() => setup({}, { verifyClient: 'required' as 'on' })).toThrow(/verifyClient.*not a client verification mode/);
+      expect(() => setup({}, { verifyClient: 'required' as 'on' })).toThrow(
+        /verifyClient.*not a client verification mode/,
+      );
     });
 
     test('a host already served by another MtlsIngress, also from another chart', () => {
       const { chart, ca } = setup();
-      const again = (scope: Chart, id: string): MtlsIngress => new MtlsIngress(scope, id, {
-        namespace: 'other', ingressClassName: 'nginx', hosts: [{ host: 'b.example.com' }, { host: 'echo.example.com' }],
-        backend: { serviceName: 'svc', servicePort: 80 }, serverTls: { clusterIssuer: 'letsencrypt-staging' }, clientAuth: { ca },
-      });
-      expect(() => again(chart, 'second')).toThrow(/hosts: "echo.example.com" is already served by MtlsIngress "echo\/echo"/);
+      const again = (scope: Chart, id: string): MtlsIngress =>
+        new MtlsIngress(scope, id, {
+          namespace: 'other',
+          ingressClassName: 'nginx',
+          hosts: [{ host: 'b.example.com' }, { host: 'echo.example.com' }],
+          backend: { serviceName: 'svc', servicePort: 80 },
+          serverTls: { clusterIssuer: 'letsencrypt-staging' },
+          clientAuth: { ca },
+        });
+      expect(() => again(chart, 'second')).toThrow(
+        /hosts: "echo.example.com" is already served by MtlsIngress "echo\/echo"/,
+      );
       const app = chart.node.root as App;
       expect(() => again(new Chart(app, 'other-chart'), 'third')).toThrow(ValidationError);
     });

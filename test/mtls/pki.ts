@@ -26,22 +26,84 @@ export function generateTestPki(): TestPki {
   const dir = mkdtempSync(join(tmpdir(), 'mtls-pki-'));
   try {
     const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-    openssl(dir, ['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '30', '-subj', '/CN=test-client-ca',
-      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
-    openssl(dir, ['req', '-x509', ...ec, '-keyout', 'other.key', '-out', 'other.crt', '-days', '30', '-subj', '/CN=other-ca',
-      '-addext', 'basicConstraints=critical,CA:TRUE']);
+    openssl(dir, [
+      'req',
+      '-x509',
+      ...ec,
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.crt',
+      '-days',
+      '30',
+      '-subj',
+      '/CN=test-client-ca',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ]);
+    openssl(dir, [
+      'req',
+      '-x509',
+      ...ec,
+      '-keyout',
+      'other.key',
+      '-out',
+      'other.crt',
+      '-days',
+      '30',
+      '-subj',
+      '/CN=other-ca',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+    ]);
     openssl(dir, ['req', ...ec, '-keyout', 'client.key', '-out', 'client.csr', '-subj', '/CN=hospital-a']);
     writeFileSync(join(dir, 'client.ext'), 'basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n');
-    openssl(dir, ['x509', '-req', '-in', 'client.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'client.crt', '-days', '10', '-extfile', 'client.ext']);
+    openssl(dir, [
+      'x509',
+      '-req',
+      '-in',
+      'client.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      'client.crt',
+      '-days',
+      '10',
+      '-extfile',
+      'client.ext',
+    ]);
     writeFileSync(join(dir, 'index.txt'), '');
-    writeFileSync(join(dir, 'ca.cnf'), [
-      '[ ca ]', 'default_ca = test', '[ test ]', `dir = ${dir}`, 'database = $dir/index.txt', 'certificate = $dir/ca.crt',
-      'private_key = $dir/ca.key', 'default_md = sha256', 'default_crl_days = 7', 'crlnumber = $dir/crlnumber', '',
-    ].join('\n'));
+    writeFileSync(
+      join(dir, 'ca.cnf'),
+      [
+        '[ ca ]',
+        'default_ca = test',
+        '[ test ]',
+        `dir = ${dir}`,
+        'database = $dir/index.txt',
+        'certificate = $dir/ca.crt',
+        'private_key = $dir/ca.key',
+        'default_md = sha256',
+        'default_crl_days = 7',
+        'crlnumber = $dir/crlnumber',
+        '',
+      ].join('\n'),
+    );
     writeFileSync(join(dir, 'crlnumber'), '01\n');
     openssl(dir, ['ca', '-config', 'ca.cnf', '-gencrl', '-out', 'ca.crl']);
     const read = (f: string): string => readFileSync(join(dir, f), 'utf8');
-    return { caCert: read('ca.crt'), otherCaCert: read('other.crt'), clientCert: read('client.crt'), caKey: read('ca.key'), crl: read('ca.crl') };
+    return {
+      caCert: read('ca.crt'),
+      otherCaCert: read('other.crt'),
+      clientCert: read('client.crt'),
+      caKey: read('ca.key'),
+      crl: read('ca.crl'),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

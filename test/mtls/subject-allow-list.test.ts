@@ -1,6 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { AUTH_TLS_MATCH_CN } from '../../lib/ingress-nginx/annotations';
-import { checkCommonName, escapeRegex, escapeRfc2253Value, subjectAllowListPattern } from '../../lib/mtls/subject-allow-list';
+import {
+  checkCommonName,
+  escapeRegex,
+  escapeRfc2253Value,
+  subjectAllowListPattern,
+} from '../../lib/mtls/subject-allow-list';
 
 /** nginx evaluates `if ($ssl_client_s_dn !~ "<pattern>") { return 403; }`: 403 unless the pattern is found. */
 function admitted(pattern: string, dn: string): boolean {
@@ -76,14 +81,33 @@ describe('subject allow-list → auth-tls-match-cn', () => {
   });
 
   // The same verdicts with PCRE (what nginx uses), through grep -P, when available.
-  const hasGrepP = ((): boolean => { try { execFileSync('grep', ['-P', 'x'], { input: 'x' }); return true; } catch { return false; } })();
+  const hasGrepP = ((): boolean => {
+    try {
+      execFileSync('grep', ['-P', 'x'], { input: 'x' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
   (hasGrepP ? test : test.skip)('PCRE (grep -P) agrees with the JavaScript verdicts', () => {
-    const dns = ['CN=hospital-a', 'O=x,CN=hospital-b', 'CN=hospital-a-evil', 'CN=evil,OU=hospital-a', 'CN=hospital-a\\,x', ''];
+    const dns = [
+      'CN=hospital-a',
+      'O=x,CN=hospital-b',
+      'CN=hospital-a-evil',
+      'CN=evil,OU=hospital-a',
+      'CN=hospital-a\\,x',
+      '',
+    ];
     const withEmpty = subjectAllowListPattern(['hospital-a', 'hospital-b'], { allowEmptySubject: true });
     for (const p of [pattern, withEmpty]) {
       for (const dn of dns) {
         let pcre: boolean;
-        try { execFileSync('grep', ['-qP', p], { input: `${dn}\n` }); pcre = true; } catch { pcre = false; }
+        try {
+          execFileSync('grep', ['-qP', p], { input: `${dn}\n` });
+          pcre = true;
+        } catch {
+          pcre = false;
+        }
         expect({ p, dn, pcre }).toEqual({ p, dn, pcre: admitted(p, dn) });
       }
     }

@@ -27,7 +27,11 @@ describe('API report (etc/*.api.md)', () => {
     const main = fresh.get('aks-waf-mtls-edge.api.md')!;
     expect(main).toContain('export class ValidationError extends Error {');
     expect(main).toContain('static isValidationError(x: unknown): x is ValidationError;');
-    expect(main).toMatch(/export class MtlsIngress extends Construct \{\n\s+constructor\(scope: Construct, id: string, props: MtlsIngressProps\);/);
-    expect(main).toMatch(/export interface AcmeClusterIssuerProps \{[^}]*readonly email\?: string;[^}]*readonly environment: AcmeEnvironment;/);
+    expect(main).toMatch(
+      /export class MtlsIngress extends Construct \{\n\s+constructor\(scope: Construct, id: string, props: MtlsIngressProps\);/,
+    );
+    expect(main).toMatch(
+      /export interface AcmeClusterIssuerProps \{[^}]*readonly email\?: string;[^}]*readonly environment: AcmeEnvironment;/,
+    );
   });
 });

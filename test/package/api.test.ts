@@ -15,24 +15,62 @@ import { ApiItem, publicApi, REPO_ROOT } from './public-api';
  * Their members must still be documented.
  */
 const OUTPUT_TYPES = new Set([
-  'SynthSummary', 'KubeManifest', 'RenderedObject', 'AllocatedRule', 'CaCertificateInfo',
-  'monitoring.PanelQuery', 'gitops.ObjectChange', 'gitops.FileChange', 'gitops.TreeDiff', 'gitops.DeliveredLayer',
-  'ResolvedAksProps', 'ResolvedNodePool',
+  'SynthSummary',
+  'KubeManifest',
+  'RenderedObject',
+  'AllocatedRule',
+  'CaCertificateInfo',
+  'monitoring.PanelQuery',
+  'gitops.ObjectChange',
+  'gitops.FileChange',
+  'gitops.TreeDiff',
+  'gitops.DeliveredLayer',
+  'ResolvedAksProps',
+  'ResolvedNodePool',
 ]);
 
 /**
  * Documentation gaps that existed when this check was introduced, in modules owned by others (see the report of
  * issue 10). The check fails on any NEW gap, and on an entry here that has been fixed (delete it): the list only shrinks.
  */
-const KNOWN_GAPS = JSON.parse(readFileSync(join(__dirname, 'known-doc-gaps.json'), 'utf8')) as { undocumented: string[]; noDefault: string[] };
+const KNOWN_GAPS = JSON.parse(readFileSync(join(__dirname, 'known-doc-gaps.json'), 'utf8')) as {
+  undocumented: string[];
+  noDefault: string[];
+};
 
 /** Names that are implementation details: validation helpers, renderers, internal synth steps. */
 const INTERNAL = [
-  'invalid', 'checkDnsLabel', 'checkDnsSubdomain', 'checkHostname', 'checkIntegerInRange', 'checkUnique', 'standardLabels',
-  'declare', 'renderAnnotation', 'normalizeClient', 'checkGoDuration', 'pemBlocks', 'checkCaCertificates', 'subjectAllowListPattern',
-  'allocateRuleIds', 'checkExclusion', 'renderExclusion', 'checkDenySourceIps', 'renderDenySourceIps', 'escapeForNginxSingleQuotes',
-  'synthesizeCharts', 'writeTree', 'replaceFolderAtomically', 'assertNoPrivateKeys', 'resolveAksProps', 'checkIpv4Cidr',
-  'ControllerDeployment', 'ControllerConfigMaps', 'ControllerRbac', 'ControllerServices', 'AdmissionWebhook',
+  'invalid',
+  'checkDnsLabel',
+  'checkDnsSubdomain',
+  'checkHostname',
+  'checkIntegerInRange',
+  'checkUnique',
+  'standardLabels',
+  'declare',
+  'renderAnnotation',
+  'normalizeClient',
+  'checkGoDuration',
+  'pemBlocks',
+  'checkCaCertificates',
+  'subjectAllowListPattern',
+  'allocateRuleIds',
+  'checkExclusion',
+  'renderExclusion',
+  'checkDenySourceIps',
+  'renderDenySourceIps',
+  'escapeForNginxSingleQuotes',
+  'synthesizeCharts',
+  'writeTree',
+  'replaceFolderAtomically',
+  'assertNoPrivateKeys',
+  'resolveAksProps',
+  'checkIpv4Cidr',
+  'ControllerDeployment',
+  'ControllerConfigMaps',
+  'ControllerRbac',
+  'ControllerServices',
+  'AdmissionWebhook',
 ];
 
 const api = publicApi();
@@ -56,7 +94,8 @@ describe('public API', () => {
   });
 
   test('every optional prop of an input type documents its @default (no new gaps)', () => {
-    const isInputProp = (i: ApiItem): boolean => i.optional && i.kind === 'propertysignature' && !OUTPUT_TYPES.has(typeName(i.path));
+    const isInputProp = (i: ApiItem): boolean =>
+      i.optional && i.kind === 'propertysignature' && !OUTPUT_TYPES.has(typeName(i.path));
     const gaps = api.filter((i) => isInputProp(i) && !i.hasDefault).map((i) => i.path);
     expect(gaps.filter((g) => !KNOWN_GAPS.noDefault.includes(g))).toEqual([]);
     expect(KNOWN_GAPS.noDefault.filter((g) => !gaps.includes(g))).toEqual([]);
@@ -65,7 +104,11 @@ describe('public API', () => {
   test('the API reference in docs/api is generated from the current sources (run `npm run docs`)', () => {
     const out = mkdtempSync(join(tmpdir(), 'aks-edge-api-'));
     try {
-      execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'typedoc', 'bin', 'typedoc'), '--out', out, '--logLevel', 'Warn'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      execFileSync(
+        process.execPath,
+        [join(REPO_ROOT, 'node_modules', 'typedoc', 'bin', 'typedoc'), '--out', out, '--logLevel', 'Warn'],
+        { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       const fresh = readTree(out);
       const committed = readTree(join(REPO_ROOT, 'docs', 'api'));
       expect([...committed.keys()]).toEqual([...fresh.keys()]);

@@ -96,11 +96,38 @@ describe('consumer: the packed library installed into an empty project', () => {
     pack = buildAndPack(work);
     consumer = join(work, 'consumer');
     mkdirSync(consumer);
-    writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'edge-consumer', version: '1.0.0', private: true }, null, 2));
-    npm(['install', '--prefer-offline', '--no-audit', '--no-fund', pack.tarball, ...REQUIRED_PEERS.map((p) => `${p}@${installedVersion(p)}`)], consumer);
+    writeFileSync(
+      join(consumer, 'package.json'),
+      JSON.stringify({ name: 'edge-consumer', version: '1.0.0', private: true }, null, 2),
+    );
+    npm(
+      [
+        'install',
+        '--prefer-offline',
+        '--no-audit',
+        '--no-fund',
+        pack.tarball,
+        ...REQUIRED_PEERS.map((p) => `${p}@${installedVersion(p)}`),
+      ],
+      consumer,
+    );
     packageOnly = JSON.parse(npm(['ls', '--all', '--json'], consumer)) as NpmTree;
-    npm(['install', '--prefer-offline', '--no-audit', '--no-fund', '--omit=optional', ...APP_DEPENDENCIES.map((p) => `${p}@${installedVersion(p)}`)], consumer);
-    cpSync(join(consumer, 'node_modules', 'aks-waf-mtls-edge'), join(consumer, 'vendor', 'node_modules', 'aks-waf-mtls-edge'), { recursive: true });
+    npm(
+      [
+        'install',
+        '--prefer-offline',
+        '--no-audit',
+        '--no-fund',
+        '--omit=optional',
+        ...APP_DEPENDENCIES.map((p) => `${p}@${installedVersion(p)}`),
+      ],
+      consumer,
+    );
+    cpSync(
+      join(consumer, 'node_modules', 'aks-waf-mtls-edge'),
+      join(consumer, 'vendor', 'node_modules', 'aks-waf-mtls-edge'),
+      { recursive: true },
+    );
   }, 180_000);
 
   afterAll(() => {
@@ -109,18 +136,29 @@ describe('consumer: the packed library installed into an empty project', () => {
 
   test('the tarball holds only compiled JavaScript, declarations, package.json, README, CHANGELOG and LICENSE', () => {
     expect(pack.files.filter((f) => !ALLOWED_PACKAGE_PATH.test(f))).toEqual([]);
-    expect(pack.files).toEqual(expect.arrayContaining([
-      'package.json', 'README.md', 'CHANGELOG.md', 'LICENSE',
-      'build/package/lib/index.js', 'build/package/lib/index.d.ts',
-      'build/package/lib/azure-entry.js', 'build/package/lib/azure-entry.d.ts',
-      'build/package/imports/cert-manager.io.js',
-    ]));
-    expect(pack.files.some((f) => /(^|\/)(test|dist|examples|bench|scripts)\//.test(f) || /\.map$|(?<!\.d)\.ts$/.test(f))).toBe(false);
+    expect(pack.files).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'README.md',
+        'CHANGELOG.md',
+        'LICENSE',
+        'build/package/lib/index.js',
+        'build/package/lib/index.d.ts',
+        'build/package/lib/azure-entry.js',
+        'build/package/lib/azure-entry.d.ts',
+        'build/package/imports/cert-manager.io.js',
+      ]),
+    );
+    expect(
+      pack.files.some((f) => /(^|\/)(test|dist|examples|bench|scripts)\//.test(f) || /\.map$|(?<!\.d)\.ts$/.test(f)),
+    ).toBe(false);
     expect(pack.size).toBeLessThan(1_000_000);
   });
 
   test('installs with only the required peers: cdktf and the Azure provider stay out, nothing is missing', () => {
-    expect(existsSync(join(consumer, 'node_modules', 'aks-waf-mtls-edge', 'build', 'package', 'lib', 'index.js'))).toBe(true);
+    expect(existsSync(join(consumer, 'node_modules', 'aks-waf-mtls-edge', 'build', 'package', 'lib', 'index.js'))).toBe(
+      true,
+    );
     expect(existsSync(join(consumer, 'node_modules', 'cdktf'))).toBe(false);
     expect(existsSync(join(consumer, 'node_modules', '@cdktf'))).toBe(false);
     // `npm ls` exits non-zero on a missing or invalid dependency (an optional peer that is absent is neither).
@@ -141,10 +179,22 @@ describe('consumer: the packed library installed into an empty project', () => {
 
   test('a strict TypeScript app type-checks against the shipped declarations (no skipLibCheck) and runs', () => {
     writeFileSync(join(consumer, 'app.ts'), APP);
-    writeFileSync(join(consumer, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { target: 'ES2022', module: 'node16', moduleResolution: 'node16', strict: true, skipLibCheck: false, types: [], outDir: 'out', rootDir: '.' },
-      files: ['app.ts'],
-    }));
+    writeFileSync(
+      join(consumer, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'node16',
+          moduleResolution: 'node16',
+          strict: true,
+          skipLibCheck: false,
+          types: [],
+          outDir: 'out',
+          rootDir: '.',
+        },
+        files: ['app.ts'],
+      }),
+    );
     tsc(['-p', consumer], consumer);
     execFileSync(process.execPath, [join('out', 'app.js')], { cwd: consumer, stdio: ['ignore', 'pipe', 'pipe'] });
     expect(existsSync(join(consumer, 'dist', 'kustomization.yaml'))).toBe(true);
@@ -155,7 +205,8 @@ describe('consumer: the packed library installed into an empty project', () => {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const objects = objectsOf(tree).map((o) => o.manifest as any);
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const find = (kind: string, namespace: string, name: string): any => objects.find((o) => o.kind === kind && o.metadata.namespace === namespace && o.metadata.name === name);
+    const find = (kind: string, namespace: string, name: string): any =>
+      objects.find((o) => o.kind === kind && o.metadata.namespace === namespace && o.metadata.name === name);
 
     const ingress = find('Ingress', 'echo', 'echo');
     expect(tree.has('30-apps/echo_ingress_echo.yaml')).toBe(true);
@@ -169,7 +220,9 @@ describe('consumer: the packed library installed into an empty project', () => {
 
     const service = find('Service', 'echo', 'echo');
     expect(service.spec.ports).toEqual([expect.objectContaining({ name: 'http', port: 80 })]);
-    expect(find('Deployment', 'echo', 'echo').spec.template.spec.containers[0].image).toMatch(/^docker\.io\/mendhak\/http-https-echo:37@sha256:[0-9a-f]{64}$/);
+    expect(find('Deployment', 'echo', 'echo').spec.template.spec.containers[0].image).toMatch(
+      /^docker\.io\/mendhak\/http-https-echo:37@sha256:[0-9a-f]{64}$/,
+    );
 
     const config = find('ConfigMap', 'ingress-nginx', 'ingress-nginx-controller');
     expect(tree.has('10-controller/ingress-nginx_configmap_ingress-nginx-controller.yaml')).toBe(true);
@@ -177,9 +230,13 @@ describe('consumer: the packed library installed into an empty project', () => {
     const policy = find('ConfigMap', 'ingress-nginx', 'ingress-nginx-waf-policy').data['policy.conf'];
     expect(config.data['modsecurity-snippet']).toContain('Include /etc/nginx/edge-waf/policy.conf');
     expect(policy).toContain('SecRuleEngine On');
-    expect(policy).toMatch(/SecRule REQUEST_HEADERS:user "@rx \(\?:\^\|,\)\[\\t \]\*\(\?:admin\)\[\\t \]\*\(\?:,\|\$\)" "id:\d+,phase:1,deny,status:403/);
+    expect(policy).toMatch(
+      /SecRule REQUEST_HEADERS:user "@rx \(\?:\^\|,\)\[\\t \]\*\(\?:admin\)\[\\t \]\*\(\?:,\|\$\)" "id:\d+,phase:1,deny,status:403/,
+    );
     expect(find('Certificate', 'client-certificates', 'hospital-a').spec.commonName).toBe('hospital-a');
-    expect(objects.find((o) => o.kind === 'IngressClass' && o.metadata.name === 'nginx')?.spec.controller).toBe('k8s.io/ingress-nginx');
+    expect(objects.find((o) => o.kind === 'IngressClass' && o.metadata.name === 'nginx')?.spec.controller).toBe(
+      'k8s.io/ingress-nginx',
+    );
     expect(ingress.spec.ingressClassName).toBe('nginx');
   });
 
@@ -199,50 +256,96 @@ describe('consumer: the packed library installed into an empty project', () => {
     const dir = join(consumer, 'readme');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'main.ts'), example!);
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { target: 'ES2022', module: 'commonjs', moduleResolution: 'node', strict: true, skipLibCheck: false, types: [], outDir: 'out', rootDir: '.' },
-      files: ['main.ts'],
-    }));
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'commonjs',
+          moduleResolution: 'node',
+          strict: true,
+          skipLibCheck: false,
+          types: [],
+          outDir: 'out',
+          rootDir: '.',
+        },
+        files: ['main.ts'],
+      }),
+    );
     tsc(['-p', dir], dir);
     execFileSync(process.execPath, [join('out', 'main.js')], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const objects = objectsOf(readTree(join(dir, 'dist'))).map((o) => o.manifest as any);
     const ingress = objects.find((o) => o.kind === 'Ingress');
     expect(ingress.metadata.annotations[`${P}auth-tls-match-cn`]).toBe('CN=(?:hospital-a)(?:,|$)|^$');
-    expect(objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'ingress-nginx-waf-policy').data['policy.conf']).toContain('REQUEST_HEADERS:user');
+    expect(
+      objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'ingress-nginx-waf-policy').data['policy.conf'],
+    ).toContain('REQUEST_HEADERS:user');
     for (const o of objects) validateManifest(o);
   });
 
   test('the examples run as copied into an app, with only the import changed to the package', () => {
     const dir = join(consumer, 'examples');
     mkdirSync(dir, { recursive: true });
-    const examples = readdirSync(join(REPO_ROOT, 'examples')).filter((f) => f.endsWith('.ts')).sort();
+    const examples = readdirSync(join(REPO_ROOT, 'examples'))
+      .filter((f) => f.endsWith('.ts'))
+      .sort();
     expect(examples).toEqual(['existing-app.ts', 'new-client.ts']);
     for (const file of examples) {
       const source = readFileSync(join(REPO_ROOT, 'examples', file), 'utf8');
       expect(source).toContain("from '../lib';");
       writeFileSync(join(dir, file), source.replace("from '../lib';", "from 'aks-waf-mtls-edge';"));
     }
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: {
-        target: 'ES2022', module: 'commonjs', moduleResolution: 'node', strict: true, skipLibCheck: false, outDir: 'out', rootDir: '.',
-        // The examples use `require.main` and `process.argv`: Node's types, borrowed from the repository (not installed).
-        typeRoots: [join(REPO_ROOT, 'node_modules', '@types')], types: ['node'],
-      },
-      files: examples,
-    }));
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'commonjs',
+          moduleResolution: 'node',
+          strict: true,
+          skipLibCheck: false,
+          outDir: 'out',
+          rootDir: '.',
+          // The examples use `require.main` and `process.argv`: Node's types, borrowed from the repository (not installed).
+          typeRoots: [join(REPO_ROOT, 'node_modules', '@types')],
+          types: ['node'],
+        },
+        files: examples,
+      }),
+    );
     tsc(['-p', dir], dir);
-    execFileSync(process.execPath, [join('out', 'existing-app.js'), 'out-existing'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    execFileSync(process.execPath, [join('out', 'new-client.js'), 'out-new-client'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync(process.execPath, [join('out', 'existing-app.js'), 'out-existing'], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    execFileSync(process.execPath, [join('out', 'new-client.js'), 'out-new-client'], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     expect(readFileSync(join(dir, 'out-existing', 'orders.k8s.yaml'), 'utf8')).toContain('auth-tls-match-cn');
     const tree = readTree(join(dir, 'out-new-client'));
-    expect(tree.get('20-certificates/client-certificates_certificate_hospital-c.yaml')).toContain('commonName: hospital-c');
-    expect(tree.get('10-controller/ingress-nginx_configmap_ingress-nginx-waf-policy.yaml')).toContain('ruleRemoveTargetById=942100');
+    expect(tree.get('20-certificates/client-certificates_certificate_hospital-c.yaml')).toContain(
+      'commonName: hospital-c',
+    );
+    expect(tree.get('10-controller/ingress-nginx_configmap_ingress-nginx-waf-policy.yaml')).toContain(
+      'ruleRemoveTargetById=942100',
+    );
   });
 
   test('the main entry loads without cdktf; the azure entry names the missing peer; internals are not importable', () => {
     const out = JSON.parse(execFileSync(process.execPath, ['-e', PROBE], { cwd: consumer, encoding: 'utf8' }));
-    expect(out.exports).toEqual(expect.arrayContaining(['MtlsIngress', 'EchoApp', 'WafPolicy', 'ModSecurityController', 'ValidationError', 'monitoring', 'gitops']));
+    expect(out.exports).toEqual(
+      expect.arrayContaining([
+        'MtlsIngress',
+        'EchoApp',
+        'WafPolicy',
+        'ModSecurityController',
+        'ValidationError',
+        'monitoring',
+        'gitops',
+      ]),
+    );
     expect(out.exports).not.toEqual(expect.arrayContaining(['invalid']));
     expect(out.azure).toMatch(/^MODULE_NOT_FOUND: Cannot find module 'cdktf'/);
     expect(out.deep).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
@@ -250,7 +353,12 @@ describe('consumer: the packed library installed into an empty project', () => {
 
   test('a bad input throws the exported ValidationError naming the field, the value and the fix', () => {
     const out = JSON.parse(execFileSync(process.execPath, ['-e', PROBE], { cwd: consumer, encoding: 'utf8' }));
-    expect(out.error).toEqual({ isValidationError: true, field: 'waf.denySourceIps[0].sources[0]', value: '34.242.209.999', fix: 'string' });
+    expect(out.error).toEqual({
+      isValidationError: true,
+      field: 'waf.denySourceIps[0].sources[0]',
+      value: '34.242.209.999',
+      fix: 'string',
+    });
   });
 
   test('ValidationError.isValidationError recognises an error thrown by a second installed copy (instanceof does not)', () => {
@@ -259,7 +367,9 @@ describe('consumer: the packed library installed into an empty project', () => {
   });
 
   test('packing the repository itself ships nothing else either (npm pack --dry-run at the root)', () => {
-    const files = JSON.parse(npm(['pack', '--dry-run', '--ignore-scripts', '--json'], REPO_ROOT).replace(/^[^[]*/, ''))[0].files.map((f: { path: string }) => f.path) as string[];
+    const files = JSON.parse(
+      npm(['pack', '--dry-run', '--ignore-scripts', '--json'], REPO_ROOT).replace(/^[^[]*/, ''),
+    )[0].files.map((f: { path: string }) => f.path) as string[];
     expect(files.filter((f) => !ALLOWED_PACKAGE_PATH.test(f))).toEqual([]);
     expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE']));
   });

@@ -19,7 +19,8 @@ export interface PackResult {
 export const PACKAGE_DOCUMENTS = ['README.md', 'CHANGELOG.md', 'LICENSE'] as const;
 
 /** Every path the tarball may hold: package.json, the documents, and compiled `.js`/`.d.ts` of lib/ and imports/. */
-export const ALLOWED_PACKAGE_PATH = /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|build\/package\/(lib|imports)\/[A-Za-z0-9_./-]+(?<!\.d)\.js|build\/package\/(lib|imports)\/[A-Za-z0-9_./-]+\.d\.ts)$/;
+export const ALLOWED_PACKAGE_PATH =
+  /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|build\/package\/(lib|imports)\/[A-Za-z0-9_./-]+(?<!\.d)\.js|build\/package\/(lib|imports)\/[A-Za-z0-9_./-]+\.d\.ts)$/;
 
 /**
  * Environment for a child npm: the parent `npm test` exports its own lifecycle and package settings as `npm_*`
@@ -32,19 +33,39 @@ export function childNpmEnv(): NodeJS.ProcessEnv {
 
 /** Runs npm (the one running this Node, or the one on PATH) and returns stdout. */
 export function npm(args: readonly string[], cwd: string): string {
-  return execFileSync('npm', [...args], { cwd, env: childNpmEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  return execFileSync('npm', [...args], {
+    cwd,
+    env: childNpmEnv(),
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
 }
 
 /** Runs the repository's TypeScript compiler. */
 export function tsc(args: readonly string[], cwd: string): void {
-  execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), ...args], {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 /** Parses `npm pack --json` output (npm may print lifecycle noise before the JSON). */
 export function parsePackJson(stdout: string, destination: string): PackResult {
-  const json = JSON.parse(stdout.slice(stdout.indexOf('['))) as { filename: string; size: number; unpackedSize: number; files: { path: string }[] }[];
+  const json = JSON.parse(stdout.slice(stdout.indexOf('['))) as {
+    filename: string;
+    size: number;
+    unpackedSize: number;
+    files: { path: string }[];
+  }[];
   const [entry] = json;
-  return { tarball: join(destination, entry.filename), files: entry.files.map((f) => f.path).sort(), size: entry.size, unpackedSize: entry.unpackedSize };
+  return {
+    tarball: join(destination, entry.filename),
+    files: entry.files.map((f) => f.path).sort(),
+    size: entry.size,
+    unpackedSize: entry.unpackedSize,
+  };
 }
 
 /**
@@ -63,5 +84,7 @@ export function buildAndPack(work: string): PackResult {
 
 /** The exact installed version of a package of the repository (peers are installed at the versions we test with). */
 export function installedVersion(name: string): string {
-  return (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+  return (
+    JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }
+  ).version;
 }

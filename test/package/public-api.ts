@@ -30,8 +30,17 @@ export interface ApiItem {
 export function loadProgram(): ts.Program {
   const configPath = join(REPO_ROOT, 'tsconfig.build.json');
   const config = ts.readConfigFile(configPath, ts.sys.readFile);
-  const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, REPO_ROOT, { noEmit: true, incremental: false }, configPath);
-  return ts.createProgram({ rootNames: Object.values(ENTRY_POINTS).map((f) => join(REPO_ROOT, f)), options: parsed.options });
+  const parsed = ts.parseJsonConfigFileContent(
+    config.config,
+    ts.sys,
+    REPO_ROOT,
+    { noEmit: true, incremental: false },
+    configPath,
+  );
+  return ts.createProgram({
+    rootNames: Object.values(ENTRY_POINTS).map((f) => join(REPO_ROOT, f)),
+    options: parsed.options,
+  });
 }
 
 const isPublicMember = (m: ts.ClassElement | ts.TypeElement): boolean => {
@@ -58,14 +67,21 @@ export function publicApi(program: ts.Program = loadProgram()): ApiItem[] {
 
   const addMembers = (prefix: string, members: ts.NodeArray<ts.ClassElement | ts.TypeElement>): void => {
     for (const m of members) {
-      if (!isPublicMember(m) || !m.name || ts.isConstructorDeclaration(m) || ts.isIndexSignatureDeclaration(m)) continue;
+      if (!isPublicMember(m) || !m.name || ts.isConstructorDeclaration(m) || ts.isIndexSignatureDeclaration(m))
+        continue;
       if (ts.isClassStaticBlockDeclaration(m as ts.Node)) continue;
       const symbol = checker.getSymbolAtLocation(m.name);
       if (!symbol) continue;
       const name = `${prefix}.${symbol.getName()}`;
       const optional = (ts.isPropertySignature(m) || ts.isPropertyDeclaration(m)) && m.questionToken !== undefined;
-      items.push({ path: name, kind: ts.SyntaxKind[m.kind].replace(/Declaration/, '').toLowerCase(), member: true, optional, ...docOf(checker, symbol) });
-      const typeNode = (ts.isPropertySignature(m) || ts.isPropertyDeclaration(m)) ? m.type : undefined;
+      items.push({
+        path: name,
+        kind: ts.SyntaxKind[m.kind].replace(/Declaration/, '').toLowerCase(),
+        member: true,
+        optional,
+        ...docOf(checker, symbol),
+      });
+      const typeNode = ts.isPropertySignature(m) || ts.isPropertyDeclaration(m) ? m.type : undefined;
       if (typeNode) addInlineTypes(name, typeNode);
     }
   };
@@ -76,7 +92,8 @@ export function publicApi(program: ts.Program = loadProgram()): ApiItem[] {
     if (ts.isTypeLiteralNode(node)) addMembers(prefix, node.members);
     else if (ts.isArrayTypeNode(node)) addInlineTypes(prefix, node.elementType);
     else if (ts.isTypeOperatorNode(node) || ts.isParenthesizedTypeNode(node)) addInlineTypes(prefix, node.type);
-    else if (ts.isUnionTypeNode(node) || ts.isIntersectionTypeNode(node)) node.types.forEach((t) => addInlineTypes(prefix, t));
+    else if (ts.isUnionTypeNode(node) || ts.isIntersectionTypeNode(node))
+      node.types.forEach((t) => addInlineTypes(prefix, t));
     else if (ts.isTypeReferenceNode(node)) node.typeArguments?.forEach((t) => addInlineTypes(prefix, t));
   };
 
@@ -88,7 +105,14 @@ export function publicApi(program: ts.Program = loadProgram()): ApiItem[] {
       if (!decl) continue;
       if (ts.isSourceFile(decl)) {
         // `export * as name from './folder'`: the namespace object itself, documented by the folder's index.ts.
-        items.push({ path, kind: 'namespace', member: false, optional: false, doc: namespaceDoc(decl), hasDefault: false });
+        items.push({
+          path,
+          kind: 'namespace',
+          member: false,
+          optional: false,
+          doc: namespaceDoc(decl),
+          hasDefault: false,
+        });
         addModule(`${path}.`, symbol);
         continue;
       }
@@ -114,5 +138,10 @@ export function publicApi(program: ts.Program = loadProgram()): ApiItem[] {
 /** The leading comment of a module file (`/** ... *\/` before the first statement). */
 function namespaceDoc(file: ts.SourceFile): string {
   const ranges = ts.getLeadingCommentRanges(file.text, 0) ?? [];
-  return ranges.map((r) => file.text.slice(r.pos, r.end)).filter((c) => c.startsWith('/**')).join('\n').replace(/^\/\*\*|\*\/$/g, '').trim();
+  return ranges
+    .map((r) => file.text.slice(r.pos, r.end))
+    .filter((c) => c.startsWith('/**'))
+    .join('\n')
+    .replace(/^\/\*\*|\*\/$/g, '')
+    .trim();
 }

@@ -31,7 +31,7 @@ const copyB = secondCopy();
 const badPolicy = { denySourceIps: [{ sources: ['34.242.209.999'] }] };
 
 describe('ValidationError across two copies of the package', () => {
-  test('the second load is a separate copy: its class is not the first one\'s, and instanceof fails across them', () => {
+  test("the second load is a separate copy: its class is not the first one's, and instanceof fails across them", () => {
     expect(copyB.ValidationError).not.toBe(copyA.ValidationError);
     const fromB = thrownBy(() => new copyB.WafPolicy(badPolicy));
     expect(fromB instanceof copyB.ValidationError).toBe(true);

@@ -1,5 +1,11 @@
 import { distObjects } from '../support/dist';
-import { applyExceptions, hardeningViolations, isWorkload, PodSecurityException, restrictedViolations } from './pod-security';
+import {
+  applyExceptions,
+  hardeningViolations,
+  isWorkload,
+  PodSecurityException,
+  restrictedViolations,
+} from './pod-security';
 
 /**
  * Exceptions, all for the ingress-nginx controller and all needed by the upstream v1.15.1 controller itself
@@ -17,16 +23,26 @@ const EXCEPTIONS: readonly PodSecurityException[] = [
 ];
 
 const base = {
-  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'w', namespace: 'ns' },
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'w', namespace: 'ns' },
 };
 function deployment(podSpec: Record<string, unknown>): Record<string, unknown> {
   return { ...base, spec: { template: { spec: podSpec } } };
 }
 const goodContainer = {
-  name: 'c', image: `repo/img@sha256:${'a'.repeat(64)}`,
-  securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } },
+  name: 'c',
+  image: `repo/img@sha256:${'a'.repeat(64)}`,
+  securityContext: {
+    allowPrivilegeEscalation: false,
+    runAsNonRoot: true,
+    readOnlyRootFilesystem: true,
+    capabilities: { drop: ['ALL'] },
+    seccompProfile: { type: 'RuntimeDefault' },
+  },
   resources: { requests: { cpu: '10m', memory: '10Mi' }, limits: { memory: '10Mi' } },
-  readinessProbe: { httpGet: { path: '/', port: 80 } }, livenessProbe: { httpGet: { path: '/', port: 80 } },
+  readinessProbe: { httpGet: { path: '/', port: 80 } },
+  livenessProbe: { httpGet: { path: '/', port: 80 } },
 };
 
 describe('Pod Security "restricted" checker', () => {
@@ -38,12 +54,21 @@ describe('Pod Security "restricted" checker', () => {
 
   test.each([
     ['privileged', { securityContext: { ...goodContainer.securityContext, privileged: true } }],
-    ['allow-privilege-escalation', { securityContext: { ...goodContainer.securityContext, allowPrivilegeEscalation: undefined } }],
+    [
+      'allow-privilege-escalation',
+      { securityContext: { ...goodContainer.securityContext, allowPrivilegeEscalation: undefined } },
+    ],
     ['run-as-non-root', { securityContext: { ...goodContainer.securityContext, runAsNonRoot: undefined } }],
     ['run-as-user', { securityContext: { ...goodContainer.securityContext, runAsUser: 0 } }],
     ['seccomp', { securityContext: { ...goodContainer.securityContext, seccompProfile: { type: 'Unconfined' } } }],
-    ['capabilities-drop-all', { securityContext: { ...goodContainer.securityContext, capabilities: { drop: ['NET_RAW'] } } }],
-    ['capabilities-add', { securityContext: { ...goodContainer.securityContext, capabilities: { drop: ['ALL'], add: ['SYS_ADMIN'] } } }],
+    [
+      'capabilities-drop-all',
+      { securityContext: { ...goodContainer.securityContext, capabilities: { drop: ['NET_RAW'] } } },
+    ],
+    [
+      'capabilities-add',
+      { securityContext: { ...goodContainer.securityContext, capabilities: { drop: ['ALL'], add: ['SYS_ADMIN'] } } },
+    ],
     ['host-ports', { ports: [{ containerPort: 80, hostPort: 80 }] }],
     ['proc-mount', { securityContext: { ...goodContainer.securityContext, procMount: 'Unmasked' } }],
   ])('flags a container violating %s', (rule, override) => {
@@ -63,22 +88,53 @@ describe('Pod Security "restricted" checker', () => {
 
   test('accepts runAsNonRoot and seccomp set at pod level only', () => {
     const { runAsNonRoot: _r, seccompProfile: _s, ...sc } = goodContainer.securityContext;
-    void _r; void _s;
-    const d = deployment({ securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } }, containers: [{ ...goodContainer, securityContext: sc }] });
+    void _r;
+    void _s;
+    const d = deployment({
+      securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+      containers: [{ ...goodContainer, securityContext: sc }],
+    });
     expect(restrictedViolations(d)).toEqual([]);
   });
 
   test('reports NET_BIND_SERVICE, a writable root filesystem and a mounted token as hardening findings', () => {
-    const d = deployment({ containers: [{ ...goodContainer, securityContext: { ...goodContainer.securityContext, readOnlyRootFilesystem: false, capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] } } }] });
+    const d = deployment({
+      containers: [
+        {
+          ...goodContainer,
+          securityContext: {
+            ...goodContainer.securityContext,
+            readOnlyRootFilesystem: false,
+            capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] },
+          },
+        },
+      ],
+    });
     expect(restrictedViolations(d)).toEqual([]);
-    expect(hardeningViolations(d).map((v) => v.rule).sort()).toEqual(['capability-net-bind-service', 'read-only-root-filesystem', 'service-account-token']);
+    expect(
+      hardeningViolations(d)
+        .map((v) => v.rule)
+        .sort(),
+    ).toEqual(['capability-net-bind-service', 'read-only-root-filesystem', 'service-account-token']);
   });
 
   test('an exception removes only its own rule on its own workload', () => {
-    const d = deployment({ containers: [{ ...goodContainer, securityContext: { ...goodContainer.securityContext, readOnlyRootFilesystem: false } }] });
-    const ex: PodSecurityException = { kind: 'Deployment', namespace: 'ns', name: 'w', rule: 'read-only-root-filesystem', reason: 'test' };
+    const d = deployment({
+      containers: [
+        { ...goodContainer, securityContext: { ...goodContainer.securityContext, readOnlyRootFilesystem: false } },
+      ],
+    });
+    const ex: PodSecurityException = {
+      kind: 'Deployment',
+      namespace: 'ns',
+      name: 'w',
+      rule: 'read-only-root-filesystem',
+      reason: 'test',
+    };
     expect(applyExceptions(d, hardeningViolations(d), [ex]).left.map((v) => v.rule)).toEqual(['service-account-token']);
-    expect(applyExceptions({ ...d, metadata: { name: 'other', namespace: 'ns' } }, hardeningViolations(d), [ex]).left).toHaveLength(2);
+    expect(
+      applyExceptions({ ...d, metadata: { name: 'other', namespace: 'ns' } }, hardeningViolations(d), [ex]).left,
+    ).toHaveLength(2);
   });
 });
 
@@ -86,16 +142,22 @@ describe('every workload in dist/', () => {
   const workloads = distObjects().filter(({ manifest }) => isWorkload(manifest));
 
   test('includes the echo app (the check is not vacuous)', () => {
-    expect(workloads.map(({ manifest }) => `${manifest.kind} ${manifest.metadata.namespace}/${manifest.metadata.name}`)).toContain('Deployment echo/echo');
+    expect(
+      workloads.map(({ manifest }) => `${manifest.kind} ${manifest.metadata.namespace}/${manifest.metadata.name}`),
+    ).toContain('Deployment echo/echo');
   });
 
   test('meets Pod Security "restricted" with no exception at all', () => {
-    const found = workloads.flatMap(({ file, manifest }) => restrictedViolations(manifest).map((v) => ({ file, ...v })));
+    const found = workloads.flatMap(({ file, manifest }) =>
+      restrictedViolations(manifest).map((v) => ({ file, ...v })),
+    );
     expect(found).toEqual([]);
   });
 
   test('meets the product hardening rules, except the documented controller exceptions', () => {
-    const found = workloads.flatMap(({ file, manifest }) => applyExceptions(manifest, hardeningViolations(manifest), EXCEPTIONS).left.map((v) => ({ file, ...v })));
+    const found = workloads.flatMap(({ file, manifest }) =>
+      applyExceptions(manifest, hardeningViolations(manifest), EXCEPTIONS).left.map((v) => ({ file, ...v })),
+    );
     expect(found).toEqual([]);
   });
 

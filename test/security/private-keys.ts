@@ -17,16 +17,25 @@ const PRIVATE_KEY_FIELD = /^(tls\.key|.*\.key|.*private.?key.*)$/i;
 export function findPrivateKeys(tree: RenderedTree): KeyFinding[] {
   const out: KeyFinding[] = [];
   for (const [path, content] of tree) {
-    if (PEM_KEY.test(content)) { out.push({ path, how: 'PEM private key block' }); continue; }
+    if (PEM_KEY.test(content)) {
+      out.push({ path, how: 'PEM private key block' });
+      continue;
+    }
     if (!path.endsWith('.yaml')) continue;
     for (const doc of parseAllDocuments(content)) {
-      const obj = doc.toJS() as { kind?: string; data?: Record<string, string>; stringData?: Record<string, string> } | null;
+      const obj = doc.toJS() as {
+        kind?: string;
+        data?: Record<string, string>;
+        stringData?: Record<string, string>;
+      } | null;
       if (!obj || obj.kind !== 'Secret') continue;
       for (const [key, value] of Object.entries(obj.data ?? {})) {
-        if (PEM_KEY.test(Buffer.from(String(value), 'base64').toString('latin1'))) out.push({ path, how: `base64 PEM key in data.${key}` });
+        if (PEM_KEY.test(Buffer.from(String(value), 'base64').toString('latin1')))
+          out.push({ path, how: `base64 PEM key in data.${key}` });
         else if (PRIVATE_KEY_FIELD.test(key)) out.push({ path, how: `key-named entry data.${key}` });
       }
-      for (const key of Object.keys(obj.stringData ?? {})) if (PRIVATE_KEY_FIELD.test(key)) out.push({ path, how: `key-named entry stringData.${key}` });
+      for (const key of Object.keys(obj.stringData ?? {}))
+        if (PRIVATE_KEY_FIELD.test(key)) out.push({ path, how: `key-named entry stringData.${key}` });
     }
   }
   return out;

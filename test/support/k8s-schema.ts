@@ -32,10 +32,12 @@ function closed(schema: Schema): Schema {
   const copy: Schema = { ...schema };
   if (schema.properties) {
     copy.properties = Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, closed(v)]));
-    if (schema.additionalProperties === undefined && !schema['x-kubernetes-preserve-unknown-fields']) copy.additionalProperties = false;
+    if (schema.additionalProperties === undefined && !schema['x-kubernetes-preserve-unknown-fields'])
+      copy.additionalProperties = false;
   }
   if (schema.items) copy.items = closed(schema.items);
-  if (schema.additionalProperties && typeof schema.additionalProperties === 'object') copy.additionalProperties = closed(schema.additionalProperties);
+  if (schema.additionalProperties && typeof schema.additionalProperties === 'object')
+    copy.additionalProperties = closed(schema.additionalProperties);
   for (const key of ['allOf', 'oneOf', 'anyOf'] as const) if (schema[key]) copy[key] = schema[key]!.map(closed);
   return copy;
 }
@@ -47,10 +49,14 @@ function load(): NonNullable<typeof loaded> {
   const doc = JSON.parse(readFileSync(FILE, 'utf8')) as { version: string; definitions: Record<string, Schema> };
   const byGvk = new Map<string, string>();
   for (const [name, def] of Object.entries(doc.definitions)) {
-    for (const gvk of def['x-kubernetes-group-version-kind'] ?? []) byGvk.set(`${gvk.group ? `${gvk.group}/` : ''}${gvk.version} ${gvk.kind}`, name);
+    for (const gvk of def['x-kubernetes-group-version-kind'] ?? [])
+      byGvk.set(`${gvk.group ? `${gvk.group}/` : ''}${gvk.version} ${gvk.kind}`, name);
   }
   const ajv = new Ajv({ strict: false, allErrors: false, validateFormats: false });
-  ajv.addSchema({ $id: 'k8s', definitions: Object.fromEntries(Object.entries(doc.definitions).map(([k, v]) => [k, closed(v)])) });
+  ajv.addSchema({
+    $id: 'k8s',
+    definitions: Object.fromEntries(Object.entries(doc.definitions).map(([k, v]) => [k, closed(v)])),
+  });
   loaded = { version: doc.version, byGvk, ajv };
   return loaded;
 }
@@ -69,12 +75,20 @@ export function servesKind(apiVersion: string, kind: string): boolean {
 export function validateBuiltIn(manifest: { apiVersion: string; kind: string; metadata?: { name?: string } }): void {
   const { version, byGvk, ajv } = load();
   const name = byGvk.get(`${manifest.apiVersion} ${manifest.kind}`);
-  if (!name) throw new Error(`${manifest.apiVersion} ${manifest.kind} is not served by Kubernetes ${version} (imports/k8s.definitions.json)`);
+  if (!name)
+    throw new Error(
+      `${manifest.apiVersion} ${manifest.kind} is not served by Kubernetes ${version} (imports/k8s.definitions.json)`,
+    );
   const validate = ajv.getSchema(`k8s#/definitions/${name}`) as ValidateFunction;
   const data: unknown = manifest; // ajv's validate is a type guard: test a copy of the reference, keep `manifest` typed
   if (!validate(data)) {
     const e = validate.errors![0];
-    const detail = e.keyword === 'additionalProperties' ? `has unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"` : e.message;
-    throw new Error(`${manifest.apiVersion} ${manifest.kind} "${manifest.metadata?.name}" does not match the Kubernetes ${version} schema: ${e.instancePath || '/'} ${detail}`);
+    const detail =
+      e.keyword === 'additionalProperties'
+        ? `has unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"`
+        : e.message;
+    throw new Error(
+      `${manifest.apiVersion} ${manifest.kind} "${manifest.metadata?.name}" does not match the Kubernetes ${version} schema: ${e.instancePath || '/'} ${detail}`,
+    );
   }
 }

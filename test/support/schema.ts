@@ -30,7 +30,10 @@ function isBuiltIn(apiVersion: string): boolean {
 function modelFor(apiVersion: string, kind: string): ModelClass {
   const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
   const pkg = CRD_PACKAGES[group];
-  if (!pkg) throw new Error(`no schema known for ${apiVersion} ${kind}: add its @kubernetes-models package to test/support/schema.ts`);
+  if (!pkg)
+    throw new Error(
+      `no schema known for ${apiVersion} ${kind}: add its @kubernetes-models package to test/support/schema.ts`,
+    );
   let mod: Record<string, ModelClass>;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -50,6 +53,9 @@ export function validateManifest(manifest: { apiVersion: string; kind: string; m
   try {
     new Model(manifest).validate();
   } catch (err) {
-    throw new Error(`${manifest.apiVersion} ${manifest.kind} "${manifest.metadata?.name}" does not match its schema: ${(err as Error).message}`, { cause: err });
+    throw new Error(
+      `${manifest.apiVersion} ${manifest.kind} "${manifest.metadata?.name}" does not match its schema: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
 }

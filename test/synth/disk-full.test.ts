@@ -15,13 +15,19 @@ import { fingerprint, leftovers } from './support';
 const disk = mkdtempSync(join(tmpdir(), 'synth-disk-full-'));
 const mount = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=300k', 'tmpfs', disk], { encoding: 'utf8' });
 const mounted = mount.status === 0;
-if (!mounted) console.warn(`disk-full test skipped: cannot mount a tmpfs here (${(mount.stderr || mount.error?.message || '').trim()})`);
+if (!mounted)
+  console.warn(
+    `disk-full test skipped: cannot mount a tmpfs here (${(mount.stderr || mount.error?.message || '').trim()})`,
+  );
 
 /** An app whose YAML is ~180 KiB: one copy fits on the 300 KiB file system, two do not. */
 function bigApp(version: string): () => App {
   return () => {
     const app = new App();
-    new KubeConfigMap(new LayerChart(app, 'apps', { layer: 'apps' }), 'big', { metadata: { name: 'big', namespace: 'demo' }, data: { version, blob: 'x'.repeat(180 * 1024) } });
+    new KubeConfigMap(new LayerChart(app, 'apps', { layer: 'apps' }), 'big', {
+      metadata: { name: 'big', namespace: 'demo' },
+      data: { version, blob: 'x'.repeat(180 * 1024) },
+    });
     return app;
   };
 }
@@ -32,15 +38,27 @@ describe('synth on a full disk', () => {
     rmSync(disk, { recursive: true, force: true });
   });
 
-  (mounted ? test : test.skip)('rejects a synth that runs out of space while staging: one line naming the file, both outputs byte-identical, nothing left behind', () => {
-    const dist = join(disk, 'dist');
-    const cdktfOut = join(disk, 'cdktf.out');
-    const stacks = (outdir: string) => ({ synth: () => { mkdirSync(join(outdir, 'stacks', 'edge'), { recursive: true }); } });
-    synthesize({ cdk8s: { build: bigApp('1'), outdir: dist }, cdktf: { build: stacks, outdir: cdktfOut } });
-    const before = { dist: fingerprint(dist), cdktf: fingerprint(cdktfOut) };
-    expect(() => synthesize({ cdk8s: { build: bigApp('2'), outdir: dist }, cdktf: { build: stacks, outdir: cdktfOut } }))
-      .toThrow(new RegExp(`^cannot write ${dist}/30-apps/demo_configmap_big\\.yaml: no space left on the device \\(disk full\\) \\(ENOSPC\\); ${dist} and ${cdktfOut} were not changed$`));
-    expect({ dist: fingerprint(dist), cdktf: fingerprint(cdktfOut) }).toEqual(before);
-    expect(leftovers(disk)).toEqual([]);
-  });
+  (mounted ? test : test.skip)(
+    'rejects a synth that runs out of space while staging: one line naming the file, both outputs byte-identical, nothing left behind',
+    () => {
+      const dist = join(disk, 'dist');
+      const cdktfOut = join(disk, 'cdktf.out');
+      const stacks = (outdir: string) => ({
+        synth: () => {
+          mkdirSync(join(outdir, 'stacks', 'edge'), { recursive: true });
+        },
+      });
+      synthesize({ cdk8s: { build: bigApp('1'), outdir: dist }, cdktf: { build: stacks, outdir: cdktfOut } });
+      const before = { dist: fingerprint(dist), cdktf: fingerprint(cdktfOut) };
+      expect(() =>
+        synthesize({ cdk8s: { build: bigApp('2'), outdir: dist }, cdktf: { build: stacks, outdir: cdktfOut } }),
+      ).toThrow(
+        new RegExp(
+          `^cannot write ${dist}/30-apps/demo_configmap_big\\.yaml: no space left on the device \\(disk full\\) \\(ENOSPC\\); ${dist} and ${cdktfOut} were not changed$`,
+        ),
+      );
+      expect({ dist: fingerprint(dist), cdktf: fingerprint(cdktfOut) }).toEqual(before);
+      expect(leftovers(disk)).toEqual([]);
+    },
+  );
 });

@@ -31,14 +31,20 @@ describe('committed dist/', () => {
   test('every file is in a layer folder or a delivery folder', () => {
     const folders = [...LAYERS.map((l) => l.folder), ...DELIVERY_FOLDERS.map((f) => f.folder)];
     for (const path of committed.keys()) {
-      expect({ path, known: path === 'kustomization.yaml' || folders.some((f) => path.startsWith(`${f}/`)) }).toEqual({ path, known: true });
+      expect({ path, known: path === 'kustomization.yaml' || folders.some((f) => path.startsWith(`${f}/`)) }).toEqual({
+        path,
+        known: true,
+      });
     }
   });
 
   test('every object in a layer carries the sync wave of its layer folder', () => {
     for (const { file, manifest } of distObjects().filter((o) => inLayers(o.file))) {
       const layer = LAYERS.find((l) => file.startsWith(`${l.folder}/`));
-      expect({ file, wave: manifest.metadata.annotations?.['argocd.argoproj.io/sync-wave'] }).toEqual({ file, wave: String(layer?.syncWave) });
+      expect({ file, wave: manifest.metadata.annotations?.['argocd.argoproj.io/sync-wave'] }).toEqual({
+        file,
+        wave: String(layer?.syncWave),
+      });
     }
   });
 
@@ -54,6 +60,7 @@ describe('committed dist/', () => {
   });
 
   test('no file in dist/ holds a private key', () => {
-    for (const [path, content] of committed) expect({ path, hasKey: /PRIVATE KEY-{5}/.test(content) }).toEqual({ path, hasKey: false });
+    for (const [path, content] of committed)
+      expect({ path, hasKey: /PRIVATE KEY-{5}/.test(content) }).toEqual({ path, hasKey: false });
   });
 });

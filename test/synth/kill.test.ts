@@ -40,7 +40,11 @@ const FALLBACK_KILL_POINTS: readonly KillPoint[] = [
 ];
 const MODES = [
   ...KILL_POINTS.map((p) => ({ mode: 'exchange', env: {} as Record<string, string>, ...p })),
-  ...FALLBACK_KILL_POINTS.map((p) => ({ mode: 'fallback', env: { EDGE_SYNTH_TEST_NO_EXCHANGE: '1' } as Record<string, string>, ...p })),
+  ...FALLBACK_KILL_POINTS.map((p) => ({
+    mode: 'fallback',
+    env: { EDGE_SYNTH_TEST_NO_EXCHANGE: '1' } as Record<string, string>,
+    ...p,
+  })),
 ];
 
 describe('synth under SIGKILL and concurrency (real main.ts in child processes)', () => {
@@ -73,34 +77,52 @@ describe('synth under SIGKILL and concurrency (real main.ts in child processes)'
     expect({ dist: fingerprint(join(dir, 'dist')), cdktf: fingerprint(join(dir, 'cdktf.out')) }).toEqual(previous);
     return dir;
   }
-  const expected = (state: State, which: 'dist' | 'cdktf'): Fingerprint | undefined => (state === 'absent' ? undefined : state === 'old' ? previous[which] : fresh[which]);
+  const expected = (state: State, which: 'dist' | 'cdktf'): Fingerprint | undefined =>
+    state === 'absent' ? undefined : state === 'old' ? previous[which] : fresh[which];
 
-  test.each(MODES)('$mode: SIGKILL at $step: dist is $dist, cdktf.out is $cdktf; the next run makes both $recovered and leaves nothing behind', async ({ mode, env, step, dist, cdktf, recovered }) => {
-    const dir = previousOutputs(`kill-${mode}-${step.replace(/\W/g, '-')}`);
-    const synth = startSynth(args(dir), { ...env, EDGE_SYNTH_TEST_HOOK: `pause:${step}` });
-    await synth.waitFor(`synth paused at ${step}`);
-    synth.child.kill('SIGKILL');
-    expect((await synth.done).status).toBeNull();
-    expect({ dist: fingerprint(join(dir, 'dist')), cdktf: fingerprint(join(dir, 'cdktf.out')) }).toEqual({ dist: expected(dist, 'dist'), cdktf: expected(cdktf, 'cdktf') });
+  test.each(MODES)(
+    '$mode: SIGKILL at $step: dist is $dist, cdktf.out is $cdktf; the next run makes both $recovered and leaves nothing behind',
+    async ({ mode, env, step, dist, cdktf, recovered }) => {
+      const dir = previousOutputs(`kill-${mode}-${step.replace(/\W/g, '-')}`);
+      const synth = startSynth(args(dir), { ...env, EDGE_SYNTH_TEST_HOOK: `pause:${step}` });
+      await synth.waitFor(`synth paused at ${step}`);
+      synth.child.kill('SIGKILL');
+      expect((await synth.done).status).toBeNull();
+      expect({ dist: fingerprint(join(dir, 'dist')), cdktf: fingerprint(join(dir, 'cdktf.out')) }).toEqual({
+        dist: expected(dist, 'dist'),
+        cdktf: expected(cdktf, 'cdktf'),
+      });
 
-    // The next run, stopped by an injected failure right after its recovery step: what recovery alone did.
-    const next = runSynth(args(dir), { env: { ...env, EDGE_SYNTH_TEST_HOOK: 'fail:recovered' } });
-    expect(next.status).toBe(1);
-    expect(next.stderr).toMatch(/^synth failed: cannot rename recovered: input\/output error \(EIO\); .* were not changed\n$/);
-    expect({ dist: fingerprint(join(dir, 'dist')), cdktf: fingerprint(join(dir, 'cdktf.out')) }).toEqual({ dist: expected(recovered, 'dist'), cdktf: expected(recovered, 'cdktf') });
-    expect(leftovers(dir)).toEqual([]);
-  }, 120_000);
+      // The next run, stopped by an injected failure right after its recovery step: what recovery alone did.
+      const next = runSynth(args(dir), { env: { ...env, EDGE_SYNTH_TEST_HOOK: 'fail:recovered' } });
+      expect(next.status).toBe(1);
+      expect(next.stderr).toMatch(
+        /^synth failed: cannot rename recovered: input\/output error \(EIO\); .* were not changed\n$/,
+      );
+      expect({ dist: fingerprint(join(dir, 'dist')), cdktf: fingerprint(join(dir, 'cdktf.out')) }).toEqual({
+        dist: expected(recovered, 'dist'),
+        cdktf: expected(recovered, 'cdktf'),
+      });
+      expect(leftovers(dir)).toEqual([]);
+    },
+    120_000,
+  );
 
   test('fallback: after a SIGKILL between the renames of dist, a plain next run restores it, says so, and writes the new output', async () => {
     const dir = previousOutputs('kill-then-run');
-    const synth = startSynth(args(dir), { EDGE_SYNTH_TEST_NO_EXCHANGE: '1', EDGE_SYNTH_TEST_HOOK: 'pause:moved-aside:dist' });
+    const synth = startSynth(args(dir), {
+      EDGE_SYNTH_TEST_NO_EXCHANGE: '1',
+      EDGE_SYNTH_TEST_HOOK: 'pause:moved-aside:dist',
+    });
     await synth.waitFor('synth paused at moved-aside:dist');
     synth.child.kill('SIGKILL');
     await synth.done;
     const next = runSynth(args(dir));
     expect(next.status).toBe(0);
     expect(next.stdout).toMatch(/^note: removed the stale lock .*\.synth-(dist|cdktf\.out)\.lock of pid \d+/m);
-    expect(next.stdout).toMatch(/^note: finished a publish a killed synth left half done \(dist published, cdktf\.out published; journal /m);
+    expect(next.stdout).toMatch(
+      /^note: finished a publish a killed synth left half done \(dist published, cdktf\.out published; journal /m,
+    );
     expect({ dist: fingerprint(join(dir, 'dist')), cdktf: fingerprint(join(dir, 'cdktf.out')) }).toEqual(fresh);
     expect(leftovers(dir)).toEqual([]);
   }, 120_000);
@@ -111,28 +133,49 @@ describe('synth under SIGKILL and concurrency (real main.ts in child processes)'
     await synth.waitFor('synth paused at published:dist');
     synth.child.kill('SIGKILL');
     await synth.done;
-    expect({ dist: fingerprint(join(dir, 'dist')), cdktf: fingerprint(join(dir, 'cdktf.out')) }).toEqual({ dist: fresh.dist, cdktf: previous.cdktf });
+    expect({ dist: fingerprint(join(dir, 'dist')), cdktf: fingerprint(join(dir, 'cdktf.out')) }).toEqual({
+      dist: fresh.dist,
+      cdktf: previous.cdktf,
+    });
     const next = runSynth(['--only', 'cdk8s', ...args(dir)]);
     expect(next.status).toBe(0);
-    expect(next.stdout).toMatch(/^note: finished a publish a killed synth left half done \(cdktf\.out published; journal /m);
+    expect(next.stdout).toMatch(
+      /^note: finished a publish a killed synth left half done \(cdktf\.out published; journal /m,
+    );
     expect({ dist: fingerprint(join(dir, 'dist')), cdktf: fingerprint(join(dir, 'cdktf.out')) }).toEqual(fresh);
     expect(leftovers(dir)).toEqual([]);
   }, 120_000);
 
-  test('a library user\'s own synth script gets the same: killed mid-publish, its next run finishes the publish', async () => {
+  test("a library user's own synth script gets the same: killed mid-publish, its next run finishes the publish", async () => {
     const dir = join(work, 'user-app');
-    const user = (name: string, env: Record<string, string> = {}) => startSynth([join(__dirname, 'fixtures', 'user-app.ts'), join(dir, 'out', 'dist'), join(dir, 'out', 'tf'), name], env, SYNTH_COMMAND.slice(0, 3));
+    const user = (name: string, env: Record<string, string> = {}) =>
+      startSynth(
+        [join(__dirname, 'fixtures', 'user-app.ts'), join(dir, 'out', 'dist'), join(dir, 'out', 'tf'), name],
+        env,
+        SYNTH_COMMAND.slice(0, 3),
+      );
     expect((await user('first').done).status).toBe(0);
     const before = { dist: fingerprint(join(dir, 'out', 'dist')), tf: fingerprint(join(dir, 'out', 'tf')) };
-    const killed = user('second', { EDGE_SYNTH_TEST_NO_EXCHANGE: '1', EDGE_SYNTH_TEST_HOOK: 'pause:moved-aside:cdktf.out' });
+    const killed = user('second', {
+      EDGE_SYNTH_TEST_NO_EXCHANGE: '1',
+      EDGE_SYNTH_TEST_HOOK: 'pause:moved-aside:cdktf.out',
+    });
     await killed.waitFor('synth paused at moved-aside:cdktf.out');
     killed.child.kill('SIGKILL');
     await killed.done;
     expect(fingerprint(join(dir, 'out', 'tf'))).toBeUndefined();
     const next = await user('second').done;
     expect(next).toMatchObject({ status: 0, stderr: '' });
-    expect(next.stdout).toMatch(/^note: finished a publish a killed synth left half done \(cdktf\.out published; journal /m);
-    expect(Object.keys(fingerprint(join(dir, 'out', 'tf')) ?? {})).toEqual(['.', '.synth-manifest', 'stacks', 'stacks/second', 'stacks/second/cdk.tf.json']);
+    expect(next.stdout).toMatch(
+      /^note: finished a publish a killed synth left half done \(cdktf\.out published; journal /m,
+    );
+    expect(Object.keys(fingerprint(join(dir, 'out', 'tf')) ?? {})).toEqual([
+      '.',
+      '.synth-manifest',
+      'stacks',
+      'stacks/second',
+      'stacks/second/cdk.tf.json',
+    ]);
     expect(fingerprint(join(dir, 'out', 'dist'))).not.toEqual(before.dist);
     expect(leftovers(join(dir, 'out'))).toEqual([]);
 
@@ -141,7 +184,9 @@ describe('synth under SIGKILL and concurrency (real main.ts in child processes)'
     const after = { dist: fingerprint(join(dir, 'out', 'dist')), tf: fingerprint(join(dir, 'out', 'tf')) };
     const refused = await user('third').done;
     expect(refused.status).toBe(1);
-    expect(refused.stderr).toMatch(/^user synth failed: dist ".*\/out\/dist" holds 1 file synth did not write: README\.md /);
+    expect(refused.stderr).toMatch(
+      /^user synth failed: dist ".*\/out\/dist" holds 1 file synth did not write: README\.md /,
+    );
     expect({ dist: fingerprint(join(dir, 'out', 'dist')), tf: fingerprint(join(dir, 'out', 'tf')) }).toEqual(after);
   }, 120_000);
 
@@ -163,7 +208,10 @@ describe('synth under SIGKILL and concurrency (real main.ts in child processes)'
   test('two synths started together (no hook) both succeed and leave whole outputs', async () => {
     const dir = previousOutputs('concurrent-plain');
     const runs = await Promise.all([startSynth(args(dir)).done, startSynth(args(dir)).done]);
-    expect(runs.map((r) => [r.status, r.stderr.replace(/^synth: waiting .*\n/m, '')])).toEqual([[0, ''], [0, '']]);
+    expect(runs.map((r) => [r.status, r.stderr.replace(/^synth: waiting .*\n/m, '')])).toEqual([
+      [0, ''],
+      [0, ''],
+    ]);
     expect({ dist: fingerprint(join(dir, 'dist')), cdktf: fingerprint(join(dir, 'cdktf.out')) }).toEqual(fresh);
     expect(leftovers(dir)).toEqual([]);
   }, 120_000);
@@ -175,7 +223,9 @@ describe('synth under SIGKILL and concurrency (real main.ts in child processes)'
     await first.waitFor('synth paused at locked');
     const second = runSynth([...args(dir), '--lock-wait', '0']);
     expect(second.status).toBe(1);
-    expect(second.stderr).toMatch(/^synth failed: (cdktf\.out|dist) is being synthesized by another process \(pid \d+ on .+ since .+, lock .+\.lock\); nothing was changed\. Fix: wait for it to finish, or delete the lock file if that process no longer exists\n$/);
+    expect(second.stderr).toMatch(
+      /^synth failed: (cdktf\.out|dist) is being synthesized by another process \(pid \d+ on .+ since .+, lock .+\.lock\); nothing was changed\. Fix: wait for it to finish, or delete the lock file if that process no longer exists\n$/,
+    );
     expect({ dist: fingerprint(join(dir, 'dist')), cdktf: fingerprint(join(dir, 'cdktf.out')) }).toEqual(previous);
     writeFileSync(release, '');
     expect((await first.done).status).toBe(0);

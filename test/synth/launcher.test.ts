@@ -13,14 +13,26 @@ const REPO = join(__dirname, '..', '..');
 let root: string;
 
 function launch(): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(root, 'scripts', 'synth-launcher.mjs'), '--only', 'cdk8s', '--dist', join(root, 'out')], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [join(root, 'scripts', 'synth-launcher.mjs'), '--only', 'cdk8s', '--dist', join(root, 'out')],
+    { cwd: root, encoding: 'utf8' },
+  );
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Whether ensureBundle() had to build (run in its own process, as the launcher is an ES module). */
 function builds(): boolean {
   const url = pathToFileURL(join(root, 'scripts', 'synth-launcher.mjs')).href;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(url)}); console.log((await m.ensureBundle()).built);`], { encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `const m = await import(${JSON.stringify(url)}); console.log((await m.ensureBundle()).built);`,
+    ],
+    { encoding: 'utf8' },
+  );
   return JSON.parse(r.stdout) as boolean;
 }
 
@@ -33,7 +45,8 @@ function edit(file: string, from: string, to: string): void {
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'synth-launcher-'));
-  for (const entry of ['main.ts', 'tsconfig.json', 'lib', 'imports', 'scripts']) cpSync(join(REPO, entry), join(root, entry), { recursive: true });
+  for (const entry of ['main.ts', 'tsconfig.json', 'lib', 'imports', 'scripts'])
+    cpSync(join(REPO, entry), join(root, entry), { recursive: true });
   symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'));
 });
 

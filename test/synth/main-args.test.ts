@@ -19,7 +19,11 @@ const BAD_ARGUMENTS: readonly { readonly args: readonly string[]; readonly names
 
 describe('main.ts arguments', () => {
   test.each(BAD_ARGUMENTS)('rejects $args with one line naming $names', ({ args, names }) => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts', ...args, '--dist', '/nonexistent/dist', '--cdktf-out', '/nonexistent/cdktf'], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'main.ts', ...args, '--dist', '/nonexistent/dist', '--cdktf-out', '/nonexistent/cdktf'],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(`synth failed: unknown or incomplete argument "${names}"; nothing was changed. ${USAGE}\n`);

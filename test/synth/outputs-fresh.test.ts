@@ -39,18 +39,40 @@ describe('cdk8sOutdirsOf (which outputs main.ts writes where)', () => {
   const build = REFERENCE_CDK8S_OUTPUTS[0].build;
   const outputs = [
     { label: 'dist', option: 'dist', outdir: 'dist', build },
-    { label: 'examples/envoy-gateway/dist', option: 'envoy-gateway-dist', outdir: 'examples/envoy-gateway/dist', build },
+    {
+      label: 'examples/envoy-gateway/dist',
+      option: 'envoy-gateway-dist',
+      outdir: 'examples/envoy-gateway/dist',
+      build,
+    },
   ];
   test('no option: every output to its default folder', () => {
-    expect([...cdk8sOutdirsOf(outputs, new Map())]).toEqual([['dist', 'dist'], ['envoy-gateway-dist', 'examples/envoy-gateway/dist']]);
+    expect([...cdk8sOutdirsOf(outputs, new Map())]).toEqual([
+      ['dist', 'dist'],
+      ['envoy-gateway-dist', 'examples/envoy-gateway/dist'],
+    ]);
   });
   test('--dist DIR alone: only dist/, moved (the committed examples stay untouched)', () => {
     expect([...cdk8sOutdirsOf(outputs, new Map([['dist', '/tmp/x']]))]).toEqual([['dist', '/tmp/x']]);
   });
   test('both options: both moved', () => {
-    expect([...cdk8sOutdirsOf(outputs, new Map([['dist', '/tmp/x'], ['envoy-gateway-dist', '/tmp/y']]))]).toEqual([['dist', '/tmp/x'], ['envoy-gateway-dist', '/tmp/y']]);
+    expect([
+      ...cdk8sOutdirsOf(
+        outputs,
+        new Map([
+          ['dist', '/tmp/x'],
+          ['envoy-gateway-dist', '/tmp/y'],
+        ]),
+      ),
+    ]).toEqual([
+      ['dist', '/tmp/x'],
+      ['envoy-gateway-dist', '/tmp/y'],
+    ]);
   });
   test('only the second option: dist/ at its default, the second moved', () => {
-    expect([...cdk8sOutdirsOf(outputs, new Map([['envoy-gateway-dist', '/tmp/y']]))]).toEqual([['dist', 'dist'], ['envoy-gateway-dist', '/tmp/y']]);
+    expect([...cdk8sOutdirsOf(outputs, new Map([['envoy-gateway-dist', '/tmp/y']]))]).toEqual([
+      ['dist', 'dist'],
+      ['envoy-gateway-dist', '/tmp/y'],
+    ]);
   });
 });

@@ -11,7 +11,12 @@ import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from '../support/dist';
 import { fingerprint, leftovers, startSynth, SynthRun } from './support';
 
-const COMMAND = [process.execPath, '--import', pathToFileURL(join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href, join(__dirname, 'fixtures', 'three-outputs.ts')];
+const COMMAND = [
+  process.execPath,
+  '--import',
+  pathToFileURL(join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href,
+  join(__dirname, 'fixtures', 'three-outputs.ts'),
+];
 const SECOND = 'examples/envoy-gateway/dist';
 
 /** Kill points of the publish and which outputs the next run must still publish. */
@@ -33,26 +38,36 @@ describe('three outputs under SIGKILL (real child processes)', () => {
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
   };
   const folders = { dist: 'dist', [SECOND]: SECOND, 'cdktf.out': 'cdktf.out' } as Record<string, string>;
-  const state = (): Record<string, unknown> => Object.fromEntries(Object.entries(folders).map(([label, f]) => [label, fingerprint(join(work, f))]));
+  const state = (): Record<string, unknown> =>
+    Object.fromEntries(Object.entries(folders).map(([label, f]) => [label, fingerprint(join(work, f))]));
 
-  test.each(KILL_POINTS.map((k) => [k.step, k] as const))('killed at %s: each folder old or new, the next run publishes the rest', async (_step, point) => {
-    expect(run('fresh')).toMatchObject({ status: 0 });
-    const fresh = state();
-    expect(run('old')).toMatchObject({ status: 0 });
-    const old = state();
-    expect(old).not.toEqual(fresh);
+  test.each(KILL_POINTS.map((k) => [k.step, k] as const))(
+    'killed at %s: each folder old or new, the next run publishes the rest',
+    async (_step, point) => {
+      expect(run('fresh')).toMatchObject({ status: 0 });
+      const fresh = state();
+      expect(run('old')).toMatchObject({ status: 0 });
+      const old = state();
+      expect(old).not.toEqual(fresh);
 
-    const killed = startSynth([work, 'fresh'], { EDGE_SYNTH_TEST_HOOK: `pause:${point.step}` }, COMMAND);
-    await killed.waitFor(`synth paused at ${point.step}`);
-    killed.child.kill('SIGKILL');
-    await killed.done;
-    const now = state();
-    for (const label of Object.keys(folders)) expect({ label, tree: now[label] }).toEqual({ label, tree: (point.swapped.includes(label) ? fresh : old)[label] });
+      const killed = startSynth([work, 'fresh'], { EDGE_SYNTH_TEST_HOOK: `pause:${point.step}` }, COMMAND);
+      await killed.waitFor(`synth paused at ${point.step}`);
+      killed.child.kill('SIGKILL');
+      await killed.done;
+      const now = state();
+      for (const label of Object.keys(folders))
+        expect({ label, tree: now[label] }).toEqual({
+          label,
+          tree: (point.swapped.includes(label) ? fresh : old)[label],
+        });
 
-    const next = run('fresh');
-    expect(next).toMatchObject({ status: 0 });
-    expect(next.stdout).toContain(`note: finished a publish a killed synth left half done (${point.left.map((l) => `${l} published`).join(', ')}; journal `);
-    expect(state()).toEqual(fresh);
-    expect([...leftovers(work), ...leftovers(join(work, 'examples', 'envoy-gateway'))]).toEqual([]);
-  });
+      const next = run('fresh');
+      expect(next).toMatchObject({ status: 0 });
+      expect(next.stdout).toContain(
+        `note: finished a publish a killed synth left half done (${point.left.map((l) => `${l} published`).join(', ')}; journal `,
+      );
+      expect(state()).toEqual(fresh);
+      expect([...leftovers(work), ...leftovers(join(work, 'examples', 'envoy-gateway'))]).toEqual([]);
+    },
+  );
 });

@@ -19,7 +19,8 @@ function userApp(...names: string[]): () => App {
   return () => {
     const app = new App();
     const chart = new LayerChart(app, 'apps', { layer: 'apps' });
-    for (const name of names) new KubeConfigMap(chart, name, { metadata: { name, namespace: 'demo' }, data: { a: 'b' } });
+    for (const name of names)
+      new KubeConfigMap(chart, name, { metadata: { name, namespace: 'demo' }, data: { a: 'b' } });
     return app;
   };
 }
@@ -56,7 +57,10 @@ describe('synthesize() with two cdk8s outputs and one CDKTF output: all three or
 
   const SECOND = 'examples/envoy-gateway/dist';
   const three = (first = 'settings', other = 'gateway'): SynthTargets => ({
-    cdk8s: [{ build: userApp(first), outdir: dist }, { build: userApp(other), outdir: second, label: SECOND }],
+    cdk8s: [
+      { build: userApp(first), outdir: dist },
+      { build: userApp(other), outdir: second, label: SECOND },
+    ],
     cdktf: { build: userStacks(), outdir: cdktfOut },
   });
   const state = (): unknown => ({
@@ -75,9 +79,19 @@ describe('synthesize() with two cdk8s outputs and one CDKTF output: all three or
     const summary = synthesize(three());
     expect(Object.keys(fingerprint(dist) ?? {})).toContain('30-apps/demo_configmap_settings.yaml');
     expect(Object.keys(fingerprint(dist) ?? {})).not.toContain('30-apps/demo_configmap_old-settings.yaml');
-    expect(Object.keys(fingerprint(second) ?? {}).sort()).toEqual(['.', '.synth-manifest', '30-apps', '30-apps/demo_configmap_gateway.yaml', '30-apps/kustomization.yaml', 'kustomization.yaml']);
+    expect(Object.keys(fingerprint(second) ?? {}).sort()).toEqual([
+      '.',
+      '.synth-manifest',
+      '30-apps',
+      '30-apps/demo_configmap_gateway.yaml',
+      '30-apps/kustomization.yaml',
+      'kustomization.yaml',
+    ]);
     expect(Object.keys(fingerprint(cdktfOut) ?? {})).toContain('stacks/edge/cdk.tf.json');
-    expect(summary.cdk8sOutputs.map((o) => [o.label, o.outdir, o.objectsByKind])).toEqual([['dist', dist, { ConfigMap: 1 }], [SECOND, second, { ConfigMap: 1 }]]);
+    expect(summary.cdk8sOutputs.map((o) => [o.label, o.outdir, o.objectsByKind])).toEqual([
+      ['dist', dist, { ConfigMap: 1 }],
+      [SECOND, second, { ConfigMap: 1 }],
+    ]);
     expect(summary.dist).toBe(summary.cdk8sOutputs[0]);
     const text = formatSummary(summary, 1000);
     expect(text).toContain(`${dist}/: 3 files, 1 objects`);
@@ -94,22 +108,44 @@ describe('synthesize() with two cdk8s outputs and one CDKTF output: all three or
   const FAILURES: readonly { name: string; setup?: () => void; run: () => void; message: RegExp }[] = [
     {
       name: 'a validation error in the second cdk8s app',
-      run: () => synthesize({ ...three(), cdk8s: [{ build: userApp('settings'), outdir: dist }, { build: () => { throw new ValidationError('dataPlane', 'x', 'is not supported', 'use one'); }, outdir: second }] }),
+      run: () =>
+        synthesize({
+          ...three(),
+          cdk8s: [
+            { build: userApp('settings'), outdir: dist },
+            {
+              build: () => {
+                throw new ValidationError('dataPlane', 'x', 'is not supported', 'use one');
+              },
+              outdir: second,
+            },
+          ],
+        }),
       message: /^dataPlane: "x" is not supported/,
     },
     {
       name: 'a failure swapping the last output after both cdk8s outputs were swapped (rolled back)',
-      run: () => { process.env.EDGE_SYNTH_TEST_HOOK = 'fail:swap:cdktf.out'; synthesize(three()); },
+      run: () => {
+        process.env.EDGE_SYNTH_TEST_HOOK = 'fail:swap:cdktf.out';
+        synthesize(three());
+      },
       message: new RegExp(`^publishing failed: .*; dist, ${SECOND} and cdktf\\.out were put back as they were$`),
     },
     {
       name: 'the same with the rename fallback (no RENAME_EXCHANGE)',
-      run: () => { process.env.EDGE_SYNTH_TEST_NO_EXCHANGE = '1'; process.env.EDGE_SYNTH_TEST_HOOK = 'fail:swap:cdktf.out'; synthesize(three()); },
+      run: () => {
+        process.env.EDGE_SYNTH_TEST_NO_EXCHANGE = '1';
+        process.env.EDGE_SYNTH_TEST_HOOK = 'fail:swap:cdktf.out';
+        synthesize(three());
+      },
       message: /put back as they were$/,
     },
     {
       name: 'a failure swapping the second cdk8s output',
-      run: () => { process.env.EDGE_SYNTH_TEST_HOOK = `fail:swap:${SECOND}`; synthesize(three()); },
+      run: () => {
+        process.env.EDGE_SYNTH_TEST_HOOK = `fail:swap:${SECOND}`;
+        synthesize(three());
+      },
       message: /put back as they were$/,
     },
     {
@@ -119,19 +155,35 @@ describe('synthesize() with two cdk8s outputs and one CDKTF output: all three or
       message: new RegExp(`^${SECOND} ".*" holds 1 file synth did not write: notes\\.txt .*Fix: move it out`),
     },
     {
-      name: 'a live synth holding the second output\'s lock',
-      setup: () => writeFileSync(join(work, 'examples', 'envoy-gateway', '.synth-dist.lock'), `${JSON.stringify({ pid: 1, hostname: hostname(), since: '2026-01-01T00:00:00Z' })}\n`),
+      name: "a live synth holding the second output's lock",
+      setup: () =>
+        writeFileSync(
+          join(work, 'examples', 'envoy-gateway', '.synth-dist.lock'),
+          `${JSON.stringify({ pid: 1, hostname: hostname(), since: '2026-01-01T00:00:00Z' })}\n`,
+        ),
       run: () => synthesize({ ...three(), lockWaitSeconds: 0 }),
       message: new RegExp(`^${SECOND} is being synthesized by another process \\(pid 1 `),
     },
     {
       name: 'two outputs with the same label',
-      run: () => synthesize({ cdk8s: [{ build: userApp('a'), outdir: dist }, { build: userApp('b'), outdir: second, label: 'dist' }] }),
+      run: () =>
+        synthesize({
+          cdk8s: [
+            { build: userApp('a'), outdir: dist },
+            { build: userApp('b'), outdir: second, label: 'dist' },
+          ],
+        }),
       message: /^two outputs are labelled "dist"; nothing was changed/,
     },
     {
       name: 'two cdk8s outputs in the same folder',
-      run: () => synthesize({ cdk8s: [{ build: userApp('a'), outdir: dist }, { build: userApp('b'), outdir: dist, label: 'other' }] }),
+      run: () =>
+        synthesize({
+          cdk8s: [
+            { build: userApp('a'), outdir: dist },
+            { build: userApp('b'), outdir: dist, label: 'other' },
+          ],
+        }),
       message: /^(dist|other) ".*" and (dist|other) ".*" overlap/,
     },
   ];

@@ -30,7 +30,12 @@ export function fingerprint(root: string): Fingerprint | undefined {
 }
 
 /** `node --import tsx main.ts` by absolute paths, so that it runs from any working directory. */
-export const SYNTH_COMMAND = [process.execPath, '--import', pathToFileURL(join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href, join(REPO_ROOT, 'main.ts')];
+export const SYNTH_COMMAND = [
+  process.execPath,
+  '--import',
+  pathToFileURL(join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href,
+  join(REPO_ROOT, 'main.ts'),
+];
 
 /** Result of a synth child process. */
 export interface SynthRun {
@@ -40,8 +45,15 @@ export interface SynthRun {
 }
 
 /** Runs the real synth to completion. */
-export function runSynth(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): SynthRun {
-  const r = spawnSync(SYNTH_COMMAND[0], [...SYNTH_COMMAND.slice(1), ...args], { cwd: options.cwd ?? REPO_ROOT, env: { ...process.env, ...options.env }, encoding: 'utf8' });
+export function runSynth(
+  args: readonly string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): SynthRun {
+  const r = spawnSync(SYNTH_COMMAND[0], [...SYNTH_COMMAND.slice(1), ...args], {
+    cwd: options.cwd ?? REPO_ROOT,
+    env: { ...process.env, ...options.env },
+    encoding: 'utf8',
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -55,12 +67,18 @@ export interface BackgroundSynth {
 }
 
 /** Starts the real synth (or `command`, e.g. a user's script after `node --import tsx`) in the background. */
-export function startSynth(args: readonly string[], env: Record<string, string> = {}, command: readonly string[] = SYNTH_COMMAND): BackgroundSynth {
+export function startSynth(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  command: readonly string[] = SYNTH_COMMAND,
+): BackgroundSynth {
   const child = spawn(command[0], [...command.slice(1), ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env } });
   let stdout = '';
   let stderr = '';
   const waiters: { text: string; resolve: () => void }[] = [];
-  child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
   child.stderr.on('data', (d: Buffer) => {
     stderr += d.toString();
     for (const w of waiters.filter((x) => stderr.includes(x.text))) w.resolve();
@@ -69,11 +87,12 @@ export function startSynth(args: readonly string[], env: Record<string, string> 
   return {
     child,
     done,
-    waitFor: (text) => new Promise<void>((resolve, reject) => {
-      if (stderr.includes(text)) return resolve();
-      waiters.push({ text, resolve });
-      void done.then((r) => reject(new Error(`synth exited (${r.status}) before printing "${text}": ${r.stderr}`)));
-    }),
+    waitFor: (text) =>
+      new Promise<void>((resolve, reject) => {
+        if (stderr.includes(text)) return resolve();
+        waiters.push({ text, resolve });
+        void done.then((r) => reject(new Error(`synth exited (${r.status}) before printing "${text}": ${r.stderr}`)));
+      }),
   };
 }
 

@@ -9,7 +9,10 @@ function sampleApp(): App {
   const base = new Chart(app, 'base');
   const ns = new KubeConfigMap(base, 'settings', { metadata: { name: 'settings' } });
   const apps = new Chart(app, 'apps');
-  const deploy = new KubeDeployment(apps, 'deploy', { metadata: { name: 'web' }, spec: { selector: {}, template: {} } });
+  const deploy = new KubeDeployment(apps, 'deploy', {
+    metadata: { name: 'web' },
+    spec: { selector: {}, template: {} },
+  });
   const svc = new KubeService(apps, 'svc', { metadata: { name: 'web' } });
   svc.addDependency(deploy);
   deploy.addDependency(ns);
@@ -23,12 +26,17 @@ describe('synthesizeCharts', () => {
     const ours = synthesizeCharts(sampleApp());
     const stock = parseAllDocuments(sampleApp().synthYaml()).map((d) => d.toJS());
     expect(ours.flatMap((c) => c.manifests)).toEqual(stock);
-    expect(ours.find((c) => c.chart.node.path === 'apps')?.manifests.map((m) => (m as { kind: string }).kind)).toEqual(['Deployment', 'Service']);
+    expect(ours.find((c) => c.chart.node.path === 'apps')?.manifests.map((m) => (m as { kind: string }).kind)).toEqual([
+      'Deployment',
+      'Service',
+    ]);
   });
 
   test('fails like cdk8s when a construct does not validate', () => {
     const app = sampleApp();
     app.charts[0].node.addValidation({ validate: () => ['broken on purpose'] });
-    expect(() => synthesizeCharts(app)).toThrow(/Validation failed with the following errors:\n {2}\[base\] broken on purpose/);
+    expect(() => synthesizeCharts(app)).toThrow(
+      /Validation failed with the following errors:\n {2}\[base\] broken on purpose/,
+    );
   });
 });

@@ -11,7 +11,10 @@ import { ValidationError } from '../../lib/core/validation';
 
 function app(build: (charts: { controller: LayerChart; apps: LayerChart }) => void): App {
   const a = new App();
-  build({ controller: new LayerChart(a, 'controller', { layer: 'controller' }), apps: new LayerChart(a, 'apps', { layer: 'apps' }) });
+  build({
+    controller: new LayerChart(a, 'controller', { layer: 'controller' }),
+    apps: new LayerChart(a, 'apps', { layer: 'apps' }),
+  });
   return a;
 }
 
@@ -29,7 +32,9 @@ describe('renderObjects: one object per kind + namespace + name', () => {
     }
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).field).toBe('apps/copy');
-    expect((error as Error).message).toMatch(/^apps\/copy: "ConfigMap edge\/settings" is also the object of controller\/settings; one cluster would hold only one of them/);
+    expect((error as Error).message).toMatch(
+      /^apps\/copy: "ConfigMap edge\/settings" is also the object of controller\/settings; one cluster would hold only one of them/,
+    );
   });
 
   test('accepts the same name for another kind or another namespace', () => {

@@ -23,7 +23,15 @@ const REJECTED: readonly (readonly [string, RegExp])[] = [
   ['::ffff:10.0.0.1/104', /e\.g\. ::ffff:10\.0\.0\.0\/104\)/],
 ];
 
-const ACCEPTED = ['1.2.3.4', '1.2.3.4/32', '10.0.0.0/8', '2001:db8::1', '2001:DB8::/32', '::1/128', '::ffff:10.0.0.0/104'];
+const ACCEPTED = [
+  '1.2.3.4',
+  '1.2.3.4/32',
+  '10.0.0.0/8',
+  '2001:db8::1',
+  '2001:DB8::/32',
+  '::1/128',
+  '::ffff:10.0.0.0/104',
+];
 
 describe('checkIpOrCidr', () => {
   test.each(REJECTED)('rejects %p', (value, message) => {

@@ -18,13 +18,18 @@ import { addController } from '../../lib/reference/controller';
 import { CRS_ROOT, MODSECURITY_BASE_CONFIG } from '../../lib/waf/crs';
 import { WafPolicy } from '../../lib/waf/policy';
 
-const MODULE = ['/usr/lib/nginx/modules/ngx_http_modsecurity_module.so', '/usr/share/nginx/modules/ngx_http_modsecurity_module.so'].find(existsSync);
+const MODULE = [
+  '/usr/lib/nginx/modules/ngx_http_modsecurity_module.so',
+  '/usr/share/nginx/modules/ngx_http_modsecurity_module.so',
+].find(existsSync);
 const NGINX = spawnSync('nginx', ['-v']).status === 0;
 const BASE_CONFIG = ['/etc/nginx/modsecurity.conf', '/etc/modsecurity/modsecurity.conf-recommended'].find(existsSync);
 const SHARED_CRS = process.env.CRS_DIR ?? join(__dirname, '..', '..', '..', 'shared', 'crs-v4.22.0');
 const CRS = existsSync(join(SHARED_CRS, 'crs-setup.conf'))
   ? { setup: join(SHARED_CRS, 'crs-setup.conf'), rules: join(SHARED_CRS, 'rules') }
-  : existsSync('/usr/share/modsecurity-crs/rules') ? { setup: '/etc/modsecurity/crs/crs-setup.conf', rules: '/usr/share/modsecurity-crs/rules' } : undefined;
+  : existsSync('/usr/share/modsecurity-crs/rules')
+    ? { setup: '/etc/modsecurity/crs/crs-setup.conf', rules: '/usr/share/modsecurity-crs/rules' }
+    : undefined;
 const available = Boolean(NGINX && MODULE && BASE_CONFIG && CRS);
 const maybe = available ? describe : describe.skip;
 
@@ -63,9 +68,12 @@ function nginxTest(value: string, policyFile?: string): { ok: boolean; output: s
 /** Maps the image paths of a rendered (escaped) ConfigMap value onto the local files. */
 function mapPaths(value: string): string {
   return value
-    .split(MODSECURITY_BASE_CONFIG).join(BASE_CONFIG!)
-    .split(`${CRS_ROOT}/crs-setup.conf`).join(CRS!.setup)
-    .split(`${CRS_ROOT}/rules/`).join(`${CRS!.rules}/`);
+    .split(MODSECURITY_BASE_CONFIG)
+    .join(BASE_CONFIG!)
+    .split(`${CRS_ROOT}/crs-setup.conf`)
+    .join(CRS!.setup)
+    .split(`${CRS_ROOT}/rules/`)
+    .join(`${CRS!.rules}/`);
 }
 
 maybe('rendered snippet in a real nginx + libmodsecurity', () => {
@@ -74,12 +82,16 @@ maybe('rendered snippet in a real nginx + libmodsecurity', () => {
     const chart = Testing.chart();
     new ModSecurityController(chart, 'IngressNginx', { waf });
     const objs = Testing.synth(chart);
-    const snippet = objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'ingress-nginx-controller').data['modsecurity-snippet'];
-    const policy = objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === WAF_POLICY_CONFIG_MAP).data[WAF_POLICY_KEY];
+    const snippet = objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'ingress-nginx-controller').data[
+      'modsecurity-snippet'
+    ];
+    const policy = objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === WAF_POLICY_CONFIG_MAP).data[
+      WAF_POLICY_KEY
+    ];
     return { snippet, policy };
   }
 
-  test('the reference deployment\'s modsecurity-snippet and policy file load with CRS', () => {
+  test("the reference deployment's modsecurity-snippet and policy file load with CRS", () => {
     const chart = Testing.chart();
     addController(chart, REFERENCE_DEPLOYMENT);
     const objs = Testing.synth(chart);
@@ -107,7 +119,7 @@ maybe('rendered snippet in a real nginx + libmodsecurity', () => {
       denyRequestHeaders: [
         { header: 'user', match: { exact: 'admin' } },
         { header: 'x-role', match: { anyOf: ['root', 'a.b'] }, ignoreCase: true },
-        { header: 'x-q', match: { regex: "^a\\x27\\d+\\\\n$" } },
+        { header: 'x-q', match: { regex: '^a\\x27\\d+\\\\n$' } },
       ],
       allowPaths: [{ host: 'api.example.com', paths: ['/v1', '/healthz'] }],
       exclusions: [
@@ -124,8 +136,16 @@ maybe('rendered snippet in a real nginx + libmodsecurity', () => {
     // Inline, nginx's 4 KiB directive limit allows only part of it (the routed-host and client-certificate rules of
     // transaction-facts.ts take ~1.2 KiB, the regex match-limit settings ~0.2 KiB; response and audit-context settings left out): every rule kind, with the regex
     // header rule (quotes and backslashes) and the first exclusion.
-    const inline = new WafPolicy({ ...props, denyRequestHeaders: props.denyRequestHeaders.slice(2), exclusions: props.exclusions.slice(0, 1), inspectResponseBodies: false, auditLogParts: 'ABHZ' });
-    expect(nginxTest(mapPaths(MODSECURITY_SNIPPET.render('test', inline.renderModSecurityConfig()))).output).toContain('test is successful');
+    const inline = new WafPolicy({
+      ...props,
+      denyRequestHeaders: props.denyRequestHeaders.slice(2),
+      exclusions: props.exclusions.slice(0, 1),
+      inspectResponseBodies: false,
+      auditLogParts: 'ABHZ',
+    });
+    expect(nginxTest(mapPaths(MODSECURITY_SNIPPET.render('test', inline.renderModSecurityConfig()))).output).toContain(
+      'test is successful',
+    );
     const { snippet, policy: file } = rendered(policy);
     expect(file).toContain('\\x27');
     expect(nginxTest(mapPaths(snippet), file).output).toContain('test is successful');
@@ -137,7 +157,9 @@ maybe('rendered snippet in a real nginx + libmodsecurity', () => {
       mode: 'On',
       servedHosts: hosts,
       exclusions: [
-        ...hosts.slice(0, 200).map((host, i) => ({ host, path: `/api/t${i}`, ruleIds: [942100 + i], description: `false positive ${i}` })),
+        ...hosts
+          .slice(0, 200)
+          .map((host, i) => ({ host, path: `/api/t${i}`, ruleIds: [942100 + i], description: `false positive ${i}` })),
         ...hosts.map((host) => ({ host, path: '/api/notes', target: 'ARGS:note', ruleIds: [942100] })),
       ],
     });
@@ -151,7 +173,7 @@ maybe('rendered snippet in a real nginx + libmodsecurity', () => {
   test(`a value of ${MODSECURITY_SNIPPET_MAX_BYTES} bytes fits one nginx parameter and one byte more does not`, () => {
     const fill = (n: number): string => {
       const line = `# ${'x'.repeat(70)}\n`;
-      return (line.repeat(Math.ceil(n / line.length))).slice(0, n - 1) + '\n';
+      return line.repeat(Math.ceil(n / line.length)).slice(0, n - 1) + '\n';
     };
     expect(nginxTest(fill(MODSECURITY_SNIPPET_MAX_BYTES)).ok).toBe(true);
     const tooLong = nginxTest(fill(MODSECURITY_SNIPPET_MAX_BYTES + 1));
@@ -160,9 +182,10 @@ maybe('rendered snippet in a real nginx + libmodsecurity', () => {
   });
 
   test('an unescaped quote breaks the configuration (why the snippet is escaped)', () => {
-    expect(nginxTest("SecAction \"id:10000,phase:1,pass,nolog,msg:'x'\"").ok).toBe(false);
-    expect(nginxTest("SecAction \"id:10000,phase:1,pass,nolog,msg:\\'x\\'\"").ok).toBe(true);
+    expect(nginxTest('SecAction "id:10000,phase:1,pass,nolog,msg:\'x\'"').ok).toBe(false);
+    expect(nginxTest('SecAction "id:10000,phase:1,pass,nolog,msg:\\\'x\\\'"').ok).toBe(true);
   });
 });
 
-if (!available) console.warn(`skipped nginx load tests: nginx=${NGINX} module=${MODULE} base=${BASE_CONFIG} crs=${CRS?.rules}`);
+if (!available)
+  console.warn(`skipped nginx load tests: nginx=${NGINX} module=${MODULE} base=${BASE_CONFIG} crs=${CRS?.rules}`);

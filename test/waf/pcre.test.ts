@@ -32,7 +32,8 @@ function pcre2(pattern: string, samples: readonly string[], ignoreCase = false):
   const failed = lines.find((l) => l.startsWith('Failed:'));
   if (failed) return { error: failed };
   const results = lines.filter((l) => l.startsWith(' 0:') || l.startsWith('No match'));
-  if (results.length !== samples.length) throw new Error(`pcre2test gave ${results.length} results for ${samples.length} samples:\n${run.stdout}`);
+  if (results.length !== samples.length)
+    throw new Error(`pcre2test gave ${results.length} results for ${samples.length} samples:\n${run.stdout}`);
   return { matches: results.map((l) => l.startsWith(' 0:')) };
 }
 
@@ -45,7 +46,8 @@ function jsMatches(pattern: string, samples: readonly string[], ignoreCase = fal
   }
 }
 
-const label = (p: { pattern: string; ignoreCase?: boolean }): string => `${JSON.stringify(p.pattern)}${p.ignoreCase ? ' (ignoreCase)' : ''}`;
+const label = (p: { pattern: string; ignoreCase?: boolean }): string =>
+  `${JSON.stringify(p.pattern)}${p.ignoreCase ? ' (ignoreCase)' : ''}`;
 
 describe('regex whitelist (checkPcreRegex)', () => {
   test.each(ACCEPTED.map((p) => [label(p), p] as const))('accepts %s', (_l, p: AcceptedPattern) => {
@@ -53,7 +55,9 @@ describe('regex whitelist (checkPcreRegex)', () => {
   });
 
   test.each(REJECTED.map((p) => [label(p), p] as const))('rejects %s', (_l, p) => {
-    const err = validationErrorOf(() => checkPcreRegex('waf.denyRequestHeaders[0].match.regex', p.pattern, { caseInsensitive: p.ignoreCase }));
+    const err = validationErrorOf(() =>
+      checkPcreRegex('waf.denyRequestHeaders[0].match.regex', p.pattern, { caseInsensitive: p.ignoreCase }),
+    );
     expect(err.field).toBe('waf.denyRequestHeaders[0].match.regex');
     expect(err.message).toContain(p.because);
     expect(err.message).toContain(JSON.stringify(p.pattern));
@@ -61,13 +65,16 @@ describe('regex whitelist (checkPcreRegex)', () => {
 
   test('rejects ".", "^" and "$" when the input may hold line breaks, where PCRE2 DOTALL/MULTILINE and JavaScript differ', () => {
     for (const p of ['a.b', '^a', 'a$']) {
-      expect(validationErrorOf(() => checkPcreRegex('f', p, { inputMayContainLineBreaks: true })).message).toContain('line breaks');
+      expect(validationErrorOf(() => checkPcreRegex('f', p, { inputMayContainLineBreaks: true })).message).toContain(
+        'line breaks',
+      );
     }
     expect(checkPcreRegex('f', '[\\x00-\\xff]a', { inputMayContainLineBreaks: true })).toBe('[\\x00-\\xff]a');
   });
 
   test('rejects quotes, backticks, macros and control characters that would break the rule text', () => {
-    for (const p of ['a"b', "a'b", 'a`b', '%{tx.x}', 'a\nb', 'caf\u00e9']) expect(() => checkPcreRegex('f', p)).toThrow();
+    for (const p of ['a"b', "a'b", 'a`b', '%{tx.x}', 'a\nb', 'caf\u00e9'])
+      expect(() => checkPcreRegex('f', p)).toThrow();
   });
 });
 
@@ -75,39 +82,48 @@ const describePcre2 = SKIP ? describe.skip : describe;
 
 describePcre2('regex whitelist against the real PCRE2 (pcre2test, libmodsecurity options DOTALL|MULTILINE)', () => {
   test('pcre2test is installed (Debian package pcre2-utils)', () => {
-    if (PCRE2_MISSING) throw new Error('pcre2test not found: install it with "sudo apt-get install -y --no-install-recommends pcre2-utils" (or set SKIP_ENGINE_TESTS=1)');
+    if (PCRE2_MISSING)
+      throw new Error(
+        'pcre2test not found: install it with "sudo apt-get install -y --no-install-recommends pcre2-utils" (or set SKIP_ENGINE_TESTS=1)',
+      );
   });
 
-  test.each(ACCEPTED.map((p) => [label(p), p] as const))('accepted %s compiles in PCRE2 and matches the same samples as JavaScript', (_l, p: AcceptedPattern) => {
-    if (PCRE2_MISSING) throw new Error('pcre2test missing');
-    const js = jsMatches(p.pattern, p.samples, p.ignoreCase);
-    const real = pcre2(p.pattern, p.samples, p.ignoreCase);
-    expect(real).toEqual({ matches: js });
-  });
+  test.each(ACCEPTED.map((p) => [label(p), p] as const))(
+    'accepted %s compiles in PCRE2 and matches the same samples as JavaScript',
+    (_l, p: AcceptedPattern) => {
+      if (PCRE2_MISSING) throw new Error('pcre2test missing');
+      const js = jsMatches(p.pattern, p.samples, p.ignoreCase);
+      const real = pcre2(p.pattern, p.samples, p.ignoreCase);
+      expect(real).toEqual({ matches: js });
+    },
+  );
 
-  test.each(REJECTED.map((p) => [label(p), p] as const))('rejected %s: the engines disagree as the corpus says', (_l, p) => {
-    if (PCRE2_MISSING) throw new Error('pcre2test missing');
-    const samples = p.samples ?? ['a'];
-    const js = jsMatches(p.pattern, samples, p.ignoreCase);
-    const real = (): Pcre2Outcome => pcre2(p.pattern, samples, p.ignoreCase);
-    switch (p.why) {
-      case 'pcre2-refuses':
-        expect(real()).toHaveProperty('error');
-        expect(typeof js).not.toBe('string');
-        break;
-      case 'js-refuses':
-        expect(typeof js).toBe('string');
-        break;
-      case 'differs':
-        expect(typeof js).not.toBe('string');
-        expect(real()).toHaveProperty('matches');
-        expect((real() as { matches: boolean[] }).matches).not.toEqual(js);
-        break;
-      case 'style':
-        // Same meaning today (PCRE2 compiles it); refused for the reason in the corpus note.
-        expect(typeof js).not.toBe('string');
-        expect(real()).toHaveProperty('matches');
-        break;
-    }
-  });
+  test.each(REJECTED.map((p) => [label(p), p] as const))(
+    'rejected %s: the engines disagree as the corpus says',
+    (_l, p) => {
+      if (PCRE2_MISSING) throw new Error('pcre2test missing');
+      const samples = p.samples ?? ['a'];
+      const js = jsMatches(p.pattern, samples, p.ignoreCase);
+      const real = (): Pcre2Outcome => pcre2(p.pattern, samples, p.ignoreCase);
+      switch (p.why) {
+        case 'pcre2-refuses':
+          expect(real()).toHaveProperty('error');
+          expect(typeof js).not.toBe('string');
+          break;
+        case 'js-refuses':
+          expect(typeof js).toBe('string');
+          break;
+        case 'differs':
+          expect(typeof js).not.toBe('string');
+          expect(real()).toHaveProperty('matches');
+          expect((real() as { matches: boolean[] }).matches).not.toEqual(js);
+          break;
+        case 'style':
+          // Same meaning today (PCRE2 compiles it); refused for the reason in the corpus note.
+          expect(typeof js).not.toBe('string');
+          expect(real()).toHaveProperty('matches');
+          break;
+      }
+    },
+  );
 });

@@ -6,7 +6,7 @@ import { validationErrorOf } from './support';
 const lines = (p: WafPolicy): string[] => p.renderPolicyFile().split('\n');
 
 describe('WafPolicy regex match limits', () => {
-  test('defaults: SecPcreMatchLimit 100000, the base config\'s rule 200005 removed, a blocking limit rule after the CRS rules', () => {
+  test("defaults: SecPcreMatchLimit 100000, the base config's rule 200005 removed, a blocking limit rule after the CRS rules", () => {
     const policy = new WafPolicy();
     expect(policy.regexLimits).toEqual({ matchLimit: DEFAULT_REGEX_MATCH_LIMIT, action: 'block' });
     const l = lines(policy);
@@ -15,7 +15,9 @@ describe('WafPolicy regex match limits', () => {
     const crs = l.findIndex((x) => x.startsWith('Include ') && x.endsWith('/rules/*.conf'));
     const rule = l.findIndex((x) => x.startsWith('SecRule TX:MSC_PCRE_LIMITS_EXCEEDED'));
     expect(rule).toBeGreaterThan(crs);
-    expect(l[rule]).toBe(`SecRule TX:MSC_PCRE_LIMITS_EXCEEDED "@eq 1" "id:${SETTINGS_RULE_IDS.regexMatchLimit},phase:2,deny,log,msg:'PCRE limit 100000 hit'"`);
+    expect(l[rule]).toBe(
+      `SecRule TX:MSC_PCRE_LIMITS_EXCEEDED "@eq 1" "id:${SETTINGS_RULE_IDS.regexMatchLimit},phase:2,deny,log,msg:'PCRE limit 100000 hit'"`,
+    );
     // The limit is set after the base config (included first by the controller snippet), so it is the one in force.
     expect(l.findIndex((x) => x.startsWith('SecPcreMatchLimit'))).toBeLessThan(crs);
   });
@@ -27,8 +29,8 @@ describe('WafPolicy regex match limits', () => {
   });
 
   test.each([
-    ['below the base config\'s 1000', 999],
-    ['above PCRE2\'s built-in limit', 10000001],
+    ["below the base config's 1000", 999],
+    ["above PCRE2's built-in limit", 10000001],
     ['not a whole number', 1500.5],
     ['not a number', Number.NaN],
   ])('rejects regexMatchLimit %s', (_what, value) => {

@@ -19,10 +19,26 @@ export function nginxUnescapeSingleQuoted(text: string): string {
     if (c === "'") throw new Error(`unescaped quote at ${i} would end the parameter`);
     if (c === '\\' && i + 1 < text.length) {
       const n = text[i + 1];
-      if (n === '"' || n === "'" || n === '\\') { out += n; i++; continue; }
-      if (n === 't') { out += '\t'; i++; continue; }
-      if (n === 'r') { out += '\r'; i++; continue; }
-      if (n === 'n') { out += '\n'; i++; continue; }
+      if (n === '"' || n === "'" || n === '\\') {
+        out += n;
+        i++;
+        continue;
+      }
+      if (n === 't') {
+        out += '\t';
+        i++;
+        continue;
+      }
+      if (n === 'r') {
+        out += '\r';
+        i++;
+        continue;
+      }
+      if (n === 'n') {
+        out += '\n';
+        i++;
+        continue;
+      }
     }
     out += c;
   }

@@ -7,13 +7,15 @@ import { SETTINGS_RULE_IDS } from '../../lib/waf/rule-ids';
  */
 const rules = renderTransactionFactRules(SETTINGS_RULE_IDS, 'edge-waf');
 const operator = (id: number): RegExp => {
-  const line = id === SETTINGS_RULE_IDS.clientCertificateGate
-    ? rules[rules.findIndex((l) => l.includes(`id:${id},`)) + 1]
-    : rules.find((l) => l.includes(`id:${id},`))!;
+  const line =
+    id === SETTINGS_RULE_IDS.clientCertificateGate
+      ? rules[rules.findIndex((l) => l.includes(`id:${id},`)) + 1]
+      : rules.find((l) => l.includes(`id:${id},`))!;
   const rx = /"!?@rx ([^"]+)"/.exec(line)![1];
   return new RegExp(rx.replace(/\\A/g, '^').replace(/\\z/g, '$'));
 };
-const id = (flags: string, scheme: string, verify: string, host: string): string => `edge_${flags}_0123456789abcdef0123456789abcdef_${scheme}_${verify}_${host}`;
+const id = (flags: string, scheme: string, verify: string, host: string): string =>
+  `edge_${flags}_0123456789abcdef0123456789abcdef_${scheme}_${verify}_${host}`;
 
 describe('transaction facts', () => {
   test('the template is an nginx complex value the controller accepts (parser.NGINXVariable) for every flag combination', () => {
@@ -22,7 +24,9 @@ describe('transaction facts', () => {
         expect(transactionIdTemplate({ requireClientCertificate, redirectPlainHttp })).toMatch(/^[A-Za-z0-9\-_${}]*$/);
       }
     }
-    expect(transactionIdTemplate({ requireClientCertificate: true, redirectPlainHttp: true })).toBe('edge_mr_${request_id}_${scheme}_${ssl_client_verify}_${host}');
+    expect(transactionIdTemplate({ requireClientCertificate: true, redirectPlainHttp: true })).toBe(
+      'edge_mr_${request_id}_${scheme}_${ssl_client_verify}_${host}',
+    );
   });
 
   test('the routed host is read from the id, after the certificate state, whatever the verify outcome', () => {
@@ -37,7 +41,12 @@ describe('transaction facts', () => {
     const passes = operator(SETTINGS_RULE_IDS.clientCertificateGate); // the chained "!@rx": matching means allowed
     expect(passes.test(id('mr', 'https', 'SUCCESS', 'echo.example.com'))).toBe(true);
     expect(passes.test(id('m', 'https', 'SUCCESS', 'echo.example.com'))).toBe(true);
-    for (const denied of [id('mr', 'http', '', 'echo.example.com'), id('m', 'https', 'NONE', 'echo.example.com'), id('m', 'https', 'FAILED:x', 'echo.example.com'), id('mr', 'http', 'SUCCESS', 'echo.example.com')]) {
+    for (const denied of [
+      id('mr', 'http', '', 'echo.example.com'),
+      id('m', 'https', 'NONE', 'echo.example.com'),
+      id('m', 'https', 'FAILED:x', 'echo.example.com'),
+      id('mr', 'http', 'SUCCESS', 'echo.example.com'),
+    ]) {
       expect(passes.test(denied)).toBe(false);
     }
     expect(/^edge_m/.test(id('or', 'http', '', 'echo.example.com'))).toBe(false); // optional modes are not gated
@@ -52,7 +61,12 @@ describe('transaction facts', () => {
 
   test('the fallback host rules normalize like ngx_http_validate_host (port, trailing dot; case by t:lowercase)', () => {
     const header = operator(SETTINGS_RULE_IDS.hostFromHeader);
-    for (const [raw, host] of [['b.example.com', 'b.example.com'], ['b.example.com.', 'b.example.com'], ['b.example.com:', 'b.example.com'], ['b.example.com.:8443', 'b.example.com']]) {
+    for (const [raw, host] of [
+      ['b.example.com', 'b.example.com'],
+      ['b.example.com.', 'b.example.com'],
+      ['b.example.com:', 'b.example.com'],
+      ['b.example.com.:8443', 'b.example.com'],
+    ]) {
       expect(header.exec(raw)?.[1]).toBe(host);
     }
     const line = operator(SETTINGS_RULE_IDS.hostFromRequestLine);

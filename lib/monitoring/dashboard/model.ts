@@ -98,10 +98,22 @@ export class GrafanaDashboardModel {
   private lineHeight = 0;
 
   constructor(props: GrafanaDashboardModelProps) {
-    if (!/^[a-zA-Z0-9_-]{1,40}$/.test(props.uid)) invalid('dashboard.uid', props.uid, 'is not a Grafana dashboard uid', 'use at most 40 letters, digits, "-" or "_"');
+    if (!/^[a-zA-Z0-9_-]{1,40}$/.test(props.uid))
+      invalid(
+        'dashboard.uid',
+        props.uid,
+        'is not a Grafana dashboard uid',
+        'use at most 40 letters, digits, "-" or "_"',
+      );
     if (!props.title.trim()) invalid('dashboard.title', props.title, 'is empty', 'give the dashboard a title');
     for (const name of Object.keys(props.variables ?? {})) {
-      if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name) || name === 'datasource' || name === 'logs') invalid(`dashboard.variables.${name}`, name, 'is not a usable variable name', 'use letters, digits and "_" (datasource and logs are taken)');
+      if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name) || name === 'datasource' || name === 'logs')
+        invalid(
+          `dashboard.variables.${name}`,
+          name,
+          'is not a usable variable name',
+          'use letters, digits and "_" (datasource and logs are taken)',
+        );
     }
     this.props = props;
   }
@@ -109,7 +121,14 @@ export class GrafanaDashboardModel {
   /** Starts a new row (a full-width collapsible header) below the panels so far. */
   public addRow(title: string): void {
     this.newLine();
-    this.panels.push({ id: this.nextId++, type: 'row', title, collapsed: false, gridPos: { h: 1, w: GRID_COLUMNS, x: 0, y: this.y }, panels: [] });
+    this.panels.push({
+      id: this.nextId++,
+      type: 'row',
+      title,
+      collapsed: false,
+      gridPos: { h: 1, w: GRID_COLUMNS, x: 0, y: this.y },
+      panels: [],
+    });
     this.y += 1;
   }
 
@@ -117,10 +136,34 @@ export class GrafanaDashboardModel {
   public addPanel(spec: PanelSpec): void {
     const width = spec.width ?? 12;
     const height = spec.height ?? 8;
-    if (!Number.isInteger(width) || width < 1 || width > GRID_COLUMNS) invalid(`dashboard.panels["${spec.title}"].width`, width, `is not a whole number from 1 to ${GRID_COLUMNS}`, 'use a width in grid columns, e.g. 12 for half the dashboard');
-    if (!Number.isInteger(height) || height < 2 || height > 40) invalid(`dashboard.panels["${spec.title}"].height`, height, 'is not a whole number from 2 to 40', 'use a height in grid rows, e.g. 8');
-    if (spec.queries.length === 0) invalid(`dashboard.panels["${spec.title}"].queries`, spec.queries, 'is empty', 'give the panel at least one query');
-    if (spec.source === 'logs' && !this.props.logs) invalid(`dashboard.panels["${spec.title}"].source`, spec.source, 'needs the Loki data source variable, which this dashboard does not offer', 'set logs: true on the dashboard or use a metrics panel');
+    if (!Number.isInteger(width) || width < 1 || width > GRID_COLUMNS)
+      invalid(
+        `dashboard.panels["${spec.title}"].width`,
+        width,
+        `is not a whole number from 1 to ${GRID_COLUMNS}`,
+        'use a width in grid columns, e.g. 12 for half the dashboard',
+      );
+    if (!Number.isInteger(height) || height < 2 || height > 40)
+      invalid(
+        `dashboard.panels["${spec.title}"].height`,
+        height,
+        'is not a whole number from 2 to 40',
+        'use a height in grid rows, e.g. 8',
+      );
+    if (spec.queries.length === 0)
+      invalid(
+        `dashboard.panels["${spec.title}"].queries`,
+        spec.queries,
+        'is empty',
+        'give the panel at least one query',
+      );
+    if (spec.source === 'logs' && !this.props.logs)
+      invalid(
+        `dashboard.panels["${spec.title}"].source`,
+        spec.source,
+        'needs the Loki data source variable, which this dashboard does not offer',
+        'set logs: true on the dashboard or use a metrics panel',
+      );
     if (this.x + width > GRID_COLUMNS) this.newLine();
     const datasource = this.datasource(spec.source);
     this.panels.push({
@@ -135,18 +178,36 @@ export class GrafanaDashboardModel {
         datasource,
         expr: q.expr,
         ...(q.legend ? { legendFormat: q.legend } : {}),
-        ...(spec.source === 'logs' ? { queryType: q.instant ? 'instant' : 'range' } : { range: !q.instant, instant: q.instant ?? false }),
+        ...(spec.source === 'logs'
+          ? { queryType: q.instant ? 'instant' : 'range' }
+          : { range: !q.instant, instant: q.instant ?? false }),
         ...(spec.kind === 'table' ? { format: 'table' } : {}),
       })),
       fieldConfig: {
         defaults: {
           unit: spec.unit ?? 'short',
-          ...(spec.kind === 'timeseries' ? { custom: { stacking: { mode: spec.stacked ? 'normal' : 'none', group: 'A' }, fillOpacity: spec.stacked ? 30 : 10, lineWidth: 1, showPoints: 'never' } } : {}),
+          ...(spec.kind === 'timeseries'
+            ? {
+                custom: {
+                  stacking: { mode: spec.stacked ? 'normal' : 'none', group: 'A' },
+                  fillOpacity: spec.stacked ? 30 : 10,
+                  lineWidth: 1,
+                  showPoints: 'never',
+                },
+              }
+            : {}),
         },
         overrides: [],
       },
       options: optionsFor(spec),
-      ...(spec.kind === 'table' ? { transformations: [{ id: 'merge', options: {} }, { id: 'organize', options: { excludeByName: { Time: true } } }] } : {}),
+      ...(spec.kind === 'table'
+        ? {
+            transformations: [
+              { id: 'merge', options: {} },
+              { id: 'organize', options: { excludeByName: { Time: true } } },
+            ],
+          }
+        : {}),
     });
     this.x += width;
     this.lineHeight = Math.max(this.lineHeight, height);
@@ -156,13 +217,47 @@ export class GrafanaDashboardModel {
   public toJson(): Record<string, unknown> {
     const prometheus = { type: 'prometheus', uid: '${datasource}' };
     const variables: Record<string, unknown>[] = [
-      { name: 'datasource', label: 'Prometheus', type: 'datasource', query: 'prometheus', current: {}, hide: 0, refresh: 1, regex: '', options: [] },
+      {
+        name: 'datasource',
+        label: 'Prometheus',
+        type: 'datasource',
+        query: 'prometheus',
+        current: {},
+        hide: 0,
+        refresh: 1,
+        regex: '',
+        options: [],
+      },
     ];
-    if (this.props.logs) variables.push({ name: 'logs', label: 'Loki', type: 'datasource', query: 'loki', current: {}, hide: 0, refresh: 1, regex: '', options: [] });
+    if (this.props.logs)
+      variables.push({
+        name: 'logs',
+        label: 'Loki',
+        type: 'datasource',
+        query: 'loki',
+        current: {},
+        hide: 0,
+        refresh: 1,
+        regex: '',
+        options: [],
+      });
     for (const [name, query] of Object.entries(this.props.variables ?? {})) {
       variables.push({
-        name, label: name, type: 'query', datasource: prometheus, definition: query, query: { query, refId: `${name}-variable` },
-        refresh: 2, includeAll: true, multi: true, allValue: '.*', current: { selected: true, text: ['All'], value: ['$__all'] }, sort: 1, hide: 0, options: [], regex: '',
+        name,
+        label: name,
+        type: 'query',
+        datasource: prometheus,
+        definition: query,
+        query: { query, refId: `${name}-variable` },
+        refresh: 2,
+        includeAll: true,
+        multi: true,
+        allValue: '.*',
+        current: { selected: true, text: ['All'], value: ['$__all'] },
+        sort: 1,
+        hide: 0,
+        options: [],
+        regex: '',
       });
     }
     return {
@@ -200,9 +295,19 @@ export class GrafanaDashboardModel {
 function optionsFor(spec: PanelSpec): Record<string, unknown> {
   switch (spec.kind) {
     case 'timeseries':
-      return { legend: { displayMode: 'table', placement: 'bottom', showLegend: true, calcs: ['mean', 'max'] }, tooltip: { mode: 'multi', sort: 'desc' } };
+      return {
+        legend: { displayMode: 'table', placement: 'bottom', showLegend: true, calcs: ['mean', 'max'] },
+        tooltip: { mode: 'multi', sort: 'desc' },
+      };
     case 'stat':
-      return { reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false }, colorMode: 'value', graphMode: 'area', justifyMode: 'auto', orientation: 'auto', textMode: 'auto' };
+      return {
+        reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false },
+        colorMode: 'value',
+        graphMode: 'area',
+        justifyMode: 'auto',
+        orientation: 'auto',
+        textMode: 'auto',
+      };
     case 'table':
       return { showHeader: true, cellHeight: 'sm', footer: { show: false, reducer: ['sum'], fields: '' } };
   }

@@ -24,9 +24,20 @@ export const REFERENCE_ENVOY_GATEWAY_DEPLOYMENT: EnvoyGatewayDeploymentConfig = 
 export function buildEnvoyGatewayApp(config: EnvoyGatewayDeploymentConfig = REFERENCE_ENVOY_GATEWAY_DEPLOYMENT): App {
   const dataPlane = dataPlaneOf(config);
   if (dataPlane !== 'envoy-gateway') {
-    invalid('dataPlane', dataPlane, 'is not what buildEnvoyGatewayApp renders (Envoy Gateway v1.9 + Coraza)', 'build this config with buildEdgeApp (ingress-nginx), or set dataPlane: "envoy-gateway"');
+    invalid(
+      'dataPlane',
+      dataPlane,
+      'is not what buildEnvoyGatewayApp renders (Envoy Gateway v1.9 + Coraza)',
+      'build this config with buildEdgeApp (ingress-nginx), or set dataPlane: "envoy-gateway"',
+    );
   }
-  if (!config.envoyGateway) invalid('envoyGateway', config.envoyGateway, 'is missing', 'add an envoyGateway section (namespace, gatewayClassName, corazaModule), e.g. REFERENCE_ENVOY_GATEWAY');
+  if (!config.envoyGateway)
+    invalid(
+      'envoyGateway',
+      config.envoyGateway,
+      'is missing',
+      'add an envoyGateway section (namespace, gatewayClassName, corazaModule), e.g. REFERENCE_ENVOY_GATEWAY',
+    );
   const app = new App();
   addGatewayControllerLayer(new LayerChart(app, 'controller', { layer: 'controller' }), config);
   addGatewayCertificatesLayer(new LayerChart(app, 'certificates', { layer: 'certificates' }), config);

@@ -24,13 +24,32 @@ export function addGatewayDelivery(app: App, config: EnvoyGatewayDeploymentConfi
     const bundleSecrets = objects
       .filter((o) => o.manifest.apiVersion.startsWith('trust.cert-manager.io/') && o.manifest.kind === 'Bundle')
       .map((o) => o.manifest.metadata.name);
-    prerequisites.push(trustManagerPrerequisite({ authorizedSecrets: [...new Set(bundleSecrets)], trustNamespace: config.mtls.clientNamespace }));
+    prerequisites.push(
+      trustManagerPrerequisite({
+        authorizedSecrets: [...new Set(bundleSecrets)],
+        trustNamespace: config.mtls.clientNamespace,
+      }),
+    );
   }
-  const common = { name: `${config.name}-envoy-gateway`, repoUrl: gitops.repoUrl, revision: gitops.revision, path: ENVOY_GATEWAY_DIST_PATH, layers, prerequisites };
+  const common = {
+    name: `${config.name}-envoy-gateway`,
+    repoUrl: gitops.repoUrl,
+    revision: gitops.revision,
+    path: ENVOY_GATEWAY_DIST_PATH,
+    layers,
+    prerequisites,
+  };
   if (gitops.argoCd.enabled) {
-    new ArgoCdDelivery(new DeliveryChart(app, 'delivery-argocd', { folder: 'delivery-argocd' }), 'argocd', { ...common, namespace: gitops.argoCd.namespace, project: gitops.argoCd.project });
+    new ArgoCdDelivery(new DeliveryChart(app, 'delivery-argocd', { folder: 'delivery-argocd' }), 'argocd', {
+      ...common,
+      namespace: gitops.argoCd.namespace,
+      project: gitops.argoCd.project,
+    });
   }
   if (gitops.flux.enabled) {
-    new FluxDelivery(new DeliveryChart(app, 'delivery-flux', { folder: 'delivery-flux' }), 'flux', { ...common, namespace: gitops.flux.namespace });
+    new FluxDelivery(new DeliveryChart(app, 'delivery-flux', { folder: 'delivery-flux' }), 'flux', {
+      ...common,
+      namespace: gitops.flux.namespace,
+    });
   }
 }

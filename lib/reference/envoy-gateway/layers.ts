@@ -27,7 +27,13 @@ export function addGatewayControllerLayer(chart: Chart, config: EnvoyGatewayDepl
   const namespace = gatewayNamespaceOf(config);
   if (namespace !== config.app.namespace) {
     new KubeNamespace(chart, 'namespace', {
-      metadata: { name: namespace, labels: { ...standardLabels(namespace, 'gateway-namespace'), 'pod-security.kubernetes.io/enforce': 'restricted' } },
+      metadata: {
+        name: namespace,
+        labels: {
+          ...standardLabels(namespace, 'gateway-namespace'),
+          'pod-security.kubernetes.io/enforce': 'restricted',
+        },
+      },
     });
   }
   return new EnvoyGatewayDataPlane(chart, 'envoy-gateway', {
@@ -51,11 +57,21 @@ export function addGatewayCertificatesLayer(chart: Chart, config: EnvoyGatewayDe
   const intent = edgeIntentOf(config);
   const gateway = { name: intent.name, namespace: gatewayNamespaceOf(config) };
   for (const environment of ['staging', 'production'] as const) {
-    new GatewayAcmeClusterIssuer(chart, `letsencrypt-${environment}-gateway`, { environment, name: gatewayIssuerName(environment), gateway, email: config.tls.acmeEmail });
+    new GatewayAcmeClusterIssuer(chart, `letsencrypt-${environment}-gateway`, {
+      environment,
+      name: gatewayIssuerName(environment),
+      gateway,
+      email: config.tls.acmeEmail,
+    });
   }
   const { mtls } = config;
   const ca: IClientCa = mtls.providedCa
-    ? new ProvidedClientCa(chart, 'client-ca', { name: mtls.caName, caPem: mtls.providedCa.caPem, crlPem: mtls.providedCa.crlPem, clients: mtls.clients.map((name) => ({ name })) })
+    ? new ProvidedClientCa(chart, 'client-ca', {
+        name: mtls.caName,
+        caPem: mtls.providedCa.caPem,
+        crlPem: mtls.providedCa.crlPem,
+        clients: mtls.clients.map((name) => ({ name })),
+      })
     : new ManagedClientCa(chart, 'client-ca', { name: mtls.caName, namespace: mtls.clientNamespace });
   if (ca instanceof ManagedClientCa) for (const client of mtls.clients) ca.addClient(client);
   ca.trustIn(gatewayNamespaceOf(config));
@@ -68,13 +84,19 @@ export function addGatewayAppsLayer(chart: Chart, config: EnvoyGatewayDeployment
   const intent = edgeIntentOf(config);
   const gateway = { name: intent.name, namespace: gatewayNamespaceOf(config) };
   new KubeNamespace(chart, 'namespace', {
-    metadata: { name: app.namespace, labels: { ...standardLabels(app.namespace, 'app-namespace'), 'pod-security.kubernetes.io/enforce': 'restricted' } },
+    metadata: {
+      name: app.namespace,
+      labels: { ...standardLabels(app.namespace, 'app-namespace'), 'pod-security.kubernetes.io/enforce': 'restricted' },
+    },
   });
   new EchoApp(chart, 'echo', {
     name: app.name,
     namespace: app.namespace,
     replicas: app.replicas,
-    ingressController: { namespace: config.envoyGateway.controllerNamespace ?? 'envoy-gateway-system', podLabels: envoyProxyPodLabels(gateway) },
+    ingressController: {
+      namespace: config.envoyGateway.controllerNamespace ?? 'envoy-gateway-system',
+      podLabels: envoyProxyPodLabels(gateway),
+    },
   });
   return new EnvoyGatewayRoutes(chart, 'routes', { intent, gateway });
 }

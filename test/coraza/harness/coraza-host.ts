@@ -21,8 +21,10 @@ export function corazaHostBinary(env: NodeJS.ProcessEnv = process.env): string {
 export function corazaHostMissing(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const bin = corazaHostBinary(env);
   if (existsSync(bin)) return undefined;
-  return `${bin} is missing: the real-Coraza suite (test/coraza) is SKIPPED and nothing proves the Envoy Gateway WAF text works. ` +
-    'Build it with `bash scripts/test-deps/20-go-tools.sh` (Go 1.26; `npm test` runs it as pretest).';
+  return (
+    `${bin} is missing: the real-Coraza suite (test/coraza) is SKIPPED and nothing proves the Envoy Gateway WAF text works. ` +
+    'Build it with `bash scripts/test-deps/20-go-tools.sh` (Go 1.26; `npm test` runs it as pretest).'
+  );
 }
 
 /** A request as it reaches the filter (after Envoy's codec and connection manager). */
@@ -39,7 +41,11 @@ export interface FilterRequest {
   readonly body?: Buffer;
   readonly sourceIp: string;
   /** The upstream's answer, for the response phases (FULL mode). */
-  readonly response?: { readonly status: number; readonly headers: readonly (readonly [string, string])[]; readonly body: Buffer };
+  readonly response?: {
+    readonly status: number;
+    readonly headers: readonly (readonly [string, string])[];
+    readonly body: Buffer;
+  };
 }
 
 /** What the filter decided. */
@@ -68,9 +74,18 @@ export interface CorazaHost {
 
 function encode(req: FilterRequest): string {
   return JSON.stringify({
-    id: req.id, method: req.method, path: req.path, authority: req.authority, scheme: req.scheme, protocol: req.protocol,
-    headers: req.headers, body: (req.body ?? Buffer.alloc(0)).toString('base64'), sourceIp: req.sourceIp,
-    response: req.response ? { status: req.response.status, headers: req.response.headers, body: req.response.body.toString('base64') } : undefined,
+    id: req.id,
+    method: req.method,
+    path: req.path,
+    authority: req.authority,
+    scheme: req.scheme,
+    protocol: req.protocol,
+    headers: req.headers,
+    body: (req.body ?? Buffer.alloc(0)).toString('base64'),
+    sourceIp: req.sourceIp,
+    response: req.response
+      ? { status: req.response.status, headers: req.response.headers, body: req.response.body.toString('base64') }
+      : undefined,
   });
 }
 
@@ -81,7 +96,9 @@ export async function startCorazaHost(config: CorazaFilterConfig): Promise<Coraz
   writeFileSync(file, JSON.stringify(config));
   const child = spawn(corazaHostBinary(), ['-config', file], { stdio: ['pipe', 'pipe', 'pipe'] });
   let audit = '';
-  child.stderr.on('data', (d: Buffer) => { audit += d.toString('utf8'); });
+  child.stderr.on('data', (d: Buffer) => {
+    audit += d.toString('utf8');
+  });
   const lines = createInterface({ input: child.stdout });
   const waiting: ((line: string) => void)[] = [];
   const buffered: string[] = [];
@@ -91,12 +108,13 @@ export async function startCorazaHost(config: CorazaFilterConfig): Promise<Coraz
     else buffered.push(line);
   });
   const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
-  const nextLine = (): Promise<string> => new Promise((resolve, reject) => {
-    const b = buffered.shift();
-    if (b !== undefined) return resolve(b);
-    waiting.push(resolve);
-    void exited.then(() => reject(new Error(`coraza-host exited: ${audit.slice(-2000)}`)));
-  });
+  const nextLine = (): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const b = buffered.shift();
+      if (b !== undefined) return resolve(b);
+      waiting.push(resolve);
+      void exited.then(() => reject(new Error(`coraza-host exited: ${audit.slice(-2000)}`)));
+    });
   const close = async (): Promise<void> => {
     child.stdin.end();
     await exited;
@@ -115,7 +133,10 @@ export async function startCorazaHost(config: CorazaFilterConfig): Promise<Coraz
         child.stdin.write(`${encode(req)}\n`);
         return JSON.parse(await nextLine()) as FilterResult;
       });
-      queue = result.then(() => undefined, () => undefined);
+      queue = result.then(
+        () => undefined,
+        () => undefined,
+      );
       return result;
     },
     close,
@@ -125,14 +146,28 @@ export async function startCorazaHost(config: CorazaFilterConfig): Promise<Coraz
 
 /** Coraza's `@rx` verdict on patterns: compiles or not (a one-rule WAF is built for each). */
 export function corazaCompiles(patterns: readonly string[]): { ok: boolean; error: string }[] {
-  const out = spawnSync(corazaHostBinary(), ['-compile-regex'], { input: patterns.map((p) => JSON.stringify(p)).join('\n') + '\n', encoding: 'utf8' });
+  const out = spawnSync(corazaHostBinary(), ['-compile-regex'], {
+    input: patterns.map((p) => JSON.stringify(p)).join('\n') + '\n',
+    encoding: 'utf8',
+  });
   if (out.status !== 0) throw new Error(`coraza-host -compile-regex failed: ${out.stderr}`);
-  return out.stdout.trim().split('\n').map((l) => JSON.parse(l) as { ok: boolean; error: string });
+  return out.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { ok: boolean; error: string });
 }
 
 /** Coraza's `@rx` result on samples (JavaScript strings whose characters are bytes). */
-export function corazaMatches(queries: readonly { pattern: string; samples: readonly string[] }[]): { ok: boolean; error: string; matches: boolean[] }[] {
-  const out = spawnSync(corazaHostBinary(), ['-match-regex'], { input: queries.map((q) => JSON.stringify(q)).join('\n') + '\n', encoding: 'utf8' });
+export function corazaMatches(
+  queries: readonly { pattern: string; samples: readonly string[] }[],
+): { ok: boolean; error: string; matches: boolean[] }[] {
+  const out = spawnSync(corazaHostBinary(), ['-match-regex'], {
+    input: queries.map((q) => JSON.stringify(q)).join('\n') + '\n',
+    encoding: 'utf8',
+  });
   if (out.status !== 0) throw new Error(`coraza-host -match-regex failed: ${out.stderr}`);
-  return out.stdout.trim().split('\n').map((l) => JSON.parse(l) as { ok: boolean; error: string; matches: boolean[] });
+  return out.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { ok: boolean; error: string; matches: boolean[] });
 }

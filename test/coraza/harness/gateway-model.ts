@@ -29,15 +29,27 @@ function objectsOf(root: string): Obj[] {
 /** The gateway model of a rendering (see the module comment). */
 export function gatewayModelOf(distRoot: string = ENVOY_GATEWAY_DIST): GatewayModel {
   const objects = objectsOf(distRoot);
-  const listeners = objects.filter((o) => o.kind === 'Gateway').flatMap((g) => (g.spec?.listeners ?? []) as { protocol: string; hostname?: string }[]);
+  const listeners = objects
+    .filter((o) => o.kind === 'Gateway')
+    .flatMap((g) => (g.spec?.listeners ?? []) as { protocol: string; hostname?: string }[]);
   const hosts = listeners.filter((l) => l.protocol === 'HTTPS' && l.hostname).map((l) => l.hostname!);
   if (hosts.length === 0) throw new Error(`${distRoot}: no Gateway with HTTPS listeners`);
   const policies = objects.filter((o) => o.kind === 'ClientTrafficPolicy');
   const strip = policies.map((p) => p.spec?.headers?.host?.stripTrailingHostDot === true);
-  if (strip.some((x) => x !== strip[0])) throw new Error(`${distRoot}: the ClientTrafficPolicies disagree on stripTrailingHostDot (the model assumes one setting)`);
-  const redirects = objects.filter((o) => o.kind === 'HTTPRoute').flatMap((r) => (r.spec?.rules ?? []) as { filters?: { type: string; requestRedirect?: { statusCode?: number } }[] }[])
-    .flatMap((rule) => rule.filters ?? []).filter((f) => f.type === 'RequestRedirect').map((f) => f.requestRedirect?.statusCode ?? 301);
+  if (strip.some((x) => x !== strip[0]))
+    throw new Error(
+      `${distRoot}: the ClientTrafficPolicies disagree on stripTrailingHostDot (the model assumes one setting)`,
+    );
+  const redirects = objects
+    .filter((o) => o.kind === 'HTTPRoute')
+    .flatMap(
+      (r) => (r.spec?.rules ?? []) as { filters?: { type: string; requestRedirect?: { statusCode?: number } }[] }[],
+    )
+    .flatMap((rule) => rule.filters ?? [])
+    .filter((f) => f.type === 'RequestRedirect')
+    .map((f) => f.requestRedirect?.statusCode ?? 301);
   const statuses = [...new Set(redirects)];
-  if (statuses.length > 1) throw new Error(`${distRoot}: redirect routes with different statuses ${statuses.join(', ')}`);
+  if (statuses.length > 1)
+    throw new Error(`${distRoot}: redirect routes with different statuses ${statuses.join(', ')}`);
   return { hosts, stripTrailingHostDot: strip[0] ?? false, httpsRedirectStatus: statuses[0] };
 }

@@ -9,7 +9,10 @@ import { objectsOf, readTree } from '../../support/dist';
  * Copies a dist-shaped tree into a new temporary folder, letting `edit` change each file's text (return the text
  * unchanged to keep it, or undefined to drop the file). Used to show that the suite fails when dist is broken.
  */
-export function copyDist(source: string, edit: (path: string, content: string) => string | undefined = (_p, c) => c): string {
+export function copyDist(
+  source: string,
+  edit: (path: string, content: string) => string | undefined = (_p, c) => c,
+): string {
   const target = mkdtempSync(join(tmpdir(), 'edge-dist-'));
   for (const [path, content] of readTree(source)) {
     const next = edit(path, content);
@@ -37,11 +40,19 @@ export function writeControllerObjects(dist: string, objects: readonly KubeManif
       if (!path.endsWith('.yaml') || path.endsWith('kustomization.yaml')) continue;
       const same = parseAllDocuments(content).some((d) => {
         const m = d.toJS() as KubeManifest;
-        return m?.kind === o.kind && m.metadata?.name === o.metadata.name && (m.metadata?.namespace ?? '') === (o.metadata.namespace ?? '');
+        return (
+          m?.kind === o.kind &&
+          m.metadata?.name === o.metadata.name &&
+          (m.metadata?.namespace ?? '') === (o.metadata.namespace ?? '')
+        );
       });
       if (same) rmSync(join(dist, path));
     }
-    const file = join(dist, '10-controller', `${o.metadata.namespace ? `${o.metadata.namespace}_` : ''}${o.kind}_${o.metadata.name}.yaml`);
+    const file = join(
+      dist,
+      '10-controller',
+      `${o.metadata.namespace ? `${o.metadata.namespace}_` : ''}${o.kind}_${o.metadata.name}.yaml`,
+    );
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, stringify(o, { lineWidth: 0 }));
   }
@@ -61,7 +72,12 @@ export function nginxUnquote(text: string): string {
 export function withMountedPolicy(source: string, policy?: string): string {
   const dist = copyDist(source);
   const manifests = objectsOf(readTree(dist)).map((o) => o.manifest);
-  const cm = manifests.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'ingress-nginx-controller' && o.metadata.namespace === 'ingress-nginx');
+  const cm = manifests.find(
+    (o) =>
+      o.kind === 'ConfigMap' &&
+      o.metadata.name === 'ingress-nginx-controller' &&
+      o.metadata.namespace === 'ingress-nginx',
+  );
   if (!cm) throw new Error(`${source}: no controller ConfigMap`);
   const data = { ...((cm.data ?? {}) as Record<string, string>) };
   const [base, ...rules] = nginxUnquote(data['modsecurity-snippet'] ?? '').split('\n');
@@ -70,13 +86,29 @@ export function withMountedPolicy(source: string, policy?: string): string {
   const metadata = { namespace: 'ingress-nginx' };
   writeControllerObjects(dist, [
     { ...cm, data },
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { ...metadata, name: POLICY_MOUNT.configMap }, data: { [POLICY_MOUNT.key]: policy ?? rules.join('\n') } },
     {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { ...metadata, name: 'ingress-nginx-controller' },
-      spec: { template: { spec: {
-        containers: [{ name: 'controller', volumeMounts: [{ name: 'waf-policy', mountPath: `${POLICY_MOUNT.path}/`, readOnly: true }] }],
-        volumes: [{ name: 'waf-policy', configMap: { name: POLICY_MOUNT.configMap } }],
-      } } },
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { ...metadata, name: POLICY_MOUNT.configMap },
+      data: { [POLICY_MOUNT.key]: policy ?? rules.join('\n') },
+    },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { ...metadata, name: 'ingress-nginx-controller' },
+      spec: {
+        template: {
+          spec: {
+            containers: [
+              {
+                name: 'controller',
+                volumeMounts: [{ name: 'waf-policy', mountPath: `${POLICY_MOUNT.path}/`, readOnly: true }],
+              },
+            ],
+            volumes: [{ name: 'waf-policy', configMap: { name: POLICY_MOUNT.configMap } }],
+          },
+        },
+      },
     } as KubeManifest,
   ]);
   return dist;

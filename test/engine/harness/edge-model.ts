@@ -59,7 +59,12 @@ export interface ControllerModel {
   /** `http-redirect-code` (default 308). */
   readonly httpRedirectCode: number;
   /** `hsts` (default true), `hsts-max-age` (default 31536000), `hsts-include-subdomains` (true), `hsts-preload` (false). */
-  readonly hsts: { readonly enabled: boolean; readonly maxAge: string; readonly includeSubdomains: boolean; readonly preload: boolean };
+  readonly hsts: {
+    readonly enabled: boolean;
+    readonly maxAge: string;
+    readonly includeSubdomains: boolean;
+    readonly preload: boolean;
+  };
   /** `enable-underscores-in-headers` (default false), `ignore-invalid-headers` (default true). */
   readonly underscoresInHeaders: boolean;
   readonly ignoreInvalidHeaders: boolean;
@@ -143,13 +148,31 @@ const CONTROLLER_DEPLOYMENT = { namespace: 'ingress-nginx', name: 'ingress-nginx
 /** The admission webhook's certificate: used by the webhook server only, never by nginx. */
 const WEBHOOK_CERT_MOUNT = '/usr/local/certificates';
 /** Image folders the harness recreates itself; a mount over (or above) them would change what it must recreate. */
-const IMAGE_FOLDERS = ['/etc/nginx/modsecurity', '/etc/nginx/owasp-modsecurity-crs', '/etc/nginx/template', '/etc/nginx/lua'];
+const IMAGE_FOLDERS = [
+  '/etc/nginx/modsecurity',
+  '/etc/nginx/owasp-modsecurity-crs',
+  '/etc/nginx/template',
+  '/etc/nginx/lua',
+];
 
 /** ConfigMap keys the harness renders or deliberately ignores because they do not change request handling here. */
 const MODELLED_KEYS = new Set([
-  'enable-modsecurity', 'enable-owasp-modsecurity-crs', 'modsecurity-snippet', 'proxy-set-headers', 'ssl-redirect',
-  'http-redirect-code', 'hsts', 'hsts-max-age', 'hsts-include-subdomains', 'hsts-preload', 'enable-underscores-in-headers',
-  'ignore-invalid-headers', 'proxy-body-size', 'use-forwarded-headers', 'enable-real-ip', 'forwarded-for-header',
+  'enable-modsecurity',
+  'enable-owasp-modsecurity-crs',
+  'modsecurity-snippet',
+  'proxy-set-headers',
+  'ssl-redirect',
+  'http-redirect-code',
+  'hsts',
+  'hsts-max-age',
+  'hsts-include-subdomains',
+  'hsts-preload',
+  'enable-underscores-in-headers',
+  'ignore-invalid-headers',
+  'proxy-body-size',
+  'use-forwarded-headers',
+  'enable-real-ip',
+  'forwarded-for-header',
   'proxy-real-ip-cidr',
   // Known not to change how a request is handled on this edge (checked by reading the v1.15.1 template):
   'allow-snippet-annotations', // only decides whether *-snippet annotations are accepted; dist must have none (see unmodelledAnnotations)
@@ -158,36 +181,62 @@ const MODELLED_KEYS = new Set([
 
 /** Ingress annotations the harness renders. */
 const MODELLED_ANNOTATIONS = new Set([
-  'auth-tls-secret', 'auth-tls-verify-client', 'auth-tls-verify-depth', 'auth-tls-pass-certificate-to-upstream',
-  'auth-tls-match-cn', 'ssl-redirect', 'force-ssl-redirect', 'enable-modsecurity', 'enable-owasp-core-rules',
-  'modsecurity-snippet', 'modsecurity-transaction-id',
+  'auth-tls-secret',
+  'auth-tls-verify-client',
+  'auth-tls-verify-depth',
+  'auth-tls-pass-certificate-to-upstream',
+  'auth-tls-match-cn',
+  'ssl-redirect',
+  'force-ssl-redirect',
+  'enable-modsecurity',
+  'enable-owasp-core-rules',
+  'modsecurity-snippet',
+  'modsecurity-transaction-id',
 ]);
 
 /** Reads the edge model from a dist-shaped folder (layer folders with one YAML object per file). */
 export function readEdgeModel(distRoot: string): EdgeModel {
-  if (!existsSync(distRoot)) throw new EdgeModelError(distRoot, 'does not exist; run `npx tsx main.ts --only cdk8s` first');
+  if (!existsSync(distRoot))
+    throw new EdgeModelError(distRoot, 'does not exist; run `npx tsx main.ts --only cdk8s` first');
   const objects = objectsOf(readTree(distRoot)).map((o) => o.manifest);
   const find = (kind: string, namespace: string, name: string): KubeManifest | undefined =>
     objects.find((o) => o.kind === kind && o.metadata.name === name && (o.metadata.namespace ?? '') === namespace);
 
   const cm = find('ConfigMap', CONTROLLER_CONFIGMAP.namespace, CONTROLLER_CONFIGMAP.name);
   if (!cm) {
-    throw new EdgeModelError(distRoot, `no ConfigMap ${CONTROLLER_CONFIGMAP.namespace}/${CONTROLLER_CONFIGMAP.name} (the controller configuration) in any layer`);
+    throw new EdgeModelError(
+      distRoot,
+      `no ConfigMap ${CONTROLLER_CONFIGMAP.namespace}/${CONTROLLER_CONFIGMAP.name} (the controller configuration) in any layer`,
+    );
   }
   const data = (cm.data ?? {}) as Record<string, string>;
   const { mounts, unmodelledMounts } = readMounts(distRoot, find);
   const controller = readController(distRoot, data, find, mounts);
-  const unmodelledKeys = Object.keys(data).filter((k) => !MODELLED_KEYS.has(k)).sort();
+  const unmodelledKeys = Object.keys(data)
+    .filter((k) => !MODELLED_KEYS.has(k))
+    .sort();
 
   // The controller serves the IngressClass whose spec.controller is k8s.io/ingress-nginx.
-  const classes = objects.filter((o) => o.kind === 'IngressClass' && (o.spec as { controller?: string })?.controller === 'k8s.io/ingress-nginx').map((o) => o.metadata.name);
-  if (classes.length === 0) throw new EdgeModelError(distRoot, 'no IngressClass with spec.controller k8s.io/ingress-nginx');
-  const ingresses = objects.filter((o) => o.kind === 'Ingress' && classes.includes((o.spec as { ingressClassName?: string })?.ingressClassName ?? ''));
-  if (ingresses.length === 0) throw new EdgeModelError(distRoot, `no Ingress with ingressClassName ${classes.map((c) => `"${c}"`).join(' or ')}`);
+  const classes = objects
+    .filter(
+      (o) => o.kind === 'IngressClass' && (o.spec as { controller?: string })?.controller === 'k8s.io/ingress-nginx',
+    )
+    .map((o) => o.metadata.name);
+  if (classes.length === 0)
+    throw new EdgeModelError(distRoot, 'no IngressClass with spec.controller k8s.io/ingress-nginx');
+  const ingresses = objects.filter(
+    (o) => o.kind === 'Ingress' && classes.includes((o.spec as { ingressClassName?: string })?.ingressClassName ?? ''),
+  );
+  if (ingresses.length === 0)
+    throw new EdgeModelError(distRoot, `no Ingress with ingressClassName ${classes.map((c) => `"${c}"`).join(' or ')}`);
   const servers = ingresses.flatMap((ing) => readServers(distRoot, ing, controller, objects));
   const seen = new Set<string>();
   for (const s of servers) {
-    if (seen.has(s.host)) throw new EdgeModelError(distRoot, `host ${s.host} appears in more than one Ingress; the harness renders one server per host`);
+    if (seen.has(s.host))
+      throw new EdgeModelError(
+        distRoot,
+        `host ${s.host} appears in more than one Ingress; the harness renders one server per host`,
+      );
     seen.add(s.host);
   }
   const unmodelledAnnotations = ingresses.flatMap((ing) =>
@@ -195,25 +244,44 @@ export function readEdgeModel(distRoot: string): EdgeModel {
       .filter((k) => k.startsWith(ANNOTATION) && !MODELLED_ANNOTATIONS.has(k.slice(ANNOTATION.length)))
       .map((k) => `${ing.metadata.namespace ?? 'default'}/${ing.metadata.name}: ${k}`),
   );
-  return { distRoot, controller, servers, clients: readClients(objects), unmodelledKeys, unmodelledAnnotations, unmodelledMounts };
+  return {
+    distRoot,
+    controller,
+    servers,
+    clients: readClients(objects),
+    unmodelledKeys,
+    unmodelledAnnotations,
+    unmodelledMounts,
+  };
 }
 
 interface PodSpec {
-  containers?: { name: string; volumeMounts?: { name: string; mountPath: string; subPath?: string; readOnly?: boolean }[] }[];
-  volumes?: { name: string; configMap?: { name: string; items?: { key: string; path: string }[] }; secret?: { secretName?: string } }[];
+  containers?: {
+    name: string;
+    volumeMounts?: { name: string; mountPath: string; subPath?: string; readOnly?: boolean }[];
+  }[];
+  volumes?: {
+    name: string;
+    configMap?: { name: string; items?: { key: string; path: string }[] };
+    secret?: { secretName?: string };
+  }[];
 }
 
 /**
  * The controller Deployment's volume mounts: whole-ConfigMap mounts become {@link MountedConfigMapModel}s (their
  * ConfigMap must be in dist); the webhook certificate is known to be irrelevant; anything else is unmodelled.
  */
-function readMounts(distRoot: string, find: (k: string, ns: string, n: string) => KubeManifest | undefined): { mounts: MountedConfigMapModel[]; unmodelledMounts: string[] } {
+function readMounts(
+  distRoot: string,
+  find: (k: string, ns: string, n: string) => KubeManifest | undefined,
+): { mounts: MountedConfigMapModel[]; unmodelledMounts: string[] } {
   const deployment = find('Deployment', CONTROLLER_DEPLOYMENT.namespace, CONTROLLER_DEPLOYMENT.name);
   if (!deployment) return { mounts: [], unmodelledMounts: [] };
   const where = `Deployment ${CONTROLLER_DEPLOYMENT.namespace}/${CONTROLLER_DEPLOYMENT.name}`;
   const pod = ((deployment.spec as { template?: { spec?: PodSpec } })?.template?.spec ?? {}) as PodSpec;
   const container = (pod.containers ?? []).find((c) => c.name === CONTROLLER_DEPLOYMENT.container);
-  if (!container) throw new EdgeModelError(distRoot, `${where}: no container named "${CONTROLLER_DEPLOYMENT.container}"`);
+  if (!container)
+    throw new EdgeModelError(distRoot, `${where}: no container named "${CONTROLLER_DEPLOYMENT.container}"`);
   const mounts: MountedConfigMapModel[] = [];
   const unmodelledMounts: string[] = [];
   for (const m of container.volumeMounts ?? []) {
@@ -222,20 +290,47 @@ function readMounts(distRoot: string, find: (k: string, ns: string, n: string) =
     if (!volume) throw new EdgeModelError(distRoot, `${where}: volumeMount ${m.name} has no volume of that name`);
     if (volume.secret && mountPath === WEBHOOK_CERT_MOUNT) continue;
     if (!volume.configMap || m.subPath !== undefined) {
-      unmodelledMounts.push(`${m.name} → ${m.mountPath} (${m.subPath !== undefined ? 'subPath mount' : `${Object.keys(volume).filter((k) => k !== 'name').join(', ')} volume`})`);
+      unmodelledMounts.push(
+        `${m.name} → ${m.mountPath} (${
+          m.subPath !== undefined
+            ? 'subPath mount'
+            : `${Object.keys(volume)
+                .filter((k) => k !== 'name')
+                .join(', ')} volume`
+        })`,
+      );
       continue;
     }
-    const shadowed = IMAGE_FOLDERS.find((f) => f === mountPath || f.startsWith(`${mountPath}/`) || mountPath.startsWith(`${f}/`));
-    if (shadowed) throw new EdgeModelError(distRoot, `${where}: volume ${m.name} is mounted at ${m.mountPath}, over the image's ${shadowed}, which the harness recreates itself`);
+    const shadowed = IMAGE_FOLDERS.find(
+      (f) => f === mountPath || f.startsWith(`${mountPath}/`) || mountPath.startsWith(`${f}/`),
+    );
+    if (shadowed)
+      throw new EdgeModelError(
+        distRoot,
+        `${where}: volume ${m.name} is mounted at ${m.mountPath}, over the image's ${shadowed}, which the harness recreates itself`,
+      );
     const source = find('ConfigMap', CONTROLLER_DEPLOYMENT.namespace, volume.configMap.name);
-    if (!source) throw new EdgeModelError(distRoot, `${where}: volume ${m.name} mounts ConfigMap ${CONTROLLER_DEPLOYMENT.namespace}/${volume.configMap.name}, which is not in dist`);
+    if (!source)
+      throw new EdgeModelError(
+        distRoot,
+        `${where}: volume ${m.name} mounts ConfigMap ${CONTROLLER_DEPLOYMENT.namespace}/${volume.configMap.name}, which is not in dist`,
+      );
     const data = (source.data ?? {}) as Record<string, string>;
     const files: Record<string, string> = {};
     for (const item of volume.configMap.items ?? Object.keys(data).map((key) => ({ key, path: key }))) {
-      if (data[item.key] === undefined) throw new EdgeModelError(distRoot, `${where}: volume ${m.name} wants key ${item.key} of ConfigMap ${volume.configMap.name}, which has no such key`);
+      if (data[item.key] === undefined)
+        throw new EdgeModelError(
+          distRoot,
+          `${where}: volume ${m.name} wants key ${item.key} of ConfigMap ${volume.configMap.name}, which has no such key`,
+        );
       files[item.path] = data[item.key];
     }
-    mounts.push({ volume: m.name, mountPath, configMap: { namespace: CONTROLLER_DEPLOYMENT.namespace, name: volume.configMap.name }, files });
+    mounts.push({
+      volume: m.name,
+      mountPath,
+      configMap: { namespace: CONTROLLER_DEPLOYMENT.namespace, name: volume.configMap.name },
+      files,
+    });
   }
   return { mounts, unmodelledMounts };
 }
@@ -249,7 +344,8 @@ function readController(
   const bool = (key: string, dflt: boolean): boolean => {
     const v = data[key];
     if (v === undefined) return dflt;
-    if (v !== 'true' && v !== 'false') throw new EdgeModelError(distRoot, `ConfigMap key ${key}: "${v}" is not "true" or "false"`);
+    if (v !== 'true' && v !== 'false')
+      throw new EdgeModelError(distRoot, `ConfigMap key ${key}: "${v}" is not "true" or "false"`);
     return v === 'true';
   };
   let proxySetHeaders: Record<string, string> = {};
@@ -257,7 +353,11 @@ function readController(
   if (ref) {
     const [ns, name] = ref.includes('/') ? ref.split('/', 2) : [CONTROLLER_CONFIGMAP.namespace, ref];
     const headers = find('ConfigMap', ns, name);
-    if (!headers) throw new EdgeModelError(distRoot, `ConfigMap key proxy-set-headers points at ${ns}/${name}, which is not in dist`);
+    if (!headers)
+      throw new EdgeModelError(
+        distRoot,
+        `ConfigMap key proxy-set-headers points at ${ns}/${name}, which is not in dist`,
+      );
     proxySetHeaders = { ...((headers.data ?? {}) as Record<string, string>) };
   }
   const realIpEnabled = bool('use-forwarded-headers', false) || bool('enable-real-ip', false);
@@ -283,17 +383,34 @@ function readController(
     realIp: {
       enabled: realIpEnabled,
       header: data['forwarded-for-header'] ?? 'X-Forwarded-For',
-      trustedCidrs: (data['proxy-real-ip-cidr'] ?? '0.0.0.0/0').split(',').map((s) => s.trim()).filter(Boolean),
+      trustedCidrs: (data['proxy-real-ip-cidr'] ?? '0.0.0.0/0')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
     },
   };
 }
 
 interface IngressSpec {
   tls?: { hosts?: string[]; secretName?: string }[];
-  rules?: { host?: string; http?: { paths?: { path?: string; pathType?: string; backend?: { service?: { name: string; port: { number?: number; name?: string } } } }[] } }[];
+  rules?: {
+    host?: string;
+    http?: {
+      paths?: {
+        path?: string;
+        pathType?: string;
+        backend?: { service?: { name: string; port: { number?: number; name?: string } } };
+      }[];
+    };
+  }[];
 }
 
-function readServers(distRoot: string, ing: KubeManifest, controller: ControllerModel, objects: readonly KubeManifest[]): ServerModel[] {
+function readServers(
+  distRoot: string,
+  ing: KubeManifest,
+  controller: ControllerModel,
+  objects: readonly KubeManifest[],
+): ServerModel[] {
   const spec = (ing.spec ?? {}) as IngressSpec;
   const ann = ing.metadata.annotations ?? {};
   const a = (key: string): string | undefined => ann[ANNOTATION + key];
@@ -302,7 +419,8 @@ function readServers(distRoot: string, ing: KubeManifest, controller: Controller
   const boolAnn = (key: string, dflt: boolean): boolean => {
     const v = a(key);
     if (v === undefined) return dflt;
-    if (v !== 'true' && v !== 'false') throw new EdgeModelError(distRoot, `${where}: annotation ${ANNOTATION}${key} "${v}" is not "true" or "false"`);
+    if (v !== 'true' && v !== 'false')
+      throw new EdgeModelError(distRoot, `${where}: annotation ${ANNOTATION}${key} "${v}" is not "true" or "false"`);
     return v === 'true';
   };
   const auth = readAuth(distRoot, where, namespace, a, boolAnn, objects);
@@ -314,17 +432,24 @@ function readServers(distRoot: string, ing: KubeManifest, controller: Controller
     transactionId: a('modsecurity-transaction-id') ?? '',
   };
   return (spec.rules ?? []).map((rule) => {
-    if (!rule.host) throw new EdgeModelError(distRoot, `${where}: a rule without host (the harness serves named hosts only)`);
+    if (!rule.host)
+      throw new EdgeModelError(distRoot, `${where}: a rule without host (the harness serves named hosts only)`);
     const tls = (spec.tls ?? []).find((t) => (t.hosts ?? []).includes(rule.host!));
     const locations = (rule.http?.paths ?? []).map((p) => {
       const svc = p.backend?.service;
       if (!svc) throw new EdgeModelError(distRoot, `${where}: path ${p.path} has no service backend`);
-      return { path: p.path ?? '/', pathType: p.pathType ?? 'Prefix', service: svc.name, port: String(svc.port.number ?? svc.port.name), modsecurity };
+      return {
+        path: p.path ?? '/',
+        pathType: p.pathType ?? 'Prefix',
+        service: svc.name,
+        port: String(svc.port.number ?? svc.port.name),
+        modsecurity,
+      };
     });
     return {
       host: rule.host,
       ingress: { namespace, name: ing.metadata.name },
-      tlsSecretName: tls ? tls.secretName ?? '(default certificate)' : undefined,
+      tlsSecretName: tls ? (tls.secretName ?? '(default certificate)') : undefined,
       auth,
       sslRedirect: boolAnn('ssl-redirect', controller.sslRedirect),
       forceSslRedirect: boolAnn('force-ssl-redirect', false),
@@ -346,21 +471,36 @@ function readAuth(
   const [secretNs, secretName] = secret.includes('/') ? secret.split('/', 2) : [namespace, secret];
   // ingress-nginx reads key ca.crt (and optional ca.crl) of that Secret. In dist it is either a Secret (bring your own
   // CA) or the target of a trust-manager Bundle (filled in-cluster; the Bundle is named like its target Secret).
-  const asSecret = objects.find((o) => o.kind === 'Secret' && o.metadata.name === secretName && o.metadata.namespace === secretNs);
-  const asBundle = objects.find((o) => o.kind === 'Bundle' && o.metadata.name === secretName && (o.spec as { target?: { secret?: { key?: string } } })?.target?.secret?.key === 'ca.crt');
+  const asSecret = objects.find(
+    (o) => o.kind === 'Secret' && o.metadata.name === secretName && o.metadata.namespace === secretNs,
+  );
+  const asBundle = objects.find(
+    (o) =>
+      o.kind === 'Bundle' &&
+      o.metadata.name === secretName &&
+      (o.spec as { target?: { secret?: { key?: string } } })?.target?.secret?.key === 'ca.crt',
+  );
   let caSource: string;
   if (asSecret) {
     const keys = Object.keys({ ...((asSecret.data ?? {}) as object), ...((asSecret.stringData ?? {}) as object) });
-    if (!keys.includes('ca.crt')) throw new EdgeModelError(distRoot, `${where}: auth-tls-secret ${secret} has no key ca.crt (keys: ${keys.join(', ') || 'none'})`);
+    if (!keys.includes('ca.crt'))
+      throw new EdgeModelError(
+        distRoot,
+        `${where}: auth-tls-secret ${secret} has no key ca.crt (keys: ${keys.join(', ') || 'none'})`,
+      );
     caSource = `Secret ${secretNs}/${secretName} (ca.crt)`;
   } else if (asBundle) {
     caSource = `trust-manager Bundle ${secretName} → Secret ${secretNs}/${secretName} (ca.crt)`;
   } else {
-    throw new EdgeModelError(distRoot, `${where}: auth-tls-secret ${secret} is produced by nothing in dist (no Secret ${secretNs}/${secretName} with ca.crt, no trust-manager Bundle ${secretName} targeting secret key ca.crt)`);
+    throw new EdgeModelError(
+      distRoot,
+      `${where}: auth-tls-secret ${secret} is produced by nothing in dist (no Secret ${secretNs}/${secretName} with ca.crt, no trust-manager Bundle ${secretName} targeting secret key ca.crt)`,
+    );
   }
   const depthText = a('auth-tls-verify-depth') ?? '1';
   const verifyDepth = Number(depthText);
-  if (!Number.isInteger(verifyDepth)) throw new EdgeModelError(distRoot, `${where}: auth-tls-verify-depth "${depthText}" is not an integer`);
+  if (!Number.isInteger(verifyDepth))
+    throw new EdgeModelError(distRoot, `${where}: auth-tls-verify-depth "${depthText}" is not an integer`);
   return {
     secret,
     caSource,
@@ -375,7 +515,13 @@ interface CertificateSpec {
   commonName?: string;
   usages?: string[];
   isCA?: boolean;
-  subject?: { organizations?: string[]; organizationalUnits?: string[]; countries?: string[]; localities?: string[]; provinces?: string[] };
+  subject?: {
+    organizations?: string[];
+    organizationalUnits?: string[];
+    countries?: string[];
+    localities?: string[];
+    provinces?: string[];
+  };
   privateKey?: { algorithm?: string; size?: number };
 }
 
@@ -407,6 +553,10 @@ function readClients(objects: readonly KubeManifest[]): ClientCertificateModel[]
 /** The first mTLS server (the scenario has one); throws when dist has none. */
 export function mtlsServer(model: EdgeModel): ServerModel & { auth: ServerAuthModel } {
   const server = model.servers.find((s) => s.auth && s.tlsSecretName);
-  if (!server) throw new EdgeModelError(model.distRoot, 'no Ingress host with both a tls entry and auth-tls-secret (the mutual-TLS path)');
+  if (!server)
+    throw new EdgeModelError(
+      model.distRoot,
+      'no Ingress host with both a tls entry and auth-tls-secret (the mutual-TLS path)',
+    );
   return server as ServerModel & { auth: ServerAuthModel };
 }

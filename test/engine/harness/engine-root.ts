@@ -48,18 +48,23 @@ export function selectEngine(env: NodeJS.ProcessEnv = process.env, uid: number =
   const wanted = env[ENGINE_ROOT_ENV];
   const root = trixieRootDir(env);
   if (wanted !== undefined && wanted !== '' && wanted !== 'trixie' && wanted !== 'host') {
-    throw new Error(`${ENGINE_ROOT_ENV}=${wanted} is not an engine: use "trixie" (Debian 13, libmodsecurity 3.0.14) or "host" (Debian 12 packages, 3.0.9)`);
+    throw new Error(
+      `${ENGINE_ROOT_ENV}=${wanted} is not an engine: use "trixie" (Debian 13, libmodsecurity 3.0.14) or "host" (Debian 12 packages, 3.0.9)`,
+    );
   }
   if (wanted === 'host') return { kind: 'host', root: '/' };
   const problem = !trixieRootReady(env)
     ? `the Debian 13 root ${root} is not built (run ${TRIXIE_SCRIPT} as root)`
-    : uid !== 0 ? `running nginx chrooted into ${root} needs root (uid is ${uid})` : undefined;
+    : uid !== 0
+      ? `running nginx chrooted into ${root} needs root (uid is ${uid})`
+      : undefined;
   if (problem === undefined) return { kind: 'trixie', root };
   if (wanted === 'trixie') throw new Error(`${ENGINE_ROOT_ENV}=trixie, but ${problem}`);
   return {
     kind: 'host',
     root: '/',
-    fallbackReason: `real-engine suite FALLS BACK to the host's libmodsecurity (Debian 12, 3.0.9), NOT the 3.0.14 of the ingress-nginx v1.15.1 image: ` +
+    fallbackReason:
+      `real-engine suite FALLS BACK to the host's libmodsecurity (Debian 12, 3.0.9), NOT the 3.0.14 of the ingress-nginx v1.15.1 image: ` +
       `${problem}. 3.0.9 ignores SecPcreMatchLimit, so regex match limits are not exercised.`,
   };
 }
@@ -96,15 +101,36 @@ export function nginxBinary(engine: EngineRoot): string {
  * are bind-mounted at the same path inside the root, so every path of the rendered configuration means the same
  * file in and out of the chroot. The shell `exec`s, so the returned process is the nginx master itself.
  */
-export function engineCommand(engine: EngineRoot, args: readonly string[], binds: readonly string[]): { file: string; args: string[] } {
+export function engineCommand(
+  engine: EngineRoot,
+  args: readonly string[],
+  binds: readonly string[],
+): { file: string; args: string[] } {
   if (engine.kind === 'host') return { file: nginxBinary(engine), args: [...args] };
   const dirs = [...new Set(binds.map((b) => realpathSync(b)))];
   // A tmpfs over the root's /tmp first: mount points for folders under /tmp (the harness's temporary folders) are
   // created in it, inside the namespace, so none is left in the cached root; others (the CRS checkout) stay put.
-  const script = 'set -e; r=$1; shift; mount -t tmpfs tmpfs "$r/tmp"; ' +
+  const script =
+    'set -e; r=$1; shift; mount -t tmpfs tmpfs "$r/tmp"; ' +
     'while [ "$1" != -- ]; do mkdir -p "$r$1"; mount --bind "$1" "$r$1"; shift; done; shift; ' +
     'mount -t proc proc "$r/proc"; exec chroot "$r" "$@"';
-  return { file: 'unshare', args: ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', engine.root, ...dirs, '--', nginxBinary(engine), ...args] };
+  return {
+    file: 'unshare',
+    args: [
+      '--mount',
+      '--propagation',
+      'private',
+      'sh',
+      '-c',
+      script,
+      'sh',
+      engine.root,
+      ...dirs,
+      '--',
+      nginxBinary(engine),
+      ...args,
+    ],
+  };
 }
 
 /** Versions of the engine, read from its binaries and its package database. */
@@ -119,9 +145,10 @@ export interface EngineVersions {
 
 /** Reads the engine's versions (never hard-coded). */
 export function engineVersions(engine: EngineRoot): EngineVersions {
-  const v = engine.kind === 'host'
-    ? spawnSync(nginxBinary(engine), ['-v'], { encoding: 'utf8' })
-    : spawnSync('chroot', [engine.root, nginxBinary(engine), '-v'], { encoding: 'utf8' });
+  const v =
+    engine.kind === 'host'
+      ? spawnSync(nginxBinary(engine), ['-v'], { encoding: 'utf8' })
+      : spawnSync('chroot', [engine.root, nginxBinary(engine), '-v'], { encoding: 'utf8' });
   const nginx = /nginx\/(\S+)/.exec(`${v.stderr ?? ''}${v.stdout ?? ''}`)?.[1] ?? 'unknown';
   let libmodsecurity = 'unknown';
   for (const dir of ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib']) {
@@ -131,8 +158,21 @@ export function engineVersions(engine: EngineRoot): EngineVersions {
     break;
   }
   const packages: Record<string, string> = {};
-  const q = spawnSync('dpkg-query', [`--admindir=${enginePath(engine, '/var/lib/dpkg')}`, '-W', '-f', '${Package} ${Version}\\n',
-    'nginx', 'nginx-light', 'libnginx-mod-http-modsecurity', 'libmodsecurity3', 'libmodsecurity3t64'], { encoding: 'utf8' });
+  const q = spawnSync(
+    'dpkg-query',
+    [
+      `--admindir=${enginePath(engine, '/var/lib/dpkg')}`,
+      '-W',
+      '-f',
+      '${Package} ${Version}\\n',
+      'nginx',
+      'nginx-light',
+      'libnginx-mod-http-modsecurity',
+      'libmodsecurity3',
+      'libmodsecurity3t64',
+    ],
+    { encoding: 'utf8' },
+  );
   for (const line of (q.stdout ?? '').split('\n')) {
     const [name, version] = line.split(' ');
     if (name && version) packages[name] = version;
@@ -143,8 +183,13 @@ export function engineVersions(engine: EngineRoot): EngineVersions {
 /** One line for reports: "Debian 13 root …: nginx 1.26.3, libmodsecurity 3.0.14 (libmodsecurity3t64 3.0.14-1+deb13u2)". */
 export function describeEngine(engine: EngineRoot): string {
   const v = engineVersions(engine);
-  const pkg = v.packages.libmodsecurity3t64 ? `libmodsecurity3t64 ${v.packages.libmodsecurity3t64}` : `libmodsecurity3 ${v.packages.libmodsecurity3 ?? 'unknown'}`;
-  const where = engine.kind === 'trixie' ? `Debian ${debianVersion(engine)} root ${engine.root}` : `host (Debian ${debianVersion(engine)})`;
+  const pkg = v.packages.libmodsecurity3t64
+    ? `libmodsecurity3t64 ${v.packages.libmodsecurity3t64}`
+    : `libmodsecurity3 ${v.packages.libmodsecurity3 ?? 'unknown'}`;
+  const where =
+    engine.kind === 'trixie'
+      ? `Debian ${debianVersion(engine)} root ${engine.root}`
+      : `host (Debian ${debianVersion(engine)})`;
   return `${where}: nginx ${v.nginx}, libmodsecurity ${v.libmodsecurity} (${pkg})`;
 }
 

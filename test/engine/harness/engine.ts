@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { EdgeModel, readEdgeModel } from './edge-model';
 import { EchoUpstream, startEchoUpstream } from './echo-upstream';
 import { EdgeResponse, send } from './http-client';
-import { buildModSecurityTree, CrsSource, findCrs, LocalMount, materializeMounts, ModSecurityTree } from './modsecurity-tree';
+import {
+  buildModSecurityTree,
+  CrsSource,
+  findCrs,
+  LocalMount,
+  materializeMounts,
+  ModSecurityTree,
+} from './modsecurity-tree';
 import { RedirectState, renderNginxConf } from './nginx-conf';
 import { RawResponse, sendRaw } from './raw-client';
 import { freePort, NginxProcess, sleep, startNginx, testConfig } from './nginx-process';
@@ -67,7 +74,10 @@ export interface EdgeEngine {
    * Sends a request and looks up its audit record. ModSecurity writes the record after the response, so for an
    * error answer with `awaitAudit` the lookup polls up to 1.5 s.
    */
-  request(req: EngineRequest, awaitAudit?: (status: number) => boolean): Promise<{ response: EdgeResponse; audit?: AuditRecord }>;
+  request(
+    req: EngineRequest,
+    awaitAudit?: (status: number) => boolean,
+  ): Promise<{ response: EdgeResponse; audit?: AuditRecord }>;
   /**
    * Sends a request byte for byte (request line and header lines as given; see raw-client.ts), on port 80 or 443
    * with the given SNI and client identity. Returns the answer and the audit record written for it, if any.
@@ -130,9 +140,13 @@ export interface EdgeEngineOptions {
 export async function startEdgeEngine(options: EdgeEngineOptions): Promise<EdgeEngine> {
   const model = readEdgeModel(options.distRoot);
   const crs = findCrs();
-  if (!crs) throw new Error('no OWASP CRS found: provide ../shared/crs-v4.22.0, set ENGINE_CRS_DIR, or install Debian modsecurity-crs');
+  if (!crs)
+    throw new Error(
+      'no OWASP CRS found: provide ../shared/crs-v4.22.0, set ENGINE_CRS_DIR, or install Debian modsecurity-crs',
+    );
   const prefix = mkdtempSync(join(tmpdir(), 'edge-engine-'));
-  for (const t of ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(join(prefix, 'tmp', t), { recursive: true });
+  for (const t of ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'])
+    mkdirSync(join(prefix, 'tmp', t), { recursive: true });
   let upstream: EchoUpstream | undefined;
   let nginx: NginxProcess | undefined;
   const cleanup = async (): Promise<void> => {
@@ -148,7 +162,13 @@ export async function startEdgeEngine(options: EdgeEngineOptions): Promise<EdgeE
     let clientCaFile = pki.clientCa.cert;
     if (options.trustedClientCa) {
       clientCaFile = join(prefix, 'pki', 'trusted-client-ca.crt');
-      writeFileSync(clientCaFile, await options.trustedClientCa({ certPem: readFileSync(pki.clientCa.cert, 'utf8'), keyPem: readFileSync(pki.clientCa.key, 'utf8') }));
+      writeFileSync(
+        clientCaFile,
+        await options.trustedClientCa({
+          certPem: readFileSync(pki.clientCa.cert, 'utf8'),
+          keyPem: readFileSync(pki.clientCa.key, 'utf8'),
+        }),
+      );
     }
     upstream = await startEchoUpstream();
     const serverCertificates = new Map<string, { cert: string; key: string }>();
@@ -189,7 +209,10 @@ export async function startEdgeEngine(options: EdgeEngineOptions): Promise<EdgeE
     const realIpHeader = model.controller.realIp.enabled ? model.controller.realIp.header : CLIENT_IP_HEADER;
 
     const auditRecords = (): AuditRecord[] => parseAudit(running.stdout());
-    const request = async (req: EngineRequest, awaitAudit?: (status: number) => boolean): Promise<{ response: EdgeResponse; audit?: AuditRecord }> => {
+    const request = async (
+      req: EngineRequest,
+      awaitAudit?: (status: number) => boolean,
+    ): Promise<{ response: EdgeResponse; audit?: AuditRecord }> => {
       const cert = identityFiles(pki, req.identity ?? { kind: 'client', commonName: model.clients[0].commonName });
       const scheme = req.scheme ?? 'https';
       const before = auditRecords().length;
@@ -199,7 +222,11 @@ export async function startEdgeEngine(options: EdgeEngineOptions): Promise<EdgeE
         host,
         method: req.method ?? 'GET',
         path: req.path,
-        headers: { [realIpHeader]: req.clientIp ?? '198.51.100.23', [MARKER_HEADER]: req.marker, ...(req.headers ?? {}) },
+        headers: {
+          [realIpHeader]: req.clientIp ?? '198.51.100.23',
+          [MARKER_HEADER]: req.marker,
+          ...(req.headers ?? {}),
+        },
         body: req.body,
         serverCa: pem(pki.serverCa.cert),
         clientCertificate: cert ? { cert: pem(cert.cert), key: pem(cert.key) } : undefined,
@@ -222,7 +249,11 @@ export async function startEdgeEngine(options: EdgeEngineOptions): Promise<EdgeE
         port: req.scheme === 'https' ? ports.https : ports.http,
         sni: req.sni,
         requestLine: req.requestLine,
-        headerLines: [...req.headerLines, `${realIpHeader}: ${req.clientIp ?? '198.51.100.23'}`, `${MARKER_HEADER}: ${req.marker}`],
+        headerLines: [
+          ...req.headerLines,
+          `${realIpHeader}: ${req.clientIp ?? '198.51.100.23'}`,
+          `${MARKER_HEADER}: ${req.marker}`,
+        ],
         body: req.body,
         serverCa: pem(pki.serverCa.cert),
         clientCertificate: cert ? { cert: pem(cert.cert), key: pem(cert.key) } : undefined,
@@ -233,8 +264,13 @@ export async function startEdgeEngine(options: EdgeEngineOptions): Promise<EdgeE
       const lookup = (): AuditRecord | undefined => {
         const byMarker = auditRecords().find((r) => r.headers[MARKER_HEADER] === req.marker);
         if (byMarker) return byMarker;
-        const since = auditRecords().slice(before).filter((r) => Object.keys(r.headers).length === 0);
-        return since.find((r) => r.uri === target || (r.uri !== '' && target.endsWith(r.uri))) ?? (since.length === 1 ? since[0] : undefined);
+        const since = auditRecords()
+          .slice(before)
+          .filter((r) => Object.keys(r.headers).length === 0);
+        return (
+          since.find((r) => r.uri === target || (r.uri !== '' && target.endsWith(r.uri))) ??
+          (since.length === 1 ? since[0] : undefined)
+        );
       };
       let audit = lookup();
       if (!audit && req.awaitAudit && response.status >= 400) {
@@ -247,7 +283,15 @@ export async function startEdgeEngine(options: EdgeEngineOptions): Promise<EdgeE
       return { response, audit };
     };
     return {
-      model, pki, crs, tree, mounts, confPath, confText, host, ports,
+      model,
+      pki,
+      crs,
+      tree,
+      mounts,
+      confPath,
+      confText,
+      host,
+      ports,
       redirectState: options.redirectState ?? 'certificate-configured',
       acmeSolverToken: options.acmeSolverToken,
       request,
@@ -264,12 +308,18 @@ export async function startEdgeEngine(options: EdgeEngineOptions): Promise<EdgeE
 
 function identityFiles(pki: ScenarioPki, id: ClientIdentity): CertificateFiles | undefined {
   switch (id.kind) {
-    case 'none': return undefined;
-    case 'other-ca': return pki.otherCaClient;
-    case 'expired': return pki.expiredClient;
+    case 'none':
+      return undefined;
+    case 'other-ca':
+      return pki.otherCaClient;
+    case 'expired':
+      return pki.expiredClient;
     case 'client': {
       const files = pki.clients.get(id.commonName);
-      if (!files) throw new Error(`no client certificate for CN=${id.commonName} (dist declares: ${[...pki.clients.keys()].join(', ')})`);
+      if (!files)
+        throw new Error(
+          `no client certificate for CN=${id.commonName} (dist declares: ${[...pki.clients.keys()].join(', ')})`,
+        );
       return files;
     }
     case 'wrong-subject': {
@@ -318,7 +368,12 @@ export function parseAudit(stdout: string): AuditRecord[] {
  * The audit record of a request: by the marker header (part B of the audit log), else — when the policy's
  * SecAuditLogParts omit B — the first record written after the request was sent with the same URI.
  */
-function findAudit(records: readonly AuditRecord[], marker: string, before: number, uri: string): AuditRecord | undefined {
+function findAudit(
+  records: readonly AuditRecord[],
+  marker: string,
+  before: number,
+  uri: string,
+): AuditRecord | undefined {
   return (
     records.find((r) => r.headers[MARKER_HEADER] === marker) ??
     records.slice(before).find((r) => Object.keys(r.headers).length === 0 && r.uri === uri)

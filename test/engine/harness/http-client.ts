@@ -33,17 +33,25 @@ export function send(req: EdgeRequest): Promise<EdgeResponse> {
   return new Promise((resolve, reject) => {
     const headers: OutgoingHttpHeaders = { host: req.host, ...req.headers };
     if (req.body !== undefined) headers['content-length'] = Buffer.byteLength(req.body);
-    const common = { host: '127.0.0.1', port: req.port, method: req.method, path: req.path, headers, agent: false as const };
-    const r = req.scheme === 'https'
-      ? httpsRequest({
-        ...common,
-        servername: req.host,
-        ca: req.serverCa,
-        cert: req.clientCertificate?.cert,
-        key: req.clientCertificate?.key,
-        minVersion: 'TLSv1.2',
-      })
-      : httpRequest(common);
+    const common = {
+      host: '127.0.0.1',
+      port: req.port,
+      method: req.method,
+      path: req.path,
+      headers,
+      agent: false as const,
+    };
+    const r =
+      req.scheme === 'https'
+        ? httpsRequest({
+            ...common,
+            servername: req.host,
+            ca: req.serverCa,
+            cert: req.clientCertificate?.cert,
+            key: req.clientCertificate?.key,
+            minVersion: 'TLSv1.2',
+          })
+        : httpRequest(common);
     r.setTimeout(10000, () => r.destroy(new Error(`timeout: ${req.method} ${req.scheme}://${req.host}${req.path}`)));
     r.on('error', reject);
     r.on('response', (res) => {

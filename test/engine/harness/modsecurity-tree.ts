@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, join } from 'node:path';
 import { REPO_ROOT } from '../../support/dist';
 import type { MountedConfigMapModel } from './edge-model';
@@ -47,15 +56,32 @@ const DEBIAN_CRS = { rules: '/usr/share/modsecurity-crs/rules', setup: '/etc/mod
 
 /** The image's CRS v4 include list (build.sh lines 391-421; RESPONSE-956 is not listed there, so not loaded). */
 const IMAGE_CRS4_INCLUDES = [
-  'REQUEST-900-EXCLUSION-RULES-BEFORE-CRS.conf', 'REQUEST-901-INITIALIZATION.conf', 'REQUEST-905-COMMON-EXCEPTIONS.conf',
-  'REQUEST-911-METHOD-ENFORCEMENT.conf', 'REQUEST-913-SCANNER-DETECTION.conf', 'REQUEST-920-PROTOCOL-ENFORCEMENT.conf',
-  'REQUEST-921-PROTOCOL-ATTACK.conf', 'REQUEST-922-MULTIPART-ATTACK.conf', 'REQUEST-930-APPLICATION-ATTACK-LFI.conf',
-  'REQUEST-931-APPLICATION-ATTACK-RFI.conf', 'REQUEST-932-APPLICATION-ATTACK-RCE.conf', 'REQUEST-933-APPLICATION-ATTACK-PHP.conf',
-  'REQUEST-934-APPLICATION-ATTACK-GENERIC.conf', 'REQUEST-941-APPLICATION-ATTACK-XSS.conf', 'REQUEST-942-APPLICATION-ATTACK-SQLI.conf',
-  'REQUEST-943-APPLICATION-ATTACK-SESSION-FIXATION.conf', 'REQUEST-944-APPLICATION-ATTACK-JAVA.conf',
-  'REQUEST-949-BLOCKING-EVALUATION.conf', 'RESPONSE-950-DATA-LEAKAGES.conf', 'RESPONSE-951-DATA-LEAKAGES-SQL.conf',
-  'RESPONSE-952-DATA-LEAKAGES-JAVA.conf', 'RESPONSE-953-DATA-LEAKAGES-PHP.conf', 'RESPONSE-954-DATA-LEAKAGES-IIS.conf',
-  'RESPONSE-955-WEB-SHELLS.conf', 'RESPONSE-959-BLOCKING-EVALUATION.conf', 'RESPONSE-980-CORRELATION.conf',
+  'REQUEST-900-EXCLUSION-RULES-BEFORE-CRS.conf',
+  'REQUEST-901-INITIALIZATION.conf',
+  'REQUEST-905-COMMON-EXCEPTIONS.conf',
+  'REQUEST-911-METHOD-ENFORCEMENT.conf',
+  'REQUEST-913-SCANNER-DETECTION.conf',
+  'REQUEST-920-PROTOCOL-ENFORCEMENT.conf',
+  'REQUEST-921-PROTOCOL-ATTACK.conf',
+  'REQUEST-922-MULTIPART-ATTACK.conf',
+  'REQUEST-930-APPLICATION-ATTACK-LFI.conf',
+  'REQUEST-931-APPLICATION-ATTACK-RFI.conf',
+  'REQUEST-932-APPLICATION-ATTACK-RCE.conf',
+  'REQUEST-933-APPLICATION-ATTACK-PHP.conf',
+  'REQUEST-934-APPLICATION-ATTACK-GENERIC.conf',
+  'REQUEST-941-APPLICATION-ATTACK-XSS.conf',
+  'REQUEST-942-APPLICATION-ATTACK-SQLI.conf',
+  'REQUEST-943-APPLICATION-ATTACK-SESSION-FIXATION.conf',
+  'REQUEST-944-APPLICATION-ATTACK-JAVA.conf',
+  'REQUEST-949-BLOCKING-EVALUATION.conf',
+  'RESPONSE-950-DATA-LEAKAGES.conf',
+  'RESPONSE-951-DATA-LEAKAGES-SQL.conf',
+  'RESPONSE-952-DATA-LEAKAGES-JAVA.conf',
+  'RESPONSE-953-DATA-LEAKAGES-PHP.conf',
+  'RESPONSE-954-DATA-LEAKAGES-IIS.conf',
+  'RESPONSE-955-WEB-SHELLS.conf',
+  'RESPONSE-959-BLOCKING-EVALUATION.conf',
+  'RESPONSE-980-CORRELATION.conf',
   'RESPONSE-999-EXCLUSION-RULES-AFTER-CRS.conf',
 ];
 
@@ -66,8 +92,10 @@ const IMAGE_CRS4_INCLUDES = [
 export function findCrs(env: NodeJS.ProcessEnv = process.env): CrsSource | undefined {
   const candidates: { dir: string; origin: string }[] = [];
   const debianWanted = env[CRS_DIR_ENV] === '/usr/share/modsecurity-crs';
-  if (env[CRS_DIR_ENV] && !debianWanted) candidates.push({ dir: env[CRS_DIR_ENV]!, origin: `$${CRS_DIR_ENV}=${env[CRS_DIR_ENV]}` });
-  if (!debianWanted) candidates.push({ dir: join(REPO_ROOT, '..', 'shared', 'crs-v4.22.0'), origin: '../shared/crs-v4.22.0' });
+  if (env[CRS_DIR_ENV] && !debianWanted)
+    candidates.push({ dir: env[CRS_DIR_ENV]!, origin: `$${CRS_DIR_ENV}=${env[CRS_DIR_ENV]}` });
+  if (!debianWanted)
+    candidates.push({ dir: join(REPO_ROOT, '..', 'shared', 'crs-v4.22.0'), origin: '../shared/crs-v4.22.0' });
   for (const c of candidates) {
     const setup = ['crs-setup.conf', 'crs-setup.conf.example'].map((f) => join(c.dir, f)).find(existsSync);
     if (setup && existsSync(join(c.dir, 'rules'))) {
@@ -77,7 +105,13 @@ export function findCrs(env: NodeJS.ProcessEnv = process.env): CrsSource | undef
   }
   if (existsSync(DEBIAN_CRS.rules) && existsSync(DEBIAN_CRS.setup)) {
     const version = crsVersion(readFileSync(DEBIAN_CRS.setup, 'utf8'));
-    return { dir: '/usr/share/modsecurity-crs', version, major: version.startsWith('3.') ? 3 : 4, origin: `Debian modsecurity-crs (CRS ${version})`, setupFile: DEBIAN_CRS.setup };
+    return {
+      dir: '/usr/share/modsecurity-crs',
+      version,
+      major: version.startsWith('3.') ? 3 : 4,
+      origin: `Debian modsecurity-crs (CRS ${version})`,
+      setupFile: DEBIAN_CRS.setup,
+    };
   }
   return undefined;
 }
@@ -106,8 +140,14 @@ export function buildModSecurityTree(root: string, crs: CrsSource): ModSecurityT
 
   const baseConfigSource = findBaseConfig();
   const unicode = DEBIAN_UNICODE_MAPPING.map((p) => enginePath(currentEngine(), p)).find(existsSync);
-  if (!baseConfigSource || !unicode) throw new Error(`no ModSecurity base config: install the Debian package libnginx-mod-http-modsecurity (looked for ${DEBIAN_BASE_CONFIG.join(', ')})`);
-  writeFileSync(join(modsecurityDir, 'modsecurity.conf'), imageBaseConfig(readFileSync(baseConfigSource, 'utf8'), auditDir));
+  if (!baseConfigSource || !unicode)
+    throw new Error(
+      `no ModSecurity base config: install the Debian package libnginx-mod-http-modsecurity (looked for ${DEBIAN_BASE_CONFIG.join(', ')})`,
+    );
+  writeFileSync(
+    join(modsecurityDir, 'modsecurity.conf'),
+    imageBaseConfig(readFileSync(baseConfigSource, 'utf8'), auditDir),
+  );
   writeFileSync(join(modsecurityDir, 'unicode.mapping'), readFileSync(unicode));
 
   writeFileSync(join(crsDir, 'crs-setup.conf'), readFileSync(crs.setupFile, 'utf8'));
@@ -139,11 +179,13 @@ export function buildModSecurityTree(root: string, crs: CrsSource): ModSecurityT
     writeFileSync(before, crs3Compat(text));
   }
   const present = new Set(readdirSync(join(crsDir, 'rules')));
-  const includes = crs.major === 4
-    ? IMAGE_CRS4_INCLUDES.filter((f) => present.has(f))
-    : [...present].filter((f) => f.endsWith('.conf')).sort();
+  const includes =
+    crs.major === 4
+      ? IMAGE_CRS4_INCLUDES.filter((f) => present.has(f))
+      : [...present].filter((f) => f.endsWith('.conf')).sort();
   const missing = crs.major === 4 ? IMAGE_CRS4_INCLUDES.filter((f) => !present.has(f)) : [];
-  if (missing.length > 0) throw new Error(`CRS at ${crs.dir} lacks files the v1.15.1 image includes: ${missing.join(', ')}`);
+  if (missing.length > 0)
+    throw new Error(`CRS at ${crs.dir} lacks files the v1.15.1 image includes: ${missing.join(', ')}`);
   writeFileSync(
     join(crsDir, 'nginx-modsecurity.conf'),
     ['', `Include ${crsDir}/crs-setup.conf`, ...includes.map((f) => `Include ${crsDir}/rules/${f}`), ''].join('\n'),
@@ -197,20 +239,35 @@ export interface LocalMount {
 export function mapImagePaths(text: string, tree: ModSecurityTree, mounts: readonly LocalMount[] = []): string {
   let out = text;
   for (const m of [...mounts].sort((a, b) => b.imagePath.length - a.imagePath.length)) {
-    out = out.replace(new RegExp(`${m.imagePath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=/|$|[\\s"';])`, 'gm'), () => m.localDir);
+    out = out.replace(
+      new RegExp(`${m.imagePath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=/|$|[\\s"';])`, 'gm'),
+      () => m.localDir,
+    );
   }
   return out
-    .split('/etc/nginx/owasp-modsecurity-crs').join(tree.crsDir)
-    .split('/etc/nginx/modsecurity').join(tree.modsecurityDir);
+    .split('/etc/nginx/owasp-modsecurity-crs')
+    .join(tree.crsDir)
+    .split('/etc/nginx/modsecurity')
+    .join(tree.modsecurityDir);
 }
 
 /** Writes each mounted ConfigMap's files into `root/<namespace>_<name>/`, with their image paths mapped too. */
-export function materializeMounts(root: string, mounts: readonly MountedConfigMapModel[], tree: ModSecurityTree): LocalMount[] {
-  const local = mounts.map((m) => ({ imagePath: m.mountPath, localDir: join(root, `${m.configMap.namespace}_${m.configMap.name}`) }));
+export function materializeMounts(
+  root: string,
+  mounts: readonly MountedConfigMapModel[],
+  tree: ModSecurityTree,
+): LocalMount[] {
+  const local = mounts.map((m) => ({
+    imagePath: m.mountPath,
+    localDir: join(root, `${m.configMap.namespace}_${m.configMap.name}`),
+  }));
   mounts.forEach((m, i) => {
     mkdirSync(local[i].localDir, { recursive: true });
     for (const [file, content] of Object.entries(m.files)) {
-      if (file.includes('/') || file.startsWith('.')) throw new Error(`mounted ConfigMap ${m.configMap.namespace}/${m.configMap.name}: file name ${file} is not a plain file name`);
+      if (file.includes('/') || file.startsWith('.'))
+        throw new Error(
+          `mounted ConfigMap ${m.configMap.namespace}/${m.configMap.name}: file name ${file} is not a plain file name`,
+        );
       writeFileSync(join(local[i].localDir, file), mapImagePaths(content, tree, local));
     }
   });

@@ -81,7 +81,10 @@ export function renderNginxConf(model: EdgeModel, rt: NginxRuntime): string {
     out.push(' '.repeat(indent * 4) + text);
   };
   line(0, '# Rendered by the real-engine harness (test/engine/harness) from ' + model.distRoot);
-  line(0, '# Mirrors ingress-nginx controller-v1.15.1 rootfs/etc/nginx/template/nginx.tmpl (line numbers in comments).');
+  line(
+    0,
+    '# Mirrors ingress-nginx controller-v1.15.1 rootfs/etc/nginx/template/nginx.tmpl (line numbers in comments).',
+  );
   if (rt.runWorkersAsRoot) line(0, 'user root root;');
   line(0, 'worker_processes 1;');
   line(0, `pid ${join(rt.prefix, 'nginx.pid')};`);
@@ -93,18 +96,25 @@ export function renderNginxConf(model: EdgeModel, rt: NginxRuntime): string {
   line(0, 'events { worker_connections 1024; }');
   line(0, 'http {');
   line(1, 'access_log off;');
-  for (const t of ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) line(1, `${t}_temp_path ${join(rt.prefix, 'tmp', t)};`);
-  line(1, '# defaults of the controller ConfigMap (enable-underscores-in-headers, ignore-invalid-headers, proxy-body-size)');
+  for (const t of ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'])
+    line(1, `${t}_temp_path ${join(rt.prefix, 'tmp', t)};`);
+  line(
+    1,
+    '# defaults of the controller ConfigMap (enable-underscores-in-headers, ignore-invalid-headers, proxy-body-size)',
+  );
   line(1, `underscores_in_headers ${c.underscoresInHeaders ? 'on' : 'off'};`);
   line(1, `ignore_invalid_headers ${c.ignoreInvalidHeaders ? 'on' : 'off'};`);
   line(1, `client_max_body_size ${c.proxyBodySize};`);
   line(1, 'server_tokens off;');
   line(1, '# nginx.tmpl 456 (ssl-protocols default): once for every server, the default server included');
   line(1, 'ssl_protocols TLSv1.2 TLSv1.3;');
-  line(1, 'map $http_upgrade $connection_upgrade { default upgrade; \'\' close; }');
+  line(1, "map $http_upgrade $connection_upgrade { default upgrade; '' close; }");
   line(1, '# nginx.tmpl 392-397 (generate-request-id default true)');
   line(1, 'map $http_x_request_id $req_id { default $http_x_request_id; "" $request_id; }');
-  line(1, '# harness only: nginx\'s normalized path for the backend to report, without control characters (no header injection)');
+  line(
+    1,
+    "# harness only: nginx's normalized path for the backend to report, without control characters (no header injection)",
+  );
   line(1, 'map $uri $harness_uri { "~[\\x00-\\x1f\\x7f]" "(control character)"; default $uri; }');
   line(1, 'map $request_uri $harness_redirect_uri { ~^(?<trimmed>.*)/$ $trimmed; default $request_uri; }');
 
@@ -125,9 +135,10 @@ export function renderNginxConf(model: EdgeModel, rt: NginxRuntime): string {
     line(1, 'modsecurity on;');
     if (c.modsecuritySnippet !== '') {
       // The template inserts the snippet verbatim between single quotes; nginx's parser un-escapes \' \" \\ \t \r \n.
-      line(1, 'modsecurity_rules \'');
-      for (const l of mapImagePaths(c.modsecuritySnippet, rt.tree, rt.mounts).replace(/\n$/, '').split('\n')) line(0, `      ${l}`);
-      line(1, '\';');
+      line(1, "modsecurity_rules '");
+      for (const l of mapImagePaths(c.modsecuritySnippet, rt.tree, rt.mounts).replace(/\n$/, '').split('\n'))
+        line(0, `      ${l}`);
+      line(1, "';");
     } else {
       line(1, `modsecurity_rules_file ${rt.tree.modsecurityDir}/modsecurity.conf;`);
     }
@@ -161,7 +172,7 @@ function renderServer(line: Line, model: EdgeModel, server: ServerModel, rt: Ngi
   line(2, `listen 127.0.0.1:${rt.httpPort};`);
   line(2, `listen 127.0.0.1:${rt.httpsPort} ssl;`);
   const cert = rt.serverCertificates.get(server.host) ?? rt.defaultCertificate;
-  line(2, `# certificate of tls secret ${server.tlsSecretName ?? '(none: the controller\'s default certificate)'}`);
+  line(2, `# certificate of tls secret ${server.tlsSecretName ?? "(none: the controller's default certificate)"}`);
   line(2, `ssl_certificate ${cert.cert};`);
   line(2, `ssl_certificate_key ${cert.key};`);
   line(2, 'set $proxy_upstream_name "-";');
@@ -173,7 +184,10 @@ function renderServer(line: Line, model: EdgeModel, server: ServerModel, rt: Ngi
     line(2, '}');
   }
   if (auth) {
-    line(2, `# nginx.tmpl ${TEMPLATE_LINES.authTls}: ${auth.secret} ca.crt (in dist: ${auth.caSource}; run-time CA here)`);
+    line(
+      2,
+      `# nginx.tmpl ${TEMPLATE_LINES.authTls}: ${auth.secret} ca.crt (in dist: ${auth.caSource}; run-time CA here)`,
+    );
     line(2, `ssl_client_certificate ${rt.clientCaFile};`);
     line(2, `ssl_verify_client ${auth.verifyClient};`);
     line(2, `ssl_verify_depth ${auth.verifyDepth};`);
@@ -193,7 +207,14 @@ function renderServer(line: Line, model: EdgeModel, server: ServerModel, rt: Ngi
   line(1, `## end server ${server.host}`);
 }
 
-function renderLocation(line: Line, model: EdgeModel, server: ServerModel, location: LocationModel, tls: boolean, rt: NginxRuntime): void {
+function renderLocation(
+  line: Line,
+  model: EdgeModel,
+  server: ServerModel,
+  location: LocationModel,
+  tls: boolean,
+  rt: NginxRuntime,
+): void {
   const c = model.controller;
   const auth = server.auth;
   const path = location.pathType === 'Exact' ? `= ${location.path}` : location.path;
@@ -207,11 +228,17 @@ function renderLocation(line: Line, model: EdgeModel, server: ServerModel, locat
   // rewrite_by_lua to the end of the rewrite phase) the `return` runs after ModSecurity's rewrite-phase handler.
   const state = rt.redirectState ?? 'certificate-configured';
   const forceNoSslRedirect = NO_TLS_REDIRECT_LOCATIONS.some((l) => location.path.startsWith(l));
-  if (!forceNoSslRedirect && (server.forceSslRedirect || (server.sslRedirect && tls && state === 'certificate-configured'))) {
+  if (
+    !forceNoSslRedirect &&
+    (server.forceSslRedirect || (server.sslRedirect && tls && state === 'certificate-configured'))
+  ) {
     line(3, `# lua_ingress.lua redirect_to_https (emulated; state ${state})`);
     line(3, `if ($scheme = http) { return ${c.httpRedirectCode} https://$host$harness_redirect_uri; }`);
   } else {
-    line(3, `# lua_ingress.lua redirect_to_https: no redirect (state ${state}, ssl-redirect ${server.sslRedirect}, force-ssl-redirect ${server.forceSslRedirect})`);
+    line(
+      3,
+      `# lua_ingress.lua redirect_to_https: no redirect (state ${state}, ssl-redirect ${server.sslRedirect}, force-ssl-redirect ${server.forceSslRedirect})`,
+    );
   }
   // lua_ingress.lua header(): HSTS on https responses of hosts with a certificate. Emulated.
   if (c.hsts.enabled && tls) {
@@ -254,12 +281,16 @@ function renderLocation(line: Line, model: EdgeModel, server: ServerModel, locat
   line(3, 'proxy_set_header X-Original-Forwarded-Host $http_x_forwarded_host;');
   line(3, 'proxy_set_header Proxy "";');
   // Go templates range over maps in sorted key order.
-  for (const key of Object.keys(c.proxySetHeaders).sort()) line(3, `proxy_set_header ${key} ${goQuote(c.proxySetHeaders[key])};`);
+  for (const key of Object.keys(c.proxySetHeaders).sort())
+    line(3, `proxy_set_header ${key} ${goQuote(c.proxySetHeaders[key])};`);
   line(3, `# harness only (not in the template): name the location that proxied the request`);
   line(3, `proxy_set_header ${ROUTE_HEADER} ${goQuote(`${server.ingress.namespace}/${server.ingress.name}`)};`);
   line(3, `proxy_set_header ${ROUTED_URI_HEADER} $harness_uri;`);
   line(3, 'proxy_http_version 1.1;');
-  line(3, `# backend Service ${server.ingress.namespace}/${location.service}:${location.port} → loopback echo upstream`);
+  line(
+    3,
+    `# backend Service ${server.ingress.namespace}/${location.service}:${location.port} → loopback echo upstream`,
+  );
   line(3, 'proxy_pass http://harness-echo;');
   line(2, '}');
 }
@@ -269,7 +300,11 @@ function renderLocation(line: Line, model: EdgeModel, server: ServerModel, locat
  * for the Ingress annotations enable-modsecurity, modsecurity-snippet, modsecurity-transaction-id and
  * enable-owasp-core-rules.
  */
-export function buildModSecurityForLocation(globalEnabled: boolean, globalCrs: boolean, location: LocationModel): string[] {
+export function buildModSecurityForLocation(
+  globalEnabled: boolean,
+  globalCrs: boolean,
+  location: LocationModel,
+): string[] {
   const m = location.modsecurity;
   const enabledInLocation = m.enable === true;
   if (!globalEnabled && !enabledInLocation) return [];
@@ -279,7 +314,8 @@ export function buildModSecurityForLocation(globalEnabled: boolean, globalCrs: b
   if (m.snippet !== '') out.push("modsecurity_rules '", ...m.snippet.replace(/\n$/, '').split('\n'), "';");
   if (m.transactionId !== '') out.push(`modsecurity_transaction_id "${m.transactionId}";`);
   if (!globalEnabled && m.snippet === '') out.push('modsecurity_rules_file /etc/nginx/modsecurity/modsecurity.conf;');
-  if (!globalCrs && m.owaspRules) out.push('modsecurity_rules_file /etc/nginx/owasp-modsecurity-crs/nginx-modsecurity.conf;');
+  if (!globalCrs && m.owaspRules)
+    out.push('modsecurity_rules_file /etc/nginx/owasp-modsecurity-crs/nginx-modsecurity.conf;');
   return out;
 }
 

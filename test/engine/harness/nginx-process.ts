@@ -35,7 +35,8 @@ export function testConfig(confPath: string, prefix: string): { output: string }
   const cmd = nginxCommand(['-t', '-q', '-p', prefix, '-c', confPath, '-e', 'stderr'], prefix);
   const r = spawnSync(cmd.file, cmd.args, { encoding: 'utf8' });
   const output = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
-  if (r.error) throw new NginxConfigError(`cannot run ${nginxBinary(currentEngine())} (${cmd.file}): ${r.error.message}`);
+  if (r.error)
+    throw new NginxConfigError(`cannot run ${nginxBinary(currentEngine())} (${cmd.file}): ${r.error.message}`);
   if (r.status !== 0) throw new NginxConfigError(explainConfigError(output, confPath));
   return { output };
 }
@@ -51,10 +52,13 @@ export function explainConfigError(output: string, confPath: string): string {
     // A ModSecurity error inside `modsecurity_rules '…'`: libmodsecurity counts lines from the opening quote.
     const msc = /Rules error\. File: <<reference missing or not informed>>\. Line: (\d+)/.exec(output);
     if (msc) {
-      const start = findDirectiveStart(lines, n, 'modsecurity_rules \'');
+      const start = findDirectiveStart(lines, n, "modsecurity_rules '");
       if (start !== undefined) {
         const snippetLine = start + Number(msc[1]) - 1;
-        parts.push(`offending line of the modsecurity-snippet (rendered line ${snippetLine}):`, ...context(lines, snippetLine));
+        parts.push(
+          `offending line of the modsecurity-snippet (rendered line ${snippetLine}):`,
+          ...context(lines, snippetLine),
+        );
       }
     }
   }
@@ -62,15 +66,21 @@ export function explainConfigError(output: string, confPath: string): string {
   const file = /Rules error\. File: (\/\S+?)\. Line: (\d+)\./.exec(output);
   if (file && existsSync(file[1])) {
     const mounted = /\/mounts\/([^/_]+)_([^/]+)\/([^/]+)$/.exec(file[1]);
-    const what = mounted ? `key ${mounted[3]} of ConfigMap ${mounted[1]}/${mounted[2]} (mounted into the controller)` : file[1];
-    parts.push(`offending line ${file[2]} of ${what}:`, ...context(readFileSync(file[1], 'utf8').split('\n'), Number(file[2])));
+    const what = mounted
+      ? `key ${mounted[3]} of ConfigMap ${mounted[1]}/${mounted[2]} (mounted into the controller)`
+      : file[1];
+    parts.push(
+      `offending line ${file[2]} of ${what}:`,
+      ...context(readFileSync(file[1], 'utf8').split('\n'), Number(file[2])),
+    );
   }
   return parts.join('\n');
 }
 
 function context(lines: readonly string[], n: number): string[] {
   const out: string[] = [];
-  for (let i = Math.max(1, n - 2); i <= Math.min(lines.length, n + 2); i++) out.push(`${i === n ? '>' : ' '} ${String(i).padStart(4)} | ${lines[i - 1]}`);
+  for (let i = Math.max(1, n - 2); i <= Math.min(lines.length, n + 2); i++)
+    out.push(`${i === n ? '>' : ' '} ${String(i).padStart(4)} | ${lines[i - 1]}`);
   return out;
 }
 
@@ -127,13 +137,16 @@ export async function startNginx(confPath: string, prefix: string, readyPort: nu
   const out = (): string => (existsSync(stdoutPath) ? readFileSync(stdoutPath, 'utf8') : '');
   let err = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
-    running.delete(child);
-    resolve(code);
-  }));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
   const deadline = Date.now() + 15000;
   for (;;) {
-    if (child.exitCode !== null) throw new NginxConfigError(`nginx exited with code ${child.exitCode} at start:\n${err}`);
+    if (child.exitCode !== null)
+      throw new NginxConfigError(`nginx exited with code ${child.exitCode} at start:\n${err}`);
     if (await canConnect(readyPort)) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');

@@ -43,7 +43,9 @@ export function openssl(args: readonly string[], cwd?: string): string {
 
 function subjectLine(commonName: string, rdns: readonly string[]): string {
   const esc = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\//g, '\\/');
-  return [...rdns, `CN=${commonName}`].map((r) => '/' + r.split('=')[0] + '=' + esc(r.slice(r.indexOf('=') + 1))).join('');
+  return [...rdns, `CN=${commonName}`]
+    .map((r) => '/' + r.split('=')[0] + '=' + esc(r.slice(r.indexOf('=') + 1)))
+    .join('');
 }
 
 function keyArgs(alg: 'RSA' | 'ECDSA' | 'Ed25519', size?: number): string[] {
@@ -69,33 +71,109 @@ class Ca {
     const cert = join(this.dir, 'ca.crt');
     const key = join(this.dir, 'ca.key');
     const subject = `/CN=${commonName}`;
-    openssl(['req', '-x509', '-new', '-nodes', ...keyArgs('ECDSA'), '-keyout', key, '-out', cert, '-days', '2', '-subj', subject,
-      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+    openssl([
+      'req',
+      '-x509',
+      '-new',
+      '-nodes',
+      ...keyArgs('ECDSA'),
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '2',
+      '-subj',
+      subject,
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ]);
     this.files = { cert, key, subject, sha1Fingerprint: fingerprint(cert) };
     this.config = join(this.dir, 'openssl-ca.cnf');
-    writeFileSync(this.config, [
-      '[ ca ]', 'default_ca = harness', '[ harness ]', `database = ${join(this.dir, 'index.txt')}`,
-      `new_certs_dir = ${join(this.dir, 'newcerts')}`, `serial = ${join(this.dir, 'serial')}`, 'default_md = sha256',
-      'policy = any', 'unique_subject = no', 'copy_extensions = copy', '[ any ]', 'countryName = optional',
-      'stateOrProvinceName = optional', 'localityName = optional', 'organizationName = optional',
-      'organizationalUnitName = optional', 'commonName = supplied',
-      '[ client ]', 'basicConstraints = critical,CA:FALSE', 'keyUsage = critical,digitalSignature,keyEncipherment',
-      'extendedKeyUsage = clientAuth', '[ server ]', 'basicConstraints = critical,CA:FALSE',
-      'keyUsage = critical,digitalSignature,keyEncipherment', 'extendedKeyUsage = serverAuth', '',
-    ].join('\n'));
+    writeFileSync(
+      this.config,
+      [
+        '[ ca ]',
+        'default_ca = harness',
+        '[ harness ]',
+        `database = ${join(this.dir, 'index.txt')}`,
+        `new_certs_dir = ${join(this.dir, 'newcerts')}`,
+        `serial = ${join(this.dir, 'serial')}`,
+        'default_md = sha256',
+        'policy = any',
+        'unique_subject = no',
+        'copy_extensions = copy',
+        '[ any ]',
+        'countryName = optional',
+        'stateOrProvinceName = optional',
+        'localityName = optional',
+        'organizationName = optional',
+        'organizationalUnitName = optional',
+        'commonName = supplied',
+        '[ client ]',
+        'basicConstraints = critical,CA:FALSE',
+        'keyUsage = critical,digitalSignature,keyEncipherment',
+        'extendedKeyUsage = clientAuth',
+        '[ server ]',
+        'basicConstraints = critical,CA:FALSE',
+        'keyUsage = critical,digitalSignature,keyEncipherment',
+        'extendedKeyUsage = serverAuth',
+        '',
+      ].join('\n'),
+    );
   }
 
   /** Issues a certificate; `expired` puts the whole validity in the past. */
-  issue(name: string, subject: string, opts: { usage: 'client' | 'server'; dns?: string; alg?: 'RSA' | 'ECDSA' | 'Ed25519'; size?: number; expired?: boolean }): CertificateFiles {
+  issue(
+    name: string,
+    subject: string,
+    opts: {
+      usage: 'client' | 'server';
+      dns?: string;
+      alg?: 'RSA' | 'ECDSA' | 'Ed25519';
+      size?: number;
+      expired?: boolean;
+    },
+  ): CertificateFiles {
     const key = join(this.dir, `${name}.key`);
     const csr = join(this.dir, `${name}.csr`);
     const cert = join(this.dir, `${name}.crt`);
-    const req = ['req', '-new', '-nodes', ...keyArgs(opts.alg ?? 'ECDSA', opts.size), '-keyout', key, '-out', csr, '-subj', subject];
+    const req = [
+      'req',
+      '-new',
+      '-nodes',
+      ...keyArgs(opts.alg ?? 'ECDSA', opts.size),
+      '-keyout',
+      key,
+      '-out',
+      csr,
+      '-subj',
+      subject,
+    ];
     if (opts.dns) req.push('-addext', `subjectAltName=DNS:${opts.dns}`);
     openssl(req);
     const dates = opts.expired ? ['-startdate', '20200101000000Z', '-enddate', '20200201000000Z'] : ['-days', '2'];
-    openssl(['ca', '-batch', '-notext', '-preserveDN', '-config', this.config, '-cert', this.files.cert, '-keyfile', this.files.key,
-      '-extensions', opts.usage, '-in', csr, '-out', cert, ...dates]);
+    openssl([
+      'ca',
+      '-batch',
+      '-notext',
+      '-preserveDN',
+      '-config',
+      this.config,
+      '-cert',
+      this.files.cert,
+      '-keyfile',
+      this.files.key,
+      '-extensions',
+      opts.usage,
+      '-in',
+      csr,
+      '-out',
+      cert,
+      ...dates,
+    ]);
     return { cert, key, subject, sha1Fingerprint: fingerprint(cert) };
   }
 }
@@ -104,19 +182,35 @@ class Ca {
  * Generates the scenario PKI under `root`: client CA, an unrelated CA, server CA + server certificate per host,
  * one valid client per dist client, an other-CA client, an expired client and wrong-subject clients.
  */
-export function generatePki(root: string, hosts: readonly string[], clients: readonly ClientCertificateModel[]): ScenarioPki {
-  if (clients.length === 0) throw new Error('no client to issue: dist declares no client Certificate (usage "client auth")');
+export function generatePki(
+  root: string,
+  hosts: readonly string[],
+  clients: readonly ClientCertificateModel[],
+): ScenarioPki {
+  if (clients.length === 0)
+    throw new Error('no client to issue: dist declares no client Certificate (usage "client auth")');
   const clientCa = new Ca(root, 'client-ca', 'harness client CA');
   const otherCa = new Ca(root, 'other-ca', 'harness unrelated CA');
   const serverCa = new Ca(root, 'server-ca', 'harness server CA');
 
   const serverCertificates = new Map<string, CertificateFiles>();
-  for (const host of hosts) serverCertificates.set(host, serverCa.issue(`server-${host}`, `/CN=${host}`, { usage: 'server', dns: host }));
-  const defaultCertificate = serverCa.issue('server-default', '/CN=Kubernetes Ingress Controller Fake Certificate', { usage: 'server', dns: 'ingress.local' });
+  for (const host of hosts)
+    serverCertificates.set(host, serverCa.issue(`server-${host}`, `/CN=${host}`, { usage: 'server', dns: host }));
+  const defaultCertificate = serverCa.issue('server-default', '/CN=Kubernetes Ingress Controller Fake Certificate', {
+    usage: 'server',
+    dns: 'ingress.local',
+  });
 
   const byCn = new Map<string, CertificateFiles>();
   for (const c of clients) {
-    byCn.set(c.commonName, clientCa.issue(`client-${c.name}`, subjectLine(c.commonName, c.subject), { usage: 'client', alg: c.keyAlgorithm, size: c.keySize }));
+    byCn.set(
+      c.commonName,
+      clientCa.issue(`client-${c.name}`, subjectLine(c.commonName, c.subject), {
+        usage: 'client',
+        alg: c.keyAlgorithm,
+        size: c.keySize,
+      }),
+    );
   }
   const first = clients[0];
   const firstSubject = subjectLine(first.commonName, first.subject);

@@ -20,14 +20,22 @@ export function missingPrerequisites(engine: EngineRoot = currentEngine()): stri
   const missing: string[] = [];
   const where = engine.kind === 'trixie' ? ` in the Debian 13 root ${engine.root} (rebuild it: ${TRIXIE_SCRIPT})` : '';
   const bin = nginxBinary(engine);
-  const nginx = engine.kind === 'trixie' ? spawnSync('chroot', [engine.root, bin, '-V'], { encoding: 'utf8' }) : spawnSync(bin, ['-V'], { encoding: 'utf8' });
+  const nginx =
+    engine.kind === 'trixie'
+      ? spawnSync('chroot', [engine.root, bin, '-V'], { encoding: 'utf8' })
+      : spawnSync(bin, ['-V'], { encoding: 'utf8' });
   if (nginx.error || nginx.status !== 0) missing.push(`nginx (Debian package nginx-light): "${bin} -V" failed${where}`);
   else {
     const build = nginx.stderr ?? '';
-    for (const mod of ['--with-http_ssl_module', '--with-http_realip_module']) if (!build.includes(mod)) missing.push(`nginx built ${mod} (Debian package nginx-light has it)${where}`);
+    for (const mod of ['--with-http_ssl_module', '--with-http_realip_module'])
+      if (!build.includes(mod)) missing.push(`nginx built ${mod} (Debian package nginx-light has it)${where}`);
   }
-  if (!existsSync(enginePath(engine, MODULE))) missing.push(`${MODULE} (Debian package libnginx-mod-http-modsecurity)${where}`);
-  if (!findBaseConfig(engine)) missing.push(`ModSecurity base config /usr/share/nginx/docs/modsecurity/modsecurity.conf (Debian package libnginx-mod-http-modsecurity)${where}`);
+  if (!existsSync(enginePath(engine, MODULE)))
+    missing.push(`${MODULE} (Debian package libnginx-mod-http-modsecurity)${where}`);
+  if (!findBaseConfig(engine))
+    missing.push(
+      `ModSecurity base config /usr/share/nginx/docs/modsecurity/modsecurity.conf (Debian package libnginx-mod-http-modsecurity)${where}`,
+    );
   if (!findCrs()) missing.push('OWASP CRS: ../shared/crs-v4.22.0, $ENGINE_CRS_DIR, or Debian package modsecurity-crs');
   const ssl = spawnSync('openssl', ['version'], { encoding: 'utf8' });
   if (ssl.error || ssl.status !== 0) missing.push('openssl (Debian package openssl)');
@@ -43,7 +51,8 @@ export function engineAvailability(
   probe: () => string[] = missingPrerequisites,
 ): { run: true } | { run: false; reason: string } {
   if (env[SKIP_ENV] === '1' || env[SKIP_ENV] === 'true') {
-    const reason = `${SKIP_ENV}=${env[SKIP_ENV]}: the real-engine conformance suite (nginx + ModSecurity + OWASP CRS) is SKIPPED. ` +
+    const reason =
+      `${SKIP_ENV}=${env[SKIP_ENV]}: the real-engine conformance suite (nginx + ModSecurity + OWASP CRS) is SKIPPED. ` +
       'Nothing proves that the WAF blocks attacks or that mutual TLS rejects bad clients in this run.';
     return { run: false, reason };
   }

@@ -44,23 +44,34 @@ export function sendRaw(req: RawRequest): Promise<RawResponse> {
       settled = true;
       resolve({ ...parseResponse(Buffer.concat(chunks)), ...(error ? { error } : {}) });
     };
-    const payload = [req.requestLine, ...req.headerLines, 'Connection: close', ...(req.body !== undefined ? [`Content-Length: ${Buffer.byteLength(req.body)}`] : []), '', ''].join('\r\n') + (req.body ?? '');
+    const payload =
+      [
+        req.requestLine,
+        ...req.headerLines,
+        'Connection: close',
+        ...(req.body !== undefined ? [`Content-Length: ${Buffer.byteLength(req.body)}`] : []),
+        '',
+        '',
+      ].join('\r\n') + (req.body ?? '');
     const onConnect = (socket: Socket): void => {
       socket.write(payload);
     };
     let socket: Socket;
     if (req.scheme === 'https') {
-      socket = tlsConnect({
-        host: '127.0.0.1',
-        port: req.port,
-        ...(req.sni !== null ? { servername: req.sni } : {}),
-        ca: req.serverCa,
-        cert: req.clientCertificate?.cert,
-        key: req.clientCertificate?.key,
-        // The server certificate is checked by the node:http scenarios; here the SNI may deliberately not match it.
-        rejectUnauthorized: false,
-        minVersion: 'TLSv1.2',
-      }, () => onConnect(socket));
+      socket = tlsConnect(
+        {
+          host: '127.0.0.1',
+          port: req.port,
+          ...(req.sni !== null ? { servername: req.sni } : {}),
+          ca: req.serverCa,
+          cert: req.clientCertificate?.cert,
+          key: req.clientCertificate?.key,
+          // The server certificate is checked by the node:http scenarios; here the SNI may deliberately not match it.
+          rejectUnauthorized: false,
+          minVersion: 'TLSv1.2',
+        },
+        () => onConnect(socket),
+      );
     } else {
       socket = netConnect({ host: '127.0.0.1', port: req.port }, () => onConnect(socket));
     }

@@ -20,14 +20,24 @@ export const REGEX_LIMIT_INPUTS = {
   longShellSubstitution: {
     id: 'limit-shell-substitution-json',
     title: '$(< x) then 1.5 KB of words in a JSON value',
-    request: { method: 'POST', path: '/api/notes', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ note: `$(< x) ${'hello world, '.repeat(115)}` }) },
+    request: {
+      method: 'POST',
+      path: '/api/notes',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ note: `$(< x) ${'hello world, '.repeat(115)}` }),
+    },
     detectedBy: '932130',
   },
   /** The same shape with an arithmetic expansion. */
   longArithmeticExpansion: {
     id: 'limit-arithmetic-expansion-form',
     title: 'x=$((7*7)) then 1.5 KB of words in a form field',
-    request: { method: 'POST', path: '/api/notes', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `v=${encodeURIComponent(`x=$((7*7)) ${'hello world, '.repeat(115)}`)}` },
+    request: {
+      method: 'POST',
+      path: '/api/notes',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `v=${encodeURIComponent(`x=$((7*7)) ${'hello world, '.repeat(115)}`)}`,
+    },
     detectedBy: '932130',
   },
   /** A search for a long list of ordinary words (a 640-byte query string): 920100 runs on the request line in phase 1. */

@@ -41,34 +41,139 @@ export interface HeaderRuleRow {
 
 export const HEADER_RULE_ROWS: readonly HeaderRuleRow[] = [
   { id: 'plain', title: 'user: admin', headers: { user: 'admin' }, status: 403 },
-  { id: 'other-value', title: 'user: user passes', headers: { user: 'user' }, status: 200, backendSees: { user: 'user' } },
-  { id: 'tab-before', title: 'user:<TAB>admin', headers: { user: '\tadmin' }, status: 403, note: 'nginx keeps the TAB, the backend trims it' },
+  {
+    id: 'other-value',
+    title: 'user: user passes',
+    headers: { user: 'user' },
+    status: 200,
+    backendSees: { user: 'user' },
+  },
+  {
+    id: 'tab-before',
+    title: 'user:<TAB>admin',
+    headers: { user: '\tadmin' },
+    status: 403,
+    note: 'nginx keeps the TAB, the backend trims it',
+  },
   { id: 'tab-after', title: 'user: admin<TAB>', headers: { user: 'admin\t' }, status: 403 },
   { id: 'tabs-spaces', title: 'user: <TAB> admin <TAB>', headers: { user: ' \t admin \t' }, status: 403 },
   { id: 'name-case', title: 'User: admin', headers: { User: 'admin' }, status: 403 },
   { id: 'name-upper', title: 'USER: admin', headers: { USER: 'admin' }, status: 403 },
-  { id: 'value-case', title: 'user: Admin passes (values are case-sensitive unless ignoreCase)', headers: { user: 'Admin' }, status: 200, backendSees: { user: 'Admin' } },
-  { id: 'list-first', title: 'user: admin, guest', headers: { user: 'admin, guest' }, status: 403, note: 'a list element equals the value' },
+  {
+    id: 'value-case',
+    title: 'user: Admin passes (values are case-sensitive unless ignoreCase)',
+    headers: { user: 'Admin' },
+    status: 200,
+    backendSees: { user: 'Admin' },
+  },
+  {
+    id: 'list-first',
+    title: 'user: admin, guest',
+    headers: { user: 'admin, guest' },
+    status: 403,
+    note: 'a list element equals the value',
+  },
   { id: 'list-last', title: 'user: guest,admin', headers: { user: 'guest,admin' }, status: 403 },
   { id: 'list-tabbed', title: 'user: guest,<TAB>admin<TAB>', headers: { user: 'guest,\tadmin\t' }, status: 403 },
-  { id: 'repeated', title: 'user: x + user: admin (two lines; the backend sees "x, admin")', headers: { user: ['x', 'admin'] }, status: 403 },
-  { id: 'repeated-other', title: 'user: x + user: y', headers: { user: ['x', 'y'] }, status: 200, backendSees: { user: 'x, y' } },
-  { id: 'longer', title: 'user: administrator passes', headers: { user: 'administrator' }, status: 200, backendSees: { user: 'administrator' } },
-  { id: 'prefixed', title: 'user: xadmin passes', headers: { user: 'xadmin' }, status: 200, backendSees: { user: 'xadmin' } },
-  { id: 'inner-space', title: 'user: ad min passes', headers: { user: 'ad min' }, status: 200, backendSees: { user: 'ad min' } },
-  { id: 'underscore', title: 'us_er: admin is dropped by nginx (never reaches the backend)', headers: { us_er: 'admin' }, status: 200, backendSees: { us_er: undefined, user: undefined },
-    coraza: { expect: { kind: 'refused', status: 400, by: 'envoy' }, reason: 'EG\'s default headersWithUnderscoresAction is RejectRequest (v1.9.0 internal/xds/translator/listener.go buildHeadersWithUnderscoresAction, lines 1296-1309): Envoy answers 400 where nginx drops the line' } },
-  { id: 'dash-variant', title: 'u-ser: admin is another header', headers: { 'u-ser': 'admin' }, status: 200, backendSees: { 'u-ser': 'admin', user: undefined } },
-  { id: 'obs-fold', title: 'user:<CRLF> admin (obsolete line folding)', rawLines: ['user:', ' admin'], status: 400, note: 'nginx refuses folded lines', coraza: { expect: 'not-modelled', reason: 'Envoy\'s HTTP/1 parser (Balsa) decides obsolete line folding; not modelled' } },
-  { id: 'space-before-colon', title: 'user : admin', rawLines: ['user : admin'], status: 400, coraza: { expect: 'not-modelled', reason: 'Envoy\'s HTTP/1 parser (Balsa) decides whitespace in header names; not modelled' } },
+  {
+    id: 'repeated',
+    title: 'user: x + user: admin (two lines; the backend sees "x, admin")',
+    headers: { user: ['x', 'admin'] },
+    status: 403,
+  },
+  {
+    id: 'repeated-other',
+    title: 'user: x + user: y',
+    headers: { user: ['x', 'y'] },
+    status: 200,
+    backendSees: { user: 'x, y' },
+  },
+  {
+    id: 'longer',
+    title: 'user: administrator passes',
+    headers: { user: 'administrator' },
+    status: 200,
+    backendSees: { user: 'administrator' },
+  },
+  {
+    id: 'prefixed',
+    title: 'user: xadmin passes',
+    headers: { user: 'xadmin' },
+    status: 200,
+    backendSees: { user: 'xadmin' },
+  },
+  {
+    id: 'inner-space',
+    title: 'user: ad min passes',
+    headers: { user: 'ad min' },
+    status: 200,
+    backendSees: { user: 'ad min' },
+  },
+  {
+    id: 'underscore',
+    title: 'us_er: admin is dropped by nginx (never reaches the backend)',
+    headers: { us_er: 'admin' },
+    status: 200,
+    backendSees: { us_er: undefined, user: undefined },
+    coraza: {
+      expect: { kind: 'refused', status: 400, by: 'envoy' },
+      reason:
+        "EG's default headersWithUnderscoresAction is RejectRequest (v1.9.0 internal/xds/translator/listener.go buildHeadersWithUnderscoresAction, lines 1296-1309): Envoy answers 400 where nginx drops the line",
+    },
+  },
+  {
+    id: 'dash-variant',
+    title: 'u-ser: admin is another header',
+    headers: { 'u-ser': 'admin' },
+    status: 200,
+    backendSees: { 'u-ser': 'admin', user: undefined },
+  },
+  {
+    id: 'obs-fold',
+    title: 'user:<CRLF> admin (obsolete line folding)',
+    rawLines: ['user:', ' admin'],
+    status: 400,
+    note: 'nginx refuses folded lines',
+    coraza: {
+      expect: 'not-modelled',
+      reason: "Envoy's HTTP/1 parser (Balsa) decides obsolete line folding; not modelled",
+    },
+  },
+  {
+    id: 'space-before-colon',
+    title: 'user : admin',
+    rawLines: ['user : admin'],
+    status: 400,
+    coraza: {
+      expect: 'not-modelled',
+      reason: "Envoy's HTTP/1 parser (Balsa) decides whitespace in header names; not modelled",
+    },
+  },
   { id: 'nul', title: 'user: admin<NUL>', rawLines: ['user: admin\u0000'], status: 400 },
   { id: 'bare-cr', title: 'user: admin<CR>x', rawLines: ['user: admin\rx'], status: 400 },
   { id: 'list-ci', title: 'x-role: guest, ROOT (ignoreCase)', headers: { 'x-role': 'guest, ROOT' }, status: 403 },
   { id: 'list-ci-tab', title: 'x-role:<TAB>SuperUser (ignoreCase)', headers: { 'x-role': '\tSuperUser' }, status: 403 },
-  { id: 'list-ci-other', title: 'x-role: super user passes', headers: { 'x-role': 'super user' }, status: 200, backendSees: { 'x-role': 'super user' } },
+  {
+    id: 'list-ci-other',
+    title: 'x-role: super user passes',
+    headers: { 'x-role': 'super user' },
+    status: 200,
+    backendSees: { 'x-role': 'super user' },
+  },
   { id: 'regex', title: 'x-client: evil42 (regex)', headers: { 'x-client': 'evil42' }, status: 403 },
-  { id: 'regex-tabs', title: 'x-client:<TAB>evil42<TAB> (regex sees the trimmed value)', headers: { 'x-client': '\tevil42\t' }, status: 403 },
-  { id: 'regex-other', title: 'x-client: evil42x passes', headers: { 'x-client': 'evil42x' }, status: 200, backendSees: { 'x-client': 'evil42x' } },
+  {
+    id: 'regex-tabs',
+    title: 'x-client:<TAB>evil42<TAB> (regex sees the trimmed value)',
+    headers: { 'x-client': '\tevil42\t' },
+    status: 403,
+  },
+  {
+    id: 'regex-other',
+    title: 'x-client: evil42x passes',
+    headers: { 'x-client': 'evil42x' },
+    status: 200,
+    backendSees: { 'x-client': 'evil42x' },
+  },
 ];
 
 /**
@@ -81,11 +186,23 @@ export const HEADER_RULES_TABLE: AdversarialTable = {
   mechanism: 'header-rules',
   title: 'the deny-header rule of dist (user: admin) matches what the backend sees: whitespace, case, lists, repeats',
   states: ['certificate-configured', 'custom-rules-only'],
-  rows: HEADER_RULE_ROWS.filter((row) => [...Object.keys(row.headers ?? {}), ...(row.rawLines ?? [])].every((h) => !/^x-/i.test(h))).map((row) => ({
+  rows: HEADER_RULE_ROWS.filter((row) =>
+    [...Object.keys(row.headers ?? {}), ...(row.rawLines ?? [])].every((h) => !/^x-/i.test(h)),
+  ).map((row) => ({
     id: row.id,
     title: row.title,
-    request: { target: `/header-${row.id}`, headers: row.rawLines ?? Object.entries(row.headers ?? {}).flatMap(([name, value]) => (Array.isArray(value) ? value : [value]).map((v) => `${name}: ${v}`)) },
-    expect: row.status === 200 ? { kind: 'backend', route: 'api' } : { kind: 'refused', status: row.status, by: row.status === 403 ? 'waf' : 'nginx' },
+    request: {
+      target: `/header-${row.id}`,
+      headers:
+        row.rawLines ??
+        Object.entries(row.headers ?? {}).flatMap(([name, value]) =>
+          (Array.isArray(value) ? value : [value]).map((v) => `${name}: ${v}`),
+        ),
+    },
+    expect:
+      row.status === 200
+        ? { kind: 'backend', route: 'api' }
+        : { kind: 'refused', status: row.status, by: row.status === 403 ? 'waf' : 'nginx' },
     ...(row.coraza ? { coraza: row.coraza } : {}),
   })),
 };

@@ -22,10 +22,16 @@ export type Mechanism = 'mtls' | 'host-scope' | 'path-scope' | 'header-rules' | 
  * `waf.inboundAnomalyScoreThreshold: 10000`, where CRS scores but never blocks — what the custom rules (allow-lists,
  * deny rules) do on their own, without CRS happening to score the same request (e.g. 921190 scores a `%0a` in a path).
  */
-export type EngineState = 'certificate-configured' | 'certificate-not-configured' | 'https-redirect-off' | 'custom-rules-only';
+export type EngineState =
+  'certificate-configured' | 'certificate-not-configured' | 'https-redirect-off' | 'custom-rules-only';
 
 /** Every engine state, in the order the suite runs them. */
-export const ENGINE_STATES: readonly EngineState[] = ['certificate-configured', 'certificate-not-configured', 'https-redirect-off', 'custom-rules-only'];
+export const ENGINE_STATES: readonly EngineState[] = [
+  'certificate-configured',
+  'certificate-not-configured',
+  'https-redirect-off',
+  'custom-rules-only',
+];
 
 /** The request of a row, written as the attacker sends it. */
 export interface RowRequest {
