@@ -1,11 +1,12 @@
 /**
- * Synthesizes the reference deployment: the cdk8s outputs of lib/reference/outputs.ts (dist/ first) and the CDKTF
- * app into cdktf.out/.
+ * Synthesizes the reference deployment: the cdk8s outputs of lib/reference/outputs.ts (dist/ for ingress-nginx, then
+ * examples/envoy-gateway/dist for Envoy Gateway) and the CDKTF app into cdktf.out/.
  *
  *   npm run synth                      all
  *   npm run synth -- --only cdk8s      the cdk8s outputs only
  *   npm run synth -- --only cdktf      cdktf.out/ only (also what `cdktf synth` runs, into $CDKTF_OUTDIR)
- *   npm run synth -- --dist DIR --cdktf-out DIR
+ *   npm run synth -- --dist DIR --cdktf-out DIR          (a moved dist/ alone never rewrites the committed example)
+ *   npm run synth -- --envoy-gateway-dist DIR
  *   npm run synth -- --lock-wait 0    refuse at once when another synth holds the lock (default: wait 60 s)
  *
  * All folders are replaced together or not at all, under a lock each, and only while they hold nothing synth did not
