@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import {
   IntOrString,
   KubeDeployment,
@@ -9,6 +10,7 @@ import {
 } from '../core/kube';
 import { Construct } from 'constructs';
 import { standardLabels } from '../core/labels';
+import { mergeMetadata, ObjectMetadataOptions } from '../core/metadata';
 import { checkDnsLabel, checkIntegerInRange, checkKubernetesLabels, invalid } from '../core/validation';
 
 /**
@@ -80,6 +82,11 @@ export interface EchoAppProps {
    * @default { cpuRequest: '50m', cpuLimit: '500m', memory: '128Mi' }
    */
   readonly resources?: EchoAppResources;
+  /**
+   * Labels and annotations added to the Deployment and the Service (not to the pods, whose labels select them).
+   * @default none
+   */
+  readonly metadata?: ObjectMetadataOptions;
 }
 
 /** Container port of the echo server (its HTTP_PORT). */
@@ -103,6 +110,10 @@ export class EchoApp extends Construct {
   public readonly servicePort = ECHO_SERVICE_PORT;
   /** Namespace of the app. */
   public readonly namespace: string;
+  /** The Deployment (escape hatch: `deployment.addJsonPatch(...)`). */
+  public readonly deployment: ApiObject;
+  /** The Service (escape hatch). */
+  public readonly service: ApiObject;
 
   constructor(scope: Construct, id: string, props: EchoAppProps) {
     super(scope, id);
@@ -144,11 +155,16 @@ export class EchoApp extends Construct {
     const labels = standardLabels(name, 'echo-server');
     const selector = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': name };
     const metadata = { name, namespace: this.namespace, labels };
+    const userMetadata = {
+      name,
+      namespace: this.namespace,
+      ...mergeMetadata(`${field}.metadata`, props.metadata, { labels }),
+    };
 
     new KubeServiceAccount(this, 'service-account', { metadata, automountServiceAccountToken: false });
 
-    new KubeDeployment(this, 'deployment', {
-      metadata,
+    this.deployment = new KubeDeployment(this, 'deployment', {
+      metadata: userMetadata,
       spec: {
         replicas,
         revisionHistoryLimit: 3,
@@ -229,8 +245,8 @@ export class EchoApp extends Construct {
       },
     });
 
-    new KubeService(this, 'service', {
-      metadata,
+    this.service = new KubeService(this, 'service', {
+      metadata: userMetadata,
       spec: {
         type: 'ClusterIP',
         selector,

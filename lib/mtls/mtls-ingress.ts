@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { KubeIngress } from '../core/kube';
 import { Construct, IConstruct } from 'constructs';
 import {
@@ -6,6 +7,7 @@ import {
   CertificateSpecPrivateKeyRotationPolicy,
 } from '../../imports/cert-manager.io';
 import { standardLabels } from '../core/labels';
+import { mergeMetadata, ObjectMetadataOptions } from '../core/metadata';
 import {
   checkDnsLabel,
   checkDnsSubdomain,
@@ -148,6 +150,12 @@ export interface MtlsIngressProps {
    * @default true
    */
   readonly httpsRedirect?: boolean;
+  /**
+   * Labels and annotations added to the Ingress (not to the server Certificate). The construct's own labels and
+   * `nginx.ingress.kubernetes.io/*` annotations cannot be overridden here.
+   * @default none
+   */
+  readonly metadata?: ObjectMetadataOptions;
 }
 
 /** Hosts served by the MtlsIngresses of each app (construct tree root), see `checkHostsUniqueInApp`. */
@@ -179,6 +187,8 @@ export class MtlsIngress extends Construct {
   public readonly transactionId: string;
   /** The annotations rendered onto the Ingress. */
   public readonly annotations: Readonly<Record<string, string>>;
+  /** The Ingress object (escape hatch: `apiObject.addJsonPatch(...)`, `apiObject.metadata.addAnnotation(...)`). */
+  public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: MtlsIngressProps) {
     super(scope, id);
@@ -339,8 +349,9 @@ export class MtlsIngress extends Construct {
       });
     }
 
-    new KubeIngress(this, 'ingress', {
-      metadata: { name: this.ingressName, namespace: this.namespace, labels, annotations },
+    const metadata = mergeMetadata(`${field}.metadata`, props.metadata, { labels, annotations });
+    this.apiObject = new KubeIngress(this, 'ingress', {
+      metadata: { name: this.ingressName, namespace: this.namespace, ...metadata },
       spec: {
         ingressClassName: props.ingressClassName,
         tls: [{ hosts: [...this.hosts], secretName: this.tlsSecretName }],
