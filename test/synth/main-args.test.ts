@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
-const USAGE = 'Usage: main.ts [--only cdk8s|cdktf] [--dist DIR] [--envoy-gateway-dist DIR] [--cdktf-out DIR] [--lock-wait SECONDS]';
+const USAGE =
+  'Usage: main.ts [--only cdk8s|cdktf] [--dist DIR] [--envoy-gateway-dist DIR] [--cdktf-out DIR] [--lock-wait SECONDS]';
 
 /** Argument lists main.ts must refuse before it builds anything, and the argument the one-line error names. */
 const BAD_ARGUMENTS: readonly { readonly args: readonly string[]; readonly names: string }[] = [
