@@ -4,31 +4,14 @@
  * source-IP decisions come from Envoy Gateway's own translation (egctl) evaluated with cel-go
  * (scripts/envoy-gateway/mtls-scenarios.ts). Each part that cannot run says why instead of a result.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import type { CorazaFilterConfig } from '../../lib/waf/coraza';
 import { corazaFilterConfig } from '../../lib/waf/coraza';
 import { corazaHostMissing } from '../../test/coraza/harness/coraza-host';
 import { CorazaScenarioResult, referencePolicy, runCorazaScenarios } from '../../test/coraza/harness/run';
-import { gatewayModelOf } from '../../test/coraza/harness/gateway-model';
+import { gatewayModelOf, objectsOf } from '../../test/coraza/harness/gateway-model';
 import type { EngineState } from '../../test/engine/harness/adversarial/types';
 import { envoyGatewayMtlsScenarios, MtlsScenarioResult } from '../envoy-gateway/mtls-scenarios';
 import { toolPath } from '../envoy-gateway/tools';
-
-type Obj = { kind: string; metadata: { name: string; namespace?: string }; spec?: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-function objectsOf(root: string): Obj[] {
-  const out: Obj[] = [];
-  for (const entry of readdirSync(root, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile() || !entry.name.endsWith('.yaml') || entry.name === 'kustomization.yaml') continue;
-    for (const doc of parseAllDocuments(readFileSync(join(entry.parentPath, entry.name), 'utf8'))) {
-      const o = doc.toJS() as Obj | null;
-      if (o?.kind) out.push(o);
-    }
-  }
-  return out;
-}
 
 /**
  * The Coraza filter config of each host in a rendered Envoy Gateway dist: the `coraza-waf` entry of the

@@ -12,14 +12,21 @@ import type { GatewayModel } from './envoy-model';
 /** The committed Envoy Gateway rendering. */
 export const ENVOY_GATEWAY_DIST = join(__dirname, '..', '..', '..', 'examples', 'envoy-gateway', 'dist');
 
-type Obj = { kind: string; spec?: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** A parsed object of a rendering (only what the readers here need). */
+export type RenderedObject = {
+  kind: string;
+  metadata: { name: string; namespace?: string };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  spec?: Record<string, any>;
+};
 
-function objectsOf(root: string): Obj[] {
-  const out: Obj[] = [];
+/** Every object of the YAML files under `root` (kustomization.yaml files left out). */
+export function objectsOf(root: string): RenderedObject[] {
+  const out: RenderedObject[] = [];
   for (const entry of readdirSync(root, { withFileTypes: true, recursive: true })) {
     if (!entry.isFile() || !entry.name.endsWith('.yaml') || entry.name === 'kustomization.yaml') continue;
     for (const doc of parseAllDocuments(readFileSync(join(entry.parentPath, entry.name), 'utf8'))) {
-      const o = doc.toJS() as Obj | null;
+      const o = doc.toJS() as RenderedObject | null;
       if (o?.kind) out.push(o);
     }
   }
