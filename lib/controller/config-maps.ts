@@ -58,7 +58,7 @@ export class ControllerConfigMaps extends Construct {
       headers[name] = PROXY_SET_HEADER_ENTRY.render(`controller.proxySetHeaders.${name}`, { name, value });
     });
     const headersNamespace = props.headersNamespace ?? props.namespace;
-    new KubeConfigMap(this, 'ProxyHeaders', {
+    new KubeConfigMap(this, 'proxy-headers', {
       metadata: { name: NAMES.proxyHeadersConfigMap, namespace: headersNamespace, labels },
       data: headers,
     });
@@ -73,7 +73,7 @@ export class ControllerConfigMaps extends Construct {
     set(ENABLE_OWASP_MODSECURITY_CRS, false);
     if (props.wafPolicy) set(MODSECURITY_SNIPPET, props.wafPolicy.snippet(MODSECURITY_BASE_CONFIG));
     this.data = data;
-    new KubeConfigMap(this, 'Controller', {
+    new KubeConfigMap(this, 'controller', {
       metadata: { name: NAMES.configMap, namespace: props.namespace, labels },
       data,
     });

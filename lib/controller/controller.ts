@@ -195,7 +195,7 @@ export class ModSecurityController extends Construct {
       );
 
     if (props.createNamespace ?? true) {
-      new KubeNamespace(this, 'Namespace', {
+      new KubeNamespace(this, 'namespace', {
         metadata: {
           name: this.namespace,
           labels: {
@@ -207,17 +207,17 @@ export class ModSecurityController extends Construct {
         },
       });
     }
-    new ControllerRbac(this, 'Rbac', {
+    new ControllerRbac(this, 'rbac', {
       namespace: this.namespace,
       watchNamespace,
       clusterRoleName: clusterNames.clusterRole,
     });
     const wafPolicy =
       props.waf.mode !== 'Off'
-        ? new WafPolicyFile(this, 'WafPolicy', { namespace: this.namespace, waf: props.waf })
+        ? new WafPolicyFile(this, 'waf-policy', { namespace: this.namespace, waf: props.waf })
         : undefined;
     this.wafPolicySha256 = wafPolicy?.sha256;
-    const configMaps = new ControllerConfigMaps(this, 'Config', {
+    const configMaps = new ControllerConfigMaps(this, 'config', {
       namespace: this.namespace,
       wafPolicy,
       proxySetHeaders: {
@@ -227,7 +227,7 @@ export class ModSecurityController extends Construct {
       headersNamespace: watchNamespace,
     });
     this.config = configMaps.data;
-    new KubeIngressClass(this, 'IngressClass', {
+    new KubeIngressClass(this, 'ingress-class', {
       metadata: {
         name: this.ingressClassName,
         labels: controllerLabels(),
@@ -237,16 +237,16 @@ export class ModSecurityController extends Construct {
       },
       spec: { controller: clusterNames.controllerClass },
     });
-    new ControllerServices(this, 'Services', { namespace: this.namespace, ...(props.service ?? {}) });
+    new ControllerServices(this, 'services', { namespace: this.namespace, ...(props.service ?? {}) });
     const webhook = this.admissionWebhook
-      ? new AdmissionWebhook(this, 'AdmissionWebhook', {
+      ? new AdmissionWebhook(this, 'admission-webhook', {
           namespace: this.namespace,
           timeoutSeconds: webhookTimeoutSeconds,
           watchNamespace,
           webhookName: clusterNames.webhook,
         })
       : undefined;
-    new ControllerDeployment(this, 'Deployment', {
+    new ControllerDeployment(this, 'deployment', {
       namespace: this.namespace,
       ingressClassName: this.ingressClassName,
       replicas,
@@ -258,7 +258,7 @@ export class ModSecurityController extends Construct {
       config: this.config,
       controllerClass: clusterNames.controllerClass,
     });
-    new ControllerPolicies(this, 'Policies', {
+    new ControllerPolicies(this, 'policies', {
       namespace: this.namespace,
       admissionWebhook: this.admissionWebhook,
       metricsScrapers,

@@ -70,7 +70,7 @@ export class ControllerServices extends Construct {
       annotations[AZURE_LB_RESOURCE_GROUP_ANNOTATION] = props.azureResourceGroupName;
     }
     const labels = controllerLabels();
-    new KubeService(this, 'LoadBalancer', {
+    new KubeService(this, 'load-balancer', {
       metadata: { name: NAMES.service, namespace: props.namespace, labels, annotations },
       spec: {
         type: 'LoadBalancer',
@@ -96,7 +96,7 @@ export class ControllerServices extends Construct {
         selector: { ...CONTROLLER_SELECTOR_LABELS },
       },
     });
-    new KubeService(this, 'Metrics', {
+    new KubeService(this, 'metrics', {
       metadata: { name: NAMES.metricsService, namespace: props.namespace, labels },
       spec: {
         type: 'ClusterIP',

@@ -92,7 +92,7 @@ export class ArgoCdDelivery extends Construct {
     const waves = prerequisiteWaves(prerequisites);
     const retry = { limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } };
 
-    this.root = new Application(this, 'Root', {
+    this.root = new Application(this, 'root', {
       metadata: { name: `${props.name}-delivery`, namespace },
       spec: {
         project,
@@ -106,7 +106,7 @@ export class ArgoCdDelivery extends Construct {
     for (const p of prerequisites) {
       prereqApps.set(
         p.name,
-        new Application(this, `Prerequisite-${p.name}`, {
+        new Application(this, `prerequisite-${p.name}`, {
           metadata: { name: p.name, namespace, annotations: { [ARGO_SYNC_WAVE]: String(waves.get(p.name)) } },
           spec: {
             project,
@@ -139,7 +139,7 @@ export class ArgoCdDelivery extends Construct {
         );
       layerApps.set(
         layer.id,
-        new Application(this, `Layer-${layer.id}`, {
+        new Application(this, `layer-${layer.id}`, {
           metadata: {
             name: `${props.name}-${layer.id}`,
             namespace,

@@ -75,7 +75,7 @@ export class FluxDelivery extends Construct {
     prerequisiteWaves(prerequisites); // validates names and dependencies
     const sourceRef = { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: props.name };
 
-    this.gitRepository = new GitRepository(this, 'Source', {
+    this.gitRepository = new GitRepository(this, 'source', {
       metadata: { name: props.name, namespace },
       spec: { url: source.repoUrl, ref: fluxRef(source.revision), interval: '1m' },
     });
@@ -93,7 +93,7 @@ export class FluxDelivery extends Construct {
         );
       if (known === undefined) {
         repositories.set(p.repoName, p.repoUrl);
-        new ApiObject(this, `Repository-${p.repoName}`, {
+        new ApiObject(this, `repository-${p.repoName}`, {
           apiVersion: HELM_REPOSITORY_API_VERSION,
           kind: 'HelmRepository',
           metadata: { name: p.repoName, namespace },
@@ -102,7 +102,7 @@ export class FluxDelivery extends Construct {
       }
       releases.set(
         p.name,
-        new ApiObject(this, `Release-${p.name}`, {
+        new ApiObject(this, `release-${p.name}`, {
           apiVersion: HELM_RELEASE_API_VERSION,
           kind: 'HelmRelease',
           metadata: { name: p.name, namespace },
@@ -129,7 +129,7 @@ export class FluxDelivery extends Construct {
     }
     this.helmReleases = releases;
 
-    this.delivery = new Kustomization(this, 'Delivery', {
+    this.delivery = new Kustomization(this, 'delivery', {
       metadata: { name: `${props.name}-delivery`, namespace },
       spec: {
         interval,
@@ -156,7 +156,7 @@ export class FluxDelivery extends Construct {
       const name = `${props.name}-${layer.id}`;
       layers.set(
         layer.id,
-        new Kustomization(this, `Layer-${layer.id}`, {
+        new Kustomization(this, `layer-${layer.id}`, {
           metadata: { name, namespace },
           spec: {
             interval,

@@ -128,7 +128,7 @@ export class EdgeMonitoring extends Construct {
     }
     const alertLabels = { edge: props.name };
 
-    this.serviceMonitor = new ControllerServiceMonitor(this, 'ServiceMonitor', {
+    this.serviceMonitor = new ControllerServiceMonitor(this, 'service-monitor', {
       name: `${props.name}-controller`,
       namespace: props.namespace,
       labels: selector,
@@ -136,7 +136,7 @@ export class EdgeMonitoring extends Construct {
       serviceSelector: props.metricsService.labels,
       portName: props.metricsService.portName,
     });
-    this.alerts = new EdgeAlertRules(this, 'Alerts', {
+    this.alerts = new EdgeAlertRules(this, 'alerts', {
       name: `${props.name}-alerts`,
       namespace: props.namespace,
       labels: selector,
@@ -150,14 +150,14 @@ export class EdgeMonitoring extends Construct {
       alertLabels,
       runbookUrl: props.runbookUrl,
     });
-    this.dashboard = new EdgeDashboard(this, 'Dashboard', {
+    this.dashboard = new EdgeDashboard(this, 'dashboard', {
       name: `${props.name}-dashboard`,
       namespace: props.namespace,
       controllerNamespace: props.controllerNamespace,
       logs: props.logs,
     });
     if (props.slack) {
-      this.slack = new SlackAlertRouting(this, 'Slack', {
+      this.slack = new SlackAlertRouting(this, 'slack', {
         name: `${props.name}-slack`,
         namespace: props.namespace,
         webhookSecretName: props.slack.webhookSecretName,
