@@ -173,9 +173,10 @@ export class ManagedClientCa extends Construct implements IClientCa {
 
   /**
    * Issues a client certificate: Certificate `<name>` in the PKI namespace, Secret `<name>-client-tls` (tls.crt,
-   * tls.key, ca.crt) for the operator to hand to the client out of band.
+   * tls.key, ca.crt) for the operator to hand to the client out of band. Returns the Certificate (escape hatch; its
+   * labels and annotations are the client's own, not {@link ManagedClientCaProps.metadata}).
    */
-  public addClient(name: string, options: ClientCertificateOptions = {}): Certificate {
+  public addClient(name: string, options: ClientCertificateOptions = {}): ApiObject {
     const field = `ManagedClientCa[${this.caName}].clients[${this.clients.size}]`;
     const client = normalizeClient(field, { name, commonName: options.commonName });
     if (this.clients.has(client.name))
