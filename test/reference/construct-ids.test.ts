@@ -1,9 +1,10 @@
 /**
  * One construct-id style: every construct id in the reference apps is kebab-case (`controller`, `admission-webhook`,
- * `letsencrypt-staging`). The only exceptions are the ids the construct libraries give their own children, listed
- * below. CDKTF ids (lib/azure) are Terraform resource addresses and already kebab-case; they are checked here too.
+ * `letsencrypt-staging`). The exceptions are listed below: `Resource` (a construct's one main object) and Terraform
+ * output names. CDKTF ids (lib/azure) are Terraform resource addresses, kebab-case already and never renamed; they
+ * are checked here too.
  */
-import { App as Cdk8sApp, Chart } from 'cdk8s';
+import { ApiObject, App as Cdk8sApp, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { REFERENCE_DEPLOYMENT, EdgeDeploymentConfig } from '../../lib/reference/config';
@@ -17,11 +18,12 @@ import { join } from 'node:path';
 const KEBAB = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 /**
- * `Resource` is the id `node.defaultChild` looks up (constructs' Node.defaultChild: `tryFindChild('Resource') ??
- * tryFindChild('Default')`); the single-object constructs (ControllerDeployment, WafPolicyFile, EdgeAlertRules,
- * EdgeDashboard, ControllerServiceMonitor, SlackAlertRouting) keep it so `construct.node.defaultChild` is their object.
+ * `Resource` is an id `node.defaultChild` looks up (constructs lib/construct.js, Node.defaultChild:
+ * `tryFindChild('Resource')`, else `tryFindChild('Default')`); the single-object constructs (ControllerDeployment,
+ * WafPolicyFile, EdgeAlertRules, EdgeDashboard, ControllerServiceMonitor, SlackAlertRouting) keep it so that
+ * `construct.node.defaultChild` is their object. No other non-kebab id is allowed.
  */
-const DEFAULT_CHILD_IDS = new Set(['Resource', 'Default']);
+const DEFAULT_CHILD_IDS = new Set(['Resource']);
 /** Terraform output names are snake_case by Terraform convention; their ids are the output addresses (unchanged). */
 const TERRAFORM_OUTPUT = /^[a-z0-9]+(_[a-z0-9]+)*$/;
 
@@ -78,5 +80,16 @@ describe('construct ids are kebab-case', () => {
     const app = new Cdk8sApp();
     new Chart(new Chart(app, 'SomeChart'), 'some_child');
     expect(badIds(app)).toEqual(['SomeChart', 'SomeChart/some_child']);
+  });
+
+  test.each<[string, () => Cdk8sApp]>([
+    ['buildEdgeApp', () => buildEdgeApp(REFERENCE_DEPLOYMENT)],
+    ['buildEnvoyGatewayApp', () => buildEnvoyGatewayApp()],
+  ])('%s: no object name is derived from a construct id (renaming an id leaves dist/ alone)', (_name, build) => {
+    const objects = build()
+      .node.findAll()
+      .filter((c): c is ApiObject => c instanceof ApiObject);
+    expect(objects.length).toBeGreaterThan(40);
+    expect(objects.filter((o) => o.name === o.chart.generateObjectName(o)).map((o) => o.node.path)).toEqual([]);
   });
 });
