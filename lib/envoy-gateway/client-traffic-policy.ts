@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { standardLabels } from '../core/labels';
+import { mergeMetadata, ObjectMetadataOptions } from '../core/metadata';
 import type { EdgeHostIntent } from '../intent/edge-intent';
 import { clientValidation, forwardClientCert } from './mtls';
 import { HTTP_LISTENER, httpsListenerName, NamespacedObjectRef } from './names';
@@ -27,6 +28,12 @@ export interface EdgeClientTrafficPolicyProps {
    * @default false
    */
   readonly crl?: boolean;
+  /**
+   * Labels and annotations added to the two ClientTrafficPolicies (HTTPS listeners and plain HTTP). The construct's own `app.kubernetes.io/*` labels cannot be
+   * overridden here.
+   * @default none
+   */
+  readonly metadata?: ObjectMetadataOptions;
 }
 
 /**
@@ -49,7 +56,9 @@ export class EdgeClientTrafficPolicy extends Construct {
       metadata: {
         name: props.name,
         namespace: props.gateway.namespace,
-        labels: standardLabels(props.name, 'client-traffic-policy'),
+        ...mergeMetadata(`EdgeClientTrafficPolicy[${props.name}].metadata`, props.metadata, {
+          labels: standardLabels(props.name, 'client-traffic-policy'),
+        }),
       },
       spec: {
         targetRefs: props.hosts.map((host) => ({
@@ -69,7 +78,9 @@ export class EdgeClientTrafficPolicy extends Construct {
       metadata: {
         name: plain,
         namespace: props.gateway.namespace,
-        labels: standardLabels(plain, 'client-traffic-policy'),
+        ...mergeMetadata(`EdgeClientTrafficPolicy[${props.name}].metadata`, props.metadata, {
+          labels: standardLabels(plain, 'client-traffic-policy'),
+        }),
       },
       spec: {
         targetRefs: [

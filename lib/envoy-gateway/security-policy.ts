@@ -3,6 +3,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkIpOrCidr } from '../core/ip';
 import { standardLabels } from '../core/labels';
+import { mergeMetadata, ObjectMetadataOptions } from '../core/metadata';
 import { ENVOY_GATEWAY_GROUP_VERSION, GATEWAY_API_GROUP } from './versions';
 
 /** Props of an {@link EdgeSecurityPolicy}. */
@@ -17,6 +18,12 @@ export interface EdgeSecurityPolicyProps {
   readonly allowCel: string;
   /** Source addresses/CIDRs denied with 403 (the WAF policy's `denySourceIps`), each with its field path. */
   readonly deniedSources: readonly DeniedSource[];
+  /**
+   * Labels and annotations added to the SecurityPolicy. The construct's own `app.kubernetes.io/*` labels cannot be
+   * overridden here.
+   * @default none
+   */
+  readonly metadata?: ObjectMetadataOptions;
 }
 
 /**
@@ -43,7 +50,13 @@ export class EdgeSecurityPolicy extends Construct {
     this.apiObject = new ApiObject(this, 'resource', {
       apiVersion: ENVOY_GATEWAY_GROUP_VERSION,
       kind: 'SecurityPolicy',
-      metadata: { name: props.name, namespace: props.namespace, labels: standardLabels(props.name, 'security-policy') },
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        ...mergeMetadata(`EdgeSecurityPolicy[${props.name}].metadata`, props.metadata, {
+          labels: standardLabels(props.name, 'security-policy'),
+        }),
+      },
       spec: {
         targetRefs: props.routeNames.map((name) => ({ group: GATEWAY_API_GROUP, kind: 'HTTPRoute', name })),
         authorization: { defaultAction: 'Deny', rules },

@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { mergeMetadata, ObjectMetadataOptions } from '../core/metadata';
 import { checkDnsLabel, invalid } from '../core/validation';
 import { EdgeAlertRules, SpikeThreshold } from './alerts';
 import { EdgeDashboard, LokiLogStream } from './dashboard/edge-dashboard';
@@ -89,6 +90,14 @@ export interface EdgeMonitoringProps {
    * @default - no runbook links
    */
   readonly runbookUrl?: string;
+  /**
+   * Labels and annotations added to every object of the monitoring layer (ServiceMonitor, PrometheusRule, dashboard
+   * ConfigMap, AlertmanagerConfig). A label the construct sets (the Prometheus selector labels, the Grafana sidecar
+   * label) or an annotation it sets (`argocd.argoproj.io/sync-options`, the dashboard's Flux substitution switch)
+   * cannot be overridden here.
+   * @default none
+   */
+  readonly metadata?: ObjectMetadataOptions;
 }
 
 /**
@@ -127,16 +136,20 @@ export class EdgeMonitoring extends Construct {
         );
     }
     const alertLabels = { edge: props.name };
+    // The children check the user's keys against their own labels; the annotation added below is checked here.
+    mergeMetadata('monitoring.metadata', props.metadata, { labels: {}, annotations: SKIP_DRY_RUN_ANNOTATION });
+    const metadata = props.metadata;
 
-    this.serviceMonitor = new ControllerServiceMonitor(this, 'ServiceMonitor', {
+    this.serviceMonitor = new ControllerServiceMonitor(this, 'service-monitor', {
       name: `${props.name}-controller`,
       namespace: props.namespace,
       labels: selector,
       serviceNamespace: props.controllerNamespace,
       serviceSelector: props.metricsService.labels,
       portName: props.metricsService.portName,
+      metadata,
     });
-    this.alerts = new EdgeAlertRules(this, 'Alerts', {
+    this.alerts = new EdgeAlertRules(this, 'alerts', {
       name: `${props.name}-alerts`,
       namespace: props.namespace,
       labels: selector,
@@ -149,21 +162,24 @@ export class EdgeMonitoring extends Construct {
       certificateExpiryDays: props.certificateExpiryDays,
       alertLabels,
       runbookUrl: props.runbookUrl,
+      metadata,
     });
-    this.dashboard = new EdgeDashboard(this, 'Dashboard', {
+    this.dashboard = new EdgeDashboard(this, 'dashboard', {
       name: `${props.name}-dashboard`,
       namespace: props.namespace,
       controllerNamespace: props.controllerNamespace,
       logs: props.logs,
+      metadata,
     });
     if (props.slack) {
-      this.slack = new SlackAlertRouting(this, 'Slack', {
+      this.slack = new SlackAlertRouting(this, 'slack', {
         name: `${props.name}-slack`,
         namespace: props.namespace,
         webhookSecretName: props.slack.webhookSecretName,
         webhookSecretKey: props.slack.webhookSecretKey,
         channel: props.slack.channel,
         matchLabels: alertLabels,
+        metadata,
       });
     }
     for (const child of this.node.findAll()) {

@@ -1,6 +1,8 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ServiceMonitor } from '../../imports/monitoring.coreos.com';
 import { checkDnsLabel, checkDnsSubdomain, checkKubernetesLabels, invalid } from '../core/validation';
+import { mergeMetadata, ObjectMetadataOptions } from '../core/metadata';
 import { checkDuration, PromDuration } from './promql';
 
 /** Props of {@link ControllerServiceMonitor}. */
@@ -28,6 +30,12 @@ export interface ControllerServiceMonitorProps {
    * @default '30s'
    */
   readonly interval?: PromDuration;
+  /**
+   * Labels and annotations added to the ServiceMonitor (e.g. for Argo CD or a policy engine). A key of `labels` above or one
+   * the construct sets itself cannot be overridden here.
+   * @default none
+   */
+  readonly metadata?: ObjectMetadataOptions;
 }
 
 /**
@@ -37,7 +45,7 @@ export interface ControllerServiceMonitorProps {
  */
 export class ControllerServiceMonitor extends Construct {
   /** The emitted ServiceMonitor. */
-  public readonly serviceMonitor: ServiceMonitor;
+  public readonly serviceMonitor: ApiObject;
 
   constructor(scope: Construct, id: string, props: ControllerServiceMonitorProps) {
     super(scope, id);
@@ -64,7 +72,11 @@ export class ControllerServiceMonitor extends Construct {
     const interval = checkDuration('monitoring.serviceMonitor.interval', props.interval ?? '30s');
 
     this.serviceMonitor = new ServiceMonitor(this, 'Resource', {
-      metadata: { name: props.name, namespace: props.namespace, labels: { ...(props.labels ?? {}) } },
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        ...mergeMetadata('monitoring.serviceMonitor.metadata', props.metadata, { labels: { ...(props.labels ?? {}) } }),
+      },
       spec: {
         selector: { matchLabels: { ...props.serviceSelector } },
         namespaceSelector: { matchNames: [props.serviceNamespace] },

@@ -59,7 +59,7 @@ export function addIngressNginxController(
 ): ModSecurityController {
   const { controller } = options;
   const headers = intent.clientCertificateHeaders;
-  return new ModSecurityController(chart, 'IngressNginx', {
+  return new ModSecurityController(chart, 'ingress-nginx', {
     waf: intent.waf,
     namespace: controller.namespace,
     ingressClassName: controller.ingressClassName,

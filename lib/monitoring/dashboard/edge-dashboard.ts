@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KubeConfigMap } from '../../core/kube';
 import {
@@ -7,6 +8,7 @@ import {
   checkPrometheusLabelName,
   invalid,
 } from '../../core/validation';
+import { mergeMetadata, ObjectMetadataOptions } from '../../core/metadata';
 import { eq, re, series, sumBy } from '../promql';
 import { GrafanaDashboardModel } from './model';
 
@@ -39,6 +41,12 @@ export interface EdgeDashboardProps {
    * @default 'edge-waf-mtls'
    */
   readonly uid?: string;
+  /**
+   * Labels and annotations added to the dashboard ConfigMap. The sidecar labels and the annotation that keeps Flux
+   * substitution off (`kustomize.toolkit.fluxcd.io/substitute`) cannot be overridden here.
+   * @default none
+   */
+  readonly metadata?: ObjectMetadataOptions;
 }
 
 const REQUESTS = 'nginx_ingress_controller_requests';
@@ -291,7 +299,7 @@ export function lokiSelector(labels: Readonly<Record<string, string>>): string {
  */
 export class EdgeDashboard extends Construct {
   /** The emitted ConfigMap. */
-  public readonly configMap: KubeConfigMap;
+  public readonly configMap: ApiObject;
   /** The dashboard JSON document. */
   public readonly dashboard: Record<string, unknown>;
 
@@ -324,8 +332,10 @@ export class EdgeDashboard extends Construct {
       metadata: {
         name: props.name,
         namespace: props.namespace,
-        labels: { ...sidecarLabels },
-        annotations: { 'kustomize.toolkit.fluxcd.io/substitute': 'disabled' },
+        ...mergeMetadata('monitoring.dashboard.metadata', props.metadata, {
+          labels: { ...sidecarLabels },
+          annotations: { 'kustomize.toolkit.fluxcd.io/substitute': 'disabled' },
+        }),
       },
       data: { [`${this.dashboard.uid as string}.json`]: `${JSON.stringify(this.dashboard, null, 2)}\n` },
     });
