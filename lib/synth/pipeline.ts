@@ -267,7 +267,16 @@ function listStacks(outdir: string): string[] {
 function countBy<T>(items: readonly T[], key: (t: T) => string): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
-  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => compareIgnoringCase(a, b)));
+}
+
+/**
+ * Orders kind names as `localeCompare` did (case-insensitive first, `HelmRelease` before `HTTPRoute`) without it:
+ * the first `localeCompare` of a process loads ICU's collator, 8–13 ms of the synth's start-up (bench/synth-startup.ts).
+ */
+function compareIgnoringCase(a: string, b: string): number {
+  const [x, y] = [a.toLowerCase(), b.toLowerCase()];
+  return x < y ? -1 : x > y ? 1 : a < b ? 1 : a > b ? -1 : 0;
 }
 
 /** A short human summary for the terminal. */
