@@ -1,6 +1,13 @@
 import { Construct } from 'constructs';
 import { KubeIngressClass, KubeNamespace, ResourceRequirements } from '../core/kube';
-import { checkDnsLabel, checkDnsSubdomain, checkIntegerInRange, invalid } from '../core/validation';
+import {
+  checkDnsLabel,
+  checkDnsSubdomain,
+  checkIntegerInRange,
+  invalid,
+  PropsValidator,
+  propsValidator,
+} from '../core/validation';
 import { WafPolicy } from '../waf/policy';
 import { checkIpv4Cidr } from '../core/ip';
 import { AdmissionWebhook, DEFAULT_WEBHOOK_TIMEOUT_SECONDS } from './admission-webhook';
@@ -148,47 +155,56 @@ export class ModSecurityController extends Construct {
 
   constructor(scope: Construct, id: string, props: ModSecurityControllerProps) {
     super(scope, id);
+    const v: PropsValidator = propsValidator(this, 'ModSecurityController');
     if (!(props.waf instanceof WafPolicy))
-      invalid('controller.waf', props.waf, 'is not a WafPolicy', 'pass new WafPolicy({ ... })');
-    this.namespace = checkDnsLabel('controller.namespace', props.namespace ?? 'ingress-nginx');
-    this.ingressClassName = checkDnsSubdomain('controller.ingressClassName', props.ingressClassName ?? 'nginx');
-    const replicas = checkIntegerInRange(
-      'controller.replicas',
-      props.replicas ?? 2,
-      2,
-      100,
-      'run at least 2 replicas (an edge with one replica goes down on every node drain); at most 100',
+      v.invalid('waf', props.waf, 'is not a WafPolicy', 'pass new WafPolicy({ ... })');
+    this.namespace = v.check(() => checkDnsLabel('namespace', props.namespace ?? 'ingress-nginx'));
+    this.ingressClassName = v.check(() => checkDnsSubdomain('ingressClassName', props.ingressClassName ?? 'nginx'));
+    const replicas = v.check(() =>
+      checkIntegerInRange(
+        'replicas',
+        props.replicas ?? 2,
+        2,
+        100,
+        'run at least 2 replicas (an edge with one replica goes down on every node drain); at most 100',
+      ),
     );
     this.admissionWebhook = props.admissionWebhook ?? true;
     const image = props.image ?? INGRESS_NGINX_IMAGE;
+    const { watchNamespace: givenWatchNamespace, resources, instanceName } = props;
     const watchNamespace =
-      props.watchNamespace === undefined ? undefined : checkDnsLabel('controller.watchNamespace', props.watchNamespace);
+      givenWatchNamespace === undefined
+        ? undefined
+        : v.check(() => checkDnsLabel('watchNamespace', givenWatchNamespace));
     const metricsScrapers = (props.metricsScrapers ?? DEFAULT_METRICS_SCRAPERS).map((s, i) =>
-      checkMetricsScraper(`controller.metricsScrapers[${i}]`, s),
+      v.check(() => checkMetricsScraper(`metricsScrapers[${i}]`, s)),
     );
-    const apiServerCidrs = checkApiServerCidrs('controller.apiServerCidrs', props.apiServerCidrs ?? ['0.0.0.0/0']);
-    const webhookTimeoutSeconds = checkIntegerInRange(
-      'controller.webhookTimeoutSeconds',
-      props.webhookTimeoutSeconds ?? DEFAULT_WEBHOOK_TIMEOUT_SECONDS,
-      1,
-      30,
-      "use 1 to 30 seconds (the API server's limit for webhooks); 10 is the default",
+    const apiServerCidrs = v.check(() => checkApiServerCidrs('apiServerCidrs', props.apiServerCidrs ?? ['0.0.0.0/0']));
+    const webhookTimeoutSeconds = v.check(() =>
+      checkIntegerInRange(
+        'webhookTimeoutSeconds',
+        props.webhookTimeoutSeconds ?? DEFAULT_WEBHOOK_TIMEOUT_SECONDS,
+        1,
+        30,
+        "use 1 to 30 seconds (the API server's limit for webhooks); 10 is the default",
+      ),
     );
-    const expectedHosts = checkIntegerInRange(
-      'controller.expectedHosts',
-      props.expectedHosts ?? Math.max(1, props.waf.servedHosts.length),
-      1,
-      100000,
-      'give the number of hosts the controller serves, from 1 to 100000',
+    const expectedHosts = v.check(() =>
+      checkIntegerInRange(
+        'expectedHosts',
+        props.expectedHosts ?? Math.max(1, props.waf.servedHosts.length),
+        1,
+        100000,
+        'give the number of hosts the controller serves, from 1 to 100000',
+      ),
     );
-    if (props.resources !== undefined)
-      checkControllerMemoryLimit('controller.resources', props.resources, expectedHosts);
+    if (resources !== undefined) v.check(() => checkControllerMemoryLimit('resources', resources, expectedHosts));
     const instance =
-      props.instanceName === undefined ? undefined : checkDnsLabel('controller.instanceName', props.instanceName);
+      instanceName === undefined ? undefined : v.check(() => checkDnsLabel('instanceName', instanceName));
     const clusterNames = clusterScopedNamesOf(instance);
     if (!/^[^\s@]+@sha256:[0-9a-f]{64}$/.test(image))
-      invalid(
-        'controller.image',
+      v.invalid(
+        'image',
         image,
         'is not pinned by digest',
         'use "<repository>:<tag>@sha256:<digest>" so every node runs the same, reviewed image',
@@ -214,18 +230,22 @@ export class ModSecurityController extends Construct {
     });
     const wafPolicy =
       props.waf.mode !== 'Off'
-        ? new WafPolicyFile(this, 'WafPolicy', { namespace: this.namespace, waf: props.waf })
+        ? v.check(() => new WafPolicyFile(this, 'WafPolicy', { namespace: this.namespace, waf: props.waf }))
         : undefined;
     this.wafPolicySha256 = wafPolicy?.sha256;
-    const configMaps = new ControllerConfigMaps(this, 'Config', {
-      namespace: this.namespace,
-      wafPolicy,
-      proxySetHeaders: {
-        ...fingerprintHeader(props.clientCertificateFingerprintHeader),
-        ...(props.proxySetHeaders ?? {}),
-      },
-      headersNamespace: watchNamespace,
-    });
+    // The Config and Services children check props of this construct (proxySetHeaders, service): errors name it.
+    const configMaps = v.check(
+      () =>
+        new ControllerConfigMaps(this, 'Config', {
+          namespace: this.namespace,
+          wafPolicy,
+          proxySetHeaders: {
+            ...fingerprintHeader(props.clientCertificateFingerprintHeader),
+            ...(props.proxySetHeaders ?? {}),
+          },
+          headersNamespace: watchNamespace,
+        }),
+    );
     this.config = configMaps.data;
     new KubeIngressClass(this, 'IngressClass', {
       metadata: {
@@ -237,7 +257,7 @@ export class ModSecurityController extends Construct {
       },
       spec: { controller: clusterNames.controllerClass },
     });
-    new ControllerServices(this, 'Services', { namespace: this.namespace, ...(props.service ?? {}) });
+    v.check(() => new ControllerServices(this, 'Services', { namespace: this.namespace, ...(props.service ?? {}) }));
     const webhook = this.admissionWebhook
       ? new AdmissionWebhook(this, 'AdmissionWebhook', {
           namespace: this.namespace,

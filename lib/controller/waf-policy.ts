@@ -105,7 +105,7 @@ export class WafPolicyFile extends Construct {
 
   constructor(scope: Construct, id: string, props: WafPolicyFileProps) {
     super(scope, id);
-    const text = checkWafPolicyFile('controller.waf', props.waf.renderPolicyFile());
+    const text = checkWafPolicyFile('waf', props.waf.renderPolicyFile());
     this.sha256 = createHash('sha256').update(text, 'utf8').digest('hex');
     new KubeConfigMap(this, 'Resource', {
       metadata: {

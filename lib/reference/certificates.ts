@@ -4,6 +4,7 @@ import { AcmeClusterIssuer, AcmeEnvironment } from '../mtls/acme-cluster-issuer'
 import { IClientCa } from '../mtls/client-ca';
 import { ManagedClientCa } from '../mtls/managed-client-ca';
 import { ProvidedClientCa } from '../mtls/provided-client-ca';
+import { withConfigPaths } from '../core/validation';
 import { EdgeDeploymentConfig } from './config';
 
 /** Construct id of the client CA in the certificates chart (part of the contract: {@link clientCaOf} finds it by it). */
@@ -25,21 +26,52 @@ export function addCertificates(chart: Chart, config: EdgeDeploymentConfig): ICl
   }
   const { mtls } = config;
   if (mtls.providedCa) {
-    return new ProvidedClientCa(chart, CLIENT_CA_ID, {
-      name: mtls.caName,
-      caPem: mtls.providedCa.caPem,
-      crlPem: mtls.providedCa.crlPem,
-      clients: mtls.clients.map((name) => ({ name })),
-    });
+    const providedCa = mtls.providedCa;
+    return withConfigPaths(
+      clientCaConfigPaths(mtls.clients),
+      () =>
+        new ProvidedClientCa(chart, CLIENT_CA_ID, {
+          name: mtls.caName,
+          caPem: providedCa.caPem,
+          crlPem: providedCa.crlPem,
+          clients: mtls.clients.map((name) => ({ name })),
+        }),
+    );
   } else {
-    const ca = new ManagedClientCa(chart, CLIENT_CA_ID, {
-      name: mtls.caName,
-      namespace: mtls.clientNamespace,
-      createNamespace: mtls.createClientNamespace,
-    });
-    for (const client of mtls.clients) ca.addClient(client);
+    const paths = clientCaConfigPaths(mtls.clients);
+    const ca = withConfigPaths(
+      paths,
+      () =>
+        new ManagedClientCa(chart, CLIENT_CA_ID, {
+          name: mtls.caName,
+          namespace: mtls.clientNamespace,
+          createNamespace: mtls.createClientNamespace,
+        }),
+    );
+    for (const client of mtls.clients) withConfigPaths(paths, () => ca.addClient(client));
     return ca;
   }
+}
+
+/**
+ * The config path of each client CA prop (ProvidedClientCa, ManagedClientCa and its `addClient` calls) set from
+ * the `mtls` section, for the clients `clients` (`mtls.clients`, each issued with CN = name).
+ */
+export function clientCaConfigPaths(clients: readonly string[]): Readonly<Record<string, string>> {
+  const paths: Record<string, string> = {
+    name: 'mtls.caName',
+    namespace: 'mtls.clientNamespace',
+    caPem: 'mtls.providedCa.caPem',
+    crlPem: 'mtls.providedCa.crlPem',
+    trustIn: 'app.namespace',
+  };
+  clients.forEach((client, i) => {
+    paths[`clients[${i}].name`] = `mtls.clients[${i}]`;
+    paths[`clients[${i}].commonName`] = `mtls.clients[${i}]`;
+    paths[`addClient(${JSON.stringify(client)}).name`] = `mtls.clients[${i}]`;
+    paths[`addClient(${JSON.stringify(client)}).commonName`] = `mtls.clients[${i}]`;
+  });
+  return paths;
 }
 
 /**

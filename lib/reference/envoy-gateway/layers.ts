@@ -8,6 +8,8 @@ import { envoyProxyPodLabels } from '../../envoy-gateway/names';
 import { IClientCa } from '../../mtls/client-ca';
 import { ManagedClientCa } from '../../mtls/managed-client-ca';
 import { ProvidedClientCa } from '../../mtls/provided-client-ca';
+import { withConfigPaths } from '../../core/validation';
+import { clientCaConfigPaths } from '../certificates';
 import { edgeIntentOf } from '../intent';
 import { EnvoyGatewayDeploymentConfig } from './config';
 
@@ -65,15 +67,20 @@ export function addGatewayCertificatesLayer(chart: Chart, config: EnvoyGatewayDe
     });
   }
   const { mtls } = config;
-  const ca: IClientCa = mtls.providedCa
-    ? new ProvidedClientCa(chart, 'client-ca', {
-        name: mtls.caName,
-        caPem: mtls.providedCa.caPem,
-        crlPem: mtls.providedCa.crlPem,
-        clients: mtls.clients.map((name) => ({ name })),
-      })
-    : new ManagedClientCa(chart, 'client-ca', { name: mtls.caName, namespace: mtls.clientNamespace });
-  if (ca instanceof ManagedClientCa) for (const client of mtls.clients) ca.addClient(client);
+  const paths = clientCaConfigPaths(mtls.clients);
+  const providedCa = mtls.providedCa;
+  const ca: IClientCa = withConfigPaths(paths, () =>
+    providedCa
+      ? new ProvidedClientCa(chart, 'client-ca', {
+          name: mtls.caName,
+          caPem: providedCa.caPem,
+          crlPem: providedCa.crlPem,
+          clients: mtls.clients.map((name) => ({ name })),
+        })
+      : new ManagedClientCa(chart, 'client-ca', { name: mtls.caName, namespace: mtls.clientNamespace }),
+  );
+  if (ca instanceof ManagedClientCa)
+    for (const client of mtls.clients) withConfigPaths(paths, () => ca.addClient(client));
   ca.trustIn(gatewayNamespaceOf(config));
   return ca;
 }
