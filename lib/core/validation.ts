@@ -122,14 +122,14 @@ export function propsValidator(construct: IConstruct, kind: string): PropsValida
 }
 
 /**
- * Runs `build` (a construct made from a config) and reports the {@link ValidationError}s of that construct under the
- * config paths the config user wrote: `paths` maps a prop path of the construct, or a prefix of one (`hosts[0]`
- * covers `hosts[0].host`), to the config path the value came from (`app.hosts[1]`). The mapped error names no
- * construct (the config user wrote none); errors of fields not in `paths` pass unchanged, naming the construct.
- * The reference deployment (lib/reference) is the one caller: the one place a construct's prop path becomes a
- * config path.
+ * Runs `build` and reports the {@link ValidationError}s it raises under the paths the caller's user wrote: `paths`
+ * maps a field (a prop path of the construct `build` makes, or a prefix of one: `hosts[0]` covers `hosts[0].host`)
+ * to the path it came from (`app.hosts[1]`). A mapped error names no construct; errors of fields not in `paths`
+ * pass unchanged. Two callers: the reference deployment (lib/reference), the one place a construct's prop path
+ * becomes a config path, and a construct that builds children from its own props (EdgeMonitoring), inside its
+ * {@link PropsValidator.check} so the error then names it and its prop path.
  */
-export function withConfigPaths<T>(paths: Readonly<Record<string, string>>, build: () => T): T {
+export function withFieldPaths<T>(paths: Readonly<Record<string, string>>, build: () => T): T {
   try {
     return build();
   } catch (err) {

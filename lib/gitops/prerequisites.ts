@@ -158,7 +158,7 @@ export function kubePrometheusStackPrerequisite(props: KubePrometheusStackPrereq
  */
 export function prerequisiteWaves(prerequisites: readonly HelmPrerequisite[]): Map<string, number> {
   prerequisites.forEach(checkPrerequisite);
-  checkUnique('gitops.prerequisites', prerequisites, (p) => p.name);
+  checkUnique('prerequisites', prerequisites, (p) => p.name);
   const byName = new Map(prerequisites.map((p) => [p.name, p]));
   const depth = new Map<string, number>();
   const visit = (p: HelmPrerequisite, path: string[]): number => {
@@ -166,7 +166,7 @@ export function prerequisiteWaves(prerequisites: readonly HelmPrerequisite[]): M
     if (known !== undefined) return known;
     if (path.includes(p.name))
       invalid(
-        'gitops.prerequisites',
+        'prerequisites',
         [...path, p.name].join(' -> '),
         'is a dependency cycle',
         'remove one of the dependsOn entries',
@@ -176,7 +176,7 @@ export function prerequisiteWaves(prerequisites: readonly HelmPrerequisite[]): M
       const target = byName.get(dep);
       if (!target)
         invalid(
-          `gitops.prerequisites.${p.name}.dependsOn`,
+          `prerequisites[${prerequisites.indexOf(p)}].dependsOn`,
           dep,
           'is not one of the installed prerequisites',
           `install ${dep} too, or drop the dependency`,
@@ -193,7 +193,7 @@ export function prerequisiteWaves(prerequisites: readonly HelmPrerequisite[]): M
 
 /** Checks the fields of a prerequisite that land in Application / HelmRelease specs. */
 function checkPrerequisite(p: HelmPrerequisite, i: number): void {
-  const field = `gitops.prerequisites[${i}]`;
+  const field = `prerequisites[${i}]`;
   checkDnsLabel(`${field}.name`, p.name);
   checkDnsLabel(`${field}.repoName`, p.repoName);
   checkDnsLabel(`${field}.namespace`, p.namespace);

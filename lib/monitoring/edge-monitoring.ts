@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkDnsLabel, invalid } from '../core/validation';
+import { checkDnsLabel, PropsValidator, propsValidator, withFieldPaths } from '../core/validation';
 import { EdgeAlertRules, SpikeThreshold } from './alerts';
 import { EdgeDashboard, LokiLogStream } from './dashboard/edge-dashboard';
 import { ControllerServiceMonitor } from './service-monitor';
@@ -108,63 +108,89 @@ export class EdgeMonitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: EdgeMonitoringProps) {
     super(scope, id);
-    checkDnsLabel('monitoring.name', props.name);
+    const v: PropsValidator = propsValidator(this, 'EdgeMonitoring');
+    v.check(() => checkDnsLabel('name', props.name));
     const selector = props.prometheusSelectorLabels ?? { release: 'kube-prometheus-stack' };
-    for (const [k, v] of Object.entries(selector)) {
+    for (const [k, value] of Object.entries(selector)) {
       if (!/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(k))
-        invalid(
-          `monitoring.prometheusSelectorLabels.${k}`,
+        v.invalid(
+          `prometheusSelectorLabels.${k}`,
           k,
           'is not a valid label key',
           'use a Kubernetes label key such as "release"',
         );
-      if (!/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/.test(v))
-        invalid(
-          `monitoring.prometheusSelectorLabels.${k}`,
-          v,
+      if (!/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/.test(value))
+        v.invalid(
+          `prometheusSelectorLabels.${k}`,
+          value,
           'is not a valid label value',
           'use the Helm release name of kube-prometheus-stack, e.g. "kube-prometheus-stack"',
         );
     }
     const alertLabels = { edge: props.name };
 
-    this.serviceMonitor = new ControllerServiceMonitor(this, 'ServiceMonitor', {
-      name: `${props.name}-controller`,
-      namespace: props.namespace,
-      labels: selector,
-      serviceNamespace: props.controllerNamespace,
-      serviceSelector: props.metricsService.labels,
-      portName: props.metricsService.portName,
-    });
-    this.alerts = new EdgeAlertRules(this, 'Alerts', {
-      name: `${props.name}-alerts`,
-      namespace: props.namespace,
-      labels: selector,
-      controllerNamespace: props.controllerNamespace,
-      scrapeJob: props.metricsService.name,
-      wafHosts: props.wafHosts,
-      mtlsHosts: props.mtlsHosts,
-      wafBlockSpike: props.wafBlockSpike,
-      mtlsFailureSpike: props.mtlsFailureSpike,
-      certificateExpiryDays: props.certificateExpiryDays,
-      alertLabels,
-      runbookUrl: props.runbookUrl,
-    });
-    this.dashboard = new EdgeDashboard(this, 'Dashboard', {
-      name: `${props.name}-dashboard`,
-      namespace: props.namespace,
-      controllerNamespace: props.controllerNamespace,
-      logs: props.logs,
-    });
-    if (props.slack) {
-      this.slack = new SlackAlertRouting(this, 'Slack', {
-        name: `${props.name}-slack`,
-        namespace: props.namespace,
-        webhookSecretName: props.slack.webhookSecretName,
-        webhookSecretKey: props.slack.webhookSecretKey,
-        channel: props.slack.channel,
-        matchLabels: alertLabels,
-      });
+    this.serviceMonitor = v.check(() =>
+      withFieldPaths(
+        SERVICE_MONITOR_PATHS,
+        () =>
+          new ControllerServiceMonitor(this, 'ServiceMonitor', {
+            name: `${props.name}-controller`,
+            namespace: props.namespace,
+            labels: selector,
+            serviceNamespace: props.controllerNamespace,
+            serviceSelector: props.metricsService.labels,
+            portName: props.metricsService.portName,
+          }),
+      ),
+    );
+    this.alerts = v.check(() =>
+      withFieldPaths(
+        ALERTS_PATHS,
+        () =>
+          new EdgeAlertRules(this, 'Alerts', {
+            name: `${props.name}-alerts`,
+            namespace: props.namespace,
+            labels: selector,
+            controllerNamespace: props.controllerNamespace,
+            scrapeJob: props.metricsService.name,
+            wafHosts: props.wafHosts,
+            mtlsHosts: props.mtlsHosts,
+            wafBlockSpike: props.wafBlockSpike,
+            mtlsFailureSpike: props.mtlsFailureSpike,
+            certificateExpiryDays: props.certificateExpiryDays,
+            alertLabels,
+            runbookUrl: props.runbookUrl,
+          }),
+      ),
+    );
+    this.dashboard = v.check(() =>
+      withFieldPaths(
+        DASHBOARD_PATHS,
+        () =>
+          new EdgeDashboard(this, 'Dashboard', {
+            name: `${props.name}-dashboard`,
+            namespace: props.namespace,
+            controllerNamespace: props.controllerNamespace,
+            logs: props.logs,
+          }),
+      ),
+    );
+    const slack = props.slack;
+    if (slack) {
+      this.slack = v.check(() =>
+        withFieldPaths(
+          SLACK_PATHS,
+          () =>
+            new SlackAlertRouting(this, 'Slack', {
+              name: `${props.name}-slack`,
+              namespace: props.namespace,
+              webhookSecretName: slack.webhookSecretName,
+              webhookSecretKey: slack.webhookSecretKey,
+              channel: slack.channel,
+              matchLabels: alertLabels,
+            }),
+        ),
+      );
     }
     for (const child of this.node.findAll()) {
       if (child instanceof ApiObject) {
@@ -173,3 +199,36 @@ export class EdgeMonitoring extends Construct {
     }
   }
 }
+
+// The prop path of EdgeMonitoring each child's prop comes from (errors of a child name EdgeMonitoring and these).
+const COMMON_PATHS = { namespace: 'namespace', controllerNamespace: 'controllerNamespace' };
+const SERVICE_MONITOR_PATHS: Readonly<Record<string, string>> = {
+  ...COMMON_PATHS,
+  name: 'name',
+  labels: 'prometheusSelectorLabels',
+  serviceNamespace: 'controllerNamespace',
+  serviceSelector: 'metricsService.labels',
+  portName: 'metricsService.portName',
+};
+const ALERTS_PATHS: Readonly<Record<string, string>> = {
+  ...COMMON_PATHS,
+  name: 'name',
+  labels: 'prometheusSelectorLabels',
+  scrapeJob: 'metricsService.name',
+  wafHosts: 'wafHosts',
+  mtlsHosts: 'mtlsHosts',
+  wafBlockSpike: 'wafBlockSpike',
+  mtlsFailureSpike: 'mtlsFailureSpike',
+  certificateExpiryDays: 'certificateExpiryDays',
+  runbookUrl: 'runbookUrl',
+  alertLabels: 'name',
+};
+const DASHBOARD_PATHS: Readonly<Record<string, string>> = { ...COMMON_PATHS, name: 'name', logs: 'logs' };
+const SLACK_PATHS: Readonly<Record<string, string>> = {
+  namespace: 'namespace',
+  name: 'name',
+  webhookSecretName: 'slack.webhookSecretName',
+  webhookSecretKey: 'slack.webhookSecretKey',
+  channel: 'slack.channel',
+  matchLabels: 'name',
+};

@@ -4,7 +4,7 @@ import { AcmeClusterIssuer, AcmeEnvironment } from '../mtls/acme-cluster-issuer'
 import { IClientCa } from '../mtls/client-ca';
 import { ManagedClientCa } from '../mtls/managed-client-ca';
 import { ProvidedClientCa } from '../mtls/provided-client-ca';
-import { withConfigPaths } from '../core/validation';
+import { withFieldPaths } from '../core/validation';
 import { EdgeDeploymentConfig } from './config';
 
 /** Construct id of the client CA in the certificates chart (part of the contract: {@link clientCaOf} finds it by it). */
@@ -17,17 +17,21 @@ export const CLIENT_CA_ID = 'client-ca';
  */
 export function addCertificates(chart: Chart, config: EdgeDeploymentConfig): IClientCa {
   for (const environment of ['staging', 'production'] as const) {
-    new AcmeClusterIssuer(chart, `letsencrypt-${environment}`, {
-      name: serverIssuerName(environment, config.instance),
-      environment,
-      ingressClassName: config.controller.ingressClassName,
-      email: config.tls.acmeEmail,
-    });
+    withFieldPaths(
+      ISSUER_CONFIG_PATHS,
+      () =>
+        new AcmeClusterIssuer(chart, `letsencrypt-${environment}`, {
+          name: serverIssuerName(environment, config.instance),
+          environment,
+          ingressClassName: config.controller.ingressClassName,
+          email: config.tls.acmeEmail,
+        }),
+    );
   }
   const { mtls } = config;
   if (mtls.providedCa) {
     const providedCa = mtls.providedCa;
-    return withConfigPaths(
+    return withFieldPaths(
       clientCaConfigPaths(mtls.clients),
       () =>
         new ProvidedClientCa(chart, CLIENT_CA_ID, {
@@ -39,7 +43,7 @@ export function addCertificates(chart: Chart, config: EdgeDeploymentConfig): ICl
     );
   } else {
     const paths = clientCaConfigPaths(mtls.clients);
-    const ca = withConfigPaths(
+    const ca = withFieldPaths(
       paths,
       () =>
         new ManagedClientCa(chart, CLIENT_CA_ID, {
@@ -48,10 +52,17 @@ export function addCertificates(chart: Chart, config: EdgeDeploymentConfig): ICl
           createNamespace: mtls.createClientNamespace,
         }),
     );
-    for (const client of mtls.clients) withConfigPaths(paths, () => ca.addClient(client));
+    for (const client of mtls.clients) withFieldPaths(paths, () => ca.addClient(client));
     return ca;
   }
 }
+
+/** The config path of each AcmeClusterIssuer prop {@link addCertificates} sets from the config. */
+const ISSUER_CONFIG_PATHS: Readonly<Record<string, string>> = {
+  name: 'instance',
+  ingressClassName: 'controller.ingressClassName',
+  email: 'tls.acmeEmail',
+};
 
 /**
  * The config path of each client CA prop (ProvidedClientCa, ManagedClientCa and its `addClient` calls) set from

@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { ModSecurityController } from '../controller/controller';
 import type { ControllerServiceOptions } from '../controller/services';
-import { invalid, withConfigPaths } from '../core/validation';
+import { invalid, withFieldPaths } from '../core/validation';
 import type { ClientCertificateHeadersIntent, EdgeIntent } from '../intent/edge-intent';
 import type { IClientCa } from '../mtls/client-ca';
 import { MtlsIngress } from '../mtls/mtls-ingress';
@@ -60,7 +60,7 @@ export function addIngressNginxController(
   const { controller } = options;
   const headers = intent.clientCertificateHeaders;
   const fingerprintHeader = fingerprintHeaderOf(headers);
-  return withConfigPaths(
+  return withFieldPaths(
     CONTROLLER_CONFIG_PATHS,
     () =>
       new ModSecurityController(chart, 'IngressNginx', {
@@ -108,7 +108,7 @@ export function addIngressNginxRoutes(
   const { clientAuth } = intent;
   const allowedClients = clientNamesOf(options.clientCa, clientAuth.allowedCommonNames);
   return intent.hosts.map((h, i) =>
-    withConfigPaths(
+    withFieldPaths(
       routeConfigPaths(i),
       () =>
         new MtlsIngress(chart, `${h.name}-ingress`, {

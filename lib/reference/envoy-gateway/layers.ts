@@ -8,7 +8,7 @@ import { envoyProxyPodLabels } from '../../envoy-gateway/names';
 import { IClientCa } from '../../mtls/client-ca';
 import { ManagedClientCa } from '../../mtls/managed-client-ca';
 import { ProvidedClientCa } from '../../mtls/provided-client-ca';
-import { withConfigPaths } from '../../core/validation';
+import { withFieldPaths } from '../../core/validation';
 import { clientCaConfigPaths } from '../certificates';
 import { edgeIntentOf } from '../intent';
 import { EnvoyGatewayDeploymentConfig } from './config';
@@ -69,7 +69,7 @@ export function addGatewayCertificatesLayer(chart: Chart, config: EnvoyGatewayDe
   const { mtls } = config;
   const paths = clientCaConfigPaths(mtls.clients);
   const providedCa = mtls.providedCa;
-  const ca: IClientCa = withConfigPaths(paths, () =>
+  const ca: IClientCa = withFieldPaths(paths, () =>
     providedCa
       ? new ProvidedClientCa(chart, 'client-ca', {
           name: mtls.caName,
@@ -80,7 +80,7 @@ export function addGatewayCertificatesLayer(chart: Chart, config: EnvoyGatewayDe
       : new ManagedClientCa(chart, 'client-ca', { name: mtls.caName, namespace: mtls.clientNamespace }),
   );
   if (ca instanceof ManagedClientCa)
-    for (const client of mtls.clients) withConfigPaths(paths, () => ca.addClient(client));
+    for (const client of mtls.clients) withFieldPaths(paths, () => ca.addClient(client));
   ca.trustIn(gatewayNamespaceOf(config));
   return ca;
 }
