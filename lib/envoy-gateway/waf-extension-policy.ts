@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { standardLabels } from '../core/labels';
-import { invalid } from '../core/validation';
+import { PropsValidator, propsValidator } from '../core/validation';
 import type { CorazaFilterConfig } from '../waf/coraza';
 import { CORAZA_MODULE_NAME } from './names';
 import { CORAZA_COMPOSER, ENVOY_GATEWAY_GROUP_VERSION, GATEWAY_API_GROUP } from './versions';
@@ -32,17 +32,18 @@ export class CorazaExtensionPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: CorazaExtensionPolicyProps) {
     super(scope, id);
+    const v: PropsValidator = propsValidator(this, 'CorazaExtensionPolicy');
     const { config } = props;
     if (!['REQUEST_ONLY', 'FULL'].includes(config.mode))
-      invalid(
-        `${props.name}.config.mode`,
+      v.invalid(
+        'config.mode',
         config.mode,
         'is not a coraza-waf mode',
         'use "FULL" (requests and responses) or "REQUEST_ONLY"',
       );
     if (!Array.isArray(config.directives) || config.directives.length === 0)
-      invalid(
-        `${props.name}.config.directives`,
+      v.invalid(
+        'config.directives',
         config.directives,
         'is empty',
         'render the WAF policy into at least one directive',

@@ -38,18 +38,32 @@ export function addGatewayControllerLayer(chart: Chart, config: EnvoyGatewayDepl
       },
     });
   }
-  return new EnvoyGatewayDataPlane(chart, 'envoy-gateway', {
-    intent: edgeIntentOf(config),
-    gatewayNamespace: namespace,
-    gatewayClassName: section.gatewayClassName,
-    corazaModule: section.corazaModule,
-    clusterIssuer: gatewayIssuerName(config.tls.acmeEnvironment),
-    clientCaCrl: config.mtls.providedCa?.crlPem !== undefined,
-    replicas: section.replicas,
-    azurePublicIpName: section.publicIpName ?? config.azure.ingressPublicIpName,
-    azureResourceGroupName: config.azure.resourceGroupName,
-  });
+  return withFieldPaths(
+    DATA_PLANE_CONFIG_PATHS,
+    () =>
+      new EnvoyGatewayDataPlane(chart, 'envoy-gateway', {
+        intent: edgeIntentOf(config),
+        gatewayNamespace: namespace,
+        gatewayClassName: section.gatewayClassName,
+        corazaModule: section.corazaModule,
+        clusterIssuer: gatewayIssuerName(config.tls.acmeEnvironment),
+        clientCaCrl: config.mtls.providedCa?.crlPem !== undefined,
+        replicas: section.replicas,
+        azurePublicIpName: section.publicIpName ?? config.azure.ingressPublicIpName,
+        azureResourceGroupName: config.azure.resourceGroupName,
+      }),
+  );
 }
+
+/** The config path of each EnvoyGatewayDataPlane prop {@link addGatewayControllerLayer} sets from the config. */
+const DATA_PLANE_CONFIG_PATHS: Readonly<Record<string, string>> = {
+  gatewayNamespace: 'envoyGateway.namespace',
+  gatewayClassName: 'envoyGateway.gatewayClassName',
+  corazaModule: 'envoyGateway.corazaModule',
+  replicas: 'envoyGateway.replicas',
+  azurePublicIpName: 'envoyGateway.publicIpName',
+  azureResourceGroupName: 'azure.resourceGroupName',
+};
 
 /**
  * Certificates layer: Let's Encrypt ClusterIssuers whose HTTP-01 solver is an HTTPRoute on the Gateway, and the
@@ -105,5 +119,11 @@ export function addGatewayAppsLayer(chart: Chart, config: EnvoyGatewayDeployment
       podLabels: envoyProxyPodLabels(gateway),
     },
   });
-  return new EnvoyGatewayRoutes(chart, 'routes', { intent, gateway });
+  return withFieldPaths(
+    {
+      'intent.clientCertificateHeaders': 'mtls.clientCertificateHeaders',
+      'intent.clientAuth.allowedCommonNames': 'mtls.allowedClients',
+    },
+    () => new EnvoyGatewayRoutes(chart, 'routes', { intent, gateway }),
+  );
 }
