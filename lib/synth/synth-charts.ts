@@ -1,7 +1,7 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { DependencyGraph } from 'cdk8s/lib/dependency';
 import { IConstruct } from 'constructs';
-import { lateValidationError, type PropsValidator, ValidationError } from '../core/validation';
+import { lateValidationError, ValidationError } from '../core/validation';
 
 /**
  * Resolves every chart of an app into its manifests, in the same order and with the same validation as
@@ -43,7 +43,7 @@ function cachedFindAll(): FindAll {
 
 /**
  * cdk8s's `validate(app)`: every construct's `node.validate()`, errors collected and thrown together. When the first
- * error is a construct's late check ({@link PropsValidator.late}), that {@link ValidationError} is thrown as is (it
+ * error is a construct's late check (`PropsValidator.late` of lib/core/validation.ts), that {@link ValidationError} is thrown as is (it
  * names the construct path and the prop path), so the pipeline reports it like any other validation error.
  */
 function validate(app: App, findAll: FindAll): void {

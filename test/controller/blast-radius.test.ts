@@ -323,11 +323,7 @@ describe('blast radius of the edge', () => {
   });
 
   test.each<[string, Partial<ModSecurityControllerProps>, string]>([
-    [
-      'rejects a watchNamespace that is not a namespace name',
-      { watchNamespace: 'Shop_1' },
-      'watchNamespace',
-    ],
+    ['rejects a watchNamespace that is not a namespace name', { watchNamespace: 'Shop_1' }, 'watchNamespace'],
     [
       'rejects an empty apiServerCidrs (an egress rule without destinations allows all)',
       { apiServerCidrs: [] },
@@ -353,11 +349,7 @@ describe('blast radius of the edge', () => {
       { metricsScrapers: [{ namespace: 'monitoring', podLabels: { app: 'prom etheus' } }] },
       'metricsScrapers[0].podLabels.app',
     ],
-    [
-      "rejects a webhook timeout above the API server's 30 s",
-      { webhookTimeoutSeconds: 31 },
-      'webhookTimeoutSeconds',
-    ],
+    ["rejects a webhook timeout above the API server's 30 s", { webhookTimeoutSeconds: 31 }, 'webhookTimeoutSeconds'],
     ['rejects a webhook timeout of Infinity', { webhookTimeoutSeconds: Infinity }, 'webhookTimeoutSeconds'],
   ])('%s', (_, props, field) => {
     const err = validationErrorOf(() => synth(props));

@@ -402,26 +402,14 @@ describe('ModSecurityController', () => {
     ['an image without digest', { image: 'registry.k8s.io/ingress-nginx/controller:v1.15.1' }, 'image'],
     ['an invalid namespace', { namespace: 'Ingress_Nginx' }, 'namespace'],
     ['an invalid IngressClass name', { ingressClassName: 'Nginx!' }, 'ingressClassName'],
-    [
-      'an invalid public IP name',
-      { service: { azurePublicIpName: 'pip name' } },
-      'service.azurePublicIpName',
-    ],
+    ['an invalid public IP name', { service: { azurePublicIpName: 'pip name' } }, 'service.azurePublicIpName'],
     [
       'a resource group without public IP',
       { service: { azureResourceGroupName: 'rg' } },
       'service.azureResourceGroupName',
     ],
-    [
-      'a proxy header value with a quote',
-      { proxySetHeaders: { 'x-a': 'a"b' } },
-      'proxySetHeaders.x-a.value',
-    ],
-    [
-      'a proxy header name with a space',
-      { proxySetHeaders: { 'x a': '$host' } },
-      'proxySetHeaders.x a.name',
-    ],
+    ['a proxy header value with a quote', { proxySetHeaders: { 'x-a': 'a"b' } }, 'proxySetHeaders.x-a.value'],
+    ['a proxy header name with a space', { proxySetHeaders: { 'x a': '$host' } }, 'proxySetHeaders.x a.name'],
   ];
   test.each(rejections)('rejects %s', (...row) => {
     const [, props, field] = row;
@@ -463,10 +451,7 @@ describe('ModSecurityController', () => {
 
   test('the snippet declaration still refuses more than nginx accepts in one parameter', () => {
     const err = validationErrorOf(() =>
-      MODSECURITY_SNIPPET.render(
-        'config["modsecurity-snippet"]',
-        `# ${'x'.repeat(MODSECURITY_SNIPPET_MAX_BYTES)}\n`,
-      ),
+      MODSECURITY_SNIPPET.render('config["modsecurity-snippet"]', `# ${'x'.repeat(MODSECURITY_SNIPPET_MAX_BYTES)}\n`),
     );
     expect(err.field).toBe('config["modsecurity-snippet"]');
     expect(err.fix).toContain('mounted file');

@@ -47,9 +47,7 @@ describe('metadata passthrough and the underlying objects', () => {
     const err = validationErrorOf(() =>
       ingress({ annotations: { 'nginx.ingress.kubernetes.io/auth-tls-verify-client': 'off' } }),
     );
-    expect(err.field).toBe(
-      'metadata.annotations["nginx.ingress.kubernetes.io/auth-tls-verify-client"]',
-    );
+    expect(err.field).toBe('metadata.annotations["nginx.ingress.kubernetes.io/auth-tls-verify-client"]');
     expect(err.message).toContain("set it through the construct's props");
   });
 
@@ -59,9 +57,7 @@ describe('metadata passthrough and the underlying objects', () => {
   });
 
   test('rejects an invalid label value and annotation key', () => {
-    expect(validationErrorOf(() => ingress({ labels: { team: 'a b' } })).field).toBe(
-      'metadata.labels.team',
-    );
+    expect(validationErrorOf(() => ingress({ labels: { team: 'a b' } })).field).toBe('metadata.labels.team');
     expect(validationErrorOf(() => ingress({ annotations: { 'bad key': 'x' } })).field).toBe(
       'metadata.annotations["bad key"]',
     );

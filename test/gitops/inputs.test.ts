@@ -98,16 +98,8 @@ describe('GitOps inputs that land in dist/delivery', () => {
       { repoUrl: `https://user:${TOKEN}@charts.example.com` },
       'prerequisites[0].repoUrl',
     ],
-    [
-      'rejects a prerequisite repoUrl over http',
-      { repoUrl: 'http://charts.jetstack.io' },
-      'prerequisites[0].repoUrl',
-    ],
-    [
-      'rejects a prerequisite chart name with a slash',
-      { chart: 'jetstack/cert-manager' },
-      'prerequisites[0].chart',
-    ],
+    ['rejects a prerequisite repoUrl over http', { repoUrl: 'http://charts.jetstack.io' }, 'prerequisites[0].repoUrl'],
+    ['rejects a prerequisite chart name with a slash', { chart: 'jetstack/cert-manager' }, 'prerequisites[0].chart'],
     ['rejects a prerequisite version range', { version: '^1.21.0' }, 'prerequisites[0].version'],
     [
       'rejects a prerequisite namespace that is not a namespace name',

@@ -76,7 +76,11 @@ describe('EdgeMonitoring', () => {
       { prometheusSelectorLabels: { release: 'kube prometheus' } },
       /prometheusSelectorLabels\.release/,
     ],
-    ['a metrics Service without labels', { metricsService: { name: 'm', labels: {} } }, /EdgeMonitoring "test\/monitoring": metricsService\.labels: /],
+    [
+      'a metrics Service without labels',
+      { metricsService: { name: 'm', labels: {} } },
+      /EdgeMonitoring "test\/monitoring": metricsService\.labels: /,
+    ],
     [
       'a metrics port name longer than 15 characters',
       { metricsService: { ...PROPS.metricsService, portName: 'prometheus-metrics-port' } },

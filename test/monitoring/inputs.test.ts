@@ -75,11 +75,7 @@ const CASES: readonly [string, () => unknown, string][] = [
     () => edge({ runbookUrl: 'https://example.com/docs/monitoring.md#alerts' }),
     'runbookUrl',
   ],
-  [
-    'rejects a spike factor of Infinity',
-    () => edge({ wafBlockSpike: { factor: Infinity } }),
-    'wafBlockSpike.factor',
-  ],
+  ['rejects a spike factor of Infinity', () => edge({ wafBlockSpike: { factor: Infinity } }), 'wafBlockSpike.factor'],
   [
     'rejects a spike minimum of Infinity',
     () => edge({ mtlsFailureSpike: { minimumPerMinute: Infinity } }),
@@ -105,21 +101,13 @@ const CASES: readonly [string, () => unknown, string][] = [
     () => edge({ logs: { labels: { 'app.kubernetes.io/name': 'ingress-nginx' } } }),
     'logs.labels.app.kubernetes.io/name',
   ],
-  [
-    'rejects a reserved Loki label key',
-    () => edge({ logs: { labels: { __name__: 'x' } } }),
-    'logs.labels.__name__',
-  ],
+  ['rejects a reserved Loki label key', () => edge({ logs: { labels: { __name__: 'x' } } }), 'logs.labels.__name__'],
   [
     'rejects a Loki label value with a Grafana variable',
     () => edge({ logs: { labels: { namespace: '${__all}' } } }),
     'logs.labels.namespace',
   ],
-  [
-    'rejects an empty Loki label value',
-    () => edge({ logs: { labels: { namespace: '' } } }),
-    'logs.labels.namespace',
-  ],
+  ['rejects an empty Loki label value', () => edge({ logs: { labels: { namespace: '' } } }), 'logs.labels.namespace'],
   [
     'rejects metrics Service labels that are not labels',
     () => edge({ metricsService: { name: 'm', labels: { 'app name': 'x' } } }),
