@@ -9,11 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Chart, Testing } from 'cdk8s';
 import { Quantity } from 'cdk8s-plus-27/lib/imports/k8s';
+import { App as CdktfApp } from 'cdktf';
+import { AksStack } from '../../lib/azure/aks-stack';
 import { ModSecurityController } from '../../lib/controller/controller';
 import { propsValidator, ValidationError, withFieldPaths } from '../../lib/core/validation';
 import { ManagedClientCa } from '../../lib/mtls/managed-client-ca';
 import { MtlsIngress, MtlsIngressProps } from '../../lib/mtls/mtls-ingress';
 import { buildEdgeApp } from '../../lib/reference/cdk8s-app';
+import { aksStackProps, buildAzureApp } from '../../lib/reference/cdktf-app';
 import { EdgeDeploymentConfig, REFERENCE_DEPLOYMENT } from '../../lib/reference/config';
 import { LayerChart } from '../../lib/synth/layers';
 import { synthesize } from '../../lib/synth/pipeline';
@@ -118,6 +121,23 @@ describe('errors name the path the user wrote', () => {
       const err = errorOf(() => ca.addClient('hospital-c', { commonName: 'hospital-a' }));
       expect(err.construct).toEqual({ kind: 'ManagedClientCa', path: 'edge/client-ca' });
       expect(err.field).toBe('addClient("hospital-c").commonName');
+    });
+  });
+
+  describe('Azure (CDKTF): the stack path and the AksStack prop path, or the config path', () => {
+    const westEurope = 'West Europe';
+    test('rejects a location that is not a region name in library use, naming AksStack "hospital-edge" and location', () => {
+      const props = { ...aksStackProps(REFERENCE_DEPLOYMENT), location: westEurope };
+      const err = errorOf(() => new AksStack(new CdktfApp({ outdir: tmpdir() }), 'hospital-edge', props));
+      expect(err.construct).toEqual({ kind: 'AksStack', path: 'hospital-edge' });
+      expect(err.field).toBe('location');
+    });
+
+    test('rejects it in reference use as azure.location', () => {
+      const config = { ...REFERENCE_DEPLOYMENT, azure: { ...REFERENCE_DEPLOYMENT.azure, location: westEurope } };
+      const err = errorOf(() => buildAzureApp(config, tmpdir()));
+      expect(err.construct).toBeUndefined();
+      expect(err.field).toBe('azure.location');
     });
   });
 
