@@ -19,7 +19,7 @@ import { controllerLabels } from './labels';
 import { ControllerRbac } from './rbac';
 import { ControllerServiceOptions, ControllerServices } from './services';
 import { clusterScopedNamesOf, INGRESS_NGINX_IMAGE, NAMES } from './upstream';
-import { WafPolicyFile } from './waf-policy';
+import { policySha256, WafPolicyFile } from './waf-policy';
 
 /** Props of {@link ModSecurityController}. */
 export interface ModSecurityControllerProps {
@@ -233,6 +233,19 @@ export class ModSecurityController extends Construct {
         ? v.check(() => new WafPolicyFile(this, 'WafPolicy', { namespace: this.namespace, waf: props.waf }))
         : undefined;
     this.wafPolicySha256 = wafPolicy?.sha256;
+    if (wafPolicy) {
+      // WafPolicy's add* methods can run after this constructor rendered the policy: catch that at synth time.
+      const rendered = wafPolicy.sha256;
+      v.late(() => {
+        if (policySha256(props.waf.renderPolicyFile()) !== rendered)
+          v.invalid(
+            'waf',
+            '(a WafPolicy)',
+            'was changed after this controller rendered it (a rule added with addDenySourceIps, addDenyRequestHeader, addAllowPaths or addExclusion after new ModSecurityController), so the rule is missing from the ConfigMap',
+            'add every rule before passing the policy to ModSecurityController, or give the rules in the WafPolicy props',
+          );
+      });
+    }
     // The Config and Services children check props of this construct (proxySetHeaders, service): errors name it.
     const configMaps = v.check(
       () =>

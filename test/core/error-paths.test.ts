@@ -211,6 +211,19 @@ describe('late checks (node.addValidation)', () => {
     expect(() => synthesizeCharts(app)).not.toThrow();
   });
 
+  test('rejects a WAF rule added after the controller rendered the policy (it would be missing from the ConfigMap)', () => {
+    const app = new App();
+    const chart = new Chart(app, 'edge');
+    const waf = new WafPolicy({ servedHosts: ['echo.example.com'] });
+    new ModSecurityController(chart, 'controller', { waf });
+    expect(() => synthesizeCharts(app)).not.toThrow();
+    waf.addDenySourceIps({ sources: ['203.0.113.0/24'] });
+    const err = errorOf(() => synthesizeCharts(app));
+    expect(err.construct).toEqual({ kind: 'ModSecurityController', path: 'edge/controller' });
+    expect(err.field).toBe('waf');
+    expect(err.problem).toMatch(/^was changed after this controller rendered it/);
+  });
+
   test('rejects it through synthesize() with nothing written', () => {
     const work = mkdtempSync(join(tmpdir(), 'late-check-'));
     try {
