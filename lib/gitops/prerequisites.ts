@@ -94,10 +94,13 @@ export interface TrustManagerPrerequisiteProps {
 
 /** trust-manager with Secret targets enabled (publishes the client CA certificate, without its key, to the controller). */
 export function trustManagerPrerequisite(props: TrustManagerPrerequisiteProps = {}): HelmPrerequisite {
+  // Fields name the call and its props as the caller wrote them (indexes before sorting).
+  (props.authorizedSecrets ?? []).forEach((s, i) =>
+    checkDnsLabel(`trustManagerPrerequisite.authorizedSecrets[${i}]`, s),
+  );
   const authorizedSecrets = [...(props.authorizedSecrets ?? [])].sort();
-  authorizedSecrets.forEach((s, i) => checkDnsLabel(`gitops.prerequisites.trustManager.authorizedSecrets[${i}]`, s));
   const trustNamespace = checkDnsLabel(
-    'gitops.prerequisites.trustManager.trustNamespace',
+    'trustManagerPrerequisite.trustNamespace',
     props.trustNamespace ?? 'cert-manager',
   );
   return {
@@ -127,10 +130,7 @@ export const KUBE_PROMETHEUS_STACK_RELEASE = 'kube-prometheus-stack';
 
 /** kube-prometheus-stack: prometheus-operator CRDs, Prometheus, Alertmanager and Grafana with the dashboard sidecar. */
 export function kubePrometheusStackPrerequisite(props: KubePrometheusStackPrerequisiteProps = {}): HelmPrerequisite {
-  const namespace = checkDnsLabel(
-    'gitops.prerequisites.kubePrometheusStack.namespace',
-    props.namespace ?? 'monitoring',
-  );
+  const namespace = checkDnsLabel('kubePrometheusStackPrerequisite.namespace', props.namespace ?? 'monitoring');
   return {
     name: KUBE_PROMETHEUS_STACK_RELEASE,
     chart: 'kube-prometheus-stack',
