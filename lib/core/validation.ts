@@ -134,7 +134,7 @@ export function withFieldPaths<T>(paths: Readonly<Record<string, string>>, build
     return build();
   } catch (err) {
     if (!ValidationError.isValidationError(err)) throw err;
-    const field = configPathOf(err.field, paths);
+    const field = mappedPath(err.field, paths);
     if (field === undefined) throw err;
     const mapped = new ValidationError(field, err.value, err.problem, err.fix);
     mapped.stack = err.stack;
@@ -143,7 +143,7 @@ export function withFieldPaths<T>(paths: Readonly<Record<string, string>>, build
 }
 
 /** `field` with its longest prefix found in `paths` replaced; undefined when none matches. */
-function configPathOf(field: string, paths: Readonly<Record<string, string>>): string | undefined {
+function mappedPath(field: string, paths: Readonly<Record<string, string>>): string | undefined {
   let best: string | undefined;
   for (const prefix of Object.keys(paths)) {
     const matches = field === prefix || field.startsWith(`${prefix}.`) || field.startsWith(`${prefix}[`);

@@ -9,6 +9,7 @@ import { IClientCa } from '../../mtls/client-ca';
 import { ManagedClientCa } from '../../mtls/managed-client-ca';
 import { ProvidedClientCa } from '../../mtls/provided-client-ca';
 import { withFieldPaths } from '../../core/validation';
+import { ECHO_APP_CONFIG_PATHS } from '../apps';
 import { clientCaConfigPaths } from '../certificates';
 import { edgeIntentOf } from '../intent';
 import { EnvoyGatewayDeploymentConfig } from './config';
@@ -110,15 +111,19 @@ export function addGatewayAppsLayer(chart: Chart, config: EnvoyGatewayDeployment
       labels: { ...standardLabels(app.namespace, 'app-namespace'), 'pod-security.kubernetes.io/enforce': 'restricted' },
     },
   });
-  new EchoApp(chart, 'echo', {
-    name: app.name,
-    namespace: app.namespace,
-    replicas: app.replicas,
-    ingressController: {
-      namespace: config.envoyGateway.controllerNamespace ?? 'envoy-gateway-system',
-      podLabels: envoyProxyPodLabels(gateway),
-    },
-  });
+  withFieldPaths(
+    { ...ECHO_APP_CONFIG_PATHS, 'ingressController.namespace': 'envoyGateway.controllerNamespace' },
+    () =>
+      new EchoApp(chart, 'echo', {
+        name: app.name,
+        namespace: app.namespace,
+        replicas: app.replicas,
+        ingressController: {
+          namespace: config.envoyGateway.controllerNamespace ?? 'envoy-gateway-system',
+          podLabels: envoyProxyPodLabels(gateway),
+        },
+      }),
+  );
   return withFieldPaths(
     {
       'intent.clientCertificateHeaders': 'mtls.clientCertificateHeaders',
