@@ -22,6 +22,7 @@ import { LayerChart } from '../../lib/synth/layers';
 import { synthesize } from '../../lib/synth/pipeline';
 import { synthesizeCharts } from '../../lib/synth/synth-charts';
 import { WafPolicy } from '../../lib/waf/policy';
+import { fingerprint, leftovers } from '../synth/support';
 
 /** The ValidationError `build` throws (fails the test when it throws none or another error). */
 function errorOf(build: () => unknown): ValidationError {
@@ -224,13 +225,25 @@ describe('late checks (node.addValidation)', () => {
     expect(err.problem).toMatch(/^was changed after this controller rendered it/);
   });
 
-  test('rejects it through synthesize() with nothing written', () => {
+  test('rejects it through synthesize() with nothing written: no new folder, an existing one byte-identical', () => {
     const work = mkdtempSync(join(tmpdir(), 'late-check-'));
     try {
-      const outdir = join(work, 'dist');
-      const err = errorOf(() => synthesize({ cdk8s: { build: lonelyCa, outdir } }));
-      expect(err.field).toBe('trustIn');
-      expect(existsSync(outdir)).toBe(false);
+      const fresh = join(work, 'fresh');
+      expect(errorOf(() => synthesize({ cdk8s: { build: lonelyCa, outdir: fresh } })).field).toBe('trustIn');
+      expect(existsSync(fresh)).toBe(false);
+
+      const dist = join(work, 'dist');
+      const trusted = (): App => {
+        const app = lonelyCa();
+        (app.node.findAll().find((c) => c instanceof ManagedClientCa) as ManagedClientCa).trustIn('echo');
+        return app;
+      };
+      synthesize({ cdk8s: { build: trusted, outdir: dist } });
+      const before = fingerprint(dist);
+      expect(before).toBeDefined();
+      expect(errorOf(() => synthesize({ cdk8s: { build: lonelyCa, outdir: dist } })).field).toBe('trustIn');
+      expect(fingerprint(dist)).toEqual(before);
+      expect(leftovers(work)).toEqual([]);
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
