@@ -3,12 +3,14 @@
  *
  * - `tsx`: `node --import tsx main.ts` (the synth command before issue 18: every run transpiles on load);
  * - `bundle`: `node scripts/synth-launcher.mjs` with an up-to-date bundle (what `npm run synth` runs now: the
- *   staleness check, then one compiled file);
+ *   staleness check, then one compiled file, compiled from V8's code cache);
+ * - `no-code-cache`: the same with `EDGE_SYNTH_NO_CODE_CACHE=1` (V8 parses and compiles the bundle on every run);
  * - `rebuild`: the same launcher after a source changed (its bundle cache is emptied first), so it compiles.
  *
  * Hyperfine-style: one warm-up of each, then N rounds that run the variants alternately (so load on the machine hits
  * them alike); medians reported. The staleness check alone (hashing every input) is timed in-process. Outputs go to
- * temporary folders; dist/ is not touched. No test asserts on these numbers.
+ * temporary folders (every output of lib/reference/outputs.ts, as `npm run synth` writes them); dist/ is not touched.
+ * No test asserts on these numbers.
  *
  *   node --import tsx bench/synth-startup.ts [--runs 10]
  */
@@ -17,27 +19,31 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { REFERENCE_CDK8S_OUTPUTS } from '../lib/reference/outputs';
 import { formatTable, machineInfo, median, round, writeResult } from './report';
 
 const REPO = resolve(__dirname, '..');
 const LAUNCHER = join(REPO, 'scripts', 'synth-launcher.mjs');
 const BUNDLE_DIR = join(REPO, '.cache', 'synth');
 
-type Variant = 'tsx' | 'bundle' | 'rebuild';
+type Variant = 'tsx' | 'bundle' | 'no-code-cache' | 'rebuild';
 const COMMANDS: Record<Variant, readonly string[]> = {
   tsx: ['--import', 'tsx', join(REPO, 'main.ts')],
   bundle: [LAUNCHER],
+  'no-code-cache': [LAUNCHER],
   rebuild: [LAUNCHER],
 };
 
 function runOnce(variant: Variant, out: string): number {
   if (variant === 'rebuild') rmSync(BUNDLE_DIR, { recursive: true, force: true });
   const started = performance.now();
-  const child = spawnSync(
-    process.execPath,
-    [...COMMANDS[variant], '--dist', join(out, 'dist'), '--cdktf-out', join(out, 'cdktf.out')],
-    { cwd: REPO, encoding: 'utf8' },
-  );
+  const outputs = REFERENCE_CDK8S_OUTPUTS.flatMap((o) => [`--${o.option}`, join(out, o.option)]);
+  const env = { ...process.env, EDGE_SYNTH_NO_CODE_CACHE: variant === 'no-code-cache' ? '1' : '' };
+  const child = spawnSync(process.execPath, [...COMMANDS[variant], ...outputs, '--cdktf-out', join(out, 'cdktf.out')], {
+    cwd: REPO,
+    encoding: 'utf8',
+    env,
+  });
   const seconds = (performance.now() - started) / 1000;
   if (child.status !== 0) throw new Error(`${variant} run failed (status ${child.status}): ${child.stderr}`);
   return seconds;
@@ -53,10 +59,10 @@ export function parseStartupArgs(argv: readonly string[]): { runs?: number } {
 export function runSynthStartup(options: { runs?: number } = {}): void {
   const runs = options.runs ?? 10;
   const out = mkdtempSync(join(tmpdir(), 'synth-startup-'));
-  const variants: Variant[] = ['tsx', 'rebuild', 'bundle'];
-  const times: Record<Variant, number[]> = { tsx: [], bundle: [], rebuild: [] };
+  const variants: Variant[] = ['tsx', 'rebuild', 'bundle', 'no-code-cache'];
+  const times: Record<Variant, number[]> = { tsx: [], bundle: [], 'no-code-cache': [], rebuild: [] };
   try {
-    for (const v of variants) runOnce(v, out); // warm-up (leaves a fresh bundle behind: 'bundle' follows 'rebuild')
+    for (const v of variants) runOnce(v, out); // warm-up (leaves a fresh bundle and code cache behind: 'bundle' follows 'rebuild')
     for (let r = 0; r < runs; r++) {
       for (const v of variants) times[v].push(runOnce(v, out));
       console.log(`round ${r + 1}/${runs}: ${variants.map((v) => `${v} ${times[v][r].toFixed(3)} s`).join(', ')}`);
@@ -79,6 +85,7 @@ export function runSynthStartup(options: { runs?: number } = {}): void {
     medianSeconds: {
       tsx: round(median(times.tsx)),
       bundle: round(median(times.bundle)),
+      noCodeCache: round(median(times['no-code-cache'])),
       rebuild: round(median(times.rebuild)),
       check: round(median(check), 4),
     },

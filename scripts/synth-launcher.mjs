@@ -18,7 +18,8 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import Module, { createRequire } from 'node:module';
+import { Script } from 'node:vm';
 import { dirname, extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -84,6 +85,11 @@ function bundlePath(key) {
   return join(OUT_DIR, `main-${key}.cjs`);
 }
 
+/** V8's code cache of a bundle, beside it: `main-<key>.v8cache`. */
+function codeCachePath(bundle) {
+  return bundle.replace(/\.cjs$/, '.v8cache');
+}
+
 function writeAtomically(path, data) {
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, data);
@@ -139,7 +145,8 @@ function build() {
       writeAtomically(bundlePath(key), out.outputFiles[0].contents);
       writeAtomically(INPUTS_FILE, JSON.stringify(inputs));
       for (const f of readdirSync(OUT_DIR)) {
-        if (/^main-[0-9a-f]+\.cjs$/.test(f) && f !== `main-${key}.cjs`) rmSync(join(OUT_DIR, f), { force: true });
+        if (/^main-[0-9a-f]+\.(cjs|v8cache)$/.test(f) && !f.startsWith(`main-${key}.`))
+          rmSync(join(OUT_DIR, f), { force: true });
       }
       return key;
     });
@@ -152,10 +159,46 @@ export async function ensureBundle() {
   return { path: bundlePath(await build()), built: true };
 }
 
+/**
+ * Runs the bundle as `require(path)` would (same module wrapper, `require`, `module`, `__filename`, `__dirname`), but
+ * compiles it with V8's code cache: the first run writes `main-<key>.v8cache` (V8's compiled code of every function
+ * that ran, `Script.createCachedData()` after the run), later runs hand it to `new Script(..., { cachedData })`, which
+ * skips parsing and compiling them. V8 checks the cache against the source, its own version and flags and rejects
+ * a mismatch (`cachedDataRejected`); the cache is then written anew. Node 20 has no built-in module compile cache
+ * (`module.enableCompileCache` arrived in Node 22.1). EDGE_SYNTH_NO_CODE_CACHE=1 turns it off (bench/synth-startup.ts
+ * measures both).
+ */
+function runBundle(path) {
+  const useCache = !process.env.EDGE_SYNTH_NO_CODE_CACHE;
+  const cachePath = codeCachePath(path);
+  let cachedData;
+  if (useCache) {
+    try {
+      cachedData = readFileSync(cachePath);
+    } catch {
+      cachedData = undefined; // first run of this bundle
+    }
+  }
+  const script = new Script(Module.wrap(readFileSync(path, 'utf8')), { filename: path, cachedData });
+  const module = new Module(path, undefined);
+  module.filename = path;
+  module.paths = Module._nodeModulePaths(dirname(path));
+  const moduleRequire = createRequire(path);
+  script.runInThisContext().call(module.exports, module.exports, moduleRequire, module, path, dirname(path));
+  module.loaded = true;
+  if (useCache && (cachedData === undefined || script.cachedDataRejected)) {
+    try {
+      writeAtomically(cachePath, script.createCachedData());
+    } catch {
+      // a read-only checkout still synthesizes; it only stays slower
+    }
+  }
+}
+
 if (process.argv[1] && resolve(process.argv[1]) === SELF) {
   ensureBundle().then(
     ({ path }) => {
-      require(path);
+      runBundle(path);
     },
     (err) => {
       console.error(`synth failed: could not compile ${ENTRY}: ${err.message}`);

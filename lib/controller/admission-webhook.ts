@@ -49,11 +49,11 @@ export class AdmissionWebhook extends Construct {
     super(scope, id);
     const ns = props.namespace;
     const labels = controllerLabels('admission-webhook');
-    new Issuer(this, 'SelfSignedIssuer', {
+    new Issuer(this, 'self-signed-issuer', {
       metadata: { name: NAMES.selfSignedIssuer, namespace: ns, labels },
       spec: { selfSigned: {} },
     });
-    new Certificate(this, 'RootCertificate', {
+    new Certificate(this, 'root-certificate', {
       metadata: { name: NAMES.rootCertificate, namespace: ns, labels },
       spec: {
         secretName: NAMES.rootCertificate,
@@ -69,12 +69,12 @@ export class AdmissionWebhook extends Construct {
         issuerRef: { name: NAMES.selfSignedIssuer, kind: 'Issuer' },
       },
     });
-    new Issuer(this, 'RootIssuer', {
+    new Issuer(this, 'root-issuer', {
       metadata: { name: NAMES.rootIssuer, namespace: ns, labels },
       spec: { ca: { secretName: NAMES.rootCertificate } },
     });
     const svc = NAMES.admissionService;
-    new Certificate(this, 'ServingCertificate', {
+    new Certificate(this, 'serving-certificate', {
       metadata: { name: NAMES.admissionCertificate, namespace: ns, labels },
       spec: {
         secretName: NAMES.admissionSecret,
@@ -89,7 +89,7 @@ export class AdmissionWebhook extends Construct {
         issuerRef: { name: NAMES.rootIssuer, kind: 'Issuer' },
       },
     });
-    new KubeService(this, 'Service', {
+    new KubeService(this, 'service', {
       metadata: { name: svc, namespace: ns, labels: controllerLabels() },
       spec: {
         type: 'ClusterIP',
@@ -99,7 +99,7 @@ export class AdmissionWebhook extends Construct {
         selector: { ...CONTROLLER_SELECTOR_LABELS },
       },
     });
-    new KubeValidatingWebhookConfiguration(this, 'Configuration', {
+    new KubeValidatingWebhookConfiguration(this, 'configuration', {
       metadata: {
         name: props.webhookName ?? NAMES.webhook,
         labels,

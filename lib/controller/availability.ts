@@ -61,7 +61,7 @@ export class ControllerPolicies extends Construct {
     super(scope, id);
     const labels = controllerLabels();
     const podSelector = { matchLabels: { ...CONTROLLER_SELECTOR_LABELS } };
-    new KubePodDisruptionBudget(this, 'DisruptionBudget', {
+    new KubePodDisruptionBudget(this, 'disruption-budget', {
       metadata: { name: NAMES.deployment, namespace: props.namespace, labels },
       spec: {
         selector: podSelector,
@@ -92,7 +92,7 @@ export class ControllerPolicies extends Construct {
       // Never empty (the controller construct rejects []): an empty `to` would allow every destination.
       { to: props.apiServerCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: API_SERVER_PORTS.map(tcp) },
     ];
-    new KubeNetworkPolicy(this, 'NetworkPolicy', {
+    new KubeNetworkPolicy(this, 'network-policy', {
       metadata: { name: NAMES.deployment, namespace: props.namespace, labels },
       spec: {
         podSelector,

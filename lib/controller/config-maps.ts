@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KubeConfigMap } from '../core/kube';
 import {
@@ -49,6 +50,8 @@ export interface ControllerConfigMapsProps {
 export class ControllerConfigMaps extends Construct {
   /** The data of the controller ConfigMap, as rendered. */
   public readonly data: Readonly<Record<string, string>>;
+  /** The controller ConfigMap `ingress-nginx-controller`. */
+  public readonly controller: ApiObject;
 
   constructor(scope: Construct, id: string, props: ControllerConfigMapsProps) {
     super(scope, id);
@@ -58,7 +61,7 @@ export class ControllerConfigMaps extends Construct {
       headers[name] = PROXY_SET_HEADER_ENTRY.render(`proxySetHeaders.${name}`, { name, value });
     });
     const headersNamespace = props.headersNamespace ?? props.namespace;
-    new KubeConfigMap(this, 'ProxyHeaders', {
+    new KubeConfigMap(this, 'proxy-headers', {
       metadata: { name: NAMES.proxyHeadersConfigMap, namespace: headersNamespace, labels },
       data: headers,
     });
@@ -73,7 +76,7 @@ export class ControllerConfigMaps extends Construct {
     set(ENABLE_OWASP_MODSECURITY_CRS, false);
     if (props.wafPolicy) set(MODSECURITY_SNIPPET, props.wafPolicy.snippet(MODSECURITY_BASE_CONFIG));
     this.data = data;
-    new KubeConfigMap(this, 'Controller', {
+    this.controller = new KubeConfigMap(this, 'controller', {
       metadata: { name: NAMES.configMap, namespace: props.namespace, labels },
       data,
     });

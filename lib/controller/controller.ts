@@ -1,5 +1,7 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KubeIngressClass, KubeNamespace, ResourceRequirements } from '../core/kube';
+import { ObjectMetadataOptions } from '../core/metadata';
 import {
   checkDnsLabel,
   checkDnsSubdomain,
@@ -132,6 +134,15 @@ export interface ModSecurityControllerProps {
    * @default the upstream v1.15.1 image, pinned by digest
    */
   readonly image?: string;
+  /**
+   * Labels and annotations added to the objects a user annotates: the controller Deployment (e.g. for a reloader or a
+   * policy engine; not its pods, whose labels select them) and the LoadBalancer Service (e.g. further
+   * `service.beta.kubernetes.io/azure-*` annotations). A key the construct sets itself (its labels, the Service's
+   * `azure-pip-name`, `azure-load-balancer-resource-group` and health-probe annotations) is refused: use the prop
+   * that renders it. Other objects: use {@link ModSecurityController.configMap}, `ingressClass` or `node`.
+   * @default none
+   */
+  readonly metadata?: ObjectMetadataOptions;
 }
 
 /**
@@ -152,6 +163,14 @@ export class ModSecurityController extends Construct {
   public readonly config: Readonly<Record<string, string>>;
   /** sha256 (hex) of the rendered WAF policy file; undefined when the policy's mode is Off (ModSecurity not loaded). */
   public readonly wafPolicySha256?: string;
+  /** The controller Deployment `ingress-nginx-controller` (escape hatch: `deployment.addJsonPatch(...)`). */
+  public readonly deployment: ApiObject;
+  /** The LoadBalancer Service `ingress-nginx-controller` (escape hatch). */
+  public readonly service: ApiObject;
+  /** The controller ConfigMap `ingress-nginx-controller` (escape hatch; its data is {@link config}). */
+  public readonly configMap: ApiObject;
+  /** The IngressClass (escape hatch). */
+  public readonly ingressClass: ApiObject;
 
   constructor(scope: Construct, id: string, props: ModSecurityControllerProps) {
     super(scope, id);
@@ -211,7 +230,7 @@ export class ModSecurityController extends Construct {
       );
 
     if (props.createNamespace ?? true) {
-      new KubeNamespace(this, 'Namespace', {
+      new KubeNamespace(this, 'namespace', {
         metadata: {
           name: this.namespace,
           labels: {
@@ -223,14 +242,14 @@ export class ModSecurityController extends Construct {
         },
       });
     }
-    new ControllerRbac(this, 'Rbac', {
+    new ControllerRbac(this, 'rbac', {
       namespace: this.namespace,
       watchNamespace,
       clusterRoleName: clusterNames.clusterRole,
     });
     const wafPolicy =
       props.waf.mode !== 'Off'
-        ? v.check(() => new WafPolicyFile(this, 'WafPolicy', { namespace: this.namespace, waf: props.waf }))
+        ? v.check(() => new WafPolicyFile(this, 'waf-policy', { namespace: this.namespace, waf: props.waf }))
         : undefined;
     this.wafPolicySha256 = wafPolicy?.sha256;
     if (wafPolicy) {
@@ -246,10 +265,10 @@ export class ModSecurityController extends Construct {
           );
       });
     }
-    // The Config and Services children check props of this construct (proxySetHeaders, service): errors name it.
+    // The config and services children check props of this construct (proxySetHeaders, service): errors name it.
     const configMaps = v.check(
       () =>
-        new ControllerConfigMaps(this, 'Config', {
+        new ControllerConfigMaps(this, 'config', {
           namespace: this.namespace,
           wafPolicy,
           proxySetHeaders: {
@@ -260,7 +279,8 @@ export class ModSecurityController extends Construct {
         }),
     );
     this.config = configMaps.data;
-    new KubeIngressClass(this, 'IngressClass', {
+    this.configMap = configMaps.controller;
+    this.ingressClass = new KubeIngressClass(this, 'ingress-class', {
       metadata: {
         name: this.ingressClassName,
         labels: controllerLabels(),
@@ -270,28 +290,39 @@ export class ModSecurityController extends Construct {
       },
       spec: { controller: clusterNames.controllerClass },
     });
-    v.check(() => new ControllerServices(this, 'Services', { namespace: this.namespace, ...(props.service ?? {}) }));
+    this.service = v.check(
+      () =>
+        new ControllerServices(this, 'services', {
+          namespace: this.namespace,
+          ...(props.service ?? {}),
+          metadata: props.metadata,
+        }),
+    ).loadBalancer;
     const webhook = this.admissionWebhook
-      ? new AdmissionWebhook(this, 'AdmissionWebhook', {
+      ? new AdmissionWebhook(this, 'admission-webhook', {
           namespace: this.namespace,
           timeoutSeconds: webhookTimeoutSeconds,
           watchNamespace,
           webhookName: clusterNames.webhook,
         })
       : undefined;
-    new ControllerDeployment(this, 'Deployment', {
-      namespace: this.namespace,
-      ingressClassName: this.ingressClassName,
-      replicas,
-      image,
-      resources: props.resources ?? controllerResourcesFor(expectedHosts),
-      webhookSecretName: webhook?.secretName,
-      wafPolicy,
-      watchNamespace,
-      config: this.config,
-      controllerClass: clusterNames.controllerClass,
-    });
-    new ControllerPolicies(this, 'Policies', {
+    this.deployment = v.check(
+      () =>
+        new ControllerDeployment(this, 'deployment', {
+          namespace: this.namespace,
+          ingressClassName: this.ingressClassName,
+          replicas,
+          image,
+          resources: props.resources ?? controllerResourcesFor(expectedHosts),
+          webhookSecretName: webhook?.secretName,
+          wafPolicy,
+          watchNamespace,
+          config: this.config,
+          controllerClass: clusterNames.controllerClass,
+          metadata: props.metadata,
+        }),
+    ).resource;
+    new ControllerPolicies(this, 'policies', {
       namespace: this.namespace,
       admissionWebhook: this.admissionWebhook,
       metricsScrapers,

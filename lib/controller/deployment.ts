@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IntOrString, KubeDeployment, ResourceRequirements, Volume, VolumeMount, ContainerPort } from '../core/kube';
+import { mergeMetadata, ObjectMetadataOptions } from '../core/metadata';
 import { controllerLabels } from './labels';
 import { controllerResourcesFor } from './sizing';
 import { CONTROLLER_CLASS, CONTROLLER_SELECTOR_LABELS, NAMES, PORTS } from './upstream';
@@ -40,6 +42,11 @@ export interface ControllerDeploymentProps {
    * @default upstream's `k8s.io/ingress-nginx`
    */
   readonly controllerClass?: string;
+  /**
+   * The user's labels and annotations for the Deployment object (not its pods).
+   * @default none
+   */
+  readonly metadata?: ObjectMetadataOptions;
 }
 
 /**
@@ -65,6 +72,9 @@ const PROBE = {
  * (a policy change = a rolling restart: maxUnavailable 1 of at least 2 replicas, guarded by the PodDisruptionBudget).
  */
 export class ControllerDeployment extends Construct {
+  /** The Deployment `ingress-nginx-controller`. */
+  public readonly resource: ApiObject;
+
   constructor(scope: Construct, id: string, props: ControllerDeploymentProps) {
     super(scope, id);
     const labels = controllerLabels();
@@ -120,8 +130,12 @@ export class ControllerDeployment extends Construct {
       ...(props.watchNamespace !== undefined ? { [CONFIG_SHA256_ANNOTATION]: configSha256(props.config) } : {}),
     };
     const selector = { matchLabels: { ...CONTROLLER_SELECTOR_LABELS } };
-    new KubeDeployment(this, 'Resource', {
-      metadata: { name: NAMES.deployment, namespace: props.namespace, labels },
+    this.resource = new KubeDeployment(this, 'Resource', {
+      metadata: {
+        name: NAMES.deployment,
+        namespace: props.namespace,
+        ...mergeMetadata('metadata', props.metadata, { labels }),
+      },
       spec: {
         replicas: props.replicas,
         minReadySeconds: 0,

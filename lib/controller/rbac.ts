@@ -91,33 +91,33 @@ export class ControllerRbac extends Construct {
     super(scope, id);
     const labels = controllerLabels();
     const subject = { kind: 'ServiceAccount', name: NAMES.serviceAccount, namespace: props.namespace };
-    new KubeServiceAccount(this, 'ServiceAccount', {
+    new KubeServiceAccount(this, 'service-account', {
       metadata: { name: NAMES.serviceAccount, namespace: props.namespace, labels },
       automountServiceAccountToken: true,
     });
     const watched = props.watchNamespace;
     const bindRole = (roleId: string, namespace: string, rules: readonly PolicyRule[]): void => {
       new KubeRole(this, roleId, { metadata: { name: NAMES.role, namespace, labels }, rules: copyRules(rules) });
-      new KubeRoleBinding(this, `${roleId}Binding`, {
+      new KubeRoleBinding(this, `${roleId}-binding`, {
         metadata: { name: NAMES.role, namespace, labels },
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: NAMES.role },
         subjects: [subject],
       });
     };
     if (watched === undefined) {
-      bindRole('Role', props.namespace, CONTROLLER_ROLE_RULES);
+      bindRole('role', props.namespace, CONTROLLER_ROLE_RULES);
     } else if (watched === props.namespace) {
-      bindRole('Role', props.namespace, [...SCOPED_CONTROLLER_NAMESPACE_RULES, ...WATCHED_NAMESPACE_RULES]);
+      bindRole('role', props.namespace, [...SCOPED_CONTROLLER_NAMESPACE_RULES, ...WATCHED_NAMESPACE_RULES]);
     } else {
-      bindRole('Role', props.namespace, SCOPED_CONTROLLER_NAMESPACE_RULES);
-      bindRole('WatchedRole', watched, WATCHED_NAMESPACE_RULES);
+      bindRole('role', props.namespace, SCOPED_CONTROLLER_NAMESPACE_RULES);
+      bindRole('watched-role', watched, WATCHED_NAMESPACE_RULES);
     }
     const clusterRole = props.clusterRoleName ?? NAMES.clusterRole;
-    new KubeClusterRole(this, 'ClusterRole', {
+    new KubeClusterRole(this, 'cluster-role', {
       metadata: { name: clusterRole, labels },
       rules: copyRules(watched === undefined ? CONTROLLER_CLUSTER_ROLE_RULES : scopedClusterRules(watched)),
     });
-    new KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+    new KubeClusterRoleBinding(this, 'cluster-role-binding', {
       metadata: { name: clusterRole, labels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRole },
       subjects: [subject],

@@ -1,6 +1,8 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IntOrString, KubeService } from '../core/kube';
 import { invalid } from '../core/validation';
+import { mergeMetadata, ObjectMetadataOptions } from '../core/metadata';
 import { controllerLabels } from './labels';
 import { CONTROLLER_SELECTOR_LABELS, NAMES, PORTS } from './upstream';
 
@@ -23,6 +25,11 @@ export interface ControllerServiceOptions {
 export interface ControllerServicesProps extends ControllerServiceOptions {
   /** Namespace of the controller. */
   readonly namespace: string;
+  /**
+   * The user's labels and annotations for the LoadBalancer Service (not the metrics Service).
+   * @default none
+   */
+  readonly metadata?: ObjectMetadataOptions;
 }
 
 export const AZURE_PIP_NAME_ANNOTATION = 'service.beta.kubernetes.io/azure-pip-name';
@@ -39,6 +46,11 @@ const RESOURCE_GROUP = /^[-\w.()]{0,89}[-\w()]$/;
  * static public IP) and the ClusterIP `ingress-nginx-controller-metrics` (port `metrics`, 10254) for Prometheus.
  */
 export class ControllerServices extends Construct {
+  /** The LoadBalancer Service `ingress-nginx-controller`. */
+  public readonly loadBalancer: ApiObject;
+  /** The ClusterIP Service `ingress-nginx-controller-metrics`. */
+  public readonly metrics: ApiObject;
+
   constructor(scope: Construct, id: string, props: ControllerServicesProps) {
     super(scope, id);
     const annotations: Record<string, string> = { [AZURE_HEALTH_PROBE_PATH_ANNOTATION]: '/healthz' };
@@ -70,8 +82,12 @@ export class ControllerServices extends Construct {
       annotations[AZURE_LB_RESOURCE_GROUP_ANNOTATION] = props.azureResourceGroupName;
     }
     const labels = controllerLabels();
-    new KubeService(this, 'LoadBalancer', {
-      metadata: { name: NAMES.service, namespace: props.namespace, labels, annotations },
+    this.loadBalancer = new KubeService(this, 'load-balancer', {
+      metadata: {
+        name: NAMES.service,
+        namespace: props.namespace,
+        ...mergeMetadata('metadata', props.metadata, { labels, annotations }),
+      },
       spec: {
         type: 'LoadBalancer',
         externalTrafficPolicy: 'Local',
@@ -96,7 +112,7 @@ export class ControllerServices extends Construct {
         selector: { ...CONTROLLER_SELECTOR_LABELS },
       },
     });
-    new KubeService(this, 'Metrics', {
+    this.metrics = new KubeService(this, 'metrics', {
       metadata: { name: NAMES.metricsService, namespace: props.namespace, labels },
       spec: {
         type: 'ClusterIP',

@@ -1,6 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { standardLabels } from '../core/labels';
+import { PropsValidator, propsValidator } from '../core/validation';
+import { mergeMetadata, ObjectMetadataOptions } from '../core/metadata';
 import type { EdgeHostIntent } from '../intent/edge-intent';
 import { clientValidation, forwardClientCert } from './mtls';
 import { HTTP_LISTENER, httpsListenerName, NamespacedObjectRef } from './names';
@@ -27,6 +29,12 @@ export interface EdgeClientTrafficPolicyProps {
    * @default false
    */
   readonly crl?: boolean;
+  /**
+   * Labels and annotations added to the two ClientTrafficPolicies (HTTPS listeners and plain HTTP). The construct's own `app.kubernetes.io/*` labels cannot be
+   * overridden here.
+   * @default none
+   */
+  readonly metadata?: ObjectMetadataOptions;
 }
 
 /**
@@ -43,13 +51,18 @@ export class EdgeClientTrafficPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: EdgeClientTrafficPolicyProps) {
     super(scope, id);
+    const v: PropsValidator = propsValidator(this, 'EdgeClientTrafficPolicy');
     this.apiObject = new ApiObject(this, 'resource', {
       apiVersion: ENVOY_GATEWAY_GROUP_VERSION,
       kind: 'ClientTrafficPolicy',
       metadata: {
         name: props.name,
         namespace: props.gateway.namespace,
-        labels: standardLabels(props.name, 'client-traffic-policy'),
+        ...v.check(() =>
+          mergeMetadata('metadata', props.metadata, {
+            labels: standardLabels(props.name, 'client-traffic-policy'),
+          }),
+        ),
       },
       spec: {
         targetRefs: props.hosts.map((host) => ({
@@ -69,7 +82,11 @@ export class EdgeClientTrafficPolicy extends Construct {
       metadata: {
         name: plain,
         namespace: props.gateway.namespace,
-        labels: standardLabels(plain, 'client-traffic-policy'),
+        ...v.check(() =>
+          mergeMetadata('metadata', props.metadata, {
+            labels: standardLabels(plain, 'client-traffic-policy'),
+          }),
+        ),
       },
       spec: {
         targetRefs: [

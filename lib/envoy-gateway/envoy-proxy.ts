@@ -6,6 +6,7 @@ import {
   AZURE_PIP_NAME_ANNOTATION,
 } from '../controller/services';
 import { standardLabels } from '../core/labels';
+import { mergeMetadata, ObjectMetadataOptions } from '../core/metadata';
 import { checkIntegerInRange, PropsValidator, propsValidator } from '../core/validation';
 import { CorazaModuleSource, renderModuleSource } from './coraza-module';
 import { CORAZA_MODULE_NAME } from './names';
@@ -37,6 +38,12 @@ export interface EdgeEnvoyProxyProps {
    * @default the cluster's node resource group
    */
   readonly azureResourceGroupName?: string;
+  /**
+   * Labels and annotations added to the EnvoyProxy. The construct's own `app.kubernetes.io/*` labels cannot be
+   * overridden here.
+   * @default none
+   */
+  readonly metadata?: ObjectMetadataOptions;
 }
 
 /**
@@ -93,7 +100,13 @@ export class EdgeEnvoyProxy extends Construct {
     this.apiObject = new ApiObject(this, 'resource', {
       apiVersion: ENVOY_GATEWAY_GROUP_VERSION,
       kind: 'EnvoyProxy',
-      metadata: { name: props.name, namespace: props.namespace, labels: standardLabels(props.name, 'envoy-proxy') },
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        ...v.check(() =>
+          mergeMetadata('metadata', props.metadata, { labels: standardLabels(props.name, 'envoy-proxy') }),
+        ),
+      },
       spec: {
         provider: {
           type: 'Kubernetes',

@@ -1,6 +1,8 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import { standardLabels } from '../core/labels';
+import { PropsValidator, propsValidator } from '../core/validation';
+import { mergeMetadata, ObjectMetadataOptions } from '../core/metadata';
 import type { EdgeHostIntent } from '../intent/edge-intent';
 import { HTTP_LISTENER, httpsListenerName, serverCertificateSecretName, NamespacedObjectRef } from './names';
 import { ENVOY_GATEWAY_CONTROLLER_NAME, ENVOY_GATEWAY_GROUP, GATEWAY_API_GROUP_VERSION } from './versions';
@@ -11,6 +13,12 @@ export interface EdgeGatewayClassProps {
   readonly name: string;
   /** The EnvoyProxy every Gateway of the class uses (name and namespace). */
   readonly envoyProxy: NamespacedObjectRef;
+  /**
+   * Labels and annotations added to the GatewayClass. The construct's own `app.kubernetes.io/*` labels cannot be
+   * overridden here.
+   * @default none
+   */
+  readonly metadata?: ObjectMetadataOptions;
 }
 
 /** A Gateway API GatewayClass served by Envoy Gateway, parametrised by an EnvoyProxy. */
@@ -20,10 +28,18 @@ export class EdgeGatewayClass extends Construct {
 
   constructor(scope: Construct, id: string, props: EdgeGatewayClassProps) {
     super(scope, id);
+    const v: PropsValidator = propsValidator(this, 'EdgeGatewayClass');
     this.apiObject = new ApiObject(this, 'resource', {
       apiVersion: GATEWAY_API_GROUP_VERSION,
       kind: 'GatewayClass',
-      metadata: { name: props.name, labels: standardLabels(props.name, 'gateway-class') },
+      metadata: {
+        name: props.name,
+        ...v.check(() =>
+          mergeMetadata('metadata', props.metadata, {
+            labels: standardLabels(props.name, 'gateway-class'),
+          }),
+        ),
+      },
       spec: {
         controllerName: ENVOY_GATEWAY_CONTROLLER_NAME,
         parametersRef: {

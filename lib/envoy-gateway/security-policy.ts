@@ -3,6 +3,8 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkIpOrCidr } from '../core/ip';
 import { standardLabels } from '../core/labels';
+import { PropsValidator, propsValidator } from '../core/validation';
+import { mergeMetadata, ObjectMetadataOptions } from '../core/metadata';
 import { ENVOY_GATEWAY_GROUP_VERSION, GATEWAY_API_GROUP } from './versions';
 
 /** Props of an {@link EdgeSecurityPolicy}. */
@@ -17,6 +19,12 @@ export interface EdgeSecurityPolicyProps {
   readonly allowCel: string;
   /** Source addresses/CIDRs denied with 403 (the WAF policy's `denySourceIps`), each with its field path. */
   readonly deniedSources: readonly DeniedSource[];
+  /**
+   * Labels and annotations added to the SecurityPolicy. The construct's own `app.kubernetes.io/*` labels cannot be
+   * overridden here.
+   * @default none
+   */
+  readonly metadata?: ObjectMetadataOptions;
 }
 
 /**
@@ -30,8 +38,9 @@ export class EdgeSecurityPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: EdgeSecurityPolicyProps) {
     super(scope, id);
+    const v: PropsValidator = propsValidator(this, 'EdgeSecurityPolicy');
     const cidrs = props.deniedSources.map(({ field, source }) => {
-      const checked = checkIpOrCidr(field, source);
+      const checked = v.check(() => checkIpOrCidr(field, source));
       return checked.includes('/') ? checked : `${checked}/${checked.includes(':') ? 128 : 32}`;
     });
     const rules = [
@@ -43,7 +52,15 @@ export class EdgeSecurityPolicy extends Construct {
     this.apiObject = new ApiObject(this, 'resource', {
       apiVersion: ENVOY_GATEWAY_GROUP_VERSION,
       kind: 'SecurityPolicy',
-      metadata: { name: props.name, namespace: props.namespace, labels: standardLabels(props.name, 'security-policy') },
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        ...v.check(() =>
+          mergeMetadata('metadata', props.metadata, {
+            labels: standardLabels(props.name, 'security-policy'),
+          }),
+        ),
+      },
       spec: {
         targetRefs: props.routeNames.map((name) => ({ group: GATEWAY_API_GROUP, kind: 'HTTPRoute', name })),
         authorization: { defaultAction: 'Deny', rules },

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { standardLabels } from '../core/labels';
+import { mergeMetadata, ObjectMetadataOptions } from '../core/metadata';
 import { PropsValidator, propsValidator } from '../core/validation';
 import type { CorazaFilterConfig } from '../waf/coraza';
 import { CORAZA_MODULE_NAME } from './names';
@@ -19,6 +20,12 @@ export interface CorazaExtensionPolicyProps {
    * `{"mode", "directives"}`, built-on-envoy extensions/composer/waf/coraza/config.go `NewWAFConfigFromBytes`).
    */
   readonly config: CorazaFilterConfig;
+  /**
+   * Labels and annotations added to the EnvoyExtensionPolicy. The construct's own `app.kubernetes.io/*` labels cannot be
+   * overridden here.
+   * @default none
+   */
+  readonly metadata?: ObjectMetadataOptions;
 }
 
 /**
@@ -54,7 +61,11 @@ export class CorazaExtensionPolicy extends Construct {
       metadata: {
         name: props.name,
         namespace: props.namespace,
-        labels: standardLabels(props.name, 'waf-extension-policy'),
+        ...v.check(() =>
+          mergeMetadata('metadata', props.metadata, {
+            labels: standardLabels(props.name, 'waf-extension-policy'),
+          }),
+        ),
       },
       spec: {
         targetRefs: [{ group: GATEWAY_API_GROUP, kind: 'HTTPRoute', name: props.routeName }],

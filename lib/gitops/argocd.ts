@@ -1,5 +1,7 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Application } from '../../imports/argoproj.io';
+import { mergeMetadata, ObjectMetadataOptions } from '../core/metadata';
 import { checkDnsLabel, checkDnsSubdomain, checkUrl, PropsValidator, propsValidator } from '../core/validation';
 import { DeliveredLayer } from './layers';
 import { HelmPrerequisite, prerequisiteWaves } from './prerequisites';
@@ -47,6 +49,12 @@ export interface ArgoCdDeliveryProps extends GitSource {
    * @default 'delivery/argocd'
    */
   readonly deliveryFolder?: string;
+  /**
+   * Labels and annotations added to every Application of the delivery (root, prerequisites, layers). The sync-wave
+   * annotation (`argocd.argoproj.io/sync-wave`) is the construct's and cannot be overridden here.
+   * @default none
+   */
+  readonly metadata?: ObjectMetadataOptions;
 }
 
 /**
@@ -57,11 +65,11 @@ export interface ArgoCdDeliveryProps extends GitSource {
  */
 export class ArgoCdDelivery extends Construct {
   /** The root Application (apply it once; it manages the others, itself included). */
-  public readonly root: Application;
+  public readonly root: ApiObject;
   /** Application per layer id. */
-  public readonly layerApplications: ReadonlyMap<string, Application>;
+  public readonly layerApplications: ReadonlyMap<string, ApiObject>;
   /** Application per prerequisite name. */
-  public readonly prerequisiteApplications: ReadonlyMap<string, Application>;
+  public readonly prerequisiteApplications: ReadonlyMap<string, ApiObject>;
 
   constructor(scope: Construct, id: string, props: ArgoCdDeliveryProps) {
     super(scope, id);
@@ -91,10 +99,14 @@ export class ArgoCdDelivery extends Construct {
     );
     const prerequisites = props.prerequisites ?? [];
     const waves = v.check(() => prerequisiteWaves(prerequisites));
+    // The user's metadata goes to every Application; the sync wave is ours on all of them (the root's included).
+    v.check(() => mergeMetadata('metadata', props.metadata, { labels: {}, annotations: { [ARGO_SYNC_WAVE]: '0' } }));
+    const meta = (annotations?: Record<string, string>) =>
+      v.check(() => mergeMetadata('metadata', props.metadata, { labels: {}, annotations }));
     const retry = { limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } };
 
-    this.root = new Application(this, 'Root', {
-      metadata: { name: `${props.name}-delivery`, namespace },
+    this.root = new Application(this, 'root', {
+      metadata: { name: `${props.name}-delivery`, namespace, ...meta() },
       spec: {
         project,
         source: { repoUrl: source.repoUrl, targetRevision: source.revision, path: `${source.path}/${deliveryFolder}` },
@@ -103,12 +115,12 @@ export class ArgoCdDelivery extends Construct {
       },
     });
 
-    const prereqApps = new Map<string, Application>();
+    const prereqApps = new Map<string, ApiObject>();
     for (const p of prerequisites) {
       prereqApps.set(
         p.name,
-        new Application(this, `Prerequisite-${p.name}`, {
-          metadata: { name: p.name, namespace, annotations: { [ARGO_SYNC_WAVE]: String(waves.get(p.name)) } },
+        new Application(this, `prerequisite-${p.name}`, {
+          metadata: { name: p.name, namespace, ...meta({ [ARGO_SYNC_WAVE]: String(waves.get(p.name)) }) },
           spec: {
             project,
             source: {
@@ -129,7 +141,7 @@ export class ArgoCdDelivery extends Construct {
     }
     this.prerequisiteApplications = prereqApps;
 
-    const layerApps = new Map<string, Application>();
+    const layerApps = new Map<string, ApiObject>();
     for (const layer of props.layers) {
       if (!(layer.syncWave >= 0))
         v.invalid(
@@ -140,11 +152,11 @@ export class ArgoCdDelivery extends Construct {
         );
       layerApps.set(
         layer.id,
-        new Application(this, `Layer-${layer.id}`, {
+        new Application(this, `layer-${layer.id}`, {
           metadata: {
             name: `${props.name}-${layer.id}`,
             namespace,
-            annotations: { [ARGO_SYNC_WAVE]: String(layer.syncWave) },
+            ...meta({ [ARGO_SYNC_WAVE]: String(layer.syncWave) }),
             finalizers: [ARGO_RESOURCES_FINALIZER],
           },
           spec: {

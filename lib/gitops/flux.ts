@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Kustomization, KustomizationSpecSourceRefKind } from '../../imports/kustomize.toolkit.fluxcd.io';
 import { GitRepository } from '../../imports/source.toolkit.fluxcd.io';
+import { mergeMetadata, ObjectMetadataOptions } from '../core/metadata';
 import { checkDnsLabel, invalid, PropsValidator, propsValidator } from '../core/validation';
 import { DeliveredLayer } from './layers';
 import { HelmPrerequisite, prerequisiteWaves } from './prerequisites';
@@ -44,6 +45,12 @@ export interface FluxDeliveryProps extends GitSource {
    * @default 'delivery/flux'
    */
   readonly deliveryFolder?: string;
+  /**
+   * Labels and annotations added to every object of the delivery (GitRepository, Kustomizations, HelmRepositories,
+   * HelmReleases).
+   * @default none
+   */
+  readonly metadata?: ObjectMetadataOptions;
 }
 
 /**
@@ -53,11 +60,11 @@ export interface FluxDeliveryProps extends GitSource {
  */
 export class FluxDelivery extends Construct {
   /** The GitRepository `<name>` (polled every minute) that every Kustomization of this delivery reads. */
-  public readonly gitRepository: GitRepository;
+  public readonly gitRepository: ApiObject;
   /** The Kustomization applying the delivery folder (bootstrap target). */
-  public readonly delivery: Kustomization;
+  public readonly delivery: ApiObject;
   /** Kustomization per layer id. */
-  public readonly layerKustomizations: ReadonlyMap<string, Kustomization>;
+  public readonly layerKustomizations: ReadonlyMap<string, ApiObject>;
   /** HelmRelease per prerequisite name. */
   public readonly helmReleases: ReadonlyMap<string, ApiObject>;
 
@@ -75,10 +82,12 @@ export class FluxDelivery extends Construct {
     );
     const prerequisites = props.prerequisites ?? [];
     v.check(() => prerequisiteWaves(prerequisites)); // validates names and dependencies
+    // One value for every object (cdk8s copies the label and annotation maps of each object's metadata).
+    const meta = v.check(() => mergeMetadata('metadata', props.metadata, { labels: {} }));
     const sourceRef = { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: props.name };
 
-    this.gitRepository = new GitRepository(this, 'Source', {
-      metadata: { name: props.name, namespace },
+    this.gitRepository = new GitRepository(this, 'source', {
+      metadata: { name: props.name, namespace, ...meta },
       spec: { url: source.repoUrl, ref: fluxRef(source.revision), interval: '1m' },
     });
 
@@ -95,19 +104,19 @@ export class FluxDelivery extends Construct {
         );
       if (known === undefined) {
         repositories.set(p.repoName, p.repoUrl);
-        new ApiObject(this, `Repository-${p.repoName}`, {
+        new ApiObject(this, `repository-${p.repoName}`, {
           apiVersion: HELM_REPOSITORY_API_VERSION,
           kind: 'HelmRepository',
-          metadata: { name: p.repoName, namespace },
+          metadata: { name: p.repoName, namespace, ...meta },
           spec: { url: p.repoUrl, interval: '1h' },
         });
       }
       releases.set(
         p.name,
-        new ApiObject(this, `Release-${p.name}`, {
+        new ApiObject(this, `release-${p.name}`, {
           apiVersion: HELM_RELEASE_API_VERSION,
           kind: 'HelmRelease',
-          metadata: { name: p.name, namespace },
+          metadata: { name: p.name, namespace, ...meta },
           spec: {
             releaseName: p.name,
             targetNamespace: p.namespace,
@@ -131,8 +140,8 @@ export class FluxDelivery extends Construct {
     }
     this.helmReleases = releases;
 
-    this.delivery = new Kustomization(this, 'Delivery', {
-      metadata: { name: `${props.name}-delivery`, namespace },
+    this.delivery = new Kustomization(this, 'delivery', {
+      metadata: { name: `${props.name}-delivery`, namespace, ...meta },
       spec: {
         interval,
         path: `./${source.path}/${deliveryFolder}`,
@@ -152,14 +161,14 @@ export class FluxDelivery extends Construct {
       },
     });
 
-    const layers = new Map<string, Kustomization>();
+    const layers = new Map<string, ApiObject>();
     let previous = `${props.name}-delivery`;
     for (const layer of props.layers) {
       const name = `${props.name}-${layer.id}`;
       layers.set(
         layer.id,
-        new Kustomization(this, `Layer-${layer.id}`, {
-          metadata: { name, namespace },
+        new Kustomization(this, `layer-${layer.id}`, {
+          metadata: { name, namespace, ...meta },
           spec: {
             interval,
             retryInterval: '1m',

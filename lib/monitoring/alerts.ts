@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/monitoring.coreos.com';
 import {
@@ -14,6 +15,7 @@ import {
   propsValidator,
 } from '../core/validation';
 import { CONTROLLER_CONTAINER_NAME } from '../controller/deployment';
+import { mergeMetadata, ObjectMetadataOptions } from '../core/metadata';
 import { anyOf, checkDuration, durationSeconds, eq, LabelMatcher, ne, PromDuration, re, series, sumBy } from './promql';
 
 /** When a rate counts as a spike: `factor` times its own average over the preceding `baseline`, and at least `minimumPerMinute`. */
@@ -104,6 +106,12 @@ export interface EdgeAlertRulesProps {
    * @default - no runbook_url annotation
    */
   readonly runbookUrl?: string;
+  /**
+   * Labels and annotations added to the PrometheusRule (e.g. for Argo CD or a policy engine). A key of `labels` above or one
+   * the construct sets itself cannot be overridden here.
+   * @default none
+   */
+  readonly metadata?: ObjectMetadataOptions;
 }
 
 interface ResolvedSpike {
@@ -131,7 +139,7 @@ interface AlertRule {
  */
 export class EdgeAlertRules extends Construct {
   /** The emitted PrometheusRule. */
-  public readonly rule: PrometheusRule;
+  public readonly rule: ApiObject;
   /** The alerts, in the order they are emitted (name → PromQL expression). */
   public readonly expressions: ReadonlyMap<string, string>;
 
@@ -206,7 +214,11 @@ export class EdgeAlertRules extends Construct {
     this.expressions = new Map(rules.map((r) => [r.alert, r.expr]));
 
     this.rule = new PrometheusRule(this, 'Resource', {
-      metadata: { name: props.name, namespace: props.namespace, labels: { ...(props.labels ?? {}) } },
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        ...v.check(() => mergeMetadata('metadata', props.metadata, { labels: { ...(props.labels ?? {}) } })),
+      },
       spec: {
         groups: [
           {

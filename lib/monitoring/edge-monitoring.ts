@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { mergeMetadata, ObjectMetadataOptions } from '../core/metadata';
 import { checkDnsLabel, PropsValidator, propsValidator, withFieldPaths } from '../core/validation';
 import { EdgeAlertRules, SpikeThreshold } from './alerts';
 import { EdgeDashboard, LokiLogStream } from './dashboard/edge-dashboard';
@@ -89,6 +90,14 @@ export interface EdgeMonitoringProps {
    * @default - no runbook links
    */
   readonly runbookUrl?: string;
+  /**
+   * Labels and annotations added to every object of the monitoring layer (ServiceMonitor, PrometheusRule, dashboard
+   * ConfigMap, AlertmanagerConfig). A label the construct sets (the Prometheus selector labels, the Grafana sidecar
+   * label) or an annotation it sets (`argocd.argoproj.io/sync-options`, the dashboard's Flux substitution switch)
+   * cannot be overridden here.
+   * @default none
+   */
+  readonly metadata?: ObjectMetadataOptions;
 }
 
 /**
@@ -128,18 +137,22 @@ export class EdgeMonitoring extends Construct {
         );
     }
     const alertLabels = { edge: props.name };
+    // The children check the user's keys against their own labels; the annotation added below is checked here.
+    v.check(() => mergeMetadata('metadata', props.metadata, { labels: {}, annotations: SKIP_DRY_RUN_ANNOTATION }));
+    const metadata = props.metadata;
 
     this.serviceMonitor = v.check(() =>
       withFieldPaths(
         SERVICE_MONITOR_PATHS,
         () =>
-          new ControllerServiceMonitor(this, 'ServiceMonitor', {
+          new ControllerServiceMonitor(this, 'service-monitor', {
             name: `${props.name}-controller`,
             namespace: props.namespace,
             labels: selector,
             serviceNamespace: props.controllerNamespace,
             serviceSelector: props.metricsService.labels,
             portName: props.metricsService.portName,
+            metadata,
           }),
       ),
     );
@@ -147,7 +160,7 @@ export class EdgeMonitoring extends Construct {
       withFieldPaths(
         ALERTS_PATHS,
         () =>
-          new EdgeAlertRules(this, 'Alerts', {
+          new EdgeAlertRules(this, 'alerts', {
             name: `${props.name}-alerts`,
             namespace: props.namespace,
             labels: selector,
@@ -160,6 +173,7 @@ export class EdgeMonitoring extends Construct {
             certificateExpiryDays: props.certificateExpiryDays,
             alertLabels,
             runbookUrl: props.runbookUrl,
+            metadata,
           }),
       ),
     );
@@ -167,11 +181,12 @@ export class EdgeMonitoring extends Construct {
       withFieldPaths(
         DASHBOARD_PATHS,
         () =>
-          new EdgeDashboard(this, 'Dashboard', {
+          new EdgeDashboard(this, 'dashboard', {
             name: `${props.name}-dashboard`,
             namespace: props.namespace,
             controllerNamespace: props.controllerNamespace,
             logs: props.logs,
+            metadata,
           }),
       ),
     );
@@ -181,13 +196,14 @@ export class EdgeMonitoring extends Construct {
         withFieldPaths(
           SLACK_PATHS,
           () =>
-            new SlackAlertRouting(this, 'Slack', {
+            new SlackAlertRouting(this, 'slack', {
               name: `${props.name}-slack`,
               namespace: props.namespace,
               webhookSecretName: slack.webhookSecretName,
               webhookSecretKey: slack.webhookSecretKey,
               channel: slack.channel,
               matchLabels: alertLabels,
+              metadata,
             }),
         ),
       );

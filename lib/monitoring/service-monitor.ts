@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ServiceMonitor } from '../../imports/monitoring.coreos.com';
 import {
@@ -7,6 +8,7 @@ import {
   PropsValidator,
   propsValidator,
 } from '../core/validation';
+import { mergeMetadata, ObjectMetadataOptions } from '../core/metadata';
 import { checkDuration, PromDuration } from './promql';
 
 /** Props of {@link ControllerServiceMonitor}. */
@@ -34,6 +36,12 @@ export interface ControllerServiceMonitorProps {
    * @default '30s'
    */
   readonly interval?: PromDuration;
+  /**
+   * Labels and annotations added to the ServiceMonitor (e.g. for Argo CD or a policy engine). A key of `labels` above or one
+   * the construct sets itself cannot be overridden here.
+   * @default none
+   */
+  readonly metadata?: ObjectMetadataOptions;
 }
 
 /**
@@ -43,7 +51,7 @@ export interface ControllerServiceMonitorProps {
  */
 export class ControllerServiceMonitor extends Construct {
   /** The emitted ServiceMonitor. */
-  public readonly serviceMonitor: ServiceMonitor;
+  public readonly serviceMonitor: ApiObject;
 
   constructor(scope: Construct, id: string, props: ControllerServiceMonitorProps) {
     super(scope, id);
@@ -71,7 +79,11 @@ export class ControllerServiceMonitor extends Construct {
     const interval = v.check(() => checkDuration('interval', props.interval ?? '30s'));
 
     this.serviceMonitor = new ServiceMonitor(this, 'Resource', {
-      metadata: { name: props.name, namespace: props.namespace, labels: { ...(props.labels ?? {}) } },
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        ...v.check(() => mergeMetadata('metadata', props.metadata, { labels: { ...(props.labels ?? {}) } })),
+      },
       spec: {
         selector: { matchLabels: { ...props.serviceSelector } },
         namespaceSelector: { matchNames: [props.serviceNamespace] },

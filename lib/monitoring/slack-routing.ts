@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AlertmanagerConfig, AlertmanagerConfigSpecRouteMatchersMatchType } from '../../imports/monitoring.coreos.com';
 import {
@@ -9,6 +10,7 @@ import {
   PropsValidator,
   propsValidator,
 } from '../core/validation';
+import { mergeMetadata, ObjectMetadataOptions } from '../core/metadata';
 import { checkDuration, PromDuration } from './promql';
 
 /** Props of {@link SlackAlertRouting}. */
@@ -44,6 +46,12 @@ export interface SlackAlertRoutingProps {
    * @default '4h'
    */
   readonly repeatInterval?: PromDuration;
+  /**
+   * Labels and annotations added to the AlertmanagerConfig (e.g. for Argo CD or a policy engine). A key of `labels` above or one
+   * the construct sets itself cannot be overridden here.
+   * @default none
+   */
+  readonly metadata?: ObjectMetadataOptions;
 }
 
 const SLACK_URL = /hooks\.slack\.com|^https?:\/\//i;
@@ -55,7 +63,7 @@ const SLACK_URL = /hooks\.slack\.com|^https?:\/\//i;
  */
 export class SlackAlertRouting extends Construct {
   /** The emitted AlertmanagerConfig. */
-  public readonly config: AlertmanagerConfig;
+  public readonly config: ApiObject;
 
   constructor(scope: Construct, id: string, props: SlackAlertRoutingProps) {
     super(scope, id);
@@ -107,7 +115,11 @@ export class SlackAlertRouting extends Construct {
     const repeatInterval = v.check(() => checkDuration('repeatInterval', props.repeatInterval ?? '4h'));
 
     this.config = new AlertmanagerConfig(this, 'Resource', {
-      metadata: { name: props.name, namespace: props.namespace, labels: { ...(props.labels ?? {}) } },
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        ...v.check(() => mergeMetadata('metadata', props.metadata, { labels: { ...(props.labels ?? {}) } })),
+      },
       spec: {
         route: {
           receiver: 'slack',

@@ -1,6 +1,8 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ClusterIssuer } from '../../imports/cert-manager.io';
 import { standardLabels } from '../core/labels';
+import { mergeMetadata, ObjectMetadataOptions } from '../core/metadata';
 import { checkDnsLabel, checkDnsSubdomain, invalid, PropsValidator, propsValidator } from '../core/validation';
 
 /** Let's Encrypt environments. Staging issues untrusted certificates with generous rate limits: use it first. */
@@ -28,6 +30,12 @@ export interface AcmeClusterIssuerProps {
    * @default `letsencrypt-<environment>`
    */
   readonly name?: string;
+  /**
+   * Labels and annotations added to the ClusterIssuer. The construct's own `app.kubernetes.io/*` labels cannot be
+   * overridden here.
+   * @default none
+   */
+  readonly metadata?: ObjectMetadataOptions;
 }
 
 /**
@@ -40,6 +48,8 @@ export class AcmeClusterIssuer extends Construct {
   public readonly issuerName: string;
   /** The environment it issues from. */
   public readonly environment: AcmeEnvironment;
+  /** The ClusterIssuer (escape hatch: `apiObject.addJsonPatch(...)`). */
+  public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: AcmeClusterIssuerProps) {
     super(scope, id);
@@ -57,8 +67,13 @@ export class AcmeClusterIssuer extends Construct {
     v.check(() => checkDnsLabel('ingressClassName', props.ingressClassName));
     const email = props.email;
     if (email !== undefined) v.check(() => checkAcmeEmail('email', email));
-    new ClusterIssuer(this, 'issuer', {
-      metadata: { name: this.issuerName, labels: standardLabels(this.issuerName, 'acme-issuer') },
+    this.apiObject = new ClusterIssuer(this, 'issuer', {
+      metadata: {
+        name: this.issuerName,
+        ...v.check(() =>
+          mergeMetadata('metadata', props.metadata, { labels: standardLabels(this.issuerName, 'acme-issuer') }),
+        ),
+      },
       spec: {
         acme: {
           server: LETS_ENCRYPT_SERVERS[props.environment],

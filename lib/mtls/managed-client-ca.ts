@@ -1,4 +1,4 @@
-import { Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { KubeNamespace } from '../core/kube';
 import { Construct } from 'constructs';
 import {
@@ -10,6 +10,7 @@ import {
   Issuer,
 } from '../../imports/cert-manager.io';
 import { standardLabels } from '../core/labels';
+import { mergeMetadata, ObjectMetadataOptions } from '../core/metadata';
 import { checkDnsLabel, PropsValidator, propsValidator } from '../core/validation';
 import { ClientIdentity, IClientCa, normalizeClient } from './client-ca';
 import { checkGoDuration } from './duration';
@@ -46,6 +47,13 @@ export interface ManagedClientCaProps {
    * @default '720h' (30 days)
    */
   readonly clientRenewBefore?: string;
+  /**
+   * Labels and annotations added to the CA objects: the self-signed Issuer, the CA Certificate, the CA Issuer and
+   * the trust-manager Bundle (not the Namespace, nor the client Certificates, which {@link ManagedClientCa.addClient}
+   * returns). The construct's own `app.kubernetes.io/*` labels cannot be overridden here.
+   * @default none
+   */
+  readonly metadata?: ObjectMetadataOptions;
 }
 
 /** Options of {@link ManagedClientCa.addClient}. */
@@ -74,6 +82,12 @@ export class ManagedClientCa extends Construct implements IClientCa {
   public readonly caKeyPairSecretName: string;
   /** Reference to the namespaced CA Issuer that signs client certificates. */
   public readonly issuerRef: CertificateSpecIssuerRef;
+  /** The CA Certificate `<name>` (escape hatch: `caCertificate.addJsonPatch(...)`). */
+  public readonly caCertificate: ApiObject;
+  /** The CA Issuer `<name>` that signs client certificates (escape hatch). */
+  public readonly issuer: ApiObject;
+  /** The trust-manager Bundle `<name>` that publishes the CA certificate into trusting namespaces (escape hatch). */
+  public readonly bundle: ApiObject;
 
   private readonly clients = new Map<string, ClientIdentity & { readonly commonName: string }>();
   /** Common names of {@link clients}, so that adding a client stays O(1) with thousands of clients. */
@@ -105,6 +119,7 @@ export class ManagedClientCa extends Construct implements IClientCa {
     });
     this.caKeyPairSecretName = `${this.caName}-keypair`;
     const labels = standardLabels(this.caName, 'client-ca');
+    const metadata = v.check(() => mergeMetadata('metadata', props.metadata, { labels }));
 
     if (props.createNamespace ?? true) {
       new KubeNamespace(this, 'namespace', {
@@ -119,12 +134,12 @@ export class ManagedClientCa extends Construct implements IClientCa {
     }
 
     const selfSigned = new Issuer(this, 'selfsigned', {
-      metadata: { name: `${this.caName}-selfsigned`, namespace: this.namespace, labels },
+      metadata: { name: `${this.caName}-selfsigned`, namespace: this.namespace, ...metadata },
       spec: { selfSigned: {} },
     });
 
-    new Certificate(this, 'ca', {
-      metadata: { name: this.caName, namespace: this.namespace, labels },
+    this.caCertificate = new Certificate(this, 'ca', {
+      metadata: { name: this.caName, namespace: this.namespace, ...metadata },
       spec: {
         isCa: true,
         commonName: this.caName,
@@ -145,13 +160,14 @@ export class ManagedClientCa extends Construct implements IClientCa {
     });
 
     const caIssuer = new Issuer(this, 'issuer', {
-      metadata: { name: this.caName, namespace: this.namespace, labels },
+      metadata: { name: this.caName, namespace: this.namespace, ...metadata },
       spec: { ca: { secretName: this.caKeyPairSecretName } },
     });
     this.issuerRef = { name: caIssuer.name, kind: 'Issuer', group: 'cert-manager.io' };
+    this.issuer = caIssuer;
 
-    new TrustBundle(this, 'bundle', {
-      metadata: { name: this.caName, labels },
+    this.bundle = new TrustBundle(this, 'bundle', {
+      metadata: { name: this.caName, ...metadata },
       sources: [{ secret: { name: this.caKeyPairSecretName, key: 'ca.crt' } }],
       target: {
         secret: { key: 'ca.crt' },
@@ -170,9 +186,10 @@ export class ManagedClientCa extends Construct implements IClientCa {
 
   /**
    * Issues a client certificate: Certificate `<name>` in the PKI namespace, Secret `<name>-client-tls` (tls.crt,
-   * tls.key, ca.crt) for the operator to hand to the client out of band.
+   * tls.key, ca.crt) for the operator to hand to the client out of band. Returns the Certificate (escape hatch; its
+   * labels and annotations are the client's own, not {@link ManagedClientCaProps.metadata}).
    */
-  public addClient(name: string, options: ClientCertificateOptions = {}): Certificate {
+  public addClient(name: string, options: ClientCertificateOptions = {}): ApiObject {
     const v = this.validator;
     // The prop path is the call the user wrote: addClient("bob", { commonName }).
     const field = `addClient(${JSON.stringify(name)})`;

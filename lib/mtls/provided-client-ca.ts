@@ -1,6 +1,8 @@
+import { ApiObject } from 'cdk8s';
 import { KubeSecret } from '../core/kube';
 import { Construct } from 'constructs';
 import { standardLabels } from '../core/labels';
+import { mergeMetadata, ObjectMetadataOptions } from '../core/metadata';
 import { checkDnsLabel, PropsValidator, propsValidator } from '../core/validation';
 import { ClientIdentity, IClientCa, normalizeClient } from './client-ca';
 import { checkCrl, CrlInfo } from './crl';
@@ -33,6 +35,12 @@ export interface ProvidedClientCaProps {
    * @default the time of synthesis
    */
   readonly now?: Date;
+  /**
+   * Labels and annotations added to every CA Secret this construct writes (one per trusting namespace). The
+   * construct's own `app.kubernetes.io/*` labels cannot be overridden here.
+   * @default none
+   */
+  readonly metadata?: ObjectMetadataOptions;
 }
 
 /**
@@ -50,7 +58,8 @@ export class ProvidedClientCa extends Construct implements IClientCa {
   private readonly caCrt: string;
   private readonly caCrl?: string;
   private readonly clients = new Map<string, ClientIdentity & { readonly commonName: string }>();
-  private readonly secrets = new Map<string, KubeSecret>();
+  private readonly secrets = new Map<string, ApiObject>();
+  private readonly metadata?: ObjectMetadataOptions;
   private readonly validator: PropsValidator;
 
   constructor(scope: Construct, id: string, props: ProvidedClientCaProps) {
@@ -58,6 +67,8 @@ export class ProvidedClientCa extends Construct implements IClientCa {
     const v: PropsValidator = propsValidator(this, 'ProvidedClientCa');
     this.validator = v;
     this.caName = v.check(() => checkDnsLabel('name', props.name));
+    this.metadata = props.metadata;
+    this.secretMetadata(); // refuses bad user metadata now, not at the first trustIn
     const checked = v.check(() => checkCaCertificates('caPem', props.caPem, props.now ?? new Date()));
     this.caCrt = checked.pem;
     this.certificates = checked.certificates;
@@ -83,7 +94,7 @@ export class ProvidedClientCa extends Construct implements IClientCa {
       this.secrets.set(
         namespace,
         new KubeSecret(this, `secret-${namespace}`, {
-          metadata: { name: this.caName, namespace, labels: standardLabels(this.caName, 'client-ca') },
+          metadata: { name: this.caName, namespace, ...this.secretMetadata() },
           type: 'Opaque',
           stringData: { 'ca.crt': this.caCrt, ...(this.caCrl ? { 'ca.crl': this.caCrl } : {}) },
         }),
@@ -92,7 +103,23 @@ export class ProvidedClientCa extends Construct implements IClientCa {
     return this.caName;
   }
 
+  /**
+   * The CA Secret per trusting namespace (namespace → Secret `<name>`), one for each {@link trustIn} so far (escape
+   * hatch: `caSecrets.get('echo')?.addJsonPatch(...)`).
+   */
+  public get caSecrets(): ReadonlyMap<string, ApiObject> {
+    return this.secrets;
+  }
+
   public knownClients(): ReadonlyMap<string, ClientIdentity & { readonly commonName: string }> {
     return this.clients;
+  }
+
+  private secretMetadata(): { labels: Record<string, string>; annotations?: Record<string, string> } {
+    return this.validator.check(() =>
+      mergeMetadata('metadata', this.metadata, {
+        labels: standardLabels(this.caName, 'client-ca'),
+      }),
+    );
   }
 }

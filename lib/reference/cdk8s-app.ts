@@ -10,8 +10,9 @@ import { dataPlaneOf, instanceOf } from './intent';
 import { invalid } from '../core/validation';
 
 /**
- * Builds the cdk8s app of a deployment whose `dataPlane` is ingress-nginx: one chart per `dist/` layer. Construct ids are part of the contract:
- * they become object names, so keep them stable.
+ * Builds the cdk8s app of a deployment whose `dataPlane` is ingress-nginx: one chart per `dist/` layer. Construct ids
+ * are kebab-case and name no object (every object name is explicit; test/reference/construct-ids.test.ts), but they
+ * are construct paths users and error messages refer to: keep them stable.
  */
 export function buildEdgeApp(config: EdgeDeploymentConfig): App {
   const app = new App();

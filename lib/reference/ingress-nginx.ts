@@ -63,7 +63,7 @@ export function addIngressNginxController(
   return withFieldPaths(
     CONTROLLER_CONFIG_PATHS,
     () =>
-      new ModSecurityController(chart, 'IngressNginx', {
+      new ModSecurityController(chart, 'ingress-nginx', {
         waf: intent.waf,
         namespace: controller.namespace,
         ingressClassName: controller.ingressClassName,

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { layerObjectsOf } from '../../test/support/rendered';
 import { TestPki } from './pki';
 
 /** A Kubernetes object as JSON. */
@@ -15,12 +15,7 @@ export type Obj = {
 
 /** The objects of some layer folders of a rendered dist (kustomization.yaml files excluded). */
 export function layerObjects(distRoot: string, layers: readonly string[]): Obj[] {
-  return layers.flatMap((layer) =>
-    readdirSync(join(distRoot, layer))
-      .sort()
-      .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
-      .flatMap((f) => parseAllDocuments(readFileSync(join(distRoot, layer, f), 'utf8')).map((d) => d.toJS() as Obj)),
-  );
+  return layerObjectsOf(distRoot, layers) as unknown as Obj[];
 }
 
 /**

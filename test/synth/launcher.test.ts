@@ -1,10 +1,10 @@
 /**
  * scripts/synth-launcher.mjs (what `npm run synth` runs) never runs stale code: in a copy of the sources, every edit
  * — to main.ts, to a library file, one that keeps the file's size — shows up in the very next run, and an unchanged
- * tree reuses the bundle.
+ * tree reuses the bundle. V8's code cache beside the bundle is written once, reused, and replaced when V8 rejects it.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -81,6 +81,47 @@ describe('synth launcher', () => {
     expect(builds()).toBe(false);
     writeFileSync(join(root, 'lib', 'synth', 'unused-new-file.ts'), 'export {};\n');
     expect(builds()).toBe(true);
+  });
+
+  test("writes V8's code cache beside the bundle and runs from it", () => {
+    const dir = join(root, '.cache', 'synth');
+    const caches = (): string[] => readdirSync(dir).filter((f) => f.endsWith('.v8cache'));
+    rmSync(dir, { recursive: true, force: true });
+    expect(launch().status).toBe(0);
+    expect(caches()).toHaveLength(1);
+    const [bundle] = readdirSync(dir).filter((f) => f.endsWith('.cjs'));
+    expect(caches()[0]).toBe(bundle.replace(/\.cjs$/, '.v8cache'));
+    const before = statSync(join(dir, caches()[0])).mtimeMs;
+    const second = launch();
+    expect(second.status).toBe(0);
+    expect(second.stdout).toMatch(/synthesized in/);
+    expect(statSync(join(dir, caches()[0])).mtimeMs).toBe(before); // accepted, not rewritten
+  });
+
+  test('rejects a damaged code cache (V8 checks it), synthesizes the same and writes a good one', () => {
+    const dir = join(root, '.cache', 'synth');
+    const [cache] = readdirSync(dir).filter((f) => f.endsWith('.v8cache'));
+    const good = readFileSync(join(dir, cache));
+    writeFileSync(join(dir, cache), Buffer.from('not a V8 code cache'.repeat(100)));
+    const r = launch();
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/synthesized in/);
+    const rewritten = readFileSync(join(dir, cache));
+    expect(rewritten.subarray(0, 19).toString()).not.toBe('not a V8 code cache');
+    expect(rewritten.length).toBeGreaterThan(good.length / 2);
+  });
+
+  test('runs without the code cache when EDGE_SYNTH_NO_CODE_CACHE is set', () => {
+    const dir = join(root, '.cache', 'synth');
+    for (const f of readdirSync(dir)) if (f.endsWith('.v8cache')) rmSync(join(dir, f));
+    const r = spawnSync(
+      process.execPath,
+      [join(root, 'scripts', 'synth-launcher.mjs'), '--only', 'cdk8s', '--dist', join(root, 'out')],
+      { cwd: root, encoding: 'utf8', env: { ...process.env, EDGE_SYNTH_NO_CODE_CACHE: '1' } },
+    );
+    expect(r.status).toBe(0);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.v8cache'))).toHaveLength(0);
   });
 
   test('rejects a source that does not compile, and runs nothing', () => {

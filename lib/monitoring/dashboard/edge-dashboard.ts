@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KubeConfigMap } from '../../core/kube';
 import {
@@ -9,6 +10,7 @@ import {
   PropsValidator,
   propsValidator,
 } from '../../core/validation';
+import { mergeMetadata, ObjectMetadataOptions } from '../../core/metadata';
 import { eq, re, series, sumBy } from '../promql';
 import { GrafanaDashboardModel } from './model';
 
@@ -41,6 +43,12 @@ export interface EdgeDashboardProps {
    * @default 'edge-waf-mtls'
    */
   readonly uid?: string;
+  /**
+   * Labels and annotations added to the dashboard ConfigMap. The sidecar labels and the annotation that keeps Flux
+   * substitution off (`kustomize.toolkit.fluxcd.io/substitute`) cannot be overridden here.
+   * @default none
+   */
+  readonly metadata?: ObjectMetadataOptions;
 }
 
 const REQUESTS = 'nginx_ingress_controller_requests';
@@ -293,7 +301,7 @@ export function lokiSelector(labels: Readonly<Record<string, string>>): string {
  */
 export class EdgeDashboard extends Construct {
   /** The emitted ConfigMap. */
-  public readonly configMap: KubeConfigMap;
+  public readonly configMap: ApiObject;
   /** The dashboard JSON document. */
   public readonly dashboard: Record<string, unknown>;
 
@@ -327,8 +335,12 @@ export class EdgeDashboard extends Construct {
       metadata: {
         name: props.name,
         namespace: props.namespace,
-        labels: { ...sidecarLabels },
-        annotations: { 'kustomize.toolkit.fluxcd.io/substitute': 'disabled' },
+        ...v.check(() =>
+          mergeMetadata('metadata', props.metadata, {
+            labels: { ...sidecarLabels },
+            annotations: { 'kustomize.toolkit.fluxcd.io/substitute': 'disabled' },
+          }),
+        ),
       },
       data: { [`${this.dashboard.uid as string}.json`]: `${JSON.stringify(this.dashboard, null, 2)}\n` },
     });

@@ -19,7 +19,7 @@ export const REFERENCE_ENVOY_GATEWAY_DEPLOYMENT: EnvoyGatewayDeploymentConfig = 
  * EnvoyProxy; certificates: gateway HTTP-01 ClusterIssuers and the client CA; apps: echo app, HTTPRoutes,
  * SecurityPolicy, Coraza EnvoyExtensionPolicies) and its own delivery. The monitoring layer is not rendered for
  * Envoy Gateway yet (its ServiceMonitor, alerts and dashboard read ingress-nginx metrics and ModSecurity logs).
- * Construct ids are part of the contract (they become object names).
+ * Construct ids are kebab-case construct paths (no object name derives from them): keep them stable.
  */
 export function buildEnvoyGatewayApp(config: EnvoyGatewayDeploymentConfig = REFERENCE_ENVOY_GATEWAY_DEPLOYMENT): App {
   const dataPlane = dataPlaneOf(config);

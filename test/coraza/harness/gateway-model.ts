@@ -4,9 +4,8 @@
  * writes): the HTTPS listeners' hostnames, the ClientTrafficPolicy's `headers.host.stripTrailingHostDot` and the
  * plain-HTTP redirect status. So the Coraza rows answer for the objects we ship, not for Envoy Gateway's defaults.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { objectsOf as readObjects, readTree } from '../../support/rendered';
 import type { GatewayModel } from './envoy-model';
 
 /** The committed Envoy Gateway rendering. */
@@ -20,17 +19,9 @@ export type RenderedObject = {
   spec?: Record<string, any>;
 };
 
-/** Every object of the YAML files under `root` (kustomization.yaml files left out). */
+/** Every object of the YAML files under `root` (kustomization.yaml files left out), read by test/support/rendered. */
 export function objectsOf(root: string): RenderedObject[] {
-  const out: RenderedObject[] = [];
-  for (const entry of readdirSync(root, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile() || !entry.name.endsWith('.yaml') || entry.name === 'kustomization.yaml') continue;
-    for (const doc of parseAllDocuments(readFileSync(join(entry.parentPath, entry.name), 'utf8'))) {
-      const o = doc.toJS() as RenderedObject | null;
-      if (o?.kind) out.push(o);
-    }
-  }
-  return out;
+  return readObjects(readTree(root)).map((o) => o.manifest as unknown as RenderedObject);
 }
 
 /** The gateway model of a rendering (see the module comment). */
