@@ -15,6 +15,7 @@
 
 // Errors every construct throws on bad input.
 export { ValidationError } from './core/validation';
+export type { ConstructLocation } from './core/validation';
 export type { ObjectMetadataOptions } from './core/metadata';
 
 // Mutual TLS at the edge.

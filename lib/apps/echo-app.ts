@@ -11,7 +11,13 @@ import {
 import { Construct } from 'constructs';
 import { standardLabels } from '../core/labels';
 import { mergeMetadata, ObjectMetadataOptions } from '../core/metadata';
-import { checkDnsLabel, checkIntegerInRange, checkKubernetesLabels, invalid } from '../core/validation';
+import {
+  checkDnsLabel,
+  checkIntegerInRange,
+  checkKubernetesLabels,
+  PropsValidator,
+  propsValidator,
+} from '../core/validation';
 
 /**
  * The echo server image, pinned by digest: mendhak/http-https-echo tag 37 (MIT; Node.js; answers every request with
@@ -117,26 +123,28 @@ export class EchoApp extends Construct {
 
   constructor(scope: Construct, id: string, props: EchoAppProps) {
     super(scope, id);
+    const v: PropsValidator = propsValidator(this, 'EchoApp');
     const name = props.name ?? id;
-    const field = `EchoApp[${name}]`;
-    this.serviceName = checkDnsLabel(`${field}.name`, name);
-    this.namespace = checkDnsLabel(`${field}.namespace`, props.namespace);
-    checkDnsLabel(`${field}.ingressController.namespace`, props.ingressController.namespace);
-    const replicas = checkIntegerInRange(
-      `${field}.replicas`,
-      props.replicas ?? 2,
-      2,
-      50,
-      'run at least 2 replicas so a drain keeps one serving',
+    this.serviceName = v.check(() => checkDnsLabel('name', name));
+    this.namespace = v.check(() => checkDnsLabel('namespace', props.namespace));
+    v.check(() => checkDnsLabel('ingressController.namespace', props.ingressController.namespace));
+    const replicas = v.check(() =>
+      checkIntegerInRange(
+        'replicas',
+        props.replicas ?? 2,
+        2,
+        50,
+        'run at least 2 replicas so a drain keeps one serving',
+      ),
     );
     const image = props.image ?? ECHO_IMAGE;
     if (typeof image !== 'string' || !/^[a-z0-9][-a-z0-9._/:]*@sha256:[0-9a-f]{64}$/.test(image))
-      invalid(`${field}.image`, image, 'is not pinned by digest', 'use "<repository>[:tag]@sha256:<64 hex digits>"');
+      v.invalid('image', image, 'is not pinned by digest', 'use "<repository>[:tag]@sha256:<64 hex digits>"');
     const resources = props.resources ?? { cpuRequest: '50m', cpuLimit: '500m', memory: '128Mi' };
     for (const [key, value] of Object.entries(resources)) {
       if (!/^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi)?$/.test(value))
-        invalid(
-          `${field}.resources.${key}`,
+        v.invalid(
+          `resources.${key}`,
           value,
           'is not a Kubernetes quantity',
           'use e.g. "50m" for CPU or "128Mi" for memory',
@@ -144,13 +152,13 @@ export class EchoApp extends Construct {
     }
     const podLabels = props.ingressController.podLabels ?? INGRESS_NGINX_CONTROLLER_POD_LABELS;
     if (Object.keys(podLabels).length === 0)
-      invalid(
-        `${field}.ingressController.podLabels`,
+      v.invalid(
+        'ingressController.podLabels',
         podLabels,
         'is empty, which would admit every pod of the namespace',
         'give the controller pod labels',
       );
-    checkKubernetesLabels(`${field}.ingressController.podLabels`, podLabels);
+    v.check(() => checkKubernetesLabels('ingressController.podLabels', podLabels));
 
     const labels = standardLabels(name, 'echo-server');
     const selector = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': name };
@@ -158,7 +166,7 @@ export class EchoApp extends Construct {
     const userMetadata = {
       name,
       namespace: this.namespace,
-      ...mergeMetadata(`${field}.metadata`, props.metadata, { labels }),
+      ...v.check(() => mergeMetadata('metadata', props.metadata, { labels })),
     };
 
     new KubeServiceAccount(this, 'service-account', { metadata, automountServiceAccountToken: false });

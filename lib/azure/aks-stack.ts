@@ -1,3 +1,4 @@
+import { PropsValidator, propsValidator } from '../core/validation';
 import { Construct } from 'constructs';
 import { Fn, TerraformOutput, TerraformStack } from 'cdktf';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
@@ -56,7 +57,8 @@ export class AksStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: AksStackProps) {
     super(scope, id);
-    const s = resolveAksProps(props);
+    const v: PropsValidator = propsValidator(this, 'AksStack');
+    const s = v.check(() => resolveAksProps(props));
     this.settings = s;
 
     new AzurermProvider(this, 'azurerm', { features: [{}], subscriptionId: s.subscriptionId });

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { DnsZone } from '@cdktf/provider-azurerm/lib/dns-zone';
 import { DnsARecord } from '@cdktf/provider-azurerm/lib/dns-a-record';
-import { checkHostname, checkIntegerInRange, checkUnique, invalid } from '../core/validation';
+import { checkHostname, checkIntegerInRange, checkUnique, PropsValidator, propsValidator } from '../core/validation';
 
 /** One A record: `name` relative to the zone (`@` for the apex). */
 export interface IngressDnsRecord {
@@ -35,12 +35,13 @@ export class IngressDns extends Construct {
 
   constructor(scope: Construct, id: string, props: IngressDnsProps) {
     super(scope, id);
-    checkHostname('zoneName', props.zoneName);
-    checkIntegerInRange('ttlSeconds', props.ttlSeconds, 1, 2147483647);
-    checkUnique('records', props.records, (r) => r.name);
+    const v: PropsValidator = propsValidator(this, 'IngressDns');
+    v.check(() => checkHostname('zoneName', props.zoneName));
+    v.check(() => checkIntegerInRange('ttlSeconds', props.ttlSeconds, 1, 2147483647));
+    v.check(() => checkUnique('records', props.records, (r) => r.name));
     props.records.forEach((r, i) => {
       if (r.name !== '@' && !/^(\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(r.name)) {
-        invalid(
+        v.invalid(
           `records[${i}].name`,
           r.name,
           'is not a record name relative to the zone',

@@ -1,3 +1,4 @@
+import { PropsValidator, propsValidator } from '../core/validation';
 import { Construct } from 'constructs';
 import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
@@ -44,8 +45,9 @@ export class IngressPublicIp extends Construct {
 
   constructor(scope: Construct, id: string, props: IngressPublicIpProps) {
     super(scope, id);
-    checkAzureName('name', props.name, AZURE_NAME_RULES.publicIp);
-    checkZones('zones', props.zones);
+    const v: PropsValidator = propsValidator(this, 'IngressPublicIp');
+    v.check(() => checkAzureName('name', props.name, AZURE_NAME_RULES.publicIp));
+    v.check(() => checkZones('zones', props.zones));
     this.publicIp = new PublicIp(this, 'public-ip', {
       name: props.name,
       resourceGroupName: props.resourceGroupName,

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
-import { checkIntegerInRange } from '../core/validation';
+import { checkIntegerInRange, PropsValidator, propsValidator } from '../core/validation';
 import { AZURE_NAME_RULES, checkAzureName } from './checks';
 
 /** Props of {@link AksLogAnalytics}. */
@@ -29,8 +29,9 @@ export class AksLogAnalytics extends Construct {
 
   constructor(scope: Construct, id: string, props: AksLogAnalyticsWorkspaceProps) {
     super(scope, id);
-    checkAzureName('workspaceName', props.workspaceName, AZURE_NAME_RULES.workspace);
-    checkIntegerInRange('retentionInDays', props.retentionInDays, 30, 730);
+    const v: PropsValidator = propsValidator(this, 'AksLogAnalytics');
+    v.check(() => checkAzureName('workspaceName', props.workspaceName, AZURE_NAME_RULES.workspace));
+    v.check(() => checkIntegerInRange('retentionInDays', props.retentionInDays, 30, 730));
     this.workspace = new LogAnalyticsWorkspace(this, 'workspace', {
       name: props.workspaceName,
       resourceGroupName: props.resourceGroupName,

@@ -58,7 +58,7 @@ export class ControllerConfigMaps extends Construct {
     const labels = controllerLabels();
     const headers: Record<string, string> = {};
     Object.entries(props.proxySetHeaders).forEach(([name, value]) => {
-      headers[name] = PROXY_SET_HEADER_ENTRY.render(`controller.proxySetHeaders.${name}`, { name, value });
+      headers[name] = PROXY_SET_HEADER_ENTRY.render(`proxySetHeaders.${name}`, { name, value });
     });
     const headersNamespace = props.headersNamespace ?? props.namespace;
     new KubeConfigMap(this, 'proxy-headers', {
@@ -68,7 +68,7 @@ export class ControllerConfigMaps extends Construct {
 
     const data: Record<string, string> = {};
     const set = <T>(declaration: SettingDeclaration<T>, value: T): void => {
-      data[declaration.name] = declaration.render(`controller.config["${declaration.name}"]`, value);
+      data[declaration.name] = declaration.render(`config["${declaration.name}"]`, value);
     };
     set(ALLOW_SNIPPET_ANNOTATIONS, false);
     set(PROXY_SET_HEADERS, { namespace: headersNamespace, name: NAMES.proxyHeadersConfigMap });

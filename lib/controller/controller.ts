@@ -2,7 +2,14 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KubeIngressClass, KubeNamespace, ResourceRequirements } from '../core/kube';
 import { ObjectMetadataOptions } from '../core/metadata';
-import { checkDnsLabel, checkDnsSubdomain, checkIntegerInRange, invalid } from '../core/validation';
+import {
+  checkDnsLabel,
+  checkDnsSubdomain,
+  checkIntegerInRange,
+  invalid,
+  PropsValidator,
+  propsValidator,
+} from '../core/validation';
 import { WafPolicy } from '../waf/policy';
 import { checkIpv4Cidr } from '../core/ip';
 import { AdmissionWebhook, DEFAULT_WEBHOOK_TIMEOUT_SECONDS } from './admission-webhook';
@@ -14,7 +21,7 @@ import { controllerLabels } from './labels';
 import { ControllerRbac } from './rbac';
 import { ControllerServiceOptions, ControllerServices } from './services';
 import { clusterScopedNamesOf, INGRESS_NGINX_IMAGE, NAMES } from './upstream';
-import { WafPolicyFile } from './waf-policy';
+import { policySha256, WafPolicyFile } from './waf-policy';
 
 /** Props of {@link ModSecurityController}. */
 export interface ModSecurityControllerProps {
@@ -167,47 +174,56 @@ export class ModSecurityController extends Construct {
 
   constructor(scope: Construct, id: string, props: ModSecurityControllerProps) {
     super(scope, id);
+    const v: PropsValidator = propsValidator(this, 'ModSecurityController');
     if (!(props.waf instanceof WafPolicy))
-      invalid('controller.waf', props.waf, 'is not a WafPolicy', 'pass new WafPolicy({ ... })');
-    this.namespace = checkDnsLabel('controller.namespace', props.namespace ?? 'ingress-nginx');
-    this.ingressClassName = checkDnsSubdomain('controller.ingressClassName', props.ingressClassName ?? 'nginx');
-    const replicas = checkIntegerInRange(
-      'controller.replicas',
-      props.replicas ?? 2,
-      2,
-      100,
-      'run at least 2 replicas (an edge with one replica goes down on every node drain); at most 100',
+      v.invalid('waf', props.waf, 'is not a WafPolicy', 'pass new WafPolicy({ ... })');
+    this.namespace = v.check(() => checkDnsLabel('namespace', props.namespace ?? 'ingress-nginx'));
+    this.ingressClassName = v.check(() => checkDnsSubdomain('ingressClassName', props.ingressClassName ?? 'nginx'));
+    const replicas = v.check(() =>
+      checkIntegerInRange(
+        'replicas',
+        props.replicas ?? 2,
+        2,
+        100,
+        'run at least 2 replicas (an edge with one replica goes down on every node drain); at most 100',
+      ),
     );
     this.admissionWebhook = props.admissionWebhook ?? true;
     const image = props.image ?? INGRESS_NGINX_IMAGE;
+    const { watchNamespace: givenWatchNamespace, resources, instanceName } = props;
     const watchNamespace =
-      props.watchNamespace === undefined ? undefined : checkDnsLabel('controller.watchNamespace', props.watchNamespace);
+      givenWatchNamespace === undefined
+        ? undefined
+        : v.check(() => checkDnsLabel('watchNamespace', givenWatchNamespace));
     const metricsScrapers = (props.metricsScrapers ?? DEFAULT_METRICS_SCRAPERS).map((s, i) =>
-      checkMetricsScraper(`controller.metricsScrapers[${i}]`, s),
+      v.check(() => checkMetricsScraper(`metricsScrapers[${i}]`, s)),
     );
-    const apiServerCidrs = checkApiServerCidrs('controller.apiServerCidrs', props.apiServerCidrs ?? ['0.0.0.0/0']);
-    const webhookTimeoutSeconds = checkIntegerInRange(
-      'controller.webhookTimeoutSeconds',
-      props.webhookTimeoutSeconds ?? DEFAULT_WEBHOOK_TIMEOUT_SECONDS,
-      1,
-      30,
-      "use 1 to 30 seconds (the API server's limit for webhooks); 10 is the default",
+    const apiServerCidrs = v.check(() => checkApiServerCidrs('apiServerCidrs', props.apiServerCidrs ?? ['0.0.0.0/0']));
+    const webhookTimeoutSeconds = v.check(() =>
+      checkIntegerInRange(
+        'webhookTimeoutSeconds',
+        props.webhookTimeoutSeconds ?? DEFAULT_WEBHOOK_TIMEOUT_SECONDS,
+        1,
+        30,
+        "use 1 to 30 seconds (the API server's limit for webhooks); 10 is the default",
+      ),
     );
-    const expectedHosts = checkIntegerInRange(
-      'controller.expectedHosts',
-      props.expectedHosts ?? Math.max(1, props.waf.servedHosts.length),
-      1,
-      100000,
-      'give the number of hosts the controller serves, from 1 to 100000',
+    const expectedHosts = v.check(() =>
+      checkIntegerInRange(
+        'expectedHosts',
+        props.expectedHosts ?? Math.max(1, props.waf.servedHosts.length),
+        1,
+        100000,
+        'give the number of hosts the controller serves, from 1 to 100000',
+      ),
     );
-    if (props.resources !== undefined)
-      checkControllerMemoryLimit('controller.resources', props.resources, expectedHosts);
+    if (resources !== undefined) v.check(() => checkControllerMemoryLimit('resources', resources, expectedHosts));
     const instance =
-      props.instanceName === undefined ? undefined : checkDnsLabel('controller.instanceName', props.instanceName);
+      instanceName === undefined ? undefined : v.check(() => checkDnsLabel('instanceName', instanceName));
     const clusterNames = clusterScopedNamesOf(instance);
     if (!/^[^\s@]+@sha256:[0-9a-f]{64}$/.test(image))
-      invalid(
-        'controller.image',
+      v.invalid(
+        'image',
         image,
         'is not pinned by digest',
         'use "<repository>:<tag>@sha256:<digest>" so every node runs the same, reviewed image',
@@ -233,18 +249,35 @@ export class ModSecurityController extends Construct {
     });
     const wafPolicy =
       props.waf.mode !== 'Off'
-        ? new WafPolicyFile(this, 'waf-policy', { namespace: this.namespace, waf: props.waf })
+        ? v.check(() => new WafPolicyFile(this, 'waf-policy', { namespace: this.namespace, waf: props.waf }))
         : undefined;
     this.wafPolicySha256 = wafPolicy?.sha256;
-    const configMaps = new ControllerConfigMaps(this, 'config', {
-      namespace: this.namespace,
-      wafPolicy,
-      proxySetHeaders: {
-        ...fingerprintHeader(props.clientCertificateFingerprintHeader),
-        ...(props.proxySetHeaders ?? {}),
-      },
-      headersNamespace: watchNamespace,
-    });
+    if (wafPolicy) {
+      // WafPolicy's add* methods can run after this constructor rendered the policy: catch that at synth time.
+      const rendered = wafPolicy.sha256;
+      v.late(() => {
+        if (policySha256(props.waf.renderPolicyFile()) !== rendered)
+          v.invalid(
+            'waf',
+            '(a WafPolicy)',
+            'was changed after this controller rendered it (a rule added with addDenySourceIps, addDenyRequestHeader, addAllowPaths or addExclusion after new ModSecurityController), so the rule is missing from the ConfigMap',
+            'add every rule before passing the policy to ModSecurityController, or give the rules in the WafPolicy props',
+          );
+      });
+    }
+    // The config and services children check props of this construct (proxySetHeaders, service): errors name it.
+    const configMaps = v.check(
+      () =>
+        new ControllerConfigMaps(this, 'config', {
+          namespace: this.namespace,
+          wafPolicy,
+          proxySetHeaders: {
+            ...fingerprintHeader(props.clientCertificateFingerprintHeader),
+            ...(props.proxySetHeaders ?? {}),
+          },
+          headersNamespace: watchNamespace,
+        }),
+    );
     this.config = configMaps.data;
     this.configMap = configMaps.controller;
     this.ingressClass = new KubeIngressClass(this, 'ingress-class', {
@@ -257,11 +290,14 @@ export class ModSecurityController extends Construct {
       },
       spec: { controller: clusterNames.controllerClass },
     });
-    this.service = new ControllerServices(this, 'services', {
-      namespace: this.namespace,
-      ...(props.service ?? {}),
-      metadata: props.metadata,
-    }).loadBalancer;
+    this.service = v.check(
+      () =>
+        new ControllerServices(this, 'services', {
+          namespace: this.namespace,
+          ...(props.service ?? {}),
+          metadata: props.metadata,
+        }),
+    ).loadBalancer;
     const webhook = this.admissionWebhook
       ? new AdmissionWebhook(this, 'admission-webhook', {
           namespace: this.namespace,
@@ -270,19 +306,22 @@ export class ModSecurityController extends Construct {
           webhookName: clusterNames.webhook,
         })
       : undefined;
-    this.deployment = new ControllerDeployment(this, 'deployment', {
-      namespace: this.namespace,
-      ingressClassName: this.ingressClassName,
-      replicas,
-      image,
-      resources: props.resources ?? controllerResourcesFor(expectedHosts),
-      webhookSecretName: webhook?.secretName,
-      wafPolicy,
-      watchNamespace,
-      config: this.config,
-      controllerClass: clusterNames.controllerClass,
-      metadata: props.metadata,
-    }).resource;
+    this.deployment = v.check(
+      () =>
+        new ControllerDeployment(this, 'deployment', {
+          namespace: this.namespace,
+          ingressClassName: this.ingressClassName,
+          replicas,
+          image,
+          resources: props.resources ?? controllerResourcesFor(expectedHosts),
+          webhookSecretName: webhook?.secretName,
+          wafPolicy,
+          watchNamespace,
+          config: this.config,
+          controllerClass: clusterNames.controllerClass,
+          metadata: props.metadata,
+        }),
+    ).resource;
     new ControllerPolicies(this, 'policies', {
       namespace: this.namespace,
       admissionWebhook: this.admissionWebhook,

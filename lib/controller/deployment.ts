@@ -134,7 +134,7 @@ export class ControllerDeployment extends Construct {
       metadata: {
         name: NAMES.deployment,
         namespace: props.namespace,
-        ...mergeMetadata('controller.metadata', props.metadata, { labels }),
+        ...mergeMetadata('metadata', props.metadata, { labels }),
       },
       spec: {
         replicas: props.replicas,

@@ -57,7 +57,7 @@ export class ControllerServices extends Construct {
     if (props.azurePublicIpName !== undefined) {
       if (!PIP_NAME.test(props.azurePublicIpName))
         invalid(
-          'controller.service.azurePublicIpName',
+          'service.azurePublicIpName',
           props.azurePublicIpName,
           'is not an Azure public IP name',
           'use 1–80 letters, digits, "_", "." or "-", starting with a letter or digit',
@@ -67,14 +67,14 @@ export class ControllerServices extends Construct {
     if (props.azureResourceGroupName !== undefined) {
       if (props.azurePublicIpName === undefined)
         invalid(
-          'controller.service.azureResourceGroupName',
+          'service.azureResourceGroupName',
           props.azureResourceGroupName,
           'is set without azurePublicIpName',
           'set azurePublicIpName too, or leave the resource group out',
         );
       if (!RESOURCE_GROUP.test(props.azureResourceGroupName))
         invalid(
-          'controller.service.azureResourceGroupName',
+          'service.azureResourceGroupName',
           props.azureResourceGroupName,
           'is not an Azure resource group name',
           'use 1–90 letters, digits, "_", "-", ".", "(" or ")", not ending with "."',
@@ -86,7 +86,7 @@ export class ControllerServices extends Construct {
       metadata: {
         name: NAMES.service,
         namespace: props.namespace,
-        ...mergeMetadata('controller.metadata', props.metadata, { labels, annotations }),
+        ...mergeMetadata('metadata', props.metadata, { labels, annotations }),
       },
       spec: {
         type: 'LoadBalancer',

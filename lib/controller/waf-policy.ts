@@ -20,6 +20,11 @@ export const WAF_POLICY_MOUNT_PATH = '/etc/nginx/edge-waf';
 /** Absolute path of the policy file in the controller container; the `modsecurity-snippet` includes it. */
 export const WAF_POLICY_FILE_PATH = `${WAF_POLICY_MOUNT_PATH}/${WAF_POLICY_KEY}`;
 
+/** sha256 (hex) of a rendered policy file: the pod-template annotation, and how a changed policy is noticed. */
+export function policySha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
 /**
  * Pod-template annotation of the controller Deployment carrying the policy's sha256: nginx reads the file only at
  * (re)load, the controller does not reload when a mounted ConfigMap changes, and kubelet propagates ConfigMap volume
@@ -105,8 +110,8 @@ export class WafPolicyFile extends Construct {
 
   constructor(scope: Construct, id: string, props: WafPolicyFileProps) {
     super(scope, id);
-    const text = checkWafPolicyFile('controller.waf', props.waf.renderPolicyFile());
-    this.sha256 = createHash('sha256').update(text, 'utf8').digest('hex');
+    const text = checkWafPolicyFile('waf', props.waf.renderPolicyFile());
+    this.sha256 = policySha256(text);
     new KubeConfigMap(this, 'Resource', {
       metadata: {
         name: this.configMapName,

@@ -1,3 +1,5 @@
+import type { IConstruct } from 'constructs';
+
 /**
  * The brand every {@link ValidationError} carries: a registry symbol (`Symbol.for`), so two copies of the package
  * agree on it. The key names the package; changing it would break recognition across versions.
@@ -6,8 +8,11 @@ const VALIDATION_ERROR_BRAND = Symbol.for('aks-waf-mtls-edge.ValidationError');
 
 /**
  * Validation errors shared by every construct. A message always names the field, the bad value and the fix,
- * so a failed `npm run synth` tells the user exactly what to change (and writes nothing). Recognise one with
- * {@link ValidationError.isValidationError}, not `instanceof` (which fails across two installed copies).
+ * so a failed `npm run synth` tells the user exactly what to change (and writes nothing). An error raised by a
+ * construct also names the construct and its path (`ModSecurityController "edge/controller": replicas: 1 ...`), and
+ * its {@link field} is then the prop path as the user wrote it in that construct's props; the reference deployment
+ * names its config paths instead (`controller.replicas`). Recognise one with {@link ValidationError.isValidationError},
+ * not `instanceof` (which fails across two installed copies).
  */
 export class ValidationError extends Error {
   /**
@@ -20,26 +25,157 @@ export class ValidationError extends Error {
     return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[VALIDATION_ERROR_BRAND] === true;
   }
 
-  /** Path of the offending field, e.g. `waf.denySourceIps[2]`. */
+  /** Path of the offending field, e.g. `denySourceIps[2]` (a construct's prop path) or `waf.denySourceIps[2]`. */
   public readonly field: string;
   /** The rejected value as the user gave it. */
   public readonly value: unknown;
+  /** What is wrong with the value, e.g. `is not a valid Kubernetes name (RFC 1123 label)`. */
+  public readonly problem: string;
   /** What to do instead. */
   public readonly fix: string;
+  /**
+   * The construct whose props hold {@link field}.
+   * @default undefined: not raised by a construct (a config or a plain function)
+   */
+  public readonly construct?: ConstructLocation;
 
-  constructor(field: string, value: unknown, problem: string, fix: string) {
-    super(`${field}: ${describe(value)} ${problem}. Fix: ${fix}`);
+  constructor(field: string, value: unknown, problem: string, fix: string, construct?: ConstructLocation) {
+    const where = construct ? `${construct.kind} "${construct.path}": ` : '';
+    super(`${where}${field}: ${describe(value)} ${problem}. Fix: ${fix}`);
     this.name = 'ValidationError';
     this.field = field;
     this.value = value;
+    this.problem = problem;
     this.fix = fix;
+    this.construct = construct;
     Object.defineProperty(this, VALIDATION_ERROR_BRAND, { value: true });
   }
+}
+
+/** Which construct a {@link ValidationError} belongs to. */
+export interface ConstructLocation {
+  /** The construct's class, e.g. `ModSecurityController`. */
+  readonly kind: string;
+  /** The construct path (`node.path`), e.g. `hospital-edge/controller`. */
+  readonly path: string;
 }
 
 /** Throws a {@link ValidationError}; reads as a statement at call sites. */
 export function invalid(field: string, value: unknown, problem: string, fix: string): never {
   throw new ValidationError(field, value, problem, fix);
+}
+
+/**
+ * The validator of one construct's props: runs checks and names the construct in the errors they raise, so that the
+ * field of each is the prop path the user wrote in that construct's props (`resources.limits.memory`). Get one with
+ * {@link propsValidator} at the top of the constructor.
+ */
+export interface PropsValidator {
+  /** Where errors of this construct point. */
+  readonly location: ConstructLocation;
+  /**
+   * Runs `check` and returns its result; a {@link ValidationError} it throws is thrown again naming the construct
+   * (an error that already names a construct, e.g. of a child, passes unchanged).
+   */
+  check<T>(check: () => T): T;
+  /** Throws a {@link ValidationError} of this construct. */
+  invalid(field: string, value: unknown, problem: string, fix: string): never;
+  /**
+   * Registers `check` to run when the app is synthesized (`node.addValidation()`): for facts known only after the
+   * constructor, such as calls to methods (`addClient`, `trustIn`). A {@link ValidationError} it throws becomes a
+   * validation message of the construct; `synthesizeCharts` (lib/synth/synth-charts.ts) throws it again as is.
+   */
+  late(check: () => void): void;
+}
+
+/** The {@link PropsValidator} of `construct`, a `kind` (its class name, e.g. `MtlsIngress`). */
+export function propsValidator(construct: IConstruct, kind: string): PropsValidator {
+  const location: ConstructLocation = { kind, path: construct.node.path };
+  const check = <T>(fn: () => T): T => {
+    try {
+      return fn();
+    } catch (err) {
+      throw locate(err, location);
+    }
+  };
+  return {
+    location,
+    check,
+    invalid: (field, value, problem, fix) => {
+      throw new ValidationError(field, value, problem, fix, location);
+    },
+    late: (fn) =>
+      construct.node.addValidation({
+        validate: () => {
+          try {
+            fn();
+            return [];
+          } catch (err) {
+            const located = locate(err, location);
+            if (!ValidationError.isValidationError(located)) throw located;
+            recordLateError(construct, located);
+            return [located.message];
+          }
+        },
+      }),
+  };
+}
+
+/**
+ * Runs `build` and reports the {@link ValidationError}s it raises under the paths the caller's user wrote: `paths`
+ * maps a field (a prop path of the construct `build` makes, or a prefix of one: `hosts[0]` covers `hosts[0].host`)
+ * to the path it came from (`app.hosts[1]`). A mapped error names no construct; errors of fields not in `paths`
+ * pass unchanged. Two callers: the reference deployment (lib/reference), the one place a construct's prop path
+ * becomes a config path, and a construct that builds children from its own props (EdgeMonitoring), inside its
+ * {@link PropsValidator.check} so the error then names it and its prop path.
+ */
+export function withFieldPaths<T>(paths: Readonly<Record<string, string>>, build: () => T): T {
+  try {
+    return build();
+  } catch (err) {
+    if (!ValidationError.isValidationError(err)) throw err;
+    const field = mappedPath(err.field, paths);
+    if (field === undefined) throw err;
+    const mapped = new ValidationError(field, err.value, err.problem, err.fix);
+    mapped.stack = err.stack;
+    throw mapped;
+  }
+}
+
+/** `field` with its longest prefix found in `paths` replaced; undefined when none matches. */
+function mappedPath(field: string, paths: Readonly<Record<string, string>>): string | undefined {
+  let best: string | undefined;
+  for (const prefix of Object.keys(paths)) {
+    const matches = field === prefix || field.startsWith(`${prefix}.`) || field.startsWith(`${prefix}[`);
+    if (matches && (best === undefined || prefix.length > best.length)) best = prefix;
+  }
+  return best === undefined ? undefined : `${paths[best]}${field.slice(best.length)}`;
+}
+
+/** `err` naming the construct at `location`, if it is a {@link ValidationError} that names none yet. */
+function locate(err: unknown, location: ConstructLocation): unknown {
+  if (!ValidationError.isValidationError(err) || err.construct !== undefined) return err;
+  const located = new ValidationError(err.field, err.value, err.problem, err.fix, location);
+  located.stack = err.stack;
+  return located;
+}
+
+/** Where late checks leave their errors on the construct (a registry symbol, read across package copies). */
+const LATE_ERRORS = Symbol.for('aks-waf-mtls-edge.lateValidationErrors');
+
+function recordLateError(construct: IConstruct, err: ValidationError): void {
+  const holder = construct as unknown as Record<symbol, Map<string, ValidationError> | undefined>;
+  if (!holder[LATE_ERRORS]) Object.defineProperty(holder, LATE_ERRORS, { value: new Map() });
+  holder[LATE_ERRORS]?.set(err.message, err);
+}
+
+/**
+ * The {@link ValidationError} behind `message`, one of the messages `construct.node.validate()` returned, when a late
+ * check ({@link PropsValidator.late}) raised it.
+ * @returns undefined for messages of other validations
+ */
+export function lateValidationError(construct: IConstruct, message: string): ValidationError | undefined {
+  return (construct as unknown as Record<symbol, Map<string, ValidationError> | undefined>)[LATE_ERRORS]?.get(message);
 }
 
 function describe(value: unknown): string {

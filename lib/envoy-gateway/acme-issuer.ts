@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { ClusterIssuer } from '../../imports/cert-manager.io';
 import { standardLabels } from '../core/labels';
-import { checkDnsLabel, checkDnsSubdomain } from '../core/validation';
+import { checkDnsLabel, checkDnsSubdomain, PropsValidator, propsValidator } from '../core/validation';
 import { AcmeEnvironment, LETS_ENCRYPT_SERVERS } from '../mtls/acme-cluster-issuer';
 import { HTTP_LISTENER, NamespacedObjectRef } from './names';
 
@@ -33,8 +33,9 @@ export class GatewayAcmeClusterIssuer extends Construct {
 
   constructor(scope: Construct, id: string, props: GatewayAcmeClusterIssuerProps) {
     super(scope, id);
-    this.issuerName = checkDnsSubdomain('GatewayAcmeClusterIssuer.name', props.name);
-    checkDnsLabel('GatewayAcmeClusterIssuer.gateway.namespace', props.gateway.namespace);
+    const v: PropsValidator = propsValidator(this, 'GatewayAcmeClusterIssuer');
+    this.issuerName = v.check(() => checkDnsSubdomain('name', props.name));
+    v.check(() => checkDnsLabel('gateway.namespace', props.gateway.namespace));
     this.apiObject = new ClusterIssuer(this, 'issuer', {
       metadata: { name: this.issuerName, labels: standardLabels(this.issuerName, 'acme-issuer') },
       spec: {

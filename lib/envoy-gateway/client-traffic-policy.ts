@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { standardLabels } from '../core/labels';
+import { PropsValidator, propsValidator } from '../core/validation';
 import { mergeMetadata, ObjectMetadataOptions } from '../core/metadata';
 import type { EdgeHostIntent } from '../intent/edge-intent';
 import { clientValidation, forwardClientCert } from './mtls';
@@ -50,15 +51,18 @@ export class EdgeClientTrafficPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: EdgeClientTrafficPolicyProps) {
     super(scope, id);
+    const v: PropsValidator = propsValidator(this, 'EdgeClientTrafficPolicy');
     this.apiObject = new ApiObject(this, 'resource', {
       apiVersion: ENVOY_GATEWAY_GROUP_VERSION,
       kind: 'ClientTrafficPolicy',
       metadata: {
         name: props.name,
         namespace: props.gateway.namespace,
-        ...mergeMetadata(`EdgeClientTrafficPolicy[${props.name}].metadata`, props.metadata, {
-          labels: standardLabels(props.name, 'client-traffic-policy'),
-        }),
+        ...v.check(() =>
+          mergeMetadata('metadata', props.metadata, {
+            labels: standardLabels(props.name, 'client-traffic-policy'),
+          }),
+        ),
       },
       spec: {
         targetRefs: props.hosts.map((host) => ({
@@ -78,9 +82,11 @@ export class EdgeClientTrafficPolicy extends Construct {
       metadata: {
         name: plain,
         namespace: props.gateway.namespace,
-        ...mergeMetadata(`EdgeClientTrafficPolicy[${props.name}].metadata`, props.metadata, {
-          labels: standardLabels(plain, 'client-traffic-policy'),
-        }),
+        ...v.check(() =>
+          mergeMetadata('metadata', props.metadata, {
+            labels: standardLabels(plain, 'client-traffic-policy'),
+          }),
+        ),
       },
       spec: {
         targetRefs: [

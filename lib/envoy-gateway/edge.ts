@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { checkDnsLabel, checkDnsSubdomain } from '../core/validation';
+import { checkDnsLabel, checkDnsSubdomain, PropsValidator, propsValidator, withFieldPaths } from '../core/validation';
 import type { EdgeIntent } from '../intent/edge-intent';
 import type { WafPolicy } from '../waf/policy';
 import { EdgeClientTrafficPolicy } from './client-traffic-policy';
@@ -70,17 +70,25 @@ export class EnvoyGatewayDataPlane extends Construct {
 
   constructor(scope: Construct, id: string, props: EnvoyGatewayDataPlaneProps) {
     super(scope, id);
+    const v: PropsValidator = propsValidator(this, 'EnvoyGatewayDataPlane');
     const { intent } = props;
-    const namespace = checkDnsLabel('envoyGateway.namespace', props.gatewayNamespace);
-    checkDnsSubdomain('envoyGateway.gatewayClassName', props.gatewayClassName);
-    this.envoyProxy = new EdgeEnvoyProxy(this, 'envoy-proxy', {
-      name: `${intent.name}-proxy`,
-      namespace,
-      corazaModule: props.corazaModule,
-      replicas: props.replicas,
-      azurePublicIpName: props.azurePublicIpName,
-      azureResourceGroupName: props.azureResourceGroupName,
-    });
+    const namespace = v.check(() => checkDnsLabel('gatewayNamespace', props.gatewayNamespace));
+    v.check(() => checkDnsSubdomain('gatewayClassName', props.gatewayClassName));
+    // The EnvoyProxy checks props of this construct: its errors name this construct and these props.
+    this.envoyProxy = v.check(() =>
+      withFieldPaths(
+        ENVOY_PROXY_PATHS,
+        () =>
+          new EdgeEnvoyProxy(this, 'envoy-proxy', {
+            name: `${intent.name}-proxy`,
+            namespace,
+            corazaModule: props.corazaModule,
+            replicas: props.replicas,
+            azurePublicIpName: props.azurePublicIpName,
+            azureResourceGroupName: props.azureResourceGroupName,
+          }),
+      ),
+    );
     this.gatewayClass = new EdgeGatewayClass(this, 'gateway-class', {
       name: props.gatewayClassName,
       envoyProxy: this.envoyProxy,
@@ -101,6 +109,15 @@ export class EnvoyGatewayDataPlane extends Construct {
     });
   }
 }
+
+/** The EnvoyGatewayDataPlane prop each EdgeEnvoyProxy prop comes from. */
+const ENVOY_PROXY_PATHS: Readonly<Record<string, string>> = {
+  namespace: 'gatewayNamespace',
+  corazaModule: 'corazaModule',
+  replicas: 'replicas',
+  azurePublicIpName: 'azurePublicIpName',
+  azureResourceGroupName: 'azureResourceGroupName',
+};
 
 /** Renders the Coraza filter configuration of one host from the WAF policy (lib/waf/coraza.ts `corazaFilterConfig`). */
 export type CorazaFilterRenderer = (policy: WafPolicy, host: string) => CorazaFilterConfig;
@@ -138,8 +155,11 @@ export class EnvoyGatewayRoutes extends Construct {
 
   constructor(scope: Construct, id: string, props: EnvoyGatewayRoutesProps) {
     super(scope, id);
+    const v: PropsValidator = propsValidator(this, 'EnvoyGatewayRoutes');
     const { intent } = props;
-    const backendHeaders = backendCertificateHeaders('clientCertificateHeaders', intent.clientCertificateHeaders);
+    const backendHeaders = v.check(() =>
+      backendCertificateHeaders('intent.clientCertificateHeaders', intent.clientCertificateHeaders),
+    );
     const routes = new Map<string, EdgeHostRoutes>();
     const wafPolicies = new Map<string, CorazaExtensionPolicy>();
     for (const host of intent.hosts) {
@@ -171,7 +191,7 @@ export class EnvoyGatewayRoutes extends Construct {
       name: `${intent.name}-client-authorization`,
       namespace: intent.namespace,
       routeNames: intent.hosts.map(backendRouteName),
-      allowCel: allowListCel('clientAuth', intent.clientAuth),
+      allowCel: v.check(() => allowListCel('intent.clientAuth', intent.clientAuth)),
       deniedSources: intent.waf
         .deniedSourceIps()
         .flatMap(({ field, rule }) => rule.sources.map((source, i) => ({ field: `${field}.sources[${i}]`, source }))),

@@ -7,7 +7,7 @@ import {
 } from '../controller/services';
 import { standardLabels } from '../core/labels';
 import { mergeMetadata, ObjectMetadataOptions } from '../core/metadata';
-import { checkIntegerInRange, invalid } from '../core/validation';
+import { checkIntegerInRange, PropsValidator, propsValidator } from '../core/validation';
 import { CorazaModuleSource, renderModuleSource } from './coraza-module';
 import { CORAZA_MODULE_NAME } from './names';
 import { ENVOY_GATEWAY_GROUP_VERSION } from './versions';
@@ -62,21 +62,17 @@ export class EdgeEnvoyProxy extends Construct {
 
   constructor(scope: Construct, id: string, props: EdgeEnvoyProxyProps) {
     super(scope, id);
+    const v: PropsValidator = propsValidator(this, 'EdgeEnvoyProxy');
     this.name = props.name;
     this.namespace = props.namespace;
-    const field = 'envoyGateway';
-    const replicas = checkIntegerInRange(
-      `${field}.replicas`,
-      props.replicas ?? 2,
-      1,
-      100,
-      'use at least 2 replicas for availability',
+    const replicas = v.check(() =>
+      checkIntegerInRange('replicas', props.replicas ?? 2, 1, 100, 'use at least 2 replicas for availability'),
     );
     const annotations: Record<string, string> = { [AZURE_HEALTH_PROBE_PATH_ANNOTATION]: '/healthz' };
     if (props.azurePublicIpName !== undefined) {
       if (!PIP_NAME.test(props.azurePublicIpName))
-        invalid(
-          `${field}.publicIpName`,
+        v.invalid(
+          'azurePublicIpName',
           props.azurePublicIpName,
           'is not an Azure public IP name',
           'use 1–80 letters, digits, "_", "." or "-", starting with a letter or digit',
@@ -85,29 +81,31 @@ export class EdgeEnvoyProxy extends Construct {
     }
     if (props.azureResourceGroupName !== undefined) {
       if (props.azurePublicIpName === undefined)
-        invalid(
-          `${field}.resourceGroupName`,
+        v.invalid(
+          'azureResourceGroupName',
           props.azureResourceGroupName,
           'is set without a public IP name',
           'set the public IP name too, or leave the resource group out',
         );
       if (!RESOURCE_GROUP.test(props.azureResourceGroupName))
-        invalid(
-          `${field}.resourceGroupName`,
+        v.invalid(
+          'azureResourceGroupName',
           props.azureResourceGroupName,
           'is not an Azure resource group name',
           'use 1–90 letters, digits, "_", "-", ".", "(" or ")", not ending with "."',
         );
       annotations[AZURE_LB_RESOURCE_GROUP_ANNOTATION] = props.azureResourceGroupName;
     }
-    const module = renderModuleSource(`${field}.corazaModule`, props.corazaModule);
+    const module = v.check(() => renderModuleSource('corazaModule', props.corazaModule));
     this.apiObject = new ApiObject(this, 'resource', {
       apiVersion: ENVOY_GATEWAY_GROUP_VERSION,
       kind: 'EnvoyProxy',
       metadata: {
         name: props.name,
         namespace: props.namespace,
-        ...mergeMetadata(`${field}.metadata`, props.metadata, { labels: standardLabels(props.name, 'envoy-proxy') }),
+        ...v.check(() =>
+          mergeMetadata('metadata', props.metadata, { labels: standardLabels(props.name, 'envoy-proxy') }),
+        ),
       },
       spec: {
         provider: {

@@ -1,6 +1,7 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import { standardLabels } from '../core/labels';
+import { PropsValidator, propsValidator } from '../core/validation';
 import { mergeMetadata, ObjectMetadataOptions } from '../core/metadata';
 import type { EdgeHostIntent } from '../intent/edge-intent';
 import { HTTP_LISTENER, httpsListenerName, serverCertificateSecretName, NamespacedObjectRef } from './names';
@@ -27,14 +28,17 @@ export class EdgeGatewayClass extends Construct {
 
   constructor(scope: Construct, id: string, props: EdgeGatewayClassProps) {
     super(scope, id);
+    const v: PropsValidator = propsValidator(this, 'EdgeGatewayClass');
     this.apiObject = new ApiObject(this, 'resource', {
       apiVersion: GATEWAY_API_GROUP_VERSION,
       kind: 'GatewayClass',
       metadata: {
         name: props.name,
-        ...mergeMetadata(`EdgeGatewayClass[${props.name}].metadata`, props.metadata, {
-          labels: standardLabels(props.name, 'gateway-class'),
-        }),
+        ...v.check(() =>
+          mergeMetadata('metadata', props.metadata, {
+            labels: standardLabels(props.name, 'gateway-class'),
+          }),
+        ),
       },
       spec: {
         controllerName: ENVOY_GATEWAY_CONTROLLER_NAME,

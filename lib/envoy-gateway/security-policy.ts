@@ -3,6 +3,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkIpOrCidr } from '../core/ip';
 import { standardLabels } from '../core/labels';
+import { PropsValidator, propsValidator } from '../core/validation';
 import { mergeMetadata, ObjectMetadataOptions } from '../core/metadata';
 import { ENVOY_GATEWAY_GROUP_VERSION, GATEWAY_API_GROUP } from './versions';
 
@@ -37,8 +38,9 @@ export class EdgeSecurityPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: EdgeSecurityPolicyProps) {
     super(scope, id);
+    const v: PropsValidator = propsValidator(this, 'EdgeSecurityPolicy');
     const cidrs = props.deniedSources.map(({ field, source }) => {
-      const checked = checkIpOrCidr(field, source);
+      const checked = v.check(() => checkIpOrCidr(field, source));
       return checked.includes('/') ? checked : `${checked}/${checked.includes(':') ? 128 : 32}`;
     });
     const rules = [
@@ -53,9 +55,11 @@ export class EdgeSecurityPolicy extends Construct {
       metadata: {
         name: props.name,
         namespace: props.namespace,
-        ...mergeMetadata(`EdgeSecurityPolicy[${props.name}].metadata`, props.metadata, {
-          labels: standardLabels(props.name, 'security-policy'),
-        }),
+        ...v.check(() =>
+          mergeMetadata('metadata', props.metadata, {
+            labels: standardLabels(props.name, 'security-policy'),
+          }),
+        ),
       },
       spec: {
         targetRefs: props.routeNames.map((name) => ({ group: GATEWAY_API_GROUP, kind: 'HTTPRoute', name })),

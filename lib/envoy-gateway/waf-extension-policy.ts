@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { standardLabels } from '../core/labels';
 import { mergeMetadata, ObjectMetadataOptions } from '../core/metadata';
-import { invalid } from '../core/validation';
+import { PropsValidator, propsValidator } from '../core/validation';
 import type { CorazaFilterConfig } from '../waf/coraza';
 import { CORAZA_MODULE_NAME } from './names';
 import { CORAZA_COMPOSER, ENVOY_GATEWAY_GROUP_VERSION, GATEWAY_API_GROUP } from './versions';
@@ -39,17 +39,18 @@ export class CorazaExtensionPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: CorazaExtensionPolicyProps) {
     super(scope, id);
+    const v: PropsValidator = propsValidator(this, 'CorazaExtensionPolicy');
     const { config } = props;
     if (!['REQUEST_ONLY', 'FULL'].includes(config.mode))
-      invalid(
-        `${props.name}.config.mode`,
+      v.invalid(
+        'config.mode',
         config.mode,
         'is not a coraza-waf mode',
         'use "FULL" (requests and responses) or "REQUEST_ONLY"',
       );
     if (!Array.isArray(config.directives) || config.directives.length === 0)
-      invalid(
-        `${props.name}.config.directives`,
+      v.invalid(
+        'config.directives',
         config.directives,
         'is empty',
         'render the WAF policy into at least one directive',
@@ -60,9 +61,11 @@ export class CorazaExtensionPolicy extends Construct {
       metadata: {
         name: props.name,
         namespace: props.namespace,
-        ...mergeMetadata(`CorazaExtensionPolicy[${props.name}].metadata`, props.metadata, {
-          labels: standardLabels(props.name, 'waf-extension-policy'),
-        }),
+        ...v.check(() =>
+          mergeMetadata('metadata', props.metadata, {
+            labels: standardLabels(props.name, 'waf-extension-policy'),
+          }),
+        ),
       },
       spec: {
         targetRefs: [{ group: GATEWAY_API_GROUP, kind: 'HTTPRoute', name: props.routeName }],

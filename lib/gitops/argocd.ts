@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Application } from '../../imports/argoproj.io';
 import { mergeMetadata, ObjectMetadataOptions } from '../core/metadata';
-import { checkDnsLabel, checkDnsSubdomain, checkUrl, invalid } from '../core/validation';
+import { checkDnsLabel, checkDnsSubdomain, checkUrl, PropsValidator, propsValidator } from '../core/validation';
 import { DeliveredLayer } from './layers';
 import { HelmPrerequisite, prerequisiteWaves } from './prerequisites';
 import { checkRelativeFolder } from './checks';
@@ -73,35 +73,36 @@ export class ArgoCdDelivery extends Construct {
 
   constructor(scope: Construct, id: string, props: ArgoCdDeliveryProps) {
     super(scope, id);
-    const source = checkGitSource(props);
-    checkDnsLabel('gitops.name', props.name);
-    const namespace = checkDnsLabel('gitops.argoCd.namespace', props.namespace ?? 'argocd');
-    const project = checkDnsSubdomain('gitops.argoCd.project', props.project ?? 'default');
+    const v: PropsValidator = propsValidator(this, 'ArgoCdDelivery');
+    const source = v.check(() => checkGitSource(props));
+    v.check(() => checkDnsLabel('name', props.name));
+    const namespace = v.check(() => checkDnsLabel('namespace', props.namespace ?? 'argocd'));
+    const project = v.check(() => checkDnsSubdomain('project', props.project ?? 'default'));
     const server = props.destinationServer ?? 'https://kubernetes.default.svc';
     if (typeof server !== 'string' || !server.startsWith('https://'))
-      invalid(
-        'gitops.argoCd.destinationServer',
+      v.invalid(
+        'destinationServer',
         server,
         'is not an https URL of a Kubernetes API server',
         'use https://kubernetes.default.svc for the cluster Argo CD runs in',
       );
-    checkUrl('gitops.argoCd.destinationServer', server, {
-      schemes: ['https'],
-      example:
-        'https://kubernetes.default.svc (the cluster Argo CD runs in) or the API server URL of a registered cluster',
-    });
-    if (props.layers.length === 0)
-      invalid('gitops.layers', props.layers, 'is empty', 'deliver at least one layer of dist/');
-    const deliveryFolder = checkRelativeFolder(
-      'gitops.argoCd.deliveryFolder',
-      props.deliveryFolder ?? 'delivery/argocd',
+    v.check(() =>
+      checkUrl('destinationServer', server, {
+        schemes: ['https'],
+        example:
+          'https://kubernetes.default.svc (the cluster Argo CD runs in) or the API server URL of a registered cluster',
+      }),
+    );
+    if (props.layers.length === 0) v.invalid('layers', props.layers, 'is empty', 'deliver at least one layer of dist/');
+    const deliveryFolder = v.check(() =>
+      checkRelativeFolder('deliveryFolder', props.deliveryFolder ?? 'delivery/argocd'),
     );
     const prerequisites = props.prerequisites ?? [];
-    const waves = prerequisiteWaves(prerequisites);
+    const waves = v.check(() => prerequisiteWaves(prerequisites));
     // The user's metadata goes to every Application; the sync wave is ours on all of them (the root's included).
-    mergeMetadata('gitops.argoCd.metadata', props.metadata, { labels: {}, annotations: { [ARGO_SYNC_WAVE]: '0' } });
+    v.check(() => mergeMetadata('metadata', props.metadata, { labels: {}, annotations: { [ARGO_SYNC_WAVE]: '0' } }));
     const meta = (annotations?: Record<string, string>) =>
-      mergeMetadata('gitops.argoCd.metadata', props.metadata, { labels: {}, annotations });
+      v.check(() => mergeMetadata('metadata', props.metadata, { labels: {}, annotations }));
     const retry = { limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } };
 
     this.root = new Application(this, 'root', {
@@ -143,8 +144,8 @@ export class ArgoCdDelivery extends Construct {
     const layerApps = new Map<string, ApiObject>();
     for (const layer of props.layers) {
       if (!(layer.syncWave >= 0))
-        invalid(
-          `gitops.layers.${layer.id}.syncWave`,
+        v.invalid(
+          `layers.${layer.id}.syncWave`,
           layer.syncWave,
           'is negative, so the layer would sync before the prerequisites',
           'layers use waves 0 and above',

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { Kustomization, KustomizationSpecSourceRefKind } from '../../imports/kustomize.toolkit.fluxcd.io';
 import { GitRepository } from '../../imports/source.toolkit.fluxcd.io';
 import { mergeMetadata, ObjectMetadataOptions } from '../core/metadata';
-import { checkDnsLabel, invalid } from '../core/validation';
+import { checkDnsLabel, invalid, PropsValidator, propsValidator } from '../core/validation';
 import { DeliveredLayer } from './layers';
 import { HelmPrerequisite, prerequisiteWaves } from './prerequisites';
 import { checkRelativeFolder } from './checks';
@@ -70,18 +70,20 @@ export class FluxDelivery extends Construct {
 
   constructor(scope: Construct, id: string, props: FluxDeliveryProps) {
     super(scope, id);
-    const source = checkGitSource(props);
-    checkDnsLabel('gitops.name', props.name);
-    const namespace = checkDnsLabel('gitops.flux.namespace', props.namespace ?? 'flux-system');
-    const interval = checkFluxDuration('gitops.flux.interval', props.interval ?? '10m');
-    const timeout = checkFluxDuration('gitops.flux.timeout', props.timeout ?? '5m');
-    if (props.layers.length === 0)
-      invalid('gitops.layers', props.layers, 'is empty', 'deliver at least one layer of dist/');
-    const deliveryFolder = checkRelativeFolder('gitops.flux.deliveryFolder', props.deliveryFolder ?? 'delivery/flux');
+    const v: PropsValidator = propsValidator(this, 'FluxDelivery');
+    const source = v.check(() => checkGitSource(props));
+    v.check(() => checkDnsLabel('name', props.name));
+    const namespace = v.check(() => checkDnsLabel('namespace', props.namespace ?? 'flux-system'));
+    const interval = v.check(() => checkFluxDuration('interval', props.interval ?? '10m'));
+    const timeout = v.check(() => checkFluxDuration('timeout', props.timeout ?? '5m'));
+    if (props.layers.length === 0) v.invalid('layers', props.layers, 'is empty', 'deliver at least one layer of dist/');
+    const deliveryFolder = v.check(() =>
+      checkRelativeFolder('deliveryFolder', props.deliveryFolder ?? 'delivery/flux'),
+    );
     const prerequisites = props.prerequisites ?? [];
-    prerequisiteWaves(prerequisites); // validates names and dependencies
+    v.check(() => prerequisiteWaves(prerequisites)); // validates names and dependencies
     // One value for every object (cdk8s copies the label and annotation maps of each object's metadata).
-    const meta = mergeMetadata('gitops.flux.metadata', props.metadata, { labels: {} });
+    const meta = v.check(() => mergeMetadata('metadata', props.metadata, { labels: {} }));
     const sourceRef = { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: props.name };
 
     this.gitRepository = new GitRepository(this, 'source', {
@@ -94,8 +96,8 @@ export class FluxDelivery extends Construct {
     for (const p of prerequisites) {
       const known = repositories.get(p.repoName);
       if (known !== undefined && known !== p.repoUrl)
-        invalid(
-          `gitops.prerequisites.${p.name}.repoName`,
+        v.invalid(
+          `prerequisites[${prerequisites.indexOf(p)}].repoName`,
           p.repoName,
           `names two repositories (${known} and ${p.repoUrl})`,
           'give each Helm repository URL its own name',

@@ -94,10 +94,13 @@ export interface TrustManagerPrerequisiteProps {
 
 /** trust-manager with Secret targets enabled (publishes the client CA certificate, without its key, to the controller). */
 export function trustManagerPrerequisite(props: TrustManagerPrerequisiteProps = {}): HelmPrerequisite {
+  // Fields name the call and its props as the caller wrote them (indexes before sorting).
+  (props.authorizedSecrets ?? []).forEach((s, i) =>
+    checkDnsLabel(`trustManagerPrerequisite.authorizedSecrets[${i}]`, s),
+  );
   const authorizedSecrets = [...(props.authorizedSecrets ?? [])].sort();
-  authorizedSecrets.forEach((s, i) => checkDnsLabel(`gitops.prerequisites.trustManager.authorizedSecrets[${i}]`, s));
   const trustNamespace = checkDnsLabel(
-    'gitops.prerequisites.trustManager.trustNamespace',
+    'trustManagerPrerequisite.trustNamespace',
     props.trustNamespace ?? 'cert-manager',
   );
   return {
@@ -127,10 +130,7 @@ export const KUBE_PROMETHEUS_STACK_RELEASE = 'kube-prometheus-stack';
 
 /** kube-prometheus-stack: prometheus-operator CRDs, Prometheus, Alertmanager and Grafana with the dashboard sidecar. */
 export function kubePrometheusStackPrerequisite(props: KubePrometheusStackPrerequisiteProps = {}): HelmPrerequisite {
-  const namespace = checkDnsLabel(
-    'gitops.prerequisites.kubePrometheusStack.namespace',
-    props.namespace ?? 'monitoring',
-  );
+  const namespace = checkDnsLabel('kubePrometheusStackPrerequisite.namespace', props.namespace ?? 'monitoring');
   return {
     name: KUBE_PROMETHEUS_STACK_RELEASE,
     chart: 'kube-prometheus-stack',
@@ -158,7 +158,7 @@ export function kubePrometheusStackPrerequisite(props: KubePrometheusStackPrereq
  */
 export function prerequisiteWaves(prerequisites: readonly HelmPrerequisite[]): Map<string, number> {
   prerequisites.forEach(checkPrerequisite);
-  checkUnique('gitops.prerequisites', prerequisites, (p) => p.name);
+  checkUnique('prerequisites', prerequisites, (p) => p.name);
   const byName = new Map(prerequisites.map((p) => [p.name, p]));
   const depth = new Map<string, number>();
   const visit = (p: HelmPrerequisite, path: string[]): number => {
@@ -166,7 +166,7 @@ export function prerequisiteWaves(prerequisites: readonly HelmPrerequisite[]): M
     if (known !== undefined) return known;
     if (path.includes(p.name))
       invalid(
-        'gitops.prerequisites',
+        'prerequisites',
         [...path, p.name].join(' -> '),
         'is a dependency cycle',
         'remove one of the dependsOn entries',
@@ -176,7 +176,7 @@ export function prerequisiteWaves(prerequisites: readonly HelmPrerequisite[]): M
       const target = byName.get(dep);
       if (!target)
         invalid(
-          `gitops.prerequisites.${p.name}.dependsOn`,
+          `prerequisites[${prerequisites.indexOf(p)}].dependsOn`,
           dep,
           'is not one of the installed prerequisites',
           `install ${dep} too, or drop the dependency`,
@@ -193,7 +193,7 @@ export function prerequisiteWaves(prerequisites: readonly HelmPrerequisite[]): M
 
 /** Checks the fields of a prerequisite that land in Application / HelmRelease specs. */
 function checkPrerequisite(p: HelmPrerequisite, i: number): void {
-  const field = `gitops.prerequisites[${i}]`;
+  const field = `prerequisites[${i}]`;
   checkDnsLabel(`${field}.name`, p.name);
   checkDnsLabel(`${field}.repoName`, p.repoName);
   checkDnsLabel(`${field}.namespace`, p.namespace);

@@ -14,7 +14,7 @@ export interface GitSource {
 /** A checked source with the path normalised (no leading `./`, no trailing `/`). */
 export function checkGitSource(source: GitSource): GitSource {
   const { repoUrl, revision } = source;
-  checkRepoUrl('gitops.repoUrl', repoUrl);
+  checkRepoUrl('repoUrl', repoUrl);
   if (
     !/^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$/.test(revision) ||
     revision.includes('..') ||
@@ -22,7 +22,7 @@ export function checkGitSource(source: GitSource): GitSource {
     revision.endsWith('.lock')
   ) {
     invalid(
-      'gitops.revision',
+      'revision',
       revision,
       'is not a Git branch, tag or commit',
       'use a branch such as "main", a tag such as "v1.2.0" or a 40-character commit SHA',
@@ -36,7 +36,7 @@ export function checkGitSource(source: GitSource): GitSource {
     /\s/.test(path)
   ) {
     invalid(
-      'gitops.path',
+      'path',
       source.path,
       'is not a relative folder path inside the repository',
       'give the folder holding dist/ relative to the repository root, e.g. "dist" or "deploy/edge/dist"',

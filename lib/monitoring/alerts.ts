@@ -11,6 +11,8 @@ import {
   checkUnique,
   checkUrl,
   invalid,
+  PropsValidator,
+  propsValidator,
 } from '../core/validation';
 import { CONTROLLER_CONTAINER_NAME } from '../controller/deployment';
 import { mergeMetadata, ObjectMetadataOptions } from '../core/metadata';
@@ -143,62 +145,63 @@ export class EdgeAlertRules extends Construct {
 
   constructor(scope: Construct, id: string, props: EdgeAlertRulesProps) {
     super(scope, id);
-    checkDnsSubdomain('monitoring.alerts.name', props.name);
-    checkDnsLabel('monitoring.alerts.namespace', props.namespace);
-    checkDnsLabel('monitoring.alerts.controllerNamespace', props.controllerNamespace);
-    checkDnsLabel('monitoring.alerts.scrapeJob', props.scrapeJob);
-    (props.wafHosts ?? []).forEach((h, i) => checkHostname(`monitoring.alerts.wafHosts[${i}]`, h, true));
-    checkUnique('monitoring.alerts.wafHosts', props.wafHosts ?? []);
+    const v: PropsValidator = propsValidator(this, 'EdgeAlertRules');
+    v.check(() => checkDnsSubdomain('name', props.name));
+    v.check(() => checkDnsLabel('namespace', props.namespace));
+    v.check(() => checkDnsLabel('controllerNamespace', props.controllerNamespace));
+    v.check(() => checkDnsLabel('scrapeJob', props.scrapeJob));
+    (props.wafHosts ?? []).forEach((h, i) => v.check(() => checkHostname(`wafHosts[${i}]`, h, true)));
+    v.check(() => checkUnique('wafHosts', props.wafHosts ?? []));
     if (props.wafHosts && props.wafHosts.length === 0)
-      invalid(
-        'monitoring.alerts.wafHosts',
+      v.invalid(
+        'wafHosts',
         props.wafHosts,
         'is empty, so no 403 would ever count as a WAF block',
         'list the WAF-protected hosts, or leave wafHosts out to watch every host',
       );
-    props.mtlsHosts.forEach((h, i) => checkHostname(`monitoring.alerts.mtlsHosts[${i}]`, h));
-    const certificateExpiryDays = checkIntegerInRange(
-      'monitoring.alerts.certificateExpiryDays',
-      props.certificateExpiryDays ?? 14,
-      1,
-      60,
-      "use a number of days from 1 to 60 (Let's Encrypt certificates last 90 days and renew 30 days before expiry)",
+    props.mtlsHosts.forEach((h, i) => v.check(() => checkHostname(`mtlsHosts[${i}]`, h)));
+    const certificateExpiryDays = v.check(() =>
+      checkIntegerInRange(
+        'certificateExpiryDays',
+        props.certificateExpiryDays ?? 14,
+        1,
+        60,
+        "use a number of days from 1 to 60 (Let's Encrypt certificates last 90 days and renew 30 days before expiry)",
+      ),
     );
     // runbook_url is an alert annotation: Prometheus expands Go templates in it, and Slack shows it to every receiver.
-    if (props.runbookUrl !== undefined)
-      checkUrl('monitoring.alerts.runbookUrl', props.runbookUrl, {
-        schemes: ['https', 'http'],
-        example: 'https://github.com/org/repo/blob/main/docs/monitoring.md (each alert appends #<anchor>)',
-      });
-    checkKubernetesLabels('monitoring.alerts.labels', props.labels ?? {});
+    const runbookUrl = props.runbookUrl;
+    if (runbookUrl !== undefined)
+      v.check(() =>
+        checkUrl('runbookUrl', runbookUrl, {
+          schemes: ['https', 'http'],
+          example: 'https://github.com/org/repo/blob/main/docs/monitoring.md (each alert appends #<anchor>)',
+        }),
+      );
+    v.check(() => checkKubernetesLabels('labels', props.labels ?? {}));
     for (const key of Object.keys(props.alertLabels ?? {})) {
       if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(key))
-        invalid(
-          `monitoring.alerts.alertLabels.${key}`,
+        v.invalid(
+          `alertLabels.${key}`,
           key,
           'is not a valid Prometheus label name',
           'use letters, digits and "_", not starting with a digit',
         );
       if (['severity', 'namespace', 'alertname'].includes(key))
-        invalid(
-          `monitoring.alerts.alertLabels.${key}`,
-          key,
-          'is set by the alerts themselves',
-          'pick another label name',
-        );
+        v.invalid(`alertLabels.${key}`, key, 'is set by the alerts themselves', 'pick another label name');
       // Prometheus expands Go templates in alerting-rule labels too.
-      checkNoTemplate(`monitoring.alerts.alertLabels.${key}`, (props.alertLabels ?? {})[key]);
+      v.check(() => checkNoTemplate(`alertLabels.${key}`, (props.alertLabels ?? {})[key]));
     }
     const memoryRatio = props.controllerMemoryRatio ?? 0.6;
     if (typeof memoryRatio !== 'number' || !(memoryRatio > 0 && memoryRatio < 1))
-      invalid(
-        'monitoring.alerts.controllerMemoryRatio',
+      v.invalid(
+        'controllerMemoryRatio',
         memoryRatio,
         'is not a fraction between 0 and 1',
         'use a fraction of the memory limit such as 0.6',
       );
-    const waf = resolveSpike('monitoring.alerts.wafBlockSpike', props.wafBlockSpike);
-    const mtls = resolveSpike('monitoring.alerts.mtlsFailureSpike', props.mtlsFailureSpike);
+    const waf = v.check(() => resolveSpike('wafBlockSpike', props.wafBlockSpike));
+    const mtls = v.check(() => resolveSpike('mtlsFailureSpike', props.mtlsFailureSpike));
 
     const rules = [
       wafBlockSpike(props, waf),
@@ -214,7 +217,7 @@ export class EdgeAlertRules extends Construct {
       metadata: {
         name: props.name,
         namespace: props.namespace,
-        ...mergeMetadata('monitoring.alerts.metadata', props.metadata, { labels: { ...(props.labels ?? {}) } }),
+        ...v.check(() => mergeMetadata('metadata', props.metadata, { labels: { ...(props.labels ?? {}) } })),
       },
       spec: {
         groups: [

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { mergeMetadata, ObjectMetadataOptions } from '../core/metadata';
-import { checkDnsLabel, invalid } from '../core/validation';
+import { checkDnsLabel, PropsValidator, propsValidator, withFieldPaths } from '../core/validation';
 import { EdgeAlertRules, SpikeThreshold } from './alerts';
 import { EdgeDashboard, LokiLogStream } from './dashboard/edge-dashboard';
 import { ControllerServiceMonitor } from './service-monitor';
@@ -117,70 +117,96 @@ export class EdgeMonitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: EdgeMonitoringProps) {
     super(scope, id);
-    checkDnsLabel('monitoring.name', props.name);
+    const v: PropsValidator = propsValidator(this, 'EdgeMonitoring');
+    v.check(() => checkDnsLabel('name', props.name));
     const selector = props.prometheusSelectorLabels ?? { release: 'kube-prometheus-stack' };
-    for (const [k, v] of Object.entries(selector)) {
+    for (const [k, value] of Object.entries(selector)) {
       if (!/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(k))
-        invalid(
-          `monitoring.prometheusSelectorLabels.${k}`,
+        v.invalid(
+          `prometheusSelectorLabels.${k}`,
           k,
           'is not a valid label key',
           'use a Kubernetes label key such as "release"',
         );
-      if (!/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/.test(v))
-        invalid(
-          `monitoring.prometheusSelectorLabels.${k}`,
-          v,
+      if (!/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/.test(value))
+        v.invalid(
+          `prometheusSelectorLabels.${k}`,
+          value,
           'is not a valid label value',
           'use the Helm release name of kube-prometheus-stack, e.g. "kube-prometheus-stack"',
         );
     }
     const alertLabels = { edge: props.name };
     // The children check the user's keys against their own labels; the annotation added below is checked here.
-    mergeMetadata('monitoring.metadata', props.metadata, { labels: {}, annotations: SKIP_DRY_RUN_ANNOTATION });
+    v.check(() => mergeMetadata('metadata', props.metadata, { labels: {}, annotations: SKIP_DRY_RUN_ANNOTATION }));
     const metadata = props.metadata;
 
-    this.serviceMonitor = new ControllerServiceMonitor(this, 'service-monitor', {
-      name: `${props.name}-controller`,
-      namespace: props.namespace,
-      labels: selector,
-      serviceNamespace: props.controllerNamespace,
-      serviceSelector: props.metricsService.labels,
-      portName: props.metricsService.portName,
-      metadata,
-    });
-    this.alerts = new EdgeAlertRules(this, 'alerts', {
-      name: `${props.name}-alerts`,
-      namespace: props.namespace,
-      labels: selector,
-      controllerNamespace: props.controllerNamespace,
-      scrapeJob: props.metricsService.name,
-      wafHosts: props.wafHosts,
-      mtlsHosts: props.mtlsHosts,
-      wafBlockSpike: props.wafBlockSpike,
-      mtlsFailureSpike: props.mtlsFailureSpike,
-      certificateExpiryDays: props.certificateExpiryDays,
-      alertLabels,
-      runbookUrl: props.runbookUrl,
-      metadata,
-    });
-    this.dashboard = new EdgeDashboard(this, 'dashboard', {
-      name: `${props.name}-dashboard`,
-      namespace: props.namespace,
-      controllerNamespace: props.controllerNamespace,
-      logs: props.logs,
-      metadata,
-    });
-    if (props.slack) {
-      this.slack = new SlackAlertRouting(this, 'slack', {
-        name: `${props.name}-slack`,
-        namespace: props.namespace,
-        webhookSecretName: props.slack.webhookSecretName,
-        webhookSecretKey: props.slack.webhookSecretKey,
-        channel: props.slack.channel,
-        matchLabels: alertLabels,
-        metadata,
-      });
+    this.serviceMonitor = v.check(() =>
+      withFieldPaths(
+        SERVICE_MONITOR_PATHS,
+        () =>
+          new ControllerServiceMonitor(this, 'service-monitor', {
+            name: `${props.name}-controller`,
+            namespace: props.namespace,
+            labels: selector,
+            serviceNamespace: props.controllerNamespace,
+            serviceSelector: props.metricsService.labels,
+            portName: props.metricsService.portName,
+            metadata,
+          }),
+      ),
+    );
+    this.alerts = v.check(() =>
+      withFieldPaths(
+        ALERTS_PATHS,
+        () =>
+          new EdgeAlertRules(this, 'alerts', {
+            name: `${props.name}-alerts`,
+            namespace: props.namespace,
+            labels: selector,
+            controllerNamespace: props.controllerNamespace,
+            scrapeJob: props.metricsService.name,
+            wafHosts: props.wafHosts,
+            mtlsHosts: props.mtlsHosts,
+            wafBlockSpike: props.wafBlockSpike,
+            mtlsFailureSpike: props.mtlsFailureSpike,
+            certificateExpiryDays: props.certificateExpiryDays,
+            alertLabels,
+            runbookUrl: props.runbookUrl,
+            metadata,
+          }),
+      ),
+    );
+    this.dashboard = v.check(() =>
+      withFieldPaths(
+        DASHBOARD_PATHS,
+        () =>
+          new EdgeDashboard(this, 'dashboard', {
+            name: `${props.name}-dashboard`,
+            namespace: props.namespace,
+            controllerNamespace: props.controllerNamespace,
+            logs: props.logs,
+            metadata,
+          }),
+      ),
+    );
+    const slack = props.slack;
+    if (slack) {
+      this.slack = v.check(() =>
+        withFieldPaths(
+          SLACK_PATHS,
+          () =>
+            new SlackAlertRouting(this, 'slack', {
+              name: `${props.name}-slack`,
+              namespace: props.namespace,
+              webhookSecretName: slack.webhookSecretName,
+              webhookSecretKey: slack.webhookSecretKey,
+              channel: slack.channel,
+              matchLabels: alertLabels,
+              metadata,
+            }),
+        ),
+      );
     }
     for (const child of this.node.findAll()) {
       if (child instanceof ApiObject) {
@@ -189,3 +215,36 @@ export class EdgeMonitoring extends Construct {
     }
   }
 }
+
+// The prop path of EdgeMonitoring each child's prop comes from (errors of a child name EdgeMonitoring and these).
+const COMMON_PATHS = { namespace: 'namespace', controllerNamespace: 'controllerNamespace' };
+const SERVICE_MONITOR_PATHS: Readonly<Record<string, string>> = {
+  ...COMMON_PATHS,
+  name: 'name',
+  labels: 'prometheusSelectorLabels',
+  serviceNamespace: 'controllerNamespace',
+  serviceSelector: 'metricsService.labels',
+  portName: 'metricsService.portName',
+};
+const ALERTS_PATHS: Readonly<Record<string, string>> = {
+  ...COMMON_PATHS,
+  name: 'name',
+  labels: 'prometheusSelectorLabels',
+  scrapeJob: 'metricsService.name',
+  wafHosts: 'wafHosts',
+  mtlsHosts: 'mtlsHosts',
+  wafBlockSpike: 'wafBlockSpike',
+  mtlsFailureSpike: 'mtlsFailureSpike',
+  certificateExpiryDays: 'certificateExpiryDays',
+  runbookUrl: 'runbookUrl',
+  alertLabels: 'name',
+};
+const DASHBOARD_PATHS: Readonly<Record<string, string>> = { ...COMMON_PATHS, name: 'name', logs: 'logs' };
+const SLACK_PATHS: Readonly<Record<string, string>> = {
+  namespace: 'namespace',
+  name: 'name',
+  webhookSecretName: 'slack.webhookSecretName',
+  webhookSecretKey: 'slack.webhookSecretKey',
+  channel: 'slack.channel',
+  matchLabels: 'name',
+};

@@ -1,7 +1,13 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ServiceMonitor } from '../../imports/monitoring.coreos.com';
-import { checkDnsLabel, checkDnsSubdomain, checkKubernetesLabels, invalid } from '../core/validation';
+import {
+  checkDnsLabel,
+  checkDnsSubdomain,
+  checkKubernetesLabels,
+  PropsValidator,
+  propsValidator,
+} from '../core/validation';
 import { mergeMetadata, ObjectMetadataOptions } from '../core/metadata';
 import { checkDuration, PromDuration } from './promql';
 
@@ -49,33 +55,34 @@ export class ControllerServiceMonitor extends Construct {
 
   constructor(scope: Construct, id: string, props: ControllerServiceMonitorProps) {
     super(scope, id);
-    checkDnsSubdomain('monitoring.serviceMonitor.name', props.name);
-    checkDnsLabel('monitoring.serviceMonitor.namespace', props.namespace);
-    checkDnsLabel('monitoring.serviceMonitor.serviceNamespace', props.serviceNamespace);
-    checkKubernetesLabels('monitoring.serviceMonitor.labels', props.labels ?? {});
-    checkKubernetesLabels('monitoring.serviceMonitor.serviceSelector', props.serviceSelector);
+    const v: PropsValidator = propsValidator(this, 'ControllerServiceMonitor');
+    v.check(() => checkDnsSubdomain('name', props.name));
+    v.check(() => checkDnsLabel('namespace', props.namespace));
+    v.check(() => checkDnsLabel('serviceNamespace', props.serviceNamespace));
+    v.check(() => checkKubernetesLabels('labels', props.labels ?? {}));
+    v.check(() => checkKubernetesLabels('serviceSelector', props.serviceSelector));
     if (Object.keys(props.serviceSelector).length === 0)
-      invalid(
-        'monitoring.serviceMonitor.serviceSelector',
+      v.invalid(
+        'serviceSelector',
         props.serviceSelector,
         'is empty and would select every Service in the namespace',
         'give the labels of the controller metrics Service, e.g. app.kubernetes.io/component: controller',
       );
     const portName = props.portName ?? 'metrics';
     if (!/^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/.test(portName))
-      invalid(
-        'monitoring.serviceMonitor.portName',
+      v.invalid(
+        'portName',
         portName,
         'is not a valid Service port name',
         'use the port name of the metrics Service, at most 15 lower-case letters, digits and "-"',
       );
-    const interval = checkDuration('monitoring.serviceMonitor.interval', props.interval ?? '30s');
+    const interval = v.check(() => checkDuration('interval', props.interval ?? '30s'));
 
     this.serviceMonitor = new ServiceMonitor(this, 'Resource', {
       metadata: {
         name: props.name,
         namespace: props.namespace,
-        ...mergeMetadata('monitoring.serviceMonitor.metadata', props.metadata, { labels: { ...(props.labels ?? {}) } }),
+        ...v.check(() => mergeMetadata('metadata', props.metadata, { labels: { ...(props.labels ?? {}) } })),
       },
       spec: {
         selector: { matchLabels: { ...props.serviceSelector } },

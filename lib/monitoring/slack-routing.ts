@@ -7,7 +7,8 @@ import {
   checkKubernetesLabels,
   checkNoTemplate,
   checkPrometheusLabelName,
-  invalid,
+  PropsValidator,
+  propsValidator,
 } from '../core/validation';
 import { mergeMetadata, ObjectMetadataOptions } from '../core/metadata';
 import { checkDuration, PromDuration } from './promql';
@@ -66,57 +67,58 @@ export class SlackAlertRouting extends Construct {
 
   constructor(scope: Construct, id: string, props: SlackAlertRoutingProps) {
     super(scope, id);
-    checkDnsSubdomain('monitoring.slack.name', props.name);
-    checkDnsLabel('monitoring.slack.namespace', props.namespace);
+    const v: PropsValidator = propsValidator(this, 'SlackAlertRouting');
+    v.check(() => checkDnsSubdomain('name', props.name));
+    v.check(() => checkDnsLabel('namespace', props.namespace));
     if (SLACK_URL.test(props.webhookSecretName))
-      invalid(
-        'monitoring.slack.webhookSecretName',
+      v.invalid(
+        'webhookSecretName',
         '<redacted URL>',
         'looks like the webhook URL itself; the URL is a secret and must never be written to dist/',
         'create a Secret holding the URL (see docs/monitoring.md) and give its name here',
       );
-    checkDnsSubdomain('monitoring.slack.webhookSecretName', props.webhookSecretName);
+    v.check(() => checkDnsSubdomain('webhookSecretName', props.webhookSecretName));
     const key = props.webhookSecretKey ?? 'url';
     if (!/^[-._a-zA-Z0-9]+$/.test(key))
-      invalid(
-        'monitoring.slack.webhookSecretKey',
+      v.invalid(
+        'webhookSecretKey',
         key,
         'is not a valid Secret key',
         'use letters, digits, "-", "_" or ".", e.g. "url"',
       );
     if (SLACK_URL.test(props.channel))
-      invalid(
-        'monitoring.slack.channel',
+      v.invalid(
+        'channel',
         '<redacted URL>',
         'looks like a webhook URL; the URL is a secret and must never be written to dist/',
         'give the channel name, e.g. "#waf-alerts", and put the URL in the Secret',
       );
     if (!/^[#@]?[a-z0-9][-_a-z0-9.]{0,79}$/.test(props.channel))
-      invalid(
-        'monitoring.slack.channel',
+      v.invalid(
+        'channel',
         props.channel,
         'is not a Slack channel name',
         'use a channel such as "#waf-alerts" (lower case, no spaces)',
       );
     if (Object.keys(props.matchLabels).length === 0)
-      invalid(
-        'monitoring.slack.matchLabels',
+      v.invalid(
+        'matchLabels',
         props.matchLabels,
         'is empty, so every alert in the namespace would go to this channel',
         'give the labels the edge alerts carry',
       );
     for (const [name, value] of Object.entries(props.matchLabels)) {
-      checkPrometheusLabelName(`monitoring.slack.matchLabels.${name}`, name);
-      checkNoTemplate(`monitoring.slack.matchLabels.${name}`, value);
+      v.check(() => checkPrometheusLabelName(`matchLabels.${name}`, name));
+      v.check(() => checkNoTemplate(`matchLabels.${name}`, value));
     }
-    checkKubernetesLabels('monitoring.slack.labels', props.labels ?? {});
-    const repeatInterval = checkDuration('monitoring.slack.repeatInterval', props.repeatInterval ?? '4h');
+    v.check(() => checkKubernetesLabels('labels', props.labels ?? {}));
+    const repeatInterval = v.check(() => checkDuration('repeatInterval', props.repeatInterval ?? '4h'));
 
     this.config = new AlertmanagerConfig(this, 'Resource', {
       metadata: {
         name: props.name,
         namespace: props.namespace,
-        ...mergeMetadata('monitoring.slack.metadata', props.metadata, { labels: { ...(props.labels ?? {}) } }),
+        ...v.check(() => mergeMetadata('metadata', props.metadata, { labels: { ...(props.labels ?? {}) } })),
       },
       spec: {
         route: {

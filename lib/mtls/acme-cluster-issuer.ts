@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { ClusterIssuer } from '../../imports/cert-manager.io';
 import { standardLabels } from '../core/labels';
 import { mergeMetadata, ObjectMetadataOptions } from '../core/metadata';
-import { checkDnsLabel, checkDnsSubdomain, invalid } from '../core/validation';
+import { checkDnsLabel, checkDnsSubdomain, invalid, PropsValidator, propsValidator } from '../core/validation';
 
 /** Let's Encrypt environments. Staging issues untrusted certificates with generous rate limits: use it first. */
 export type AcmeEnvironment = 'staging' | 'production';
@@ -53,24 +53,26 @@ export class AcmeClusterIssuer extends Construct {
 
   constructor(scope: Construct, id: string, props: AcmeClusterIssuerProps) {
     super(scope, id);
+    const v: PropsValidator = propsValidator(this, 'AcmeClusterIssuer');
     if (!(props.environment in LETS_ENCRYPT_SERVERS)) {
-      invalid(
-        'AcmeClusterIssuer.environment',
+      v.invalid(
+        'environment',
         props.environment,
         "is not a Let's Encrypt environment",
         'use "staging" (default for trials) or "production"',
       );
     }
     this.environment = props.environment;
-    this.issuerName = checkDnsSubdomain('AcmeClusterIssuer.name', props.name ?? `letsencrypt-${props.environment}`);
-    checkDnsLabel('AcmeClusterIssuer.ingressClassName', props.ingressClassName);
-    if (props.email !== undefined) checkAcmeEmail('AcmeClusterIssuer.email', props.email);
+    this.issuerName = v.check(() => checkDnsSubdomain('name', props.name ?? `letsencrypt-${props.environment}`));
+    v.check(() => checkDnsLabel('ingressClassName', props.ingressClassName));
+    const email = props.email;
+    if (email !== undefined) v.check(() => checkAcmeEmail('email', email));
     this.apiObject = new ClusterIssuer(this, 'issuer', {
       metadata: {
         name: this.issuerName,
-        ...mergeMetadata('AcmeClusterIssuer.metadata', props.metadata, {
-          labels: standardLabels(this.issuerName, 'acme-issuer'),
-        }),
+        ...v.check(() =>
+          mergeMetadata('metadata', props.metadata, { labels: standardLabels(this.issuerName, 'acme-issuer') }),
+        ),
       },
       spec: {
         acme: {

@@ -11,7 +11,7 @@ import {
 } from '../../imports/cert-manager.io';
 import { standardLabels } from '../core/labels';
 import { mergeMetadata, ObjectMetadataOptions } from '../core/metadata';
-import { checkDnsLabel, invalid } from '../core/validation';
+import { checkDnsLabel, PropsValidator, propsValidator } from '../core/validation';
 import { ClientIdentity, IClientCa, normalizeClient } from './client-ca';
 import { checkGoDuration } from './duration';
 import { TrustBundle } from './trust-bundle';
@@ -95,18 +95,31 @@ export class ManagedClientCa extends Construct implements IClientCa {
   private readonly trustingNamespaces = new Set<string>();
   private readonly clientDuration: string;
   private readonly clientRenewBefore: string;
+  private readonly validator: PropsValidator;
 
   constructor(scope: Construct, id: string, props: ManagedClientCaProps) {
     super(scope, id);
-    const field = `ManagedClientCa[${props.name}]`;
-    this.caName = checkDnsLabel(`${field}.name`, props.name);
-    this.namespace = checkDnsLabel(`${field}.namespace`, props.namespace);
-    const caDuration = checkGoDuration(`${field}.caDuration`, props.caDuration ?? '87600h');
-    this.clientDuration = checkGoDuration(`${field}.clientDuration`, props.clientDuration ?? '8760h');
-    this.clientRenewBefore = checkGoDuration(`${field}.clientRenewBefore`, props.clientRenewBefore ?? '720h');
+    const v: PropsValidator = propsValidator(this, 'ManagedClientCa');
+    this.validator = v;
+    this.caName = v.check(() => checkDnsLabel('name', props.name));
+    this.namespace = v.check(() => checkDnsLabel('namespace', props.namespace));
+    const caDuration = v.check(() => checkGoDuration('caDuration', props.caDuration ?? '87600h'));
+    this.clientDuration = v.check(() => checkGoDuration('clientDuration', props.clientDuration ?? '8760h'));
+    this.clientRenewBefore = v.check(() => checkGoDuration('clientRenewBefore', props.clientRenewBefore ?? '720h'));
+    // Known only after the constructor: MtlsIngress (or the user) calls trustIn later.
+    v.late(() => {
+      if (this.trustingNamespaces.size === 0) {
+        v.invalid(
+          'trustIn',
+          this.caName,
+          'was never called: the CA is trusted by no namespace, so its trust Bundle has no target',
+          'use the CA in an MtlsIngress (or call trustIn) so its Bundle has a target',
+        );
+      }
+    });
     this.caKeyPairSecretName = `${this.caName}-keypair`;
     const labels = standardLabels(this.caName, 'client-ca');
-    const metadata = mergeMetadata(`${field}.metadata`, props.metadata, { labels });
+    const metadata = v.check(() => mergeMetadata('metadata', props.metadata, { labels }));
 
     if (props.createNamespace ?? true) {
       new KubeNamespace(this, 'namespace', {
@@ -177,12 +190,14 @@ export class ManagedClientCa extends Construct implements IClientCa {
    * labels and annotations are the client's own, not {@link ManagedClientCaProps.metadata}).
    */
   public addClient(name: string, options: ClientCertificateOptions = {}): ApiObject {
-    const field = `ManagedClientCa[${this.caName}].clients[${this.clients.size}]`;
-    const client = normalizeClient(field, { name, commonName: options.commonName });
+    const v = this.validator;
+    // The prop path is the call the user wrote: addClient("bob", { commonName }).
+    const field = `addClient(${JSON.stringify(name)})`;
+    const client = v.check(() => normalizeClient(field, { name, commonName: options.commonName }));
     if (this.clients.has(client.name))
-      invalid(`${field}.name`, client.name, 'is already a client of this CA', 'list each client once');
+      v.invalid(`${field}.name`, client.name, 'is already a client of this CA', 'list each client once');
     if (this.commonNames.has(client.commonName)) {
-      invalid(
+      v.invalid(
         `${field}.commonName`,
         client.commonName,
         'is already the common name of another client',
@@ -190,7 +205,7 @@ export class ManagedClientCa extends Construct implements IClientCa {
       );
     }
     if (client.name === this.caName)
-      invalid(`${field}.name`, client.name, 'equals the CA name', 'give the client a name of its own');
+      v.invalid(`${field}.name`, client.name, 'equals the CA name', 'give the client a name of its own');
     this.clients.set(client.name, client);
     this.commonNames.add(client.commonName);
     return new Certificate(this, `client-${client.name}`, {
@@ -216,10 +231,11 @@ export class ManagedClientCa extends Construct implements IClientCa {
   }
 
   public trustIn(namespace: string): string {
-    checkDnsLabel(`ManagedClientCa[${this.caName}].trustIn`, namespace);
+    const v = this.validator;
+    v.check(() => checkDnsLabel('trustIn', namespace));
     if (namespace === this.namespace) {
-      invalid(
-        `ManagedClientCa[${this.caName}].trustIn`,
+      v.invalid(
+        'trustIn',
         namespace,
         'is the PKI namespace itself, where the CA key lives',
         'serve the Ingress from an application namespace',
@@ -233,15 +249,8 @@ export class ManagedClientCa extends Construct implements IClientCa {
     return this.clients;
   }
 
+  /** The trusting namespaces; none fails synth earlier, in the late check of the constructor. */
   private bundleNamespaces(): string[] {
-    if (this.trustingNamespaces.size === 0) {
-      invalid(
-        `ManagedClientCa[${this.caName}]`,
-        this.caName,
-        'is trusted by no namespace',
-        'use it in an MtlsIngress (or call trustIn) so its Bundle has a target',
-      );
-    }
     return [...this.trustingNamespaces].sort();
   }
 }

@@ -15,6 +15,8 @@ import {
   checkIntegerInRange,
   checkUnique,
   invalid,
+  PropsValidator,
+  propsValidator,
 } from '../core/validation';
 import {
   AUTH_TLS_MATCH_CN,
@@ -193,33 +195,35 @@ export class MtlsIngress extends Construct {
   constructor(scope: Construct, id: string, props: MtlsIngressProps) {
     super(scope, id);
     const name = props.name ?? id;
-    const field = `MtlsIngress[${name}]`;
-    this.ingressName = checkDnsSubdomain(`${field}.name`, name);
-    this.namespace = checkDnsLabel(`${field}.namespace`, props.namespace);
-    checkDnsSubdomain(`${field}.ingressClassName`, props.ingressClassName);
-    checkBackend(`${field}.backend`, props.backend);
+    const v: PropsValidator = propsValidator(this, 'MtlsIngress');
+    this.ingressName = v.check(() => checkDnsSubdomain('name', name));
+    this.namespace = v.check(() => checkDnsLabel('namespace', props.namespace));
+    v.check(() => checkDnsSubdomain('ingressClassName', props.ingressClassName));
+    v.check(() => checkBackend('backend', props.backend));
 
     // Server TLS
     const { clusterIssuer, secretName } = props.serverTls;
     if (clusterIssuer === undefined && secretName === undefined) {
-      invalid(
-        `${field}.serverTls`,
+      v.invalid(
+        'serverTls',
         props.serverTls,
         'names neither a ClusterIssuer nor a TLS secret',
         'set serverTls.clusterIssuer (e.g. "letsencrypt-staging") or serverTls.secretName',
       );
     }
-    if (clusterIssuer !== undefined) checkDnsSubdomain(`${field}.serverTls.clusterIssuer`, clusterIssuer);
-    this.tlsSecretName = checkDnsSubdomain(`${field}.serverTls.secretName`, secretName ?? `${this.ingressName}-tls`);
+    if (clusterIssuer !== undefined) v.check(() => checkDnsSubdomain('serverTls.clusterIssuer', clusterIssuer));
+    this.tlsSecretName = v.check(() =>
+      checkDnsSubdomain('serverTls.secretName', secretName ?? `${this.ingressName}-tls`),
+    );
 
     // Hosts and paths
     if (!Array.isArray(props.hosts) || props.hosts.length === 0)
-      invalid(`${field}.hosts`, props.hosts, 'is empty', 'list at least one host');
+      v.invalid('hosts', props.hosts, 'is empty', 'list at least one host');
     props.hosts.forEach((h, i) => {
-      checkHostname(`${field}.hosts[${i}].host`, h.host, true);
+      v.check(() => checkHostname(`hosts[${i}].host`, h.host, true));
       if (h.host.startsWith('*.') && clusterIssuer !== undefined) {
-        invalid(
-          `${field}.hosts[${i}].host`,
+        v.invalid(
+          `hosts[${i}].host`,
           h.host,
           'is a wildcard, which an ACME HTTP-01 challenge cannot validate',
           'name each host explicitly, or give a wildcard certificate in serverTls.secretName without clusterIssuer',
@@ -228,67 +232,72 @@ export class MtlsIngress extends Construct {
       const paths: readonly MtlsIngressPath[] = h.paths ?? [];
       paths.forEach((p, j) => {
         if (typeof p.path !== 'string' || !VALID_PATH.test(p.path)) {
-          invalid(
-            `${field}.hosts[${i}].paths[${j}].path`,
+          v.invalid(
+            `hosts[${i}].paths[${j}].path`,
             p.path,
             'is not a path the controller accepts (strict path validation)',
             'start with "/" and use only letters, digits, "/", ".", "_" and "-"',
           );
         }
         if (p.pathType !== undefined && p.pathType !== 'Prefix' && p.pathType !== 'Exact') {
-          invalid(
-            `${field}.hosts[${i}].paths[${j}].pathType`,
+          v.invalid(
+            `hosts[${i}].paths[${j}].pathType`,
             p.pathType,
             'is not a supported path type',
             'use "Prefix" or "Exact"',
           );
         }
-        if (p.backend) checkBackend(`${field}.hosts[${i}].paths[${j}].backend`, p.backend);
+        const backend = p.backend;
+        if (backend) v.check(() => checkBackend(`hosts[${i}].paths[${j}].backend`, backend));
       });
-      checkUnique(`${field}.hosts[${i}].paths`, paths, (p) => `${p.pathType ?? 'Prefix'} ${p.path}`);
+      v.check(() => checkUnique(`hosts[${i}].paths`, paths, (p) => `${p.pathType ?? 'Prefix'} ${p.path}`));
     });
     this.hosts = props.hosts.map((h) => h.host);
-    checkUnique(`${field}.hosts`, this.hosts);
-    this.checkHostsUniqueInApp(field);
+    v.check(() => checkUnique('hosts', this.hosts));
+    this.checkHostsUniqueInApp(v);
 
     // Client authentication
     const auth = props.clientAuth;
     const verifyClient = auth.verifyClient ?? 'on';
-    const verifyDepth = checkIntegerInRange(
-      `${field}.clientAuth.verifyDepth`,
-      auth.verifyDepth ?? 1,
-      VERIFY_DEPTH_MIN,
-      VERIFY_DEPTH_MAX,
-      'use 1 when clients are issued directly by the CA, 2–10 only with intermediate CAs',
+    const verifyDepth = v.check(() =>
+      checkIntegerInRange(
+        'clientAuth.verifyDepth',
+        auth.verifyDepth ?? 1,
+        VERIFY_DEPTH_MIN,
+        VERIFY_DEPTH_MAX,
+        'use 1 when clients are issued directly by the CA, 2–10 only with intermediate CAs',
+      ),
     );
     const caSecret = auth.ca.trustIn(this.namespace);
     const annotations: Record<string, string> = {};
     const put = (entry: [string, string]): void => {
       annotations[entry[0]] = entry[1];
     };
-    put(renderAnnotation(SSL_REDIRECT, `${field}.httpsRedirect`, props.httpsRedirect ?? true));
+    put(v.check(() => renderAnnotation(SSL_REDIRECT, 'httpsRedirect', props.httpsRedirect ?? true)));
     // The WAF reads nginx's routed host and client-certificate state from the transaction id (waf/transaction-facts.ts):
     // its client-certificate gate keeps plain HTTP away from this backend in every controller state.
     this.transactionId = transactionIdTemplate({
       requireClientCertificate: verifyClient === 'on',
       redirectPlainHttp: props.httpsRedirect ?? true,
     });
-    put(renderAnnotation(MODSECURITY_TRANSACTION_ID, `${field}.transactionId`, this.transactionId));
-    put(renderAnnotation(AUTH_TLS_SECRET, `${field}.clientAuth.ca`, { namespace: this.namespace, name: caSecret }));
-    put(renderAnnotation(AUTH_TLS_VERIFY_CLIENT, `${field}.clientAuth.verifyClient`, verifyClient));
-    put(renderAnnotation(AUTH_TLS_VERIFY_DEPTH, `${field}.clientAuth.verifyDepth`, verifyDepth));
+    put(v.check(() => renderAnnotation(MODSECURITY_TRANSACTION_ID, 'transactionId', this.transactionId)));
+    put(
+      v.check(() => renderAnnotation(AUTH_TLS_SECRET, 'clientAuth.ca', { namespace: this.namespace, name: caSecret })),
+    );
+    put(v.check(() => renderAnnotation(AUTH_TLS_VERIFY_CLIENT, 'clientAuth.verifyClient', verifyClient)));
+    put(v.check(() => renderAnnotation(AUTH_TLS_VERIFY_DEPTH, 'clientAuth.verifyDepth', verifyDepth)));
     put(
       renderAnnotation(
         AUTH_TLS_PASS_CERTIFICATE_TO_UPSTREAM,
-        `${field}.clientAuth.passCertificateToUpstream`,
+        'clientAuth.passCertificateToUpstream',
         auth.passCertificateToUpstream ?? false,
       ),
     );
 
     if (auth.allowedClients !== undefined) {
-      const allowField = `${field}.clientAuth.allowedClients`;
+      const allowField = 'clientAuth.allowedClients';
       if (verifyClient === 'optional_no_ca') {
-        invalid(
+        v.invalid(
           allowField,
           auth.allowedClients,
           'is set while verifyClient is "optional_no_ca", where certificates are not checked against the CA',
@@ -296,11 +305,12 @@ export class MtlsIngress extends Construct {
         );
       }
       const known = auth.ca.knownClients();
-      checkUnique(allowField, auth.allowedClients);
+      const allowedClients = auth.allowedClients;
+      v.check(() => checkUnique(allowField, allowedClients));
       const commonNames = auth.allowedClients.map((client, i) => {
         const identity = known.get(client);
         if (!identity) {
-          invalid(
+          v.invalid(
             `${allowField}[${i}]`,
             client,
             `is not a client of CA "${auth.ca.caName}"`,
@@ -313,18 +323,19 @@ export class MtlsIngress extends Construct {
       });
       const allowEmpty = auth.allowPlainHttpPastSubjectCheck ?? verifyClient === 'on';
       if (allowEmpty && verifyClient !== 'on') {
-        invalid(
-          `${field}.clientAuth.allowPlainHttpPastSubjectCheck`,
+        v.invalid(
+          'clientAuth.allowPlainHttpPastSubjectCheck',
           true,
           `is unsafe with verifyClient "${verifyClient}" (an HTTPS request without a certificate would pass the allow-list)`,
           'set it to false, or use verifyClient "on"',
         );
       }
-      this.subjectPattern = subjectAllowListPattern(commonNames, { allowEmptySubject: allowEmpty });
-      put(renderAnnotation(AUTH_TLS_MATCH_CN, allowField, this.subjectPattern));
+      const subjectPattern = subjectAllowListPattern(commonNames, { allowEmptySubject: allowEmpty });
+      this.subjectPattern = subjectPattern;
+      put(v.check(() => renderAnnotation(AUTH_TLS_MATCH_CN, allowField, subjectPattern)));
     } else if (auth.allowPlainHttpPastSubjectCheck !== undefined) {
-      invalid(
-        `${field}.clientAuth.allowPlainHttpPastSubjectCheck`,
+      v.invalid(
+        'clientAuth.allowPlainHttpPastSubjectCheck',
         auth.allowPlainHttpPastSubjectCheck,
         'has no effect without allowedClients',
         'remove it, or set allowedClients',
@@ -349,7 +360,7 @@ export class MtlsIngress extends Construct {
       });
     }
 
-    const metadata = mergeMetadata(`${field}.metadata`, props.metadata, { labels, annotations });
+    const metadata = v.check(() => mergeMetadata('metadata', props.metadata, { labels, annotations }));
     this.apiObject = new KubeIngress(this, 'ingress', {
       metadata: { name: this.ingressName, namespace: this.namespace, ...metadata },
       spec: {
@@ -381,7 +392,7 @@ export class MtlsIngress extends Construct {
   }
 
   /** Rejects a host another MtlsIngress of the same app already serves (ingress-nginx would merge them silently). */
-  private checkHostsUniqueInApp(field: string): void {
+  private checkHostsUniqueInApp(v: PropsValidator): void {
     // Hosts served per app, indexed so that the check is O(hosts) instead of a walk over the whole construct tree per
     // Ingress (which made building N tenants quadratic). Only when the index reports a clash is the tree walked, so
     // the error names the same Ingress as before (the first one in tree order).
@@ -391,17 +402,17 @@ export class MtlsIngress extends Construct {
       HOSTS_BY_APP.set(this.node.root, served);
     }
     const index = served;
-    if (this.hosts.some((h) => index.has(h))) this.findHostClash(field);
+    if (this.hosts.some((h) => index.has(h))) this.findHostClash(v);
     for (const h of this.hosts) index.add(h);
   }
 
-  private findHostClash(field: string): void {
+  private findHostClash(v: PropsValidator): void {
     for (const other of this.node.root.node.findAll()) {
       if (other === this || !(other instanceof MtlsIngress)) continue;
       const clash = this.hosts.find((h) => other.hosts.includes(h));
       if (clash) {
-        invalid(
-          `${field}.hosts`,
+        v.invalid(
+          'hosts',
           clash,
           `is already served by MtlsIngress "${other.namespace}/${other.ingressName}"`,
           'serve each host from one MtlsIngress (add paths to it instead)',

@@ -3,7 +3,7 @@ import { KubeSecret } from '../core/kube';
 import { Construct } from 'constructs';
 import { standardLabels } from '../core/labels';
 import { mergeMetadata, ObjectMetadataOptions } from '../core/metadata';
-import { checkDnsLabel, invalid } from '../core/validation';
+import { checkDnsLabel, PropsValidator, propsValidator } from '../core/validation';
 import { ClientIdentity, IClientCa, normalizeClient } from './client-ca';
 import { checkCrl, CrlInfo } from './crl';
 import { CaCertificateInfo, checkCaCertificates } from './pem';
@@ -60,33 +60,36 @@ export class ProvidedClientCa extends Construct implements IClientCa {
   private readonly clients = new Map<string, ClientIdentity & { readonly commonName: string }>();
   private readonly secrets = new Map<string, ApiObject>();
   private readonly metadata?: ObjectMetadataOptions;
+  private readonly validator: PropsValidator;
 
   constructor(scope: Construct, id: string, props: ProvidedClientCaProps) {
     super(scope, id);
-    const field = `ProvidedClientCa[${props.name}]`;
-    this.caName = checkDnsLabel(`${field}.name`, props.name);
+    const v: PropsValidator = propsValidator(this, 'ProvidedClientCa');
+    this.validator = v;
+    this.caName = v.check(() => checkDnsLabel('name', props.name));
     this.metadata = props.metadata;
     this.secretMetadata(); // refuses bad user metadata now, not at the first trustIn
-    const checked = checkCaCertificates(`${field}.caPem`, props.caPem, props.now ?? new Date());
+    const checked = v.check(() => checkCaCertificates('caPem', props.caPem, props.now ?? new Date()));
     this.caCrt = checked.pem;
     this.certificates = checked.certificates;
     if (props.crlPem !== undefined) {
-      const crl = checkCrl(`${field}.crlPem`, props.crlPem, checked.pem, props.now ?? new Date());
+      const crlPem = props.crlPem;
+      const crl = v.check(() => checkCrl('crlPem', crlPem, checked.pem, props.now ?? new Date()));
       this.caCrl = crl.pem;
       this.crls = crl.crls;
     } else {
       this.crls = [];
     }
     (props.clients ?? []).forEach((c, i) => {
-      const client = normalizeClient(`${field}.clients[${i}]`, c);
+      const client = v.check(() => normalizeClient(`clients[${i}]`, c));
       if (this.clients.has(client.name))
-        invalid(`${field}.clients[${i}].name`, client.name, 'appears more than once', 'list each client once');
+        v.invalid(`clients[${i}].name`, client.name, 'appears more than once', 'list each client once');
       this.clients.set(client.name, client);
     });
   }
 
   public trustIn(namespace: string): string {
-    checkDnsLabel(`ProvidedClientCa[${this.caName}].trustIn`, namespace);
+    this.validator.check(() => checkDnsLabel('trustIn', namespace));
     if (!this.secrets.has(namespace)) {
       this.secrets.set(
         namespace,
@@ -113,8 +116,10 @@ export class ProvidedClientCa extends Construct implements IClientCa {
   }
 
   private secretMetadata(): { labels: Record<string, string>; annotations?: Record<string, string> } {
-    return mergeMetadata(`ProvidedClientCa[${this.caName}].metadata`, this.metadata, {
-      labels: standardLabels(this.caName, 'client-ca'),
-    });
+    return this.validator.check(() =>
+      mergeMetadata('metadata', this.metadata, {
+        labels: standardLabels(this.caName, 'client-ca'),
+      }),
+    );
   }
 }

@@ -7,6 +7,7 @@ import { clientCaOf } from './certificates';
 import { EdgeDeploymentConfig } from './config';
 import { addIngressNginxRoutes } from './ingress-nginx';
 import { edgeIntentOf } from './intent';
+import { withFieldPaths } from '../core/validation';
 
 /**
  * Adds the apps layer of the reference deployment: the app namespace, the echo app, and one MtlsIngress per host of
@@ -22,11 +23,23 @@ export function addApps(chart: Chart, config: EdgeDeploymentConfig, clientCa: IC
       labels: { ...standardLabels(app.namespace, 'app-namespace'), 'pod-security.kubernetes.io/enforce': 'restricted' },
     },
   });
-  new EchoApp(chart, 'echo', {
-    name: app.name,
-    namespace: app.namespace,
-    replicas: app.replicas,
-    ingressController: { namespace: config.controller.namespace },
-  });
+  withFieldPaths(
+    ECHO_APP_CONFIG_PATHS,
+    () =>
+      new EchoApp(chart, 'echo', {
+        name: app.name,
+        namespace: app.namespace,
+        replicas: app.replicas,
+        ingressController: { namespace: config.controller.namespace },
+      }),
+  );
   addIngressNginxRoutes(chart, intent, { ingressClassName: config.controller.ingressClassName, clientCa });
 }
+
+/** The config path of each EchoApp prop the reference deployment sets from the config (both data planes). */
+export const ECHO_APP_CONFIG_PATHS: Readonly<Record<string, string>> = {
+  name: 'app.name',
+  namespace: 'app.namespace',
+  replicas: 'app.replicas',
+  'ingressController.namespace': 'controller.namespace',
+};

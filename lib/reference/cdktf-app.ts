@@ -1,4 +1,4 @@
-import { invalid } from '../core/validation';
+import { invalid, withFieldPaths } from '../core/validation';
 import { App, LocalBackend } from 'cdktf';
 import { AksStack } from '../azure/aks-stack';
 import { AksStackProps } from '../azure/props';
@@ -81,7 +81,31 @@ function ingressOf(config: EdgeDeploymentConfig): AksStackProps['ingress'] {
 export function buildAzureApp(config: EdgeDeploymentConfig, outdir: string): App {
   const app = new App({ outdir, skipValidation: false });
   const name = azureStackName(config);
-  const stack = new AksStack(app, name, aksStackProps(config));
+  const stack = withFieldPaths(aksStackConfigPaths(config), () => new AksStack(app, name, aksStackProps(config)));
   new LocalBackend(stack, { path: `../../../terraform.${name}.tfstate` });
   return app;
+}
+
+/** The config path of each AksStack prop {@link aksStackProps} sets from the config (`azure.stack` passes through). */
+function aksStackConfigPaths(config: EdgeDeploymentConfig): Readonly<Record<string, string>> {
+  const passed = Object.fromEntries(Object.keys(config.azure.stack ?? {}).map((k) => [k, `azure.stack.${k}`]));
+  return {
+    ...passed,
+    location: 'azure.location',
+    resourceGroupName: 'azure.resourceGroupName',
+    clusterName: 'azure.clusterName',
+    apiServerAuthorizedIpRanges: 'azure.apiServerAuthorizedIpRanges',
+    'ingress.publicIpName': 'azure.ingressPublicIpName',
+    'ingress.migrationPublicIpName': 'envoyGateway.publicIpName',
+    'ingress.dns.zoneName': 'azure.dnsZoneName',
+    'ingress.dns.hosts': 'app.hosts',
+    'ingress.dns.target': 'azure.dnsTarget',
+    'alerting.emailReceivers': config.azure.stack?.alerting?.emailReceivers
+      ? 'azure.stack.alerting.emailReceivers'
+      : 'azure.alertEmails',
+    'alerting.controllerNamespace': config.azure.stack?.alerting?.controllerNamespace
+      ? 'azure.stack.alerting.controllerNamespace'
+      : 'controller.namespace',
+    tags: 'azure.stack.tags',
+  };
 }

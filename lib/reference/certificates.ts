@@ -4,6 +4,7 @@ import { AcmeClusterIssuer, AcmeEnvironment } from '../mtls/acme-cluster-issuer'
 import { IClientCa } from '../mtls/client-ca';
 import { ManagedClientCa } from '../mtls/managed-client-ca';
 import { ProvidedClientCa } from '../mtls/provided-client-ca';
+import { withFieldPaths } from '../core/validation';
 import { EdgeDeploymentConfig } from './config';
 
 /** Construct id of the client CA in the certificates chart (part of the contract: {@link clientCaOf} finds it by it). */
@@ -16,30 +17,72 @@ export const CLIENT_CA_ID = 'client-ca';
  */
 export function addCertificates(chart: Chart, config: EdgeDeploymentConfig): IClientCa {
   for (const environment of ['staging', 'production'] as const) {
-    new AcmeClusterIssuer(chart, `letsencrypt-${environment}`, {
-      name: serverIssuerName(environment, config.instance),
-      environment,
-      ingressClassName: config.controller.ingressClassName,
-      email: config.tls.acmeEmail,
-    });
+    withFieldPaths(
+      ISSUER_CONFIG_PATHS,
+      () =>
+        new AcmeClusterIssuer(chart, `letsencrypt-${environment}`, {
+          name: serverIssuerName(environment, config.instance),
+          environment,
+          ingressClassName: config.controller.ingressClassName,
+          email: config.tls.acmeEmail,
+        }),
+    );
   }
   const { mtls } = config;
   if (mtls.providedCa) {
-    return new ProvidedClientCa(chart, CLIENT_CA_ID, {
-      name: mtls.caName,
-      caPem: mtls.providedCa.caPem,
-      crlPem: mtls.providedCa.crlPem,
-      clients: mtls.clients.map((name) => ({ name })),
-    });
+    const providedCa = mtls.providedCa;
+    return withFieldPaths(
+      clientCaConfigPaths(mtls.clients),
+      () =>
+        new ProvidedClientCa(chart, CLIENT_CA_ID, {
+          name: mtls.caName,
+          caPem: providedCa.caPem,
+          crlPem: providedCa.crlPem,
+          clients: mtls.clients.map((name) => ({ name })),
+        }),
+    );
   } else {
-    const ca = new ManagedClientCa(chart, CLIENT_CA_ID, {
-      name: mtls.caName,
-      namespace: mtls.clientNamespace,
-      createNamespace: mtls.createClientNamespace,
-    });
-    for (const client of mtls.clients) ca.addClient(client);
+    const paths = clientCaConfigPaths(mtls.clients);
+    const ca = withFieldPaths(
+      paths,
+      () =>
+        new ManagedClientCa(chart, CLIENT_CA_ID, {
+          name: mtls.caName,
+          namespace: mtls.clientNamespace,
+          createNamespace: mtls.createClientNamespace,
+        }),
+    );
+    for (const client of mtls.clients) withFieldPaths(paths, () => ca.addClient(client));
     return ca;
   }
+}
+
+/** The config path of each AcmeClusterIssuer prop {@link addCertificates} sets from the config. */
+const ISSUER_CONFIG_PATHS: Readonly<Record<string, string>> = {
+  name: 'instance',
+  ingressClassName: 'controller.ingressClassName',
+  email: 'tls.acmeEmail',
+};
+
+/**
+ * The config path of each client CA prop (ProvidedClientCa, ManagedClientCa and its `addClient` calls) set from
+ * the `mtls` section, for the clients `clients` (`mtls.clients`, each issued with CN = name).
+ */
+export function clientCaConfigPaths(clients: readonly string[]): Readonly<Record<string, string>> {
+  const paths: Record<string, string> = {
+    name: 'mtls.caName',
+    namespace: 'mtls.clientNamespace',
+    caPem: 'mtls.providedCa.caPem',
+    crlPem: 'mtls.providedCa.crlPem',
+    trustIn: 'app.namespace',
+  };
+  clients.forEach((client, i) => {
+    paths[`clients[${i}].name`] = `mtls.clients[${i}]`;
+    paths[`clients[${i}].commonName`] = `mtls.clients[${i}]`;
+    paths[`addClient(${JSON.stringify(client)}).name`] = `mtls.clients[${i}]`;
+    paths[`addClient(${JSON.stringify(client)}).commonName`] = `mtls.clients[${i}]`;
+  });
+  return paths;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { App } from 'cdk8s';
-import { invalid } from '../core/validation';
+import { invalid, withFieldPaths } from '../core/validation';
 import { ArgoCdDelivery } from '../gitops/argocd';
 import { FluxDelivery } from '../gitops/flux';
 import { deliveredLayers } from '../gitops/layers';
@@ -66,16 +66,36 @@ export function addDelivery(app: App, config: EdgeDeploymentConfig): void {
     prerequisites,
   };
   if (gitops.argoCd.enabled) {
-    new ArgoCdDelivery(new DeliveryChart(app, 'delivery-argocd', { folder: 'delivery-argocd' }), 'argocd', {
-      ...common,
-      namespace: gitops.argoCd.namespace,
-      project: gitops.argoCd.project,
-    });
+    withFieldPaths(
+      deliveryConfigPaths('argoCd'),
+      () =>
+        new ArgoCdDelivery(new DeliveryChart(app, 'delivery-argocd', { folder: 'delivery-argocd' }), 'argocd', {
+          ...common,
+          namespace: gitops.argoCd.namespace,
+          project: gitops.argoCd.project,
+        }),
+    );
   }
   if (gitops.flux.enabled) {
-    new FluxDelivery(new DeliveryChart(app, 'delivery-flux', { folder: 'delivery-flux' }), 'flux', {
-      ...common,
-      namespace: gitops.flux.namespace,
-    });
+    withFieldPaths(
+      deliveryConfigPaths('flux'),
+      () =>
+        new FluxDelivery(new DeliveryChart(app, 'delivery-flux', { folder: 'delivery-flux' }), 'flux', {
+          ...common,
+          namespace: gitops.flux.namespace,
+        }),
+    );
   }
+}
+
+/** The config path of each ArgoCdDelivery / FluxDelivery prop set from the `gitops` section. */
+export function deliveryConfigPaths(tool: 'argoCd' | 'flux'): Readonly<Record<string, string>> {
+  return {
+    repoUrl: 'gitops.repoUrl',
+    revision: 'gitops.revision',
+    path: 'gitops.path',
+    prerequisites: 'gitops.prerequisites',
+    namespace: `gitops.${tool}.namespace`,
+    project: `gitops.${tool}.project`,
+  };
 }

@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { ModSecurityController } from '../controller/controller';
 import type { ControllerServiceOptions } from '../controller/services';
-import { invalid } from '../core/validation';
+import { invalid, withFieldPaths } from '../core/validation';
 import type { ClientCertificateHeadersIntent, EdgeIntent } from '../intent/edge-intent';
 import type { IClientCa } from '../mtls/client-ca';
 import { MtlsIngress } from '../mtls/mtls-ingress';
@@ -59,19 +59,39 @@ export function addIngressNginxController(
 ): ModSecurityController {
   const { controller } = options;
   const headers = intent.clientCertificateHeaders;
-  return new ModSecurityController(chart, 'ingress-nginx', {
-    waf: intent.waf,
-    namespace: controller.namespace,
-    ingressClassName: controller.ingressClassName,
-    replicas: controller.replicas,
-    admissionWebhook: controller.admissionWebhook,
-    clientCertificateFingerprintHeader: fingerprintHeaderOf(headers),
-    // Only the app namespace's Secrets are readable by the edge; the client CA key (mtls.clientNamespace) is not.
-    watchNamespace: intent.namespace,
-    service: options.service,
-    instanceName: options.instanceName,
-  });
+  const fingerprintHeader = fingerprintHeaderOf(headers);
+  return withFieldPaths(
+    CONTROLLER_CONFIG_PATHS,
+    () =>
+      new ModSecurityController(chart, 'ingress-nginx', {
+        waf: intent.waf,
+        namespace: controller.namespace,
+        ingressClassName: controller.ingressClassName,
+        replicas: controller.replicas,
+        admissionWebhook: controller.admissionWebhook,
+        clientCertificateFingerprintHeader: fingerprintHeader,
+        // Only the app namespace's Secrets are readable by the edge; the client CA key (mtls.clientNamespace) is not.
+        watchNamespace: intent.namespace,
+        service: options.service,
+        instanceName: options.instanceName,
+      }),
+  );
 }
+
+/** The config path of each ModSecurityController prop {@link addIngressNginxController} sets from the config. */
+const CONTROLLER_CONFIG_PATHS: Readonly<Record<string, string>> = {
+  namespace: 'controller.namespace',
+  ingressClassName: 'controller.ingressClassName',
+  replicas: 'controller.replicas',
+  admissionWebhook: 'controller.admissionWebhook',
+  clientCertificateFingerprintHeader: 'mtls.clientCertificateHeaders.fingerprintHeader',
+  proxySetHeaders: 'mtls.clientCertificateHeaders.fingerprintHeader',
+  watchNamespace: 'app.namespace',
+  'service.azurePublicIpName': 'azure.ingressPublicIpName',
+  'service.azureResourceGroupName': 'azure.resourceGroupName',
+  instanceName: 'instance',
+  waf: 'waf',
+};
 
 /** The controller's fingerprint header for the intent's contract (the algorithm checked first). */
 function fingerprintHeaderOf(headers: ClientCertificateHeadersIntent): string {
@@ -87,24 +107,50 @@ export function addIngressNginxRoutes(
 ): MtlsIngress[] {
   const { clientAuth } = intent;
   const allowedClients = clientNamesOf(options.clientCa, clientAuth.allowedCommonNames);
-  return intent.hosts.map(
-    (h) =>
-      new MtlsIngress(chart, `${h.name}-ingress`, {
-        name: h.name,
-        namespace: intent.namespace,
-        ingressClassName: options.ingressClassName,
-        hosts: [{ host: h.host }],
-        backend: { serviceName: h.backend.serviceName, servicePort: h.backend.servicePort.name },
-        serverTls: { clusterIssuer: intent.serverTls.clusterIssuer },
-        httpsRedirect: intent.httpsRedirect,
-        clientAuth: {
-          ca: options.clientCa,
-          verifyDepth: clientAuth.verifyDepth,
-          passCertificateToUpstream: intent.clientCertificateHeaders.passCertificate,
-          allowedClients,
-        },
-      }),
+  return intent.hosts.map((h, i) =>
+    withFieldPaths(
+      routeConfigPaths(i),
+      () =>
+        new MtlsIngress(chart, `${h.name}-ingress`, {
+          name: h.name,
+          namespace: intent.namespace,
+          ingressClassName: options.ingressClassName,
+          hosts: [{ host: h.host }],
+          backend: { serviceName: h.backend.serviceName, servicePort: h.backend.servicePort.name },
+          serverTls: { clusterIssuer: intent.serverTls.clusterIssuer },
+          httpsRedirect: intent.httpsRedirect,
+          clientAuth: {
+            ca: options.clientCa,
+            verifyDepth: clientAuth.verifyDepth,
+            passCertificateToUpstream: intent.clientCertificateHeaders.passCertificate,
+            allowedClients,
+          },
+        }),
+    ),
   );
+}
+
+/**
+ * The config path of each MtlsIngress prop {@link addIngressNginxRoutes} sets for `app.hosts[index]` (the intent
+ * keeps the hosts in declaration order).
+ */
+function routeConfigPaths(index: number): Readonly<Record<string, string>> {
+  const host = `app.hosts[${index}]`;
+  return {
+    name: `${host}.name`,
+    namespace: 'app.namespace',
+    ingressClassName: 'controller.ingressClassName',
+    'hosts[0]': host,
+    hosts: host,
+    backend: `${host}.backend`,
+    serverTls: 'tls.acmeEnvironment',
+    httpsRedirect: 'app.httpsRedirect',
+    'clientAuth.verifyDepth': 'mtls.verifyDepth',
+    'clientAuth.ca': 'mtls.caName',
+    'clientAuth.passCertificateToUpstream': 'mtls.clientCertificateHeaders.passCertificate',
+    // The allow-list's entries are the intent's common names in order (mtls.allowedClients, else mtls.clients).
+    'clientAuth.allowedClients': 'mtls.allowedClients',
+  };
 }
 
 /** The CA's client names for the intent's common names (MtlsIngress admits clients of its CA by name). */

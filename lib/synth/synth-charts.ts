@@ -1,6 +1,7 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { DependencyGraph } from 'cdk8s/lib/dependency';
 import { IConstruct } from 'constructs';
+import { lateValidationError, ValidationError } from '../core/validation';
 
 /**
  * Resolves every chart of an app into its manifests, in the same order and with the same validation as
@@ -40,12 +41,21 @@ function cachedFindAll(): FindAll {
   };
 }
 
-/** cdk8s's `validate(app)`: every construct's `node.validate()`, errors collected and thrown together. */
+/**
+ * cdk8s's `validate(app)`: every construct's `node.validate()`, errors collected and thrown together. When the first
+ * error is a construct's late check (`PropsValidator.late` of lib/core/validation.ts), that {@link ValidationError} is thrown as is (it
+ * names the construct path and the prop path), so the pipeline reports it like any other validation error.
+ */
 function validate(app: App, findAll: FindAll): void {
   const errors: string[] = [];
+  let first: ValidationError | undefined;
   for (const child of findAll(app)) {
-    for (const error of child.node.validate()) errors.push(`[${child.node.path}] ${error}`);
+    for (const error of child.node.validate()) {
+      if (errors.length === 0) first = lateValidationError(child, error);
+      errors.push(`[${child.node.path}] ${error}`);
+    }
   }
+  if (first) throw first;
   if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
 }
 

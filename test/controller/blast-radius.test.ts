@@ -323,42 +323,34 @@ describe('blast radius of the edge', () => {
   });
 
   test.each<[string, Partial<ModSecurityControllerProps>, string]>([
-    [
-      'rejects a watchNamespace that is not a namespace name',
-      { watchNamespace: 'Shop_1' },
-      'controller.watchNamespace',
-    ],
+    ['rejects a watchNamespace that is not a namespace name', { watchNamespace: 'Shop_1' }, 'watchNamespace'],
     [
       'rejects an empty apiServerCidrs (an egress rule without destinations allows all)',
       { apiServerCidrs: [] },
-      'controller.apiServerCidrs',
+      'apiServerCidrs',
     ],
     [
       'rejects an apiServerCidrs entry that is not a CIDR',
       { apiServerCidrs: ['kubernetes.default.svc'] },
-      'controller.apiServerCidrs[0]',
+      'apiServerCidrs[0]',
     ],
     [
       'rejects a metrics scraper namespace that is not a namespace name',
       { metricsScrapers: [{ namespace: 'Monitoring!' }] },
-      'controller.metricsScrapers[0].namespace',
+      'metricsScrapers[0].namespace',
     ],
     [
       'rejects empty metrics scraper pod labels',
       { metricsScrapers: [{ namespace: 'monitoring', podLabels: {} }] },
-      'controller.metricsScrapers[0].podLabels',
+      'metricsScrapers[0].podLabels',
     ],
     [
       'rejects a metrics scraper label value with a space',
       { metricsScrapers: [{ namespace: 'monitoring', podLabels: { app: 'prom etheus' } }] },
-      'controller.metricsScrapers[0].podLabels.app',
+      'metricsScrapers[0].podLabels.app',
     ],
-    [
-      "rejects a webhook timeout above the API server's 30 s",
-      { webhookTimeoutSeconds: 31 },
-      'controller.webhookTimeoutSeconds',
-    ],
-    ['rejects a webhook timeout of Infinity', { webhookTimeoutSeconds: Infinity }, 'controller.webhookTimeoutSeconds'],
+    ["rejects a webhook timeout above the API server's 30 s", { webhookTimeoutSeconds: 31 }, 'webhookTimeoutSeconds'],
+    ['rejects a webhook timeout of Infinity', { webhookTimeoutSeconds: Infinity }, 'webhookTimeoutSeconds'],
   ])('%s', (_, props, field) => {
     const err = validationErrorOf(() => synth(props));
     expect(err.field).toBe(field);

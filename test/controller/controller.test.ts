@@ -398,30 +398,18 @@ describe('ModSecurityController', () => {
   });
 
   const rejections: [string, Partial<ModSecurityControllerProps>, string][] = [
-    ['one replica', { replicas: 1 }, 'controller.replicas'],
-    ['an image without digest', { image: 'registry.k8s.io/ingress-nginx/controller:v1.15.1' }, 'controller.image'],
-    ['an invalid namespace', { namespace: 'Ingress_Nginx' }, 'controller.namespace'],
-    ['an invalid IngressClass name', { ingressClassName: 'Nginx!' }, 'controller.ingressClassName'],
-    [
-      'an invalid public IP name',
-      { service: { azurePublicIpName: 'pip name' } },
-      'controller.service.azurePublicIpName',
-    ],
+    ['one replica', { replicas: 1 }, 'replicas'],
+    ['an image without digest', { image: 'registry.k8s.io/ingress-nginx/controller:v1.15.1' }, 'image'],
+    ['an invalid namespace', { namespace: 'Ingress_Nginx' }, 'namespace'],
+    ['an invalid IngressClass name', { ingressClassName: 'Nginx!' }, 'ingressClassName'],
+    ['an invalid public IP name', { service: { azurePublicIpName: 'pip name' } }, 'service.azurePublicIpName'],
     [
       'a resource group without public IP',
       { service: { azureResourceGroupName: 'rg' } },
-      'controller.service.azureResourceGroupName',
+      'service.azureResourceGroupName',
     ],
-    [
-      'a proxy header value with a quote',
-      { proxySetHeaders: { 'x-a': 'a"b' } },
-      'controller.proxySetHeaders.x-a.value',
-    ],
-    [
-      'a proxy header name with a space',
-      { proxySetHeaders: { 'x a': '$host' } },
-      'controller.proxySetHeaders.x a.name',
-    ],
+    ['a proxy header value with a quote', { proxySetHeaders: { 'x-a': 'a"b' } }, 'proxySetHeaders.x-a.value'],
+    ['a proxy header name with a space', { proxySetHeaders: { 'x a': '$host' } }, 'proxySetHeaders.x a.name'],
   ];
   test.each(rejections)('rejects %s', (...row) => {
     const [, props, field] = row;
@@ -442,7 +430,7 @@ describe('ModSecurityController', () => {
       })),
     });
     const err = validationErrorOf(() => synth({ waf }));
-    expect(err.field).toBe('controller.waf');
+    expect(err.field).toBe('waf');
     expect(err.value).toMatch(/^\d+ bytes$/);
     expect(Number(String(err.value).split(' ')[0])).toBeGreaterThan(WAF_POLICY_FILE_MAX_BYTES);
     expect(err.message).toContain(`larger than the ${WAF_POLICY_FILE_MAX_BYTES} bytes`);
@@ -463,12 +451,9 @@ describe('ModSecurityController', () => {
 
   test('the snippet declaration still refuses more than nginx accepts in one parameter', () => {
     const err = validationErrorOf(() =>
-      MODSECURITY_SNIPPET.render(
-        'controller.config["modsecurity-snippet"]',
-        `# ${'x'.repeat(MODSECURITY_SNIPPET_MAX_BYTES)}\n`,
-      ),
+      MODSECURITY_SNIPPET.render('config["modsecurity-snippet"]', `# ${'x'.repeat(MODSECURITY_SNIPPET_MAX_BYTES)}\n`),
     );
-    expect(err.field).toBe('controller.config["modsecurity-snippet"]');
+    expect(err.field).toBe('config["modsecurity-snippet"]');
     expect(err.fix).toContain('mounted file');
   });
 });

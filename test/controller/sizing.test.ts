@@ -79,7 +79,7 @@ describe('controller memory sizing', () => {
       'the old 1Gi limit at 2 500 hosts',
       { resources: memory('1Gi') },
       2500,
-      /controller\.resources\.limits\.memory.*below the 2304Mi the controller needs for 2500 hosts/,
+      /ModSecurityController "test\/IngressNginx": resources\.limits\.memory.*below the 2304Mi the controller needs for 2500 hosts/,
     ],
     [
       'a limit set for fewer hosts than expectedHosts',
@@ -89,7 +89,7 @@ describe('controller memory sizing', () => {
     ],
     ['a decimal limit just below the rule', { resources: memory('1073741823') }, 1, /below the 1024Mi/],
     ['a memory limit it cannot read', { resources: memory('1gb') }, 1, /is not a memory quantity/],
-    ['expectedHosts of 0', { expectedHosts: 0 }, 1, /controller\.expectedHosts/],
+    ['expectedHosts of 0', { expectedHosts: 0 }, 1, /: expectedHosts: 0/],
   ])('rejects %s', (_, props, n, message) => {
     expect(() => resourcesOf(props, hosts(n))).toThrow(ValidationError);
     expect(() => resourcesOf(props, hosts(n))).toThrow(message);

@@ -47,23 +47,19 @@ describe('metadata passthrough and the underlying objects', () => {
     const err = validationErrorOf(() =>
       ingress({ annotations: { 'nginx.ingress.kubernetes.io/auth-tls-verify-client': 'off' } }),
     );
-    expect(err.field).toBe(
-      'MtlsIngress[echo].metadata.annotations["nginx.ingress.kubernetes.io/auth-tls-verify-client"]',
-    );
+    expect(err.field).toBe('metadata.annotations["nginx.ingress.kubernetes.io/auth-tls-verify-client"]');
     expect(err.message).toContain("set it through the construct's props");
   });
 
   test("rejects overriding one of the construct's own labels", () => {
     const err = validationErrorOf(() => ingress({ labels: { 'app.kubernetes.io/name': 'other' } }));
-    expect(err.field).toBe('MtlsIngress[echo].metadata.labels["app.kubernetes.io/name"]');
+    expect(err.field).toBe('metadata.labels["app.kubernetes.io/name"]');
   });
 
   test('rejects an invalid label value and annotation key', () => {
-    expect(validationErrorOf(() => ingress({ labels: { team: 'a b' } })).field).toBe(
-      'MtlsIngress[echo].metadata.labels.team',
-    );
+    expect(validationErrorOf(() => ingress({ labels: { team: 'a b' } })).field).toBe('metadata.labels.team');
     expect(validationErrorOf(() => ingress({ annotations: { 'bad key': 'x' } })).field).toBe(
-      'MtlsIngress[echo].metadata.annotations["bad key"]',
+      'metadata.annotations["bad key"]',
     );
   });
 

@@ -62,14 +62,14 @@ describe('ArgoCdDelivery', () => {
   });
 
   test.each<[string, Partial<ArgoCdDeliveryProps>, RegExp]>([
-    ['no layers', { layers: [] }, /gitops\.layers/],
+    ['no layers', { layers: [] }, /: layers: /],
     ['a layer with a negative wave', { layers: [{ ...LAYER_SET[0], syncWave: -5 }] }, /syncWave/],
-    ['a namespace that is not a DNS label', { namespace: 'Argo CD' }, /argoCd\.namespace/],
+    ['a namespace that is not a DNS label', { namespace: 'Argo CD' }, /ArgoCdDelivery "test\/argo": namespace: /],
     ['a destination server over http', { destinationServer: 'http://kubernetes.default.svc' }, /destinationServer/],
     [
       'a prerequisite that depends on one not installed',
       { prerequisites: [trustManagerPrerequisite()] },
-      /trust-manager\.dependsOn/,
+      /prerequisites\[0\]\.dependsOn/,
     ],
   ])('rejects %s', (_, props, field) => {
     expect(() => argo(props)).toThrow(ValidationError);
@@ -107,8 +107,8 @@ describe('FluxDelivery', () => {
   });
 
   test.each<[string, Partial<FluxDeliveryProps>, RegExp]>([
-    ['an interval that is no duration', { interval: 'hourly' }, /flux\.interval/],
-    ['a path outside the repository', { path: '../dist' }, /gitops\.path/],
+    ['an interval that is no duration', { interval: 'hourly' }, /FluxDelivery "test\/flux": interval: /],
+    ['a path outside the repository', { path: '../dist' }, /path: /],
     [
       'a repository name reused for two URLs',
       { prerequisites: [certManagerPrerequisite(), { ...kubePrometheusStackPrerequisite(), repoName: 'jetstack' }] },
@@ -186,10 +186,10 @@ describe('layers and sources', () => {
   });
 
   test.each([
-    ['an http URL', { repoUrl: 'http://github.com/x/y.git' }, /gitops\.repoUrl/],
-    ['a revision with ..', { revision: 'main..dev' }, /gitops\.revision/],
-    ['an absolute path', { path: '/dist' }, /gitops\.path/],
-    ['an empty path', { path: './' }, /gitops\.path/],
+    ['an http URL', { repoUrl: 'http://github.com/x/y.git' }, /repoUrl: /],
+    ['a revision with ..', { revision: 'main..dev' }, /revision: /],
+    ['an absolute path', { path: '/dist' }, /path: /],
+    ['an empty path', { path: './' }, /path: /],
   ])('rejects %s', (_, change, field) => {
     expect(() => checkGitSource({ ...SOURCE, ...change })).toThrow(field);
   });

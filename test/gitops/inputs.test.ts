@@ -49,7 +49,7 @@ describe('GitOps inputs that land in dist/delivery', () => {
     (_, repoUrl) => {
       for (const render of [argo, flux]) {
         const err = validationErrorOf(() => render({ repoUrl }));
-        expect(err.field).toBe('gitops.repoUrl');
+        expect(err.field).toBe('repoUrl');
         expect(err.message).not.toContain(TOKEN);
       }
     },
@@ -72,7 +72,7 @@ describe('GitOps inputs that land in dist/delivery', () => {
     ['http', 'http://kubernetes.default.svc'],
   ])('rejects an Argo CD destinationServer with %s', (_, destinationServer) => {
     const err = validationErrorOf(() => argo({ destinationServer }));
-    expect(err.field).toBe('gitops.argoCd.destinationServer');
+    expect(err.field).toBe('destinationServer');
     expect(err.message).not.toContain(TOKEN);
   });
 
@@ -83,8 +83,8 @@ describe('GitOps inputs that land in dist/delivery', () => {
   test.each(['../../etc', '/abs', 'delivery/../x', 'delivery argo'])(
     'rejects a deliveryFolder %j in Argo CD and Flux',
     (deliveryFolder) => {
-      expect(validationErrorOf(() => argo({ deliveryFolder })).field).toBe('gitops.argoCd.deliveryFolder');
-      expect(validationErrorOf(() => flux({ deliveryFolder })).field).toBe('gitops.flux.deliveryFolder');
+      expect(validationErrorOf(() => argo({ deliveryFolder })).field).toBe('deliveryFolder');
+      expect(validationErrorOf(() => flux({ deliveryFolder })).field).toBe('deliveryFolder');
     },
   );
 
@@ -96,28 +96,20 @@ describe('GitOps inputs that land in dist/delivery', () => {
     [
       'rejects a prerequisite repoUrl with a token',
       { repoUrl: `https://user:${TOKEN}@charts.example.com` },
-      'gitops.prerequisites[0].repoUrl',
+      'prerequisites[0].repoUrl',
     ],
-    [
-      'rejects a prerequisite repoUrl over http',
-      { repoUrl: 'http://charts.jetstack.io' },
-      'gitops.prerequisites[0].repoUrl',
-    ],
-    [
-      'rejects a prerequisite chart name with a slash',
-      { chart: 'jetstack/cert-manager' },
-      'gitops.prerequisites[0].chart',
-    ],
-    ['rejects a prerequisite version range', { version: '^1.21.0' }, 'gitops.prerequisites[0].version'],
+    ['rejects a prerequisite repoUrl over http', { repoUrl: 'http://charts.jetstack.io' }, 'prerequisites[0].repoUrl'],
+    ['rejects a prerequisite chart name with a slash', { chart: 'jetstack/cert-manager' }, 'prerequisites[0].chart'],
+    ['rejects a prerequisite version range', { version: '^1.21.0' }, 'prerequisites[0].version'],
     [
       'rejects a prerequisite namespace that is not a namespace name',
       { namespace: 'Cert Manager' },
-      'gitops.prerequisites[0].namespace',
+      'prerequisites[0].namespace',
     ],
     [
       'rejects a prerequisite repoName that is not an object name',
       { repoName: 'jet_stack' },
-      'gitops.prerequisites[0].repoName',
+      'prerequisites[0].repoName',
     ],
   ])('%s', (_, change, field) => {
     for (const render of [argo, flux]) {

@@ -153,7 +153,11 @@ describe('EdgeAlertRules', () => {
     ['a runbook URL that is not http(s)', { runbookUrl: 'docs/monitoring.md' }, /runbookUrl/],
     ['a controller memory ratio of 1', { controllerMemoryRatio: 1 }, /controllerMemoryRatio/],
     ['a controller memory ratio of 0', { controllerMemoryRatio: 0 }, /controllerMemoryRatio/],
-    ['a namespace that is not a DNS label', { namespace: 'Ingress_Nginx' }, /alerts\.namespace/],
+    [
+      'a namespace that is not a DNS label',
+      { namespace: 'Ingress_Nginx' },
+      /EdgeAlertRules "test\/alerts": namespace: /,
+    ],
   ])('rejects %s', (_, props, field) => {
     expect(() => synth(props)).toThrow(ValidationError);
     expect(() => synth(props)).toThrow(field);

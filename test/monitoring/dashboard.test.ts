@@ -130,10 +130,10 @@ describe('EdgeDashboard', () => {
   });
 
   test.each<[string, Partial<EdgeDashboardProps>, RegExp]>([
-    ['a ConfigMap name with upper case', { name: 'Edge' }, /dashboard\.name/],
+    ['a ConfigMap name with upper case', { name: 'Edge' }, /EdgeDashboard "test\/dashboard": name: /],
     ['empty sidecar labels', { sidecarLabels: {} }, /sidecarLabels/],
-    ['a uid with spaces', { uid: 'edge waf' }, /dashboard\.uid/],
-    ['a Loki stream without labels', { logs: { labels: {} } }, /monitoring\.logs\.labels/],
+    ['a uid with spaces', { uid: 'edge waf' }, /: uid: /],
+    ['a Loki stream without labels', { logs: { labels: {} } }, /: logs\.labels: /],
   ])('rejects %s', (_, props, field) => {
     expect(() => synth(props)).toThrow(ValidationError);
     expect(() => synth(props)).toThrow(field);

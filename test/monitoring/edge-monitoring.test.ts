@@ -70,13 +70,17 @@ describe('EdgeMonitoring', () => {
   });
 
   test.each<[string, Partial<EdgeMonitoringProps>, RegExp]>([
-    ['a name that is not a DNS label', { name: 'Hospital Edge' }, /monitoring\.name/],
+    ['a name that is not a DNS label', { name: 'Hospital Edge' }, /EdgeMonitoring "test\/monitoring": name: /],
     [
       'a selector label value with spaces',
       { prometheusSelectorLabels: { release: 'kube prometheus' } },
       /prometheusSelectorLabels\.release/,
     ],
-    ['a metrics Service without labels', { metricsService: { name: 'm', labels: {} } }, /serviceSelector/],
+    [
+      'a metrics Service without labels',
+      { metricsService: { name: 'm', labels: {} } },
+      /EdgeMonitoring "test\/monitoring": metricsService\.labels: /,
+    ],
     [
       'a metrics port name longer than 15 characters',
       { metricsService: { ...PROPS.metricsService, portName: 'prometheus-metrics-port' } },

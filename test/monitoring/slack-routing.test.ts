@@ -53,7 +53,7 @@ describe('SlackAlertRouting', () => {
       { webhookSecretName: 'https://hooks.slack.com/services/T000/B000/XXXX' },
       /webhookSecretName/,
     ],
-    ['a channel with spaces', { channel: '#waf alerts' }, /slack\.channel/],
+    ['a channel with spaces', { channel: '#waf alerts' }, /SlackAlertRouting "test\/slack": channel: /],
     ['a Secret key with a slash', { webhookSecretKey: 'a/b' }, /webhookSecretKey/],
     ['no match labels', { matchLabels: {} }, /matchLabels/],
     ['a repeat interval that is no duration', { repeatInterval: 'daily' }, /repeatInterval/],

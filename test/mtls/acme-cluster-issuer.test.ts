@@ -36,7 +36,7 @@ describe('AcmeClusterIssuer', () => {
   test.each([['ops@example.com'], ['a@b.example'], ['not-an-email']])('rejects contact e-mail %j', (email) => {
     expect(
       () => new AcmeClusterIssuer(Testing.chart(), 'le', { environment: 'staging', ingressClassName: 'nginx', email }),
-    ).toThrow(/AcmeClusterIssuer\.email/);
+    ).toThrow(/AcmeClusterIssuer "test\/le": email: /);
   });
 
   test('rejects an unknown environment and a bad IngressClass', () => {

@@ -187,7 +187,7 @@ describe('MtlsIngress', () => {
 
     test.each([0, 11, 2.5])('verify depth %p outside 1-10', (verifyDepth) => {
       expect(() => setup({}, { verifyDepth })).toThrow(
-        /MtlsIngress\[echo\]\.clientAuth\.verifyDepth: .* between 1 and 10/,
+        /MtlsIngress "test\/echo": clientAuth\.verifyDepth: .* between 1 and 10/,
       );
     });
 

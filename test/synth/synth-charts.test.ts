@@ -1,6 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { KubeConfigMap, KubeDeployment, KubeService } from 'cdk8s-plus-27/lib/imports/k8s';
 import { parseAllDocuments } from 'yaml';
+import { propsValidator, ValidationError } from '../../lib/core/validation';
 import { synthesizeCharts } from '../../lib/synth/synth-charts';
 
 /** An app with explicit object dependencies, cross-chart dependencies and a nested chart. */
@@ -30,6 +31,25 @@ describe('synthesizeCharts', () => {
       'Deployment',
       'Service',
     ]);
+  });
+
+  test("rejects with a late check's ValidationError as is, naming the construct path (no manifest rendered)", () => {
+    const app = sampleApp();
+    const settings = app.charts[0].node.findChild('settings');
+    const rendered = jest.spyOn(settings as unknown as { toJson(): unknown }, 'toJson');
+    propsValidator(settings, 'Settings').late(() => {
+      throw new ValidationError('data', {}, 'is empty', 'give data');
+    });
+    let err: unknown;
+    try {
+      synthesizeCharts(app);
+    } catch (e) {
+      err = e;
+    }
+    expect(ValidationError.isValidationError(err)).toBe(true);
+    expect((err as ValidationError).construct).toEqual({ kind: 'Settings', path: 'base/settings' });
+    expect((err as Error).message).toBe('Settings "base/settings": data: {} is empty. Fix: give data');
+    expect(rendered).not.toHaveBeenCalled();
   });
 
   test('fails like cdk8s when a construct does not validate', () => {

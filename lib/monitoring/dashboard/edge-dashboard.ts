@@ -7,6 +7,8 @@ import {
   checkKubernetesLabels,
   checkPrometheusLabelName,
   invalid,
+  PropsValidator,
+  propsValidator,
 } from '../../core/validation';
 import { mergeMetadata, ObjectMetadataOptions } from '../../core/metadata';
 import { eq, re, series, sumBy } from '../promql';
@@ -267,16 +269,16 @@ export function lokiSelector(labels: Readonly<Record<string, string>>): string {
   const entries = Object.entries(labels);
   if (entries.length === 0)
     invalid(
-      'monitoring.logs.labels',
+      'logs.labels',
       labels,
       'is empty; Loki needs at least one stream label',
       'give e.g. { namespace: "ingress-nginx", container: "controller" }',
     );
   for (const [k, v] of entries) {
-    checkPrometheusLabelName(`monitoring.logs.labels.${k}`, k);
+    checkPrometheusLabelName(`logs.labels.${k}`, k);
     if (typeof v !== 'string' || v === '')
       invalid(
-        `monitoring.logs.labels.${k}`,
+        `logs.labels.${k}`,
         v,
         'is not a label value',
         'give the value the log shipper sets, e.g. "ingress-nginx"',
@@ -284,7 +286,7 @@ export function lokiSelector(labels: Readonly<Record<string, string>>): string {
     // Grafana replaces $name / ${name} / [[name]] in queries with dashboard variables before Loki sees them.
     if (/\$|\[\[/.test(v))
       invalid(
-        `monitoring.logs.labels.${k}`,
+        `logs.labels.${k}`,
         v,
         'contains "$" or "[[", which Grafana would replace with a dashboard variable',
         'give the literal label value, without "$" or "[["',
@@ -305,37 +307,40 @@ export class EdgeDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: EdgeDashboardProps) {
     super(scope, id);
-    checkDnsSubdomain('monitoring.dashboard.name', props.name);
-    checkDnsLabel('monitoring.dashboard.namespace', props.namespace);
-    checkDnsLabel('monitoring.dashboard.controllerNamespace', props.controllerNamespace);
+    const v: PropsValidator = propsValidator(this, 'EdgeDashboard');
+    v.check(() => checkDnsSubdomain('name', props.name));
+    v.check(() => checkDnsLabel('namespace', props.namespace));
+    v.check(() => checkDnsLabel('controllerNamespace', props.controllerNamespace));
     const sidecarLabels = props.sidecarLabels ?? { grafana_dashboard: '1' };
     if (Object.keys(sidecarLabels).length === 0)
-      invalid(
-        'monitoring.dashboard.sidecarLabels',
+      v.invalid(
+        'sidecarLabels',
         sidecarLabels,
         'is empty, so the Grafana sidecar would not find the dashboard',
         'use the sidecar label, by default { grafana_dashboard: "1" }',
       );
-    checkKubernetesLabels('monitoring.dashboard.sidecarLabels', sidecarLabels);
+    v.check(() => checkKubernetesLabels('sidecarLabels', sidecarLabels));
     // Grafana uids are at most 40 characters; the uid also names the ConfigMap key `<uid>.json`.
     if (props.uid !== undefined && !/^[A-Za-z0-9_-]{1,40}$/.test(props.uid))
-      invalid(
-        'monitoring.dashboard.uid',
+      v.invalid(
+        'uid',
         props.uid,
         'is not a Grafana dashboard uid',
         'use at most 40 letters, digits, "-" and "_", e.g. "edge-waf-mtls"',
       );
-    const model = buildEdgeDashboard(props);
+    const model = v.check(() => buildEdgeDashboard(props));
     this.dashboard = model.toJson();
     this.configMap = new KubeConfigMap(this, 'Resource', {
       // The JSON holds Grafana variables such as ${datasource}: keep Flux post-build substitution away from it.
       metadata: {
         name: props.name,
         namespace: props.namespace,
-        ...mergeMetadata('monitoring.dashboard.metadata', props.metadata, {
-          labels: { ...sidecarLabels },
-          annotations: { 'kustomize.toolkit.fluxcd.io/substitute': 'disabled' },
-        }),
+        ...v.check(() =>
+          mergeMetadata('metadata', props.metadata, {
+            labels: { ...sidecarLabels },
+            annotations: { 'kustomize.toolkit.fluxcd.io/substitute': 'disabled' },
+          }),
+        ),
       },
       data: { [`${this.dashboard.uid as string}.json`]: `${JSON.stringify(this.dashboard, null, 2)}\n` },
     });

@@ -1,4 +1,6 @@
 import { App } from 'cdk8s';
+import { withFieldPaths } from '../../core/validation';
+import { deliveryConfigPaths } from '../delivery';
 import { ArgoCdDelivery } from '../../gitops/argocd';
 import { FluxDelivery } from '../../gitops/flux';
 import { deliveredLayers } from '../../gitops/layers';
@@ -40,16 +42,24 @@ export function addGatewayDelivery(app: App, config: EnvoyGatewayDeploymentConfi
     prerequisites,
   };
   if (gitops.argoCd.enabled) {
-    new ArgoCdDelivery(new DeliveryChart(app, 'delivery-argocd', { folder: 'delivery-argocd' }), 'argocd', {
-      ...common,
-      namespace: gitops.argoCd.namespace,
-      project: gitops.argoCd.project,
-    });
+    withFieldPaths(
+      deliveryConfigPaths('argoCd'),
+      () =>
+        new ArgoCdDelivery(new DeliveryChart(app, 'delivery-argocd', { folder: 'delivery-argocd' }), 'argocd', {
+          ...common,
+          namespace: gitops.argoCd.namespace,
+          project: gitops.argoCd.project,
+        }),
+    );
   }
   if (gitops.flux.enabled) {
-    new FluxDelivery(new DeliveryChart(app, 'delivery-flux', { folder: 'delivery-flux' }), 'flux', {
-      ...common,
-      namespace: gitops.flux.namespace,
-    });
+    withFieldPaths(
+      deliveryConfigPaths('flux'),
+      () =>
+        new FluxDelivery(new DeliveryChart(app, 'delivery-flux', { folder: 'delivery-flux' }), 'flux', {
+          ...common,
+          namespace: gitops.flux.namespace,
+        }),
+    );
   }
 }

@@ -8,6 +8,9 @@ import { envoyProxyPodLabels } from '../../envoy-gateway/names';
 import { IClientCa } from '../../mtls/client-ca';
 import { ManagedClientCa } from '../../mtls/managed-client-ca';
 import { ProvidedClientCa } from '../../mtls/provided-client-ca';
+import { withFieldPaths } from '../../core/validation';
+import { ECHO_APP_CONFIG_PATHS } from '../apps';
+import { clientCaConfigPaths } from '../certificates';
 import { edgeIntentOf } from '../intent';
 import { EnvoyGatewayDeploymentConfig } from './config';
 
@@ -36,18 +39,32 @@ export function addGatewayControllerLayer(chart: Chart, config: EnvoyGatewayDepl
       },
     });
   }
-  return new EnvoyGatewayDataPlane(chart, 'envoy-gateway', {
-    intent: edgeIntentOf(config),
-    gatewayNamespace: namespace,
-    gatewayClassName: section.gatewayClassName,
-    corazaModule: section.corazaModule,
-    clusterIssuer: gatewayIssuerName(config.tls.acmeEnvironment),
-    clientCaCrl: config.mtls.providedCa?.crlPem !== undefined,
-    replicas: section.replicas,
-    azurePublicIpName: section.publicIpName ?? config.azure.ingressPublicIpName,
-    azureResourceGroupName: config.azure.resourceGroupName,
-  });
+  return withFieldPaths(
+    DATA_PLANE_CONFIG_PATHS,
+    () =>
+      new EnvoyGatewayDataPlane(chart, 'envoy-gateway', {
+        intent: edgeIntentOf(config),
+        gatewayNamespace: namespace,
+        gatewayClassName: section.gatewayClassName,
+        corazaModule: section.corazaModule,
+        clusterIssuer: gatewayIssuerName(config.tls.acmeEnvironment),
+        clientCaCrl: config.mtls.providedCa?.crlPem !== undefined,
+        replicas: section.replicas,
+        azurePublicIpName: section.publicIpName ?? config.azure.ingressPublicIpName,
+        azureResourceGroupName: config.azure.resourceGroupName,
+      }),
+  );
 }
+
+/** The config path of each EnvoyGatewayDataPlane prop {@link addGatewayControllerLayer} sets from the config. */
+const DATA_PLANE_CONFIG_PATHS: Readonly<Record<string, string>> = {
+  gatewayNamespace: 'envoyGateway.namespace',
+  gatewayClassName: 'envoyGateway.gatewayClassName',
+  corazaModule: 'envoyGateway.corazaModule',
+  replicas: 'envoyGateway.replicas',
+  azurePublicIpName: 'envoyGateway.publicIpName',
+  azureResourceGroupName: 'azure.resourceGroupName',
+};
 
 /**
  * Certificates layer: Let's Encrypt ClusterIssuers whose HTTP-01 solver is an HTTPRoute on the Gateway, and the
@@ -65,15 +82,20 @@ export function addGatewayCertificatesLayer(chart: Chart, config: EnvoyGatewayDe
     });
   }
   const { mtls } = config;
-  const ca: IClientCa = mtls.providedCa
-    ? new ProvidedClientCa(chart, 'client-ca', {
-        name: mtls.caName,
-        caPem: mtls.providedCa.caPem,
-        crlPem: mtls.providedCa.crlPem,
-        clients: mtls.clients.map((name) => ({ name })),
-      })
-    : new ManagedClientCa(chart, 'client-ca', { name: mtls.caName, namespace: mtls.clientNamespace });
-  if (ca instanceof ManagedClientCa) for (const client of mtls.clients) ca.addClient(client);
+  const paths = clientCaConfigPaths(mtls.clients);
+  const providedCa = mtls.providedCa;
+  const ca: IClientCa = withFieldPaths(paths, () =>
+    providedCa
+      ? new ProvidedClientCa(chart, 'client-ca', {
+          name: mtls.caName,
+          caPem: providedCa.caPem,
+          crlPem: providedCa.crlPem,
+          clients: mtls.clients.map((name) => ({ name })),
+        })
+      : new ManagedClientCa(chart, 'client-ca', { name: mtls.caName, namespace: mtls.clientNamespace }),
+  );
+  if (ca instanceof ManagedClientCa)
+    for (const client of mtls.clients) withFieldPaths(paths, () => ca.addClient(client));
   ca.trustIn(gatewayNamespaceOf(config));
   return ca;
 }
@@ -89,14 +111,24 @@ export function addGatewayAppsLayer(chart: Chart, config: EnvoyGatewayDeployment
       labels: { ...standardLabels(app.namespace, 'app-namespace'), 'pod-security.kubernetes.io/enforce': 'restricted' },
     },
   });
-  new EchoApp(chart, 'echo', {
-    name: app.name,
-    namespace: app.namespace,
-    replicas: app.replicas,
-    ingressController: {
-      namespace: config.envoyGateway.controllerNamespace ?? 'envoy-gateway-system',
-      podLabels: envoyProxyPodLabels(gateway),
+  withFieldPaths(
+    { ...ECHO_APP_CONFIG_PATHS, 'ingressController.namespace': 'envoyGateway.controllerNamespace' },
+    () =>
+      new EchoApp(chart, 'echo', {
+        name: app.name,
+        namespace: app.namespace,
+        replicas: app.replicas,
+        ingressController: {
+          namespace: config.envoyGateway.controllerNamespace ?? 'envoy-gateway-system',
+          podLabels: envoyProxyPodLabels(gateway),
+        },
+      }),
+  );
+  return withFieldPaths(
+    {
+      'intent.clientCertificateHeaders': 'mtls.clientCertificateHeaders',
+      'intent.clientAuth.allowedCommonNames': 'mtls.allowedClients',
     },
-  });
-  return new EnvoyGatewayRoutes(chart, 'routes', { intent, gateway });
+    () => new EnvoyGatewayRoutes(chart, 'routes', { intent, gateway }),
+  );
 }
