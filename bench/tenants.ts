@@ -111,7 +111,7 @@ export function tenantWafPolicy(config: EdgeDeploymentConfig, tenants: readonly 
  * ({@link tenantWafPolicy}) instead of the reference one; every other setting is the reference deployment's.
  */
 export function addFleetController(chart: Chart, config: EdgeDeploymentConfig, tenants: readonly Tenant[]): void {
-  new ModSecurityController(chart, 'IngressNginx', {
+  new ModSecurityController(chart, 'ingress-nginx', {
     waf: tenantWafPolicy(config, tenants),
     namespace: config.controller.namespace,
     ingressClassName: config.controller.ingressClassName,

@@ -52,7 +52,7 @@ export class EdgeClientTrafficPolicy extends Construct {
   constructor(scope: Construct, id: string, props: EdgeClientTrafficPolicyProps) {
     super(scope, id);
     const v: PropsValidator = propsValidator(this, 'EdgeClientTrafficPolicy');
-    this.apiObject = new ApiObject(this, 'resource', {
+    this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: ENVOY_GATEWAY_GROUP_VERSION,
       kind: 'ClientTrafficPolicy',
       metadata: {

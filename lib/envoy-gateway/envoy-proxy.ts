@@ -97,7 +97,7 @@ export class EdgeEnvoyProxy extends Construct {
       annotations[AZURE_LB_RESOURCE_GROUP_ANNOTATION] = props.azureResourceGroupName;
     }
     const module = v.check(() => renderModuleSource('corazaModule', props.corazaModule));
-    this.apiObject = new ApiObject(this, 'resource', {
+    this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: ENVOY_GATEWAY_GROUP_VERSION,
       kind: 'EnvoyProxy',
       metadata: {

@@ -29,7 +29,7 @@ export class EdgeGatewayClass extends Construct {
   constructor(scope: Construct, id: string, props: EdgeGatewayClassProps) {
     super(scope, id);
     const v: PropsValidator = propsValidator(this, 'EdgeGatewayClass');
-    this.apiObject = new ApiObject(this, 'resource', {
+    this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: GATEWAY_API_GROUP_VERSION,
       kind: 'GatewayClass',
       metadata: {
@@ -97,7 +97,7 @@ export class EdgeGateway extends Construct {
               selector: { matchLabels: { 'kubernetes.io/metadata.name': props.routeNamespace } },
             },
           };
-    this.apiObject = new ApiObject(this, 'resource', {
+    this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: GATEWAY_API_GROUP_VERSION,
       kind: 'Gateway',
       metadata: {

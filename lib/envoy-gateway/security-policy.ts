@@ -49,7 +49,7 @@ export class EdgeSecurityPolicy extends Construct {
         : []),
       { name: 'allowed-client-certificates', action: 'Allow', cel: props.allowCel },
     ];
-    this.apiObject = new ApiObject(this, 'resource', {
+    this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: ENVOY_GATEWAY_GROUP_VERSION,
       kind: 'SecurityPolicy',
       metadata: {

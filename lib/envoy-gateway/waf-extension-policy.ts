@@ -55,7 +55,7 @@ export class CorazaExtensionPolicy extends Construct {
         'is empty',
         'render the WAF policy into at least one directive',
       );
-    this.apiObject = new ApiObject(this, 'resource', {
+    this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: ENVOY_GATEWAY_GROUP_VERSION,
       kind: 'EnvoyExtensionPolicy',
       metadata: {

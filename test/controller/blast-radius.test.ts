@@ -12,7 +12,7 @@ type Obj = any;
 
 function synth(props: Partial<ModSecurityControllerProps> = {}): Obj[] {
   const chart = Testing.chart();
-  new ModSecurityController(chart, 'IngressNginx', { waf: new WafPolicy({ mode: 'On' }), ...props });
+  new ModSecurityController(chart, 'ingress-nginx', { waf: new WafPolicy({ mode: 'On' }), ...props });
   return Testing.synth(chart);
 }
 function referenceObjects(): Obj[] {

@@ -19,7 +19,7 @@ function hosts(n: number): string[] {
 
 function resourcesOf(props: Partial<ModSecurityControllerProps> = {}, servedHosts: readonly string[] = []): Obj {
   const chart = Testing.chart();
-  new ModSecurityController(chart, 'IngressNginx', { waf: new WafPolicy({ mode: 'On', servedHosts }), ...props });
+  new ModSecurityController(chart, 'ingress-nginx', { waf: new WafPolicy({ mode: 'On', servedHosts }), ...props });
   const deployment = Testing.synth(chart).find((o: Obj) => o.kind === 'Deployment');
   return deployment.spec.template.spec.containers[0].resources;
 }
@@ -79,7 +79,7 @@ describe('controller memory sizing', () => {
       'the old 1Gi limit at 2 500 hosts',
       { resources: memory('1Gi') },
       2500,
-      /ModSecurityController "test\/IngressNginx": resources\.limits\.memory.*below the 2304Mi the controller needs for 2500 hosts/,
+      /ModSecurityController "test\/ingress-nginx": resources\.limits\.memory.*below the 2304Mi the controller needs for 2500 hosts/,
     ],
     [
       'a limit set for fewer hosts than expectedHosts',

@@ -25,7 +25,7 @@ function distWith(props: WafPolicyProps): string {
     denyRequestHeaders: [{ header: 'user', match: { exact: 'admin' } }],
     ...props,
   });
-  new ModSecurityController(chart, 'IngressNginx', { waf, admissionWebhook: false });
+  new ModSecurityController(chart, 'ingress-nginx', { waf, admissionWebhook: false });
   const objects = (Testing.synth(chart) as KubeManifest[]).filter(
     (o) => (o.kind === 'ConfigMap' || o.kind === 'Deployment') && o.metadata.namespace === 'ingress-nginx',
   );

@@ -20,7 +20,7 @@ jest.setTimeout(60000);
 
 function distWith(waf: WafPolicy): string {
   const chart = Testing.chart();
-  new ModSecurityController(chart, 'IngressNginx', { waf, admissionWebhook: false });
+  new ModSecurityController(chart, 'ingress-nginx', { waf, admissionWebhook: false });
   const objects = (Testing.synth(chart) as KubeManifest[]).filter(
     (o) => (o.kind === 'ConfigMap' || o.kind === 'Deployment') && o.metadata.namespace === 'ingress-nginx',
   );

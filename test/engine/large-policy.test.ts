@@ -47,7 +47,7 @@ function policy(mergedHosts: readonly string[], extra: readonly RuleExclusion[] 
 /** The fixture with the controller objects synthesized for `waf`. */
 function distWith(waf: WafPolicy): { dist: string; policyBytes: number; snippetBytes: number } {
   const chart = Testing.chart();
-  new ModSecurityController(chart, 'IngressNginx', { waf, admissionWebhook: false });
+  new ModSecurityController(chart, 'ingress-nginx', { waf, admissionWebhook: false });
   const objects = Testing.synth(chart) as KubeManifest[];
   const wanted = objects.filter(
     (o) => (o.kind === 'ConfigMap' || o.kind === 'Deployment') && o.metadata.namespace === 'ingress-nginx',

@@ -37,7 +37,7 @@ export const RESPONSE_ROWS: readonly {
 
 function distWith(props: WafPolicyProps): string {
   const chart = Testing.chart();
-  new ModSecurityController(chart, 'IngressNginx', {
+  new ModSecurityController(chart, 'ingress-nginx', {
     waf: new WafPolicy({ mode: 'On', ...props }),
     admissionWebhook: false,
   });

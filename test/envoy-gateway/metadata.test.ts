@@ -67,6 +67,11 @@ describe.each(Object.keys(BUILD))('%s metadata', (name) => {
     }
   });
 
+  test('is its own default child (node.defaultChild finds the object, as on the ingress-nginx constructs)', () => {
+    const construct = BUILD[name](Testing.chart()) as { node: { defaultChild?: unknown }; apiObject: unknown };
+    expect(construct.node.defaultChild).toBe(construct.apiObject);
+  });
+
   test("rejects overriding one of the construct's own labels, naming it", () => {
     const err = validationErrorOf(() => BUILD[name](Testing.chart(), { labels: { 'app.kubernetes.io/name': 'x' } }));
     expect(err.field.endsWith('metadata.labels["app.kubernetes.io/name"]')).toBe(true);

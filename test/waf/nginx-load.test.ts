@@ -80,7 +80,7 @@ maybe('rendered snippet in a real nginx + libmodsecurity', () => {
   /** The controller's snippet and policy file for a policy, as synthesized. */
   function rendered(waf: WafPolicy): { snippet: string; policy: string } {
     const chart = Testing.chart();
-    new ModSecurityController(chart, 'IngressNginx', { waf });
+    new ModSecurityController(chart, 'ingress-nginx', { waf });
     const objs = Testing.synth(chart);
     const snippet = objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'ingress-nginx-controller').data[
       'modsecurity-snippet'

@@ -32,7 +32,7 @@ const INPUTS = REGEX_LIMIT_INPUTS;
 
 function distWith(options: WafPolicyOptions): string {
   const chart = Testing.chart();
-  new ModSecurityController(chart, 'IngressNginx', {
+  new ModSecurityController(chart, 'ingress-nginx', {
     waf: new WafPolicy({ mode: 'On', ...options }),
     admissionWebhook: false,
   });
