@@ -8,7 +8,9 @@ export type AksUpgradeChannel = 'patch' | 'stable' | 'rapid' | 'node-image' | 'n
 /** AKS node OS upgrade channel (`node_os_upgrade_channel`). */
 export type AksNodeOsUpgradeChannel = 'NodeImage' | 'SecurityPatch' | 'Unmanaged' | 'None';
 
-/** Network policy engine. `cilium` uses Azure CNI powered by Cilium (eBPF dataplane); the others the Azure dataplane. */
+/**
+ * Network policy engine. `cilium` uses Azure CNI powered by Cilium (eBPF dataplane); the others the Azure dataplane.
+ */
 export type AksNetworkPolicy = 'cilium' | 'calico' | 'azure';
 
 /** AKS pricing tier. `Standard` carries the uptime SLA. */
@@ -37,7 +39,9 @@ export interface AksUpgradeProps {
    * @default 'patch' (latest patch of the pinned minor version)
    */
   readonly channel?: AksUpgradeChannel;
-  /** How node operating systems get security updates. @default 'NodeImage' (weekly node images with OS security fixes) */
+  /**
+   * How node operating systems get security updates. @default 'NodeImage' (weekly node images with OS security fixes)
+   */
   readonly nodeOsChannel?: AksNodeOsUpgradeChannel;
   /** Window in which both channels may act. @default Sunday 02:00 UTC, 4 hours */
   readonly maintenanceWindow?: AksMaintenanceWindowProps;
@@ -145,7 +149,9 @@ export interface AksAlertingProps {
   readonly webhookVariableName?: string;
   /** Alert severity, 0 (critical) to 4 (verbose). @default 1 */
   readonly severity?: number;
-  /** How often the query runs, in minutes (1, 5, 10, 15, 30, 45, 60, 120, 180, 240, 300, 360, 720 or 1440). @default 5 */
+  /**
+   * How often the query runs, in minutes (1, 5, 10, 15, 30, 45, 60, 120, 180, 240, 300, 360, 720 or 1440). @default 5
+   */
   readonly evaluationFrequencyMinutes?: number;
   /** Time range the query looks back over, in minutes, at least the frequency (same values, up to 2880). @default 5 */
   readonly windowMinutes?: number;
@@ -180,9 +186,15 @@ export interface AksStackProps {
   readonly skuTier?: AksSkuTier;
   /** Cluster DNS prefix. @default clusterName */
   readonly dnsPrefix?: string;
-  /** Automatic upgrades of Kubernetes and the node OS, and their maintenance window. @default patch channel, NodeImage node OS channel, Sunday 02:00 UTC window */
+  /**
+   * Automatic upgrades of Kubernetes and the node OS, and their maintenance window. @default patch channel, NodeImage
+   * node OS channel, Sunday 02:00 UTC window
+   */
   readonly upgrades?: AksUpgradeProps;
-  /** Microsoft Entra ID integration and who administers the cluster. @default Entra integration with Azure RBAC, no admin groups, deployer granted cluster admin */
+  /**
+   * Microsoft Entra ID integration and who administers the cluster. @default Entra integration with Azure RBAC, no
+   * admin groups, deployer granted cluster admin
+   */
   readonly entra?: AksEntraProps;
   /** Pod and service address ranges and the network policy engine. @default Azure CNI overlay with Cilium */
   readonly network?: AksNetworkProps;
@@ -192,9 +204,15 @@ export interface AksStackProps {
   readonly systemNodePool?: AksNodePoolProps;
   /** The user pool running the ingress controller and apps. @default 'user', Standard_D4ds_v5, 2–6 nodes */
   readonly userNodePool?: AksNodePoolProps;
-  /** The Log Analytics workspace receiving Container Insights (and queried by the attack alert). @default workspace `log-<clusterName>`, 30 days */
+  /**
+   * The Log Analytics workspace receiving Container Insights (and queried by the attack alert). @default workspace
+   * `log-<clusterName>`, 30 days
+   */
   readonly logAnalytics?: AksLogAnalyticsProps;
-  /** The attack alert on ModSecurity blocks and its receivers. @default webhook receiver from a sensitive variable, alert on every ModSecurity block, evaluated every 5 minutes */
+  /**
+   * The attack alert on ModSecurity blocks and its receivers. @default webhook receiver from a sensitive variable,
+   * alert on every ModSecurity block, evaluated every 5 minutes
+   */
   readonly alerting?: AksAlertingProps;
   /** Tags on every resource (merged over `managed-by: cdktf`). @default {} */
   readonly tags?: Readonly<Record<string, string>>;

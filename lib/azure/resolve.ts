@@ -60,7 +60,9 @@ export interface ResolvedAksProps {
   readonly clusterName: string;
   /** Cluster DNS prefix (`dnsPrefix`, else the cluster name). */
   readonly dnsPrefix: string;
-  /** Subscription to deploy into; undefined means the one of the environment (`ARM_SUBSCRIPTION_ID` or the Azure CLI). */
+  /**
+   * Subscription to deploy into; undefined means the one of the environment (`ARM_SUBSCRIPTION_ID` or the Azure CLI).
+   */
   readonly subscriptionId?: string;
   /** Kubernetes version `MAJOR.MINOR`; undefined means the AKS default at creation. */
   readonly kubernetesVersion?: string;
@@ -92,7 +94,10 @@ export interface ResolvedAksProps {
     readonly adminGroupObjectIds: readonly string[];
     /** Entra tenant (GUID); undefined means the tenant of the Terraform credentials. */
     readonly tenantId?: string;
-    /** Whether the principal running `terraform apply` gets "Azure Kubernetes Service RBAC Cluster Admin" (true unless set). */
+    /**
+     * Whether the principal running `terraform apply` gets "Azure Kubernetes Service RBAC Cluster Admin" (true unless
+     * set).
+     */
     readonly grantDeployerClusterAdmin: boolean;
   };
   /** Azure CNI overlay networking. */
@@ -150,7 +155,9 @@ export interface ResolvedAksProps {
   readonly alerting: {
     /** E-mail receivers of the action group, unique by name; possibly empty. */
     readonly emailReceivers: readonly AlertEmailReceiver[];
-    /** Terraform variable holding the webhook URL (`alert_webhook_url` unless set); undefined means no webhook receiver. */
+    /**
+     * Terraform variable holding the webhook URL (`alert_webhook_url` unless set); undefined means no webhook receiver.
+     */
     readonly webhookVariableName?: string;
     /** Alert severity, 0 (critical) to 4 (verbose). */
     readonly severity: number;

@@ -27,7 +27,10 @@ export interface AdmissionWebhookProps {
   readonly webhookName?: string;
 }
 
-/** Default webhook timeout: chart 4.15.1's commented `controller.admissionWebhooks.timeoutSeconds: 10` and the API's default, set explicitly. */
+/**
+ * Default webhook timeout: chart 4.15.1's commented `controller.admissionWebhooks.timeoutSeconds: 10` and the API's
+ * default, set explicitly.
+ */
 export const DEFAULT_WEBHOOK_TIMEOUT_SECONDS = 10;
 
 /**
@@ -112,7 +115,8 @@ export class AdmissionWebhook extends Construct {
           clientConfig: { service: { name: svc, namespace: ns, path: '/networking/v1/ingresses', port: 443 } },
           failurePolicy: 'Fail',
           timeoutSeconds: props.timeoutSeconds,
-          // A scoped controller skips Ingresses of other namespaces anyway (internal/ingress/controller/controller.go:356
+          // A scoped controller skips Ingresses of other namespaces anyway
+          // (internal/ingress/controller/controller.go:356
           // at controller-v1.15.1); not calling it for them keeps a controller outage from blocking their changes.
           ...(props.watchNamespace !== undefined
             ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.watchNamespace } } }

@@ -49,7 +49,8 @@ export const API_SERVER_PORTS = [443, 6443] as const;
  *
  * - ingress: http/https from anywhere (it is the edge); metrics only from the {@link MetricsScraper}s; the webhook port
  *   from anywhere, because the API server is not a pod and its source address differs per platform (AKS reaches
- *   webhooks through its konnectivity tunnel) — a wrong guess with `failurePolicy: Fail` would block every Ingress change;
+ * webhooks through its konnectivity tunnel) — a wrong guess with `failurePolicy: Fail` would block every Ingress
+ * change;
  * - egress: DNS to kube-system's kube-dns pods; TCP to pods of the watched namespace (every namespace when unscoped):
  *   the backends and cert-manager's HTTP-01 solvers; TCP 443/6443 to the API server CIDRs. Nothing else: no internet.
  *

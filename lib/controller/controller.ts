@@ -104,7 +104,8 @@ export interface ModSecurityControllerProps {
   readonly watchNamespace?: string;
   /**
    * Pods allowed to reach the metrics port (10254) through the NetworkPolicy. `[]` closes the port to every pod.
-   * @default [{ namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus' } }] (the Prometheus of the kube-prometheus-stack prerequisite)
+   * @default [{ namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus' } }] (the Prometheus of
+   * the kube-prometheus-stack prerequisite)
    */
   readonly metricsScrapers?: readonly MetricsScraper[];
   /**

@@ -35,7 +35,9 @@ export interface ControllerDeploymentProps {
    * @default every namespace
    */
   readonly watchNamespace?: string;
-  /** Data of the controller ConfigMap (hashed onto the pod template when scoped, see {@link CONFIG_SHA256_ANNOTATION}). */
+  /**
+   * Data of the controller ConfigMap (hashed onto the pod template when scoped, see {@link CONFIG_SHA256_ANNOTATION}).
+   */
   readonly config: Readonly<Record<string, string>>;
   /**
    * `--controller-class`.

@@ -20,11 +20,13 @@ export interface ControllerRbacProps {
 }
 
 /*
- * Scoped RBAC: what controller-v1.15.1 calls when started with `--watch-namespace=<ns>` (read in kubernetes/ingress-nginx
+ * Scoped RBAC: what controller-v1.15.1 calls when started with `--watch-namespace=<ns>` (read in
+ * kubernetes/ingress-nginx
  * at tag controller-v1.15.1). Every informer is created with `informers.WithNamespace(namespace)`
  * (internal/ingress/controller/store/store.go:319-333): Ingresses (:335), EndpointSlices (:343), Secrets (:346),
  * ConfigMaps (:349) and Services (:352) are then listed and watched in <ns> only; IngressClasses (:339) are
- * cluster-scoped. The namespace informer exists only with `--watch-namespace-selector` (:356-363), which keeps the other
+ * cluster-scoped. The namespace informer exists only with `--watch-namespace-selector` (:356-363), which keeps the
+ * other
  * informers cluster-wide and so still needs cluster-wide Secret list/watch: it cannot protect a Secret.
  */
 
@@ -36,7 +38,8 @@ export function scopedClusterRules(watchNamespace: string): PolicyRule[] {
     // cmd/nginx/main.go:94: `Namespaces().Get(conf.Namespace)` or the controller exits (chart 4.15.1 clusterrole.yaml
     // grants the same, by name, when controller.scope is enabled).
     { apiGroups: [''], resources: ['namespaces'], resourceNames: [watchNamespace], verbs: ['get'] },
-    // internal/k8s/main.go:117: the node of the controller pod, for its topology-zone label (only a warning without it).
+    // internal/k8s/main.go:117: the node of the controller pod, for its topology-zone label (only a warning without
+    // it).
     { apiGroups: [''], resources: ['nodes'], verbs: ['get'] },
   ];
 }

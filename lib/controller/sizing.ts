@@ -13,7 +13,8 @@ import { invalid } from '../core/validation';
  *   request        = max(minRequestMiB, nginx(hosts) rounded up to 64 MiB)
  *   limit          = max(minLimitMiB, reloadFactor × nginx(hosts) + headroomMiB, rounded up to 256 MiB)
  *
- * At 1 host: request 256Mi, limit 1Gi (the previous defaults); the limit first grows at 812 hosts (1280Mi); 2 500 hosts get
+ * At 1 host: request 256Mi, limit 1Gi (the previous defaults); the limit first grows at 812 hosts (1280Mi); 2 500 hosts
+ * get
  * request 1024Mi, limit 2304Mi.
  */
 export const CONTROLLER_MEMORY_SIZING = {
@@ -67,7 +68,10 @@ const SUFFIX: Record<string, number> = {
   Ti: 2 ** 40,
 };
 
-/** Bytes of a Kubernetes memory quantity such as `1Gi`, `512Mi`, `2G` or `1073741824`; undefined when not one of those forms. */
+/**
+ * Bytes of a Kubernetes memory quantity such as `1Gi`, `512Mi`, `2G` or `1073741824`; undefined when not one of those
+ * forms.
+ */
 export function memoryBytes(value: string | number): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined;
   const m = /^([0-9]+(?:\.[0-9]+)?)(k|M|G|T|Ki|Mi|Gi|Ti)?$/.exec(value);

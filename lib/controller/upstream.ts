@@ -61,7 +61,9 @@ export function clusterScopedNamesOf(instance?: string): ClusterScopedNames {
   };
 }
 
-/** Selector labels of the controller pods (also on the metrics Service; monitoring and app NetworkPolicies select them). */
+/**
+ * Selector labels of the controller pods (also on the metrics Service; monitoring and app NetworkPolicies select them).
+ */
 export const CONTROLLER_SELECTOR_LABELS: Readonly<Record<string, string>> = {
   'app.kubernetes.io/name': 'ingress-nginx',
   'app.kubernetes.io/instance': 'ingress-nginx',

@@ -30,7 +30,8 @@ export interface EdgeClientTrafficPolicyProps {
    */
   readonly crl?: boolean;
   /**
-   * Labels and annotations added to the two ClientTrafficPolicies (HTTPS listeners and plain HTTP). The construct's own `app.kubernetes.io/*` labels cannot be
+   * Labels and annotations added to the two ClientTrafficPolicies (HTTPS listeners and plain HTTP). The construct's own
+   * `app.kubernetes.io/*` labels cannot be
    * overridden here.
    * @default none
    */

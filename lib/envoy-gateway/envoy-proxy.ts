@@ -29,7 +29,8 @@ export interface EdgeEnvoyProxyProps {
    */
   readonly replicas?: number;
   /**
-   * Name of an existing Azure public IP for the Envoy LoadBalancer Service (`service.beta.kubernetes.io/azure-pip-name`).
+   * Name of an existing Azure public IP for the Envoy LoadBalancer Service
+   * (`service.beta.kubernetes.io/azure-pip-name`).
    * @default a dynamic public IP
    */
   readonly azurePublicIpName?: string;

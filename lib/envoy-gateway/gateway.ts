@@ -63,7 +63,9 @@ export interface EdgeGatewayProps {
   readonly hosts: readonly EdgeHostIntent[];
   /** Namespace whose HTTPRoutes may attach (the backends' namespace). */
   readonly routeNamespace: string;
-  /** cert-manager ClusterIssuer that issues the listeners' certificates (annotation `cert-manager.io/cluster-issuer`). */
+  /**
+   * cert-manager ClusterIssuer that issues the listeners' certificates (annotation `cert-manager.io/cluster-issuer`).
+   */
   readonly clusterIssuer: string;
 }
 

@@ -33,7 +33,9 @@ export function forwardClientCert(): Record<string, unknown> {
   return { xForwardedClientCert: { mode: 'SanitizeSet', certDetailsToAdd: ['Subject'] } };
 }
 
-/** Envoy command operator per fingerprint algorithm (lower-case hex, no colons, as nginx's `$ssl_client_fingerprint`). */
+/**
+ * Envoy command operator per fingerprint algorithm (lower-case hex, no colons, as nginx's `$ssl_client_fingerprint`).
+ */
 const FINGERPRINT_OPERATORS: Readonly<Record<ClientCertificateHeadersIntent['fingerprintAlgorithm'], string>> = {
   sha1: '%DOWNSTREAM_PEER_FINGERPRINT_1%',
   sha256: '%DOWNSTREAM_PEER_FINGERPRINT_256%',

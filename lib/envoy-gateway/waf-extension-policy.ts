@@ -21,7 +21,8 @@ export interface CorazaExtensionPolicyProps {
    */
   readonly config: CorazaFilterConfig;
   /**
-   * Labels and annotations added to the EnvoyExtensionPolicy. The construct's own `app.kubernetes.io/*` labels cannot be
+   * Labels and annotations added to the EnvoyExtensionPolicy. The construct's own `app.kubernetes.io/*` labels cannot
+   * be
    * overridden here.
    * @default none
    */

@@ -89,7 +89,9 @@ function index(
   return out;
 }
 
-/** Compares two trees object by object; `parse` splits a YAML file into objects, `stringify` renders one canonically. */
+/**
+ * Compares two trees object by object; `parse` splits a YAML file into objects, `stringify` renders one canonically.
+ */
 export function diffTrees(
   before: ReadonlyMap<string, string>,
   after: ReadonlyMap<string, string>,

@@ -3,7 +3,10 @@ import { KubeManifest, RenderedObject } from '../synth/render';
 
 /** A `dist/` layer folder that GitOps delivers, with what its objects need from the delivery tool. */
 export interface DeliveredLayer {
-  /** The layer (`cluster`, `controller`, `certificates`, `apps` or `monitoring`); names the Application or Kustomization `<name>-<id>`. */
+  /**
+   * The layer (`cluster`, `controller`, `certificates`, `apps` or `monitoring`); names the Application or Kustomization
+   * `<name>-<id>`.
+   */
   readonly id: LayerId;
   /** Folder under `dist/`, e.g. `10-controller`. */
   readonly folder: string;

@@ -33,7 +33,10 @@ export const PREREQUISITE_VERSIONS = {
   certManager: 'v1.21.1',
   /** trust-manager, latest release. */
   trustManager: 'v0.24.0',
-  /** kube-prometheus-stack bundling prometheus-operator v0.93.1 (the CRD version the monitoring layer is validated against). */
+  /**
+   * kube-prometheus-stack bundling prometheus-operator v0.93.1 (the CRD version the monitoring layer is validated
+   * against).
+   */
   kubePrometheusStack: '88.5.3',
 } as const;
 
@@ -92,7 +95,9 @@ export interface TrustManagerPrerequisiteProps {
   readonly trustNamespace?: string;
 }
 
-/** trust-manager with Secret targets enabled (publishes the client CA certificate, without its key, to the controller). */
+/**
+ * trust-manager with Secret targets enabled (publishes the client CA certificate, without its key, to the controller).
+ */
 export function trustManagerPrerequisite(props: TrustManagerPrerequisiteProps = {}): HelmPrerequisite {
   // Fields name the call and its props as the caller wrote them (indexes before sorting).
   (props.authorizedSecrets ?? []).forEach((s, i) =>
@@ -125,7 +130,10 @@ export interface KubePrometheusStackPrerequisiteProps {
   readonly namespace?: string;
 }
 
-/** Helm release name of kube-prometheus-stack; its Prometheus selects ServiceMonitors and PrometheusRules labelled `release: <this>`. */
+/**
+ * Helm release name of kube-prometheus-stack; its Prometheus selects ServiceMonitors and PrometheusRules labelled
+ * `release: <this>`.
+ */
 export const KUBE_PROMETHEUS_STACK_RELEASE = 'kube-prometheus-stack';
 
 /** kube-prometheus-stack: prometheus-operator CRDs, Prometheus, Alertmanager and Grafana with the dashboard sidecar. */

@@ -138,7 +138,10 @@ export const SSL_REDIRECT = declare<boolean>({
   render: renderBoolean,
 });
 
-/** `force-ssl-redirect`: redirect to HTTPS even when the Ingress has no TLS section (TLS terminated elsewhere). Risk Medium. */
+/**
+ * `force-ssl-redirect`: redirect to HTTPS even when the Ingress has no TLS section (TLS terminated elsewhere). Risk
+ * Medium.
+ */
 export const FORCE_SSL_REDIRECT = declare<boolean>({
   name: 'force-ssl-redirect',
   doc: 'Redirect to HTTPS even when the Ingress has no TLS section (TLS terminated in front of the controller).',

@@ -13,7 +13,8 @@ const bool = (field: string, value: boolean): string => {
 };
 
 /**
- * Largest `modsecurity-snippet`, in bytes after escaping. nginx.tmpl emits `modsecurity_rules '\n      <snippet>\n    ';`
+ * Largest `modsecurity-snippet`, in bytes after escaping. nginx.tmpl emits `modsecurity_rules '\n      <snippet>\n
+ * ';`
  * and nginx rejects a directive parameter of 4095 bytes or more ("too long parameter", ingress-nginx issue #8032):
  * 4094 − 12 bytes of template whitespace. The reason the WAF policy lives in a file of its own (see
  * `WAF_POLICY_CONFIG_MAP`): the snippet only includes it, so its size no longer depends on the policy.
@@ -73,7 +74,10 @@ export const PROXY_SET_HEADERS = declare<ConfigMapRef>({
 });
 
 const HEADER_NAME = /^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$/;
-/** What a proxy-set-headers value may not hold once its nginx variables are removed: control characters, quotes, `\`, `;`, braces. */
+/**
+ * What a proxy-set-headers value may not hold once its nginx variables are removed: control characters, quotes, `\`,
+ * `;`, braces.
+ */
 // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
 const UNSAFE_HEADER_VALUE = /[\u0000-\u001f\u007f"'\\;{}]/;
 

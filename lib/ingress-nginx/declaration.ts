@@ -7,11 +7,16 @@
 export type RiskLevel = 'Low' | 'Medium' | 'High' | 'Critical';
 
 export interface SettingDeclaration<T> {
-  /** Key as the controller reads it (annotation name without the `nginx.ingress.kubernetes.io/` prefix, or ConfigMap key). */
+  /**
+   * Key as the controller reads it (annotation name without the `nginx.ingress.kubernetes.io/` prefix, or ConfigMap
+   * key).
+   */
   readonly name: string;
   /** One line of documentation. */
   readonly doc: string;
-  /** Annotation risk level in v1.15.1 (must stay at or below the controller's `annotations-risk-level`, default High). */
+  /**
+   * Annotation risk level in v1.15.1 (must stay at or below the controller's `annotations-risk-level`, default High).
+   */
   readonly risk?: RiskLevel;
   /** Validates `value` (reporting `field` on error) and returns the string the controller will read. */
   readonly render: (field: string, value: T) => string;

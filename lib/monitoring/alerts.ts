@@ -18,7 +18,10 @@ import { CONTROLLER_CONTAINER_NAME } from '../controller/deployment';
 import { mergeMetadata, ObjectMetadataOptions } from '../core/metadata';
 import { anyOf, checkDuration, durationSeconds, eq, LabelMatcher, ne, PromDuration, re, series, sumBy } from './promql';
 
-/** When a rate counts as a spike: `factor` times its own average over the preceding `baseline`, and at least `minimumPerMinute`. */
+/**
+ * When a rate counts as a spike: `factor` times its own average over the preceding `baseline`, and at least
+ * `minimumPerMinute`.
+ */
 export interface SpikeThreshold {
   /**
    * How many times the baseline rate the current rate must reach.
@@ -107,7 +110,8 @@ export interface EdgeAlertRulesProps {
    */
   readonly runbookUrl?: string;
   /**
-   * Labels and annotations added to the PrometheusRule (e.g. for Argo CD or a policy engine). A key of `labels` above or one
+   * Labels and annotations added to the PrometheusRule (e.g. for Argo CD or a policy engine). A key of `labels` above
+   * or one
    * the construct sets itself cannot be overridden here.
    * @default none
    */
@@ -404,7 +408,8 @@ function controllerDown(props: EdgeAlertRulesProps): AlertRule {
 
 function controllerMemoryNearLimit(props: EdgeAlertRulesProps, ratio: number): AlertRule {
   // Both series exist once per container; max() folds the kubelet's duplicate working-set series (cAdvisor and
-  // /metrics/resource) and a restarted pod's overlap. Working set: what the kernel's OOM killer weighs against the limit.
+  // /metrics/resource) and a restarted pod's overlap. Working set: what the kernel's OOM killer weighs against the
+  // limit.
   const container = [eq('namespace', props.controllerNamespace), eq('container', CONTROLLER_CONTAINER_NAME)];
   const WORKING_SET = 'container_memory_working_set_bytes';
   const LIMITS = 'kube_pod_container_resource_limits';

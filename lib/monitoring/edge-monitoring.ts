@@ -40,7 +40,10 @@ export interface SlackRouting {
 
 /** Props of {@link EdgeMonitoring}. */
 export interface EdgeMonitoringProps {
-  /** Prefix of the object names (`<name>-controller`, `<name>-alerts`, `<name>-dashboard`, `<name>-slack`) and value of the `edge` alert label. */
+  /**
+   * Prefix of the object names (`<name>-controller`, `<name>-alerts`, `<name>-dashboard`, `<name>-slack`) and value of
+   * the `edge` alert label.
+   */
   readonly name: string;
   /** Namespace of the ServiceMonitor, PrometheusRule, AlertmanagerConfig and dashboard (and of the Slack Secret). */
   readonly namespace: string;
@@ -49,7 +52,8 @@ export interface EdgeMonitoringProps {
   /** The controller's metrics Service. */
   readonly metricsService: MetricsServiceRef;
   /**
-   * Labels Prometheus selects ServiceMonitors and PrometheusRules by (kube-prometheus-stack: `release: <helm release>`).
+   * Labels Prometheus selects ServiceMonitors and PrometheusRules by (kube-prometheus-stack: `release: <helm
+   * release>`).
    * @default { release: 'kube-prometheus-stack' }
    */
   readonly prometheusSelectorLabels?: Readonly<Record<string, string>>;

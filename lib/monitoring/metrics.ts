@@ -187,7 +187,10 @@ export function seriesNamesOf(m: MetricDeclaration): string[] {
   return m.type === 'histogram' ? [`${m.name}_bucket`, `${m.name}_sum`, `${m.name}_count`] : [m.name];
 }
 
-/** Label names a scraped series may be selected or grouped by: exported labels (renamed on clash), target labels, `le` for buckets. */
+/**
+ * Label names a scraped series may be selected or grouped by: exported labels (renamed on clash), target labels, `le`
+ * for buckets.
+ */
 export function scrapedLabelsOf(seriesName: string): ReadonlySet<string> | undefined {
   for (const m of [...INGRESS_NGINX_METRICS, ...PROMETHEUS_TARGET_METRICS]) {
     if (!seriesNamesOf(m).includes(seriesName)) continue;

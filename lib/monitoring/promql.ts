@@ -9,7 +9,10 @@ import { scrapedLabelsOf } from './metrics';
 
 /** A label matcher: `=`, `!=`, `=~` or `!~` against a value (regexes are RE2, fully anchored by Prometheus). */
 export interface LabelMatcher {
-  /** Label name as scraped (e.g. `host`, or `exported_namespace` for a label Prometheus renamed); `series` checks it exists. */
+  /**
+   * Label name as scraped (e.g. `host`, or `exported_namespace` for a label Prometheus renamed); `series` checks it
+   * exists.
+   */
   readonly label: string;
   /** Match operator: `=` equal, `!=` not equal, `=~` matches the regex, `!~` does not match it. */
   readonly op: '=' | '!=' | '=~' | '!~';

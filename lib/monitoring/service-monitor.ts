@@ -37,7 +37,8 @@ export interface ControllerServiceMonitorProps {
    */
   readonly interval?: PromDuration;
   /**
-   * Labels and annotations added to the ServiceMonitor (e.g. for Argo CD or a policy engine). A key of `labels` above or one
+   * Labels and annotations added to the ServiceMonitor (e.g. for Argo CD or a policy engine). A key of `labels` above
+   * or one
    * the construct sets itself cannot be overridden here.
    * @default none
    */

@@ -47,7 +47,8 @@ export interface SlackAlertRoutingProps {
    */
   readonly repeatInterval?: PromDuration;
   /**
-   * Labels and annotations added to the AlertmanagerConfig (e.g. for Argo CD or a policy engine). A key of `labels` above or one
+   * Labels and annotations added to the AlertmanagerConfig (e.g. for Argo CD or a policy engine). A key of `labels`
+   * above or one
    * the construct sets itself cannot be overridden here.
    * @default none
    */

@@ -73,7 +73,9 @@ function parseCrl(der: Buffer): ParsedCrl {
   };
 }
 
-/** The DER subject Name of a certificate (tbsCertificate: [0] version, serial, signature, issuer, validity, subject). */
+/**
+ * The DER subject Name of a certificate (tbsCertificate: [0] version, serial, signature, issuer, validity, subject).
+ */
 function subjectDer(cert: X509Certificate): Buffer {
   const tbs = children(readWhole(cert.raw).content)[0];
   const fields = children(tbs.content);
@@ -85,7 +87,8 @@ function subjectDer(cert: X509Certificate): Buffer {
  * Validates certificate revocation lists given as PEM (`X509 CRL` blocks) against the CA certificates they belong to:
  * each block must parse as an RFC 5280 CertificateList (a relabelled key or certificate does not), be signed by the
  * CA whose subject is its issuer (signature verified), and be current at `now`. Because nginx sets
- * `X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL` when `ssl_crl` is set (ngx_ssl_crl, src/event/ngx_event_openssl.c),
+ * `X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL` when `ssl_crl` is set (ngx_ssl_crl,
+ * src/event/ngx_event_openssl.c),
  * a CA without a CRL, or with an expired one, makes nginx reject every client certificate it issued: both are errors.
  * Returns the normalized PEM text and what was checked.
  */

@@ -60,7 +60,9 @@ export interface MtlsIngressPath {
 
 /** One host of an {@link MtlsIngress}. */
 export interface MtlsIngressHost {
-  /** Fully qualified host name. A wildcard (`*.example.com`) only with a given TLS secret (HTTP-01 cannot issue one). */
+  /**
+   * Fully qualified host name. A wildcard (`*.example.com`) only with a given TLS secret (HTTP-01 cannot issue one).
+   */
   readonly host: string;
   /**
    * Paths served on this host.
@@ -119,7 +121,8 @@ export interface ClientAuthOptions {
    * plain HTTP on the host still reaches the HTTPS redirect and ACME HTTP-01 challenges (in v1.15.1 the check also
    * runs on port 80 and would answer 403). Only allowed with `verifyClient: 'on'`, where every HTTPS request carries a
    * CA-verified certificate, and the WAF policy's client-certificate gate (waf/transaction-facts.ts) keeps such plain
-   * HTTP requests away from the backend (redirect or 403) — so an empty subject passes this check only. See docs/mtls.md for the residual risk (a subject-less certificate from the trusted CA).
+   * HTTP requests away from the backend (redirect or 403) — so an empty subject passes this check only. See
+   * docs/mtls.md for the residual risk (a subject-less certificate from the trusted CA).
    * @default true when verifyClient is 'on', else false
    */
   readonly allowPlainHttpPastSubjectCheck?: boolean;
@@ -183,7 +186,8 @@ export class MtlsIngress extends Construct {
   /** The `auth-tls-match-cn` value, when an allow-list is set. */
   public readonly subjectPattern?: string;
   /**
-   * The `modsecurity-transaction-id` of the Ingress's locations: `edge_<flags>_${request_id}_${scheme}_${ssl_client_verify}_${host}`
+   * The `modsecurity-transaction-id` of the Ingress's locations:
+   * `edge_<flags>_${request_id}_${scheme}_${ssl_client_verify}_${host}`
    * (see waf/transaction-facts.ts). The audit log's `unique_id` is this value, so it carries nginx's `$request_id`.
    */
   public readonly transactionId: string;
@@ -274,7 +278,8 @@ export class MtlsIngress extends Construct {
       annotations[entry[0]] = entry[1];
     };
     put(v.check(() => renderAnnotation(SSL_REDIRECT, 'httpsRedirect', props.httpsRedirect ?? true)));
-    // The WAF reads nginx's routed host and client-certificate state from the transaction id (waf/transaction-facts.ts):
+    // The WAF reads nginx's routed host and client-certificate state from the transaction id
+    // (waf/transaction-facts.ts):
     // its client-certificate gate keeps plain HTTP away from this backend in every controller state.
     this.transactionId = transactionIdTemplate({
       requireClientCertificate: verifyClient === 'on',

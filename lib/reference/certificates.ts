@@ -7,7 +7,9 @@ import { ProvidedClientCa } from '../mtls/provided-client-ca';
 import { withFieldPaths } from '../core/validation';
 import { EdgeDeploymentConfig } from './config';
 
-/** Construct id of the client CA in the certificates chart (part of the contract: {@link clientCaOf} finds it by it). */
+/**
+ * Construct id of the client CA in the certificates chart (part of the contract: {@link clientCaOf} finds it by it).
+ */
 export const CLIENT_CA_ID = 'client-ca';
 
 /**
@@ -93,7 +95,9 @@ export function serverIssuerName(environment: AcmeEnvironment, instance?: string
   return instance === undefined ? `letsencrypt-${environment}` : `${instance}-letsencrypt-${environment}`;
 }
 
-/** The first client CA {@link addCertificates} created in the app (an app with several edges passes each edge's own). */
+/**
+ * The first client CA {@link addCertificates} created in the app (an app with several edges passes each edge's own).
+ */
 export function clientCaOf(scope: Construct): IClientCa {
   for (const child of scope.node.root.node.findAll()) {
     if (child.node.id === CLIENT_CA_ID && (child instanceof ManagedClientCa || child instanceof ProvidedClientCa))

@@ -16,7 +16,8 @@ export interface EdgeDeploymentConfig {
   /**
    * The data plane that serves this deployment's edge: it picks the renderer of the one edge intent
    * (`edgeIntentOf`). `ingress-nginx`: ingress-nginx v1.15.1 + ModSecurity (`buildEdgeApp`, dist/);
-   * `envoy-gateway`: Envoy Gateway + Coraza (lib/envoy-gateway). The `controller` section configures ingress-nginx only.
+   * `envoy-gateway`: Envoy Gateway + Coraza (lib/envoy-gateway). The `controller` section configures ingress-nginx
+   * only.
    * @default 'ingress-nginx'
    */
   readonly dataPlane?: DataPlane;
@@ -101,7 +102,9 @@ export interface AppSection {
 
 /** One public host of the edge (an entry of `app.hosts`). */
 export interface AppHost {
-  /** Name of the host's route object (Ingress) and prefix of its server certificate Secret (`<name>-tls`); a DNS label. */
+  /**
+   * Name of the host's route object (Ingress) and prefix of its server certificate Secret (`<name>-tls`); a DNS label.
+   */
   readonly name: string;
   /** Public DNS name, lower case, no trailing dot, e.g. `echo.example.com`. */
   readonly host: string;
@@ -125,7 +128,9 @@ export interface AppHostBackend {
   };
 }
 
-/** Server certificates: the Let's Encrypt ClusterIssuers (see `AcmeClusterIssuer`) that issue the hosts' certificates. */
+/**
+ * Server certificates: the Let's Encrypt ClusterIssuers (see `AcmeClusterIssuer`) that issue the hosts' certificates.
+ */
 export interface TlsSection {
   /** Which Let's Encrypt environment issues the server certificates (both ClusterIssuers are always emitted). */
   readonly acmeEnvironment: 'staging' | 'production';
@@ -172,9 +177,14 @@ export interface MtlsSection {
    * @default fingerprint in `ssl-client-fingerprint` (SHA-1, lower-case hex), PEM as `passCertificateToUpstream` says
    */
   readonly clientCertificateHeaders?: ClientCertificateHeadersSection;
-  /** Bring your own CA instead of the managed one: CA certificate PEM (no key) and optional CRL PEM. @default managed CA */
+  /**
+   * Bring your own CA instead of the managed one: CA certificate PEM (no key) and optional CRL PEM. @default managed CA
+   */
   readonly providedCa?: {
-    /** PEM of the CA certificate(s) that issue client certificates: CA certificates only, valid now, never a private key. */
+    /**
+     * PEM of the CA certificate(s) that issue client certificates: CA certificates only, valid now, never a private
+     * key.
+     */
     readonly caPem: string;
     /**
      * PEM of the CA's certificate revocation list (`X509 CRL` blocks); nginx then rejects revoked client certificates.
@@ -205,11 +215,17 @@ export interface ClientCertificateHeadersSection {
   readonly passCertificate?: boolean;
 }
 
-/** Observability of the edge: Prometheus scraping, alert rules, Grafana dashboard and Slack routing (see `monitoring.EdgeMonitoring`). */
+/**
+ * Observability of the edge: Prometheus scraping, alert rules, Grafana dashboard and Slack routing (see
+ * `monitoring.EdgeMonitoring`).
+ */
 export interface MonitoringSection {
   /** Emit ServiceMonitor, PrometheusRule, dashboard and alert routing (needs prometheus-operator). */
   readonly enabled: boolean;
-  /** Labels Prometheus selects ServiceMonitors and PrometheusRules by (kube-prometheus-stack: `release: <helm release>`). */
+  /**
+   * Labels Prometheus selects ServiceMonitors and PrometheusRules by (kube-prometheus-stack: `release: <helm
+   * release>`).
+   */
   readonly prometheusSelectorLabels: Readonly<Record<string, string>>;
   /**
    * Route alerts to Slack; the webhook URL lives in a Secret the operator creates (docs/monitoring.md), never in dist/.
@@ -226,7 +242,9 @@ export interface MonitoringSection {
     /** Channel, e.g. `#waf-alerts`. */
     readonly channel: string;
   };
-  /** Add dashboard panels over the ModSecurity audit log in Loki (controller logs labelled `namespace`, `container`). */
+  /**
+   * Add dashboard panels over the ModSecurity audit log in Loki (controller logs labelled `namespace`, `container`).
+   */
   readonly lokiLogs: boolean;
   /**
    * http(s) URL of docs/monitoring.md in the repository; each alert links to its runbook section (`runbook_url`).
@@ -254,7 +272,10 @@ export interface GitOpsSection {
   };
   /** Emit Flux GitRepository, Kustomizations and HelmReleases (dist/delivery/flux). */
   readonly flux: {
-    /** Emit the Flux GitRepository, the `<name>-delivery` Kustomization, one Kustomization per layer and the prerequisites' HelmRepositories and HelmReleases. */
+    /**
+     * Emit the Flux GitRepository, the `<name>-delivery` Kustomization, one Kustomization per layer and the
+     * prerequisites' HelmRepositories and HelmReleases.
+     */
     readonly enabled: boolean;
     /** Namespace of the Flux controllers (`flux-system`). */
     readonly namespace: string;
@@ -297,7 +318,10 @@ export interface AzureSection {
   readonly dnsZoneName?: string;
   /** Public IPv4 ranges allowed to reach the Kubernetes API server (admins, CI runners). */
   readonly apiServerAuthorizedIpRanges: readonly string[];
-  /** E-mail addresses that receive the attack alert (besides the webhook from the sensitive `alert_webhook_url`). @default [] */
+  /**
+   * E-mail addresses that receive the attack alert (besides the webhook from the sensitive `alert_webhook_url`).
+   * @default []
+   */
   readonly alertEmails?: readonly string[];
   /**
    * Which data plane's IP the DNS records point at while both run side by side: switching it to `envoy-gateway` is

@@ -51,7 +51,9 @@ export function ingressNginxFingerprintVariable(headers: ClientCertificateHeader
   return '$ssl_client_fingerprint';
 }
 
-/** Adds the ingress-nginx controller that serves the intent: its WAF policy, fingerprint header and watched namespace. */
+/**
+ * Adds the ingress-nginx controller that serves the intent: its WAF policy, fingerprint header and watched namespace.
+ */
 export function addIngressNginxController(
   chart: Chart,
   intent: EdgeIntent,

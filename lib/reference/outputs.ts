@@ -10,7 +10,9 @@ export interface ReferenceCdk8sOutput {
   readonly label: string;
   /** Command-line option that moves the output elsewhere (`--<option> DIR`). */
   readonly option: string;
-  /** Default folder, relative to the repository root (committed; the staleness test compares it with a fresh render). */
+  /**
+   * Default folder, relative to the repository root (committed; the staleness test compares it with a fresh render).
+   */
   readonly outdir: string;
   /** Builds the output's cdk8s app. */
   readonly build: () => App;

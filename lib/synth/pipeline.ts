@@ -272,7 +272,8 @@ function countBy<T>(items: readonly T[], key: (t: T) => string): Record<string, 
 
 /**
  * Orders kind names as `localeCompare` did (case-insensitive first, `HelmRelease` before `HTTPRoute`) without it:
- * the first `localeCompare` of a process loads ICU's collator, 8–13 ms of the synth's start-up (bench/synth-startup.ts).
+ * the first `localeCompare` of a process loads ICU's collator, 8–13 ms of the synth's start-up
+ * (bench/synth-startup.ts).
  */
 function compareIgnoringCase(a: string, b: string): number {
   const [x, y] = [a.toLowerCase(), b.toLowerCase()];

@@ -43,7 +43,8 @@ function cachedFindAll(): FindAll {
 
 /**
  * cdk8s's `validate(app)`: every construct's `node.validate()`, errors collected and thrown together. When the first
- * error is a construct's late check (`PropsValidator.late` of lib/core/validation.ts), that {@link ValidationError} is thrown as is (it
+ * error is a construct's late check (`PropsValidator.late` of lib/core/validation.ts), that {@link ValidationError} is
+ * thrown as is (it
  * names the construct path and the prop path), so the pipeline reports it like any other validation error.
  */
 function validate(app: App, findAll: FindAll): void {

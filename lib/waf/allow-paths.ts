@@ -46,7 +46,10 @@ export function checkAllowPaths(field: string, rule: AllowPathsRule, servedHosts
   if (rule.description !== undefined) checkDescription(`${field}.description`, rule.description);
 }
 
-/** Renders the rule: deny unless the normalized path matches one of the prefixes (scoped to the routed host with a chain). */
+/**
+ * Renders the rule: deny unless the normalized path matches one of the prefixes (scoped to the routed host with a
+ * chain).
+ */
 export function renderAllowPaths(rule: AllowPathsRule, id: number): string[] {
   const pathRegex = rule.paths
     .map(pathScopeRegex)

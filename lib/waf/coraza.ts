@@ -117,7 +117,8 @@ const FIELD = 'waf';
 
 /**
  * The SecLang lines of one host's `coraza-waf` filter: engine, body and audit settings, the base settings, CRS setup,
- * the policy's shared rules (CRS variables, routed host, custom rules, rendered by the same code as for libmodsecurity) and CRS.
+ * the policy's shared rules (CRS variables, routed host, custom rules, rendered by the same code as for libmodsecurity)
+ * and CRS.
  * Throws a ValidationError for what Coraza cannot run (a user regex RE2 refuses, a wildcard or unserved host).
  */
 export function renderCorazaDirectives(policy: WafPolicy, options: CorazaDirectivesOptions): string[] {
@@ -168,7 +169,8 @@ export function renderCorazaDirectives(policy: WafPolicy, options: CorazaDirecti
 /**
  * The `coraza-waf` filter config of one host: {@link renderCorazaDirectives} and the mode. `FULL` runs the response
  * phases 3-4 (waf.go `OnResponseHeaders`/`OnResponseBody` return early in `REQUEST_ONLY`): needed when response bodies
- * are inspected, and also without them unless CRS's phase-3 rules are skipped anyway (`skipsResponseAnalysis`, detection
+ * are inspected, and also without them unless CRS's phase-3 rules are skipped anyway (`skipsResponseAnalysis`,
+ * detection
  * paranoia level 1), since libmodsecurity runs phase 3 in every case.
  */
 export function corazaFilterConfig(policy: WafPolicy, host: string): CorazaFilterConfig {

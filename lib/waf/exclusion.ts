@@ -94,7 +94,9 @@ export function checkExclusion(field: string, rule: RuleExclusion, servedHosts: 
   if (rule.description !== undefined) checkDescription(`${field}.description`, rule.description);
 }
 
-/** Renders the exclusion: a pass/nolog rule (chained when scoped to host and path) whose last link removes the rules. */
+/**
+ * Renders the exclusion: a pass/nolog rule (chained when scoped to host and path) whose last link removes the rules.
+ */
 export function renderExclusion(rule: RuleExclusion, id: number): string[] {
   const ctl = rule.ruleIds.map((r) =>
     rule.target ? `ctl:ruleRemoveTargetById=${r};${rule.target}` : `ctl:ruleRemoveById=${r}`,

@@ -5,7 +5,8 @@ import { invalid } from '../core/validation';
  *
  * Users write and test regexes in JavaScript (and synth can only try them with `RegExp`), but ModSecurity's `@rx`
  * compiles them with PCRE2 (libmodsecurity v3.0.9–v3.0.13 `src/utils/regex.cc`, `Regex::Regex`:
- * `pcre2_compile(pattern, …, PCRE2_DOTALL | PCRE2_MULTILINE, …)`; v3.0.13 line 94). A pattern PCRE2 refuses loads silently and never matches — a deny rule that fails open — and some patterns
+ * `pcre2_compile(pattern, …, PCRE2_DOTALL | PCRE2_MULTILINE, …)`; v3.0.13 line 94). A pattern PCRE2 refuses loads
+ * silently and never matches — a deny rule that fails open — and some patterns
  * compile in both but mean different things (`[]a]`, `\s` on byte 0xA0, `\v`, `\k<n>`, `\1` before its group…).
  *
  * So a user regex is parsed against a whitelist grammar: the constructs below, and nothing else, are accepted. Each

@@ -16,7 +16,10 @@ import { GrafanaDashboardModel } from './model';
 
 /** Where the controller's logs are found in Loki (labels set by the log shipper, e.g. Promtail or Grafana Alloy). */
 export interface LokiLogStream {
-  /** Loki stream labels selecting the controller container's logs, e.g. `{ namespace: 'ingress-nginx', container: 'controller' }`. */
+  /**
+   * Loki stream labels selecting the controller container's logs, e.g. `{ namespace: 'ingress-nginx', container:
+   * 'controller' }`.
+   */
   readonly labels: Readonly<Record<string, string>>;
 }
 

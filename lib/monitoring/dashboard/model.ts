@@ -80,7 +80,8 @@ export interface GrafanaDashboardModelProps {
    */
   readonly logs?: boolean;
   /**
-   * Extra query variables over the Prometheus data source: name → PromQL `label_values(...)` query; multi-select with "All".
+   * Extra query variables over the Prometheus data source: name → PromQL `label_values(...)` query; multi-select with
+   * "All".
    * @default {}
    */
   readonly variables?: Readonly<Record<string, string>>;
