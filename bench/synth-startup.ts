@@ -5,6 +5,9 @@
  * - `bundle`: `node scripts/synth-launcher.mjs` with an up-to-date bundle (what `npm run synth` runs now: the
  *   staleness check, then one compiled file, compiled from V8's code cache);
  * - `no-code-cache`: the same with `EDGE_SYNTH_NO_CODE_CACHE=1` (V8 parses and compiles the bundle on every run);
+ * - `bundle-two-outputs`: the bundle writing dist/ and cdktf.out/ only, the work `npm run synth` did when issue 18
+ *   was filed (before the Envoy Gateway rendering became a third output);
+ * - `node-alone`: `node -e 0`, the floor every variant pays (Node's own start-up on this machine);
  * - `rebuild`: the same launcher after a source changed (its bundle cache is emptied first), so it compiles.
  *
  * Hyperfine-style: one warm-up of each, then N rounds that run the variants alternately (so load on the machine hits
@@ -26,20 +29,28 @@ const REPO = resolve(__dirname, '..');
 const LAUNCHER = join(REPO, 'scripts', 'synth-launcher.mjs');
 const BUNDLE_DIR = join(REPO, '.cache', 'synth');
 
-type Variant = 'tsx' | 'bundle' | 'no-code-cache' | 'rebuild';
+type Variant = 'tsx' | 'bundle' | 'no-code-cache' | 'bundle-two-outputs' | 'rebuild' | 'node-alone';
 const COMMANDS: Record<Variant, readonly string[]> = {
   tsx: ['--import', 'tsx', join(REPO, 'main.ts')],
   bundle: [LAUNCHER],
   'no-code-cache': [LAUNCHER],
+  'bundle-two-outputs': [LAUNCHER],
   rebuild: [LAUNCHER],
+  'node-alone': ['-e', '0'],
 };
 
 function runOnce(variant: Variant, out: string): number {
   if (variant === 'rebuild') rmSync(BUNDLE_DIR, { recursive: true, force: true });
   const started = performance.now();
-  const outputs = REFERENCE_CDK8S_OUTPUTS.flatMap((o) => [`--${o.option}`, join(out, o.option)]);
+  const outputs = (
+    variant === 'bundle-two-outputs' ? REFERENCE_CDK8S_OUTPUTS.slice(0, 1) : REFERENCE_CDK8S_OUTPUTS
+  ).flatMap((o) => [`--${o.option}`, join(out, o.option)]);
   const env = { ...process.env, EDGE_SYNTH_NO_CODE_CACHE: variant === 'no-code-cache' ? '1' : '' };
-  const child = spawnSync(process.execPath, [...COMMANDS[variant], ...outputs, '--cdktf-out', join(out, 'cdktf.out')], {
+  const args =
+    variant === 'node-alone'
+      ? COMMANDS[variant]
+      : [...COMMANDS[variant], ...outputs, '--cdktf-out', join(out, 'cdktf.out')];
+  const child = spawnSync(process.execPath, args, {
     cwd: REPO,
     encoding: 'utf8',
     env,
@@ -59,8 +70,15 @@ export function parseStartupArgs(argv: readonly string[]): { runs?: number } {
 export function runSynthStartup(options: { runs?: number } = {}): void {
   const runs = options.runs ?? 10;
   const out = mkdtempSync(join(tmpdir(), 'synth-startup-'));
-  const variants: Variant[] = ['tsx', 'rebuild', 'bundle', 'no-code-cache'];
-  const times: Record<Variant, number[]> = { tsx: [], bundle: [], 'no-code-cache': [], rebuild: [] };
+  const variants: Variant[] = ['tsx', 'rebuild', 'bundle', 'no-code-cache', 'bundle-two-outputs', 'node-alone'];
+  const times: Record<Variant, number[]> = {
+    tsx: [],
+    bundle: [],
+    'no-code-cache': [],
+    'bundle-two-outputs': [],
+    rebuild: [],
+    'node-alone': [],
+  };
   try {
     for (const v of variants) runOnce(v, out); // warm-up (leaves a fresh bundle and code cache behind: 'bundle' follows 'rebuild')
     for (let r = 0; r < runs; r++) {
@@ -86,6 +104,8 @@ export function runSynthStartup(options: { runs?: number } = {}): void {
       tsx: round(median(times.tsx)),
       bundle: round(median(times.bundle)),
       noCodeCache: round(median(times['no-code-cache'])),
+      bundleTwoOutputs: round(median(times['bundle-two-outputs'])),
+      nodeAlone: round(median(times['node-alone'])),
       rebuild: round(median(times.rebuild)),
       check: round(median(check), 4),
     },

@@ -135,6 +135,10 @@ function build() {
       platform: 'node',
       format: 'cjs',
       target: 'node20',
+      // Whitespace and syntax only (names stay, so classes, functions and stack traces read as in the sources):
+      // a 2.7 MB bundle instead of 4.1 MB, about 4 % less CPU per synth (bench/synth-startup.ts, docs/benchmarks.md).
+      minifyWhitespace: true,
+      minifySyntax: true,
       tsconfig: join(REPO, 'tsconfig.json'),
       write: false,
       logLevel: 'silent',
