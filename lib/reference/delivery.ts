@@ -29,20 +29,7 @@ export function addDelivery(app: App, config: EdgeDeploymentConfig): void {
   const prerequisites: HelmPrerequisite[] = [];
   if (gitops.prerequisites.certManager) prerequisites.push(certManagerPrerequisite());
   if (gitops.prerequisites.trustManager) {
-    const bundleSecrets = objects
-      .filter((o) => o.manifest.apiVersion.startsWith('trust.cert-manager.io/') && o.manifest.kind === 'Bundle')
-      .filter(
-        (o) =>
-          (o.apiObject.toJson() as { spec?: { target?: { secret?: unknown } } }).spec?.target?.secret !== undefined,
-      )
-      .map((o) => o.manifest.metadata.name);
-    // trust-manager reads Bundle sources only from its trust namespace: the managed client CA's namespace.
-    prerequisites.push(
-      trustManagerPrerequisite({
-        authorizedSecrets: [...new Set(bundleSecrets)],
-        trustNamespace: config.mtls.clientNamespace,
-      }),
-    );
+    prerequisites.push(trustManagerFor(objects, config.mtls.clientNamespace));
   }
   if (gitops.prerequisites.kubePrometheusStack && monitoring.enabled) {
     const release = monitoring.prometheusSelectorLabels.release;
@@ -57,14 +44,41 @@ export function addDelivery(app: App, config: EdgeDeploymentConfig): void {
     prerequisites.push(kubePrometheusStackPrerequisite());
   }
 
-  const common = {
-    name: config.name,
-    repoUrl: gitops.repoUrl,
-    revision: gitops.revision,
-    path: gitops.path,
-    layers,
-    prerequisites,
-  };
+  addDeliveryCharts(app, gitops, { name: config.name, path: gitops.path, layers, prerequisites });
+}
+
+/**
+ * The trust-manager prerequisite, authorised to write the Secrets that the app's Bundles target. trust-manager reads
+ * Bundle sources only from its trust namespace: the managed client CA's namespace.
+ */
+export function trustManagerFor(
+  objects: ReturnType<typeof inventoryObjects>,
+  trustNamespace: string,
+): HelmPrerequisite {
+  const bundleSecrets = objects
+    .filter((o) => o.manifest.apiVersion.startsWith('trust.cert-manager.io/') && o.manifest.kind === 'Bundle')
+    .filter(
+      (o) => (o.apiObject.toJson() as { spec?: { target?: { secret?: unknown } } }).spec?.target?.secret !== undefined,
+    )
+    .map((o) => o.manifest.metadata.name);
+  return trustManagerPrerequisite({ authorizedSecrets: [...new Set(bundleSecrets)], trustNamespace });
+}
+
+/**
+ * The Argo CD and Flux delivery charts (`delivery-argocd`, `delivery-flux`) that the `gitops` section turns on, for
+ * the rendering at `what.path`; their errors name the `gitops.*` config paths.
+ */
+export function addDeliveryCharts(
+  app: App,
+  gitops: EdgeDeploymentConfig['gitops'],
+  what: {
+    readonly name: string;
+    readonly path: string;
+    readonly layers: ReturnType<typeof deliveredLayers>;
+    readonly prerequisites: HelmPrerequisite[];
+  },
+): void {
+  const common = { ...what, repoUrl: gitops.repoUrl, revision: gitops.revision };
   if (gitops.argoCd.enabled) {
     withFieldPaths(
       deliveryConfigPaths('argoCd'),

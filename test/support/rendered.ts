@@ -1,26 +1,14 @@
 /**
  * The one reader of rendered YAML folders (dist/, examples/envoy-gateway/dist, scratch renderings): tests, the
  * equivalence table and the Envoy Gateway scripts all read objects through {@link readTree} and {@link objectsOf}.
- * It depends on no construct code, so scripts can use it without loading the library.
+ * It loads no construct code (lib/gitops/diff.ts only), so scripts can use it without loading the library.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { readTreeFrom } from '../../lib/gitops/diff';
 import type { KubeManifest, RenderedTree } from '../../lib/synth/render';
 
-/** Reads a folder into path → content (paths relative to the folder, sorted). */
-export function readTree(root: string): RenderedTree {
-  const tree: RenderedTree = new Map();
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir).sort()) {
-      const path = join(dir, entry);
-      if (statSync(path).isDirectory()) walk(path);
-      else tree.set(relative(root, path), readFileSync(path, 'utf8'));
-    }
-  };
-  walk(root);
-  return tree;
-}
+/** Reads a folder into path → content (paths relative to the folder, sorted): lib/gitops/diff.ts's reader. */
+export const readTree: (root: string) => RenderedTree = readTreeFrom;
 
 /** Every Kubernetes object in a tree (kustomization.yaml files and empty documents excluded), with its file. */
 export function objectsOf(tree: RenderedTree): { file: string; manifest: KubeManifest }[] {

@@ -1,11 +1,7 @@
 import { App } from 'cdk8s';
-import { withFieldPaths } from '../../core/validation';
-import { deliveryConfigPaths } from '../delivery';
-import { ArgoCdDelivery } from '../../gitops/argocd';
-import { FluxDelivery } from '../../gitops/flux';
+import { addDeliveryCharts, trustManagerFor } from '../delivery';
 import { deliveredLayers } from '../../gitops/layers';
-import { certManagerPrerequisite, HelmPrerequisite, trustManagerPrerequisite } from '../../gitops/prerequisites';
-import { DeliveryChart } from '../../synth/layers';
+import { certManagerPrerequisite, HelmPrerequisite } from '../../gitops/prerequisites';
 import { inventoryObjects } from '../../synth/render';
 import { ENVOY_GATEWAY_DIST_PATH, EnvoyGatewayDeploymentConfig } from './config';
 
@@ -19,47 +15,13 @@ import { ENVOY_GATEWAY_DIST_PATH, EnvoyGatewayDeploymentConfig } from './config'
 export function addGatewayDelivery(app: App, config: EnvoyGatewayDeploymentConfig): void {
   const { gitops } = config;
   const objects = inventoryObjects(app);
-  const layers = deliveredLayers(objects);
   const prerequisites: HelmPrerequisite[] = [];
   if (gitops.prerequisites.certManager) prerequisites.push(certManagerPrerequisite({ gatewayApi: true }));
-  if (gitops.prerequisites.trustManager) {
-    const bundleSecrets = objects
-      .filter((o) => o.manifest.apiVersion.startsWith('trust.cert-manager.io/') && o.manifest.kind === 'Bundle')
-      .map((o) => o.manifest.metadata.name);
-    prerequisites.push(
-      trustManagerPrerequisite({
-        authorizedSecrets: [...new Set(bundleSecrets)],
-        trustNamespace: config.mtls.clientNamespace,
-      }),
-    );
-  }
-  const common = {
+  if (gitops.prerequisites.trustManager) prerequisites.push(trustManagerFor(objects, config.mtls.clientNamespace));
+  addDeliveryCharts(app, gitops, {
     name: `${config.name}-envoy-gateway`,
-    repoUrl: gitops.repoUrl,
-    revision: gitops.revision,
     path: ENVOY_GATEWAY_DIST_PATH,
-    layers,
+    layers: deliveredLayers(objects),
     prerequisites,
-  };
-  if (gitops.argoCd.enabled) {
-    withFieldPaths(
-      deliveryConfigPaths('argoCd'),
-      () =>
-        new ArgoCdDelivery(new DeliveryChart(app, 'delivery-argocd', { folder: 'delivery-argocd' }), 'argocd', {
-          ...common,
-          namespace: gitops.argoCd.namespace,
-          project: gitops.argoCd.project,
-        }),
-    );
-  }
-  if (gitops.flux.enabled) {
-    withFieldPaths(
-      deliveryConfigPaths('flux'),
-      () =>
-        new FluxDelivery(new DeliveryChart(app, 'delivery-flux', { folder: 'delivery-flux' }), 'flux', {
-          ...common,
-          namespace: gitops.flux.namespace,
-        }),
-    );
-  }
+  });
 }
