@@ -5,34 +5,13 @@
  */
 import { App } from 'cdk8s';
 import { EdgeDeploymentConfig, REFERENCE_DEPLOYMENT } from '../../lib/reference/config';
+import { INTERNAL_EDGE, PUBLIC_EDGE } from '../support/two-edges';
 import { addEdge, buildMultiEdgeApp } from '../../lib/reference/cdk8s-app';
 import { renderObjects } from '../../lib/synth/render';
 import { ValidationError } from '../../lib/core/validation';
 
-const PUBLIC: EdgeDeploymentConfig = { ...REFERENCE_DEPLOYMENT, instance: 'public' };
-
-/** The internal edge: its own instance, namespaces, IngressClass, hosts, CA and clients. */
-const INTERNAL: EdgeDeploymentConfig = {
-  ...REFERENCE_DEPLOYMENT,
-  name: 'internal-edge',
-  instance: 'internal',
-  controller: {
-    ...REFERENCE_DEPLOYMENT.controller,
-    namespace: 'ingress-nginx-internal',
-    ingressClassName: 'nginx-internal',
-  },
-  waf: { ...REFERENCE_DEPLOYMENT.waf, allowPaths: [], exclusions: [] },
-  app: { namespace: 'echo-internal', name: 'echo', hosts: [{ name: 'echo', host: 'echo.internal.example.com' }] },
-  // trust-manager has one trust namespace per cluster: the internal edge's client PKI lives there too.
-  mtls: {
-    ...REFERENCE_DEPLOYMENT.mtls,
-    caName: 'internal-client-ca',
-    clients: ['lab-a'],
-    allowedClients: ['lab-a'],
-    createClientNamespace: false,
-  },
-  monitoring: { ...REFERENCE_DEPLOYMENT.monitoring, slack: undefined },
-};
+const PUBLIC = PUBLIC_EDGE;
+const INTERNAL = INTERNAL_EDGE;
 
 function identities(app: App): string[] {
   return renderObjects(app).map(

@@ -7,7 +7,8 @@
 import { ApiObject, App as Cdk8sApp, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
-import { REFERENCE_DEPLOYMENT, EdgeDeploymentConfig } from '../../lib/reference/config';
+import { REFERENCE_DEPLOYMENT } from '../../lib/reference/config';
+import { INTERNAL_EDGE, PUBLIC_EDGE } from '../support/two-edges';
 import { buildEdgeApp, buildMultiEdgeApp } from '../../lib/reference/cdk8s-app';
 import { buildEnvoyGatewayApp } from '../../lib/reference/envoy-gateway/app';
 import { buildAzureApp } from '../../lib/reference/cdktf-app';
@@ -35,28 +36,8 @@ function badIds(root: IConstruct): string[] {
     .map((c) => c.node.path);
 }
 
-const PUBLIC: EdgeDeploymentConfig = { ...REFERENCE_DEPLOYMENT, instance: 'public' };
-/** A second edge in the same app (as in test/intent/two-edges.test.ts). */
-const INTERNAL: EdgeDeploymentConfig = {
-  ...REFERENCE_DEPLOYMENT,
-  name: 'internal-edge',
-  instance: 'internal',
-  controller: {
-    ...REFERENCE_DEPLOYMENT.controller,
-    namespace: 'ingress-nginx-internal',
-    ingressClassName: 'nginx-internal',
-  },
-  waf: { ...REFERENCE_DEPLOYMENT.waf, allowPaths: [], exclusions: [] },
-  app: { namespace: 'echo-internal', name: 'echo', hosts: [{ name: 'echo', host: 'echo.internal.example.com' }] },
-  mtls: {
-    ...REFERENCE_DEPLOYMENT.mtls,
-    caName: 'internal-client-ca',
-    clients: ['lab-a'],
-    allowedClients: ['lab-a'],
-    createClientNamespace: false,
-  },
-  monitoring: { ...REFERENCE_DEPLOYMENT.monitoring, slack: undefined },
-};
+const PUBLIC = PUBLIC_EDGE;
+const INTERNAL = INTERNAL_EDGE;
 
 describe('construct ids are kebab-case', () => {
   test.each<[string, () => Cdk8sApp]>([
