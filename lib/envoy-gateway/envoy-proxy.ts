@@ -67,7 +67,13 @@ export class EdgeEnvoyProxy extends Construct {
     this.name = props.name;
     this.namespace = props.namespace;
     const replicas = v.check(() =>
-      checkIntegerInRange('replicas', props.replicas ?? 2, 1, 100, 'use at least 2 replicas for availability'),
+      checkIntegerInRange(
+        'replicas',
+        props.replicas ?? 2,
+        1,
+        100,
+        'use 1 to 100 replicas (2 or more keep the edge up while a node drains)',
+      ),
     );
     const annotations: Record<string, string> = { [AZURE_HEALTH_PROBE_PATH_ANNOTATION]: '/healthz' };
     if (props.azurePublicIpName !== undefined) {
